@@ -1,0 +1,230 @@
+//! The scenario contract every lab follows: a versioned serde struct of the inputs a person can
+//! change, decoded once at the boundary (link, paste, storage) into a value that is valid.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use std::fmt;
+
+/// A problem with one input, shown next to that input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The JSON key of the field (and of its editor control).
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
+        FieldError { field: field.to_string(), message: message.into() }
+    }
+}
+
+/// A lab's inputs.
+///
+/// The JSON form is an object with a version key `v`; every other key is optional (a missing key
+/// takes its default), so a hand-written link need only name what it changes. Unknown keys are
+/// refused by name, which catches typos.
+pub trait Scenario: Serialize + DeserializeOwned + Default + Clone + PartialEq {
+    /// The lab's id, as in its route (`tcp`).
+    const LAB: &'static str;
+    /// The current version of the JSON form.
+    const VERSION: u32;
+    /// Top-level keys that hold secrets: left out of links unless the person asks.
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+
+    /// Checks the values against the lab's limits; empty when the scenario can run.
+    fn validate(&self) -> Vec<FieldError>;
+
+    /// Rewrites an older version's JSON object into the current version's form.
+    fn migrate(value: &mut Value, from_version: u32) -> Result<(), ScenarioError> {
+        let _ = value;
+        Err(ScenarioError::UnsupportedVersion { found: from_version })
+    }
+}
+
+/// Why a scenario's JSON was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScenarioError {
+    NotJson { line: usize, column: usize, message: String },
+    NotAnObject,
+    BadVersion,
+    NewerVersion { found: u32, supported: u32 },
+    UnsupportedVersion { found: u32 },
+    /// A key or value of the wrong shape, in serde's words (names the key).
+    Shape(String),
+    /// Values outside the lab's limits.
+    Values(Vec<FieldError>),
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScenarioError::NotJson { line, column, message } => {
+                write!(f, "the scenario is not valid JSON (line {line}, column {column}: {message})")
+            }
+            ScenarioError::NotAnObject => write!(f, "the scenario must be a JSON object like {{\"v\":1, …}}"),
+            ScenarioError::BadVersion => write!(f, "the scenario's \"v\" must be a whole number"),
+            ScenarioError::NewerVersion { found, supported } => write!(
+                f,
+                "the scenario is version {found}, made by a newer Wirelab; this one reads up to version {supported}"
+            ),
+            ScenarioError::UnsupportedVersion { found } => {
+                write!(f, "scenario version {found} is not one this Wirelab can read")
+            }
+            ScenarioError::Shape(message) => write!(f, "the scenario has {message}"),
+            ScenarioError::Values(errors) => {
+                write!(f, "the scenario has invalid values: ")?;
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, "; ")?;
+                    }
+                    write!(f, "{}: {}", e.field, e.message)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Decodes, upgrades and validates a scenario from its JSON text.
+pub fn from_json<S: Scenario>(text: &str) -> Result<S, ScenarioError> {
+    let mut value: Value = serde_json::from_str(text).map_err(|e| ScenarioError::NotJson {
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    })?;
+    let object = value.as_object_mut().ok_or(ScenarioError::NotAnObject)?;
+    let version = match object.get("v") {
+        None => S::VERSION,
+        Some(v) => v.as_u64().and_then(|v| u32::try_from(v).ok()).ok_or(ScenarioError::BadVersion)?,
+    };
+    if version > S::VERSION {
+        return Err(ScenarioError::NewerVersion { found: version, supported: S::VERSION });
+    }
+    if version < S::VERSION {
+        S::migrate(&mut value, version)?;
+    }
+    if let Some(object) = value.as_object_mut() {
+        object.insert("v".into(), Value::from(S::VERSION));
+    }
+    let scenario: S = serde_json::from_value(value).map_err(|e| ScenarioError::Shape(e.to_string()))?;
+    let errors = scenario.validate();
+    if errors.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(ScenarioError::Values(errors))
+    }
+}
+
+/// The scenario's JSON text; secret fields are left out unless `include_secrets`.
+pub fn to_json<S: Scenario>(scenario: &S, include_secrets: bool) -> String {
+    let mut value = serde_json::to_value(scenario).unwrap_or(Value::Null);
+    if !include_secrets {
+        if let Some(object) = value.as_object_mut() {
+            for key in S::SECRET_FIELDS {
+                object.remove(*key);
+            }
+        }
+    }
+    value.to_string()
+}
+
+/// serde_json appends " at line L column C" to its messages; the position is reported apart.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    /// A scenario with a secret, standing in for labs (like JWT) that have one.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct Demo {
+        pub v: u32,
+        pub name: String,
+        pub secret: String,
+        pub count: u32,
+    }
+
+    impl Default for Demo {
+        fn default() -> Self {
+            Demo { v: 2, name: "demo".into(), secret: String::new(), count: 3 }
+        }
+    }
+
+    impl Scenario for Demo {
+        const LAB: &'static str = "demo";
+        const VERSION: u32 = 2;
+        const SECRET_FIELDS: &'static [&'static str] = &["secret"];
+
+        fn validate(&self) -> Vec<FieldError> {
+            if self.count > 10 {
+                vec![FieldError::new("count", "must be at most 10")]
+            } else {
+                vec![]
+            }
+        }
+
+        fn migrate(value: &mut Value, from: u32) -> Result<(), ScenarioError> {
+            // Version 1 called `count` `n`.
+            if from != 1 {
+                return Err(ScenarioError::UnsupportedVersion { found: from });
+            }
+            if let Some(o) = value.as_object_mut() {
+                if let Some(n) = o.remove("n") {
+                    o.insert("count".into(), n);
+                }
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn missing_keys_take_defaults() {
+        let d: Demo = from_json(r#"{"name":"x"}"#).unwrap();
+        assert_eq!(d, Demo { name: "x".into(), ..Demo::default() });
+    }
+
+    #[test]
+    fn older_versions_keep_decoding() {
+        let d: Demo = from_json(r#"{"v":1,"n":7}"#).unwrap();
+        assert_eq!(d.count, 7);
+        assert_eq!(d.v, 2);
+    }
+
+    #[test]
+    fn errors_are_specific() {
+        assert_eq!(from_json::<Demo>(r#"{"v":3}"#), Err(ScenarioError::NewerVersion { found: 3, supported: 2 }));
+        assert_eq!(from_json::<Demo>(r#"{"v":0}"#), Err(ScenarioError::UnsupportedVersion { found: 0 }));
+        assert_eq!(from_json::<Demo>(r#"{"v":"2"}"#), Err(ScenarioError::BadVersion));
+        assert_eq!(from_json::<Demo>("[1]"), Err(ScenarioError::NotAnObject));
+        match from_json::<Demo>("{\n \"name\": }") {
+            Err(ScenarioError::NotJson { line: 2, column, .. }) => assert_eq!(column, 10),
+            other => panic!("{other:?}"),
+        }
+        let shape = from_json::<Demo>(r#"{"nmae":"x"}"#).unwrap_err().to_string();
+        assert!(shape.contains("unknown field `nmae`"), "{shape}");
+        assert_eq!(
+            from_json::<Demo>(r#"{"count":11}"#),
+            Err(ScenarioError::Values(vec![FieldError::new("count", "must be at most 10")]))
+        );
+    }
+
+    #[test]
+    fn secrets_stay_out_unless_asked() {
+        let d = Demo { secret: "s3cret".into(), ..Demo::default() };
+        assert!(!to_json(&d, false).contains("s3cret"));
+        assert!(to_json(&d, true).contains("s3cret"));
+        let back: Demo = from_json(&to_json(&d, false)).unwrap();
+        assert_eq!(back.secret, "", "a stripped secret decodes to the default");
+        let kept: Demo = from_json(&to_json(&d, true)).unwrap();
+        assert_eq!(kept, d);
+    }
+}

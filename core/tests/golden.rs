@@ -1,0 +1,36 @@
+//! Golden traces: each built-in scenario's trace as text, compared with the committed snapshot
+//! in `tests/golden/`, so any change to what a lab teaches shows up in review.
+//! After an intended change: `UPDATE_GOLDEN=1 cargo test -p wirelab-core --test golden`.
+
+use std::path::PathBuf;
+use wirelab_core::tcp;
+
+fn check(name: &str, actual: &str) -> Result<(), String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.txt"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(());
+    }
+    let expected = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display()))?;
+    if expected == actual {
+        return Ok(());
+    }
+    let line = expected.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(expected.lines().count().min(actual.lines().count()));
+    Err(format!(
+        "{name}: the trace differs from {} from line {}:\n  expected: {}\n  actual:   {}",
+        path.display(),
+        line + 1,
+        expected.lines().nth(line).unwrap_or("<end>"),
+        actual.lines().nth(line).unwrap_or("<end>")
+    ))
+}
+
+#[test]
+fn tcp_presets_match_their_golden_traces() {
+    let failures: Vec<String> = tcp::presets()
+        .into_iter()
+        .filter_map(|(id, _, scenario)| check(&format!("tcp-{id}"), &tcp::run(&scenario).to_text()).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
