@@ -176,3 +176,201 @@ mod tests {
         assert_eq!(s.mss, 1460);
     }
 }
+
+/// The editor's view of a scenario: what the person typed, kept as typed, so an invalid entry
+/// is never lost or rewritten while they fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TcpForm {
+    pub seed: String,
+    pub client_isn: String,
+    pub server_isn: String,
+    pub rtt_ms: String,
+    pub mss: String,
+    pub initial_window: String,
+    pub client_bytes: String,
+    pub server_bytes: String,
+    pub lose: String,
+    pub closer: Closer,
+    pub server_listening: bool,
+    pub msl_ms: String,
+    pub client_port: String,
+    pub server_port: String,
+}
+
+impl From<&TcpScenario> for TcpForm {
+    fn from(s: &TcpScenario) -> TcpForm {
+        TcpForm {
+            seed: s.seed.to_string(),
+            client_isn: s.client_isn.map(|n| n.to_string()).unwrap_or_default(),
+            server_isn: s.server_isn.map(|n| n.to_string()).unwrap_or_default(),
+            rtt_ms: s.rtt_ms.to_string(),
+            mss: s.mss.to_string(),
+            initial_window: s.initial_window.to_string(),
+            client_bytes: s.client_bytes.to_string(),
+            server_bytes: s.server_bytes.to_string(),
+            lose: s.lose.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "),
+            closer: s.closer,
+            server_listening: s.server_listening,
+            msl_ms: s.msl_ms.to_string(),
+            client_port: s.client_port.to_string(),
+            server_port: s.server_port.to_string(),
+        }
+    }
+}
+
+/// Longest text accepted in one field; a paste past this is refused with a message.
+const FIELD_MAX_CHARS: usize = 400;
+
+fn number<T: std::str::FromStr>(field: &str, text: &str, errors: &mut Vec<FieldError>) -> Option<T> {
+    let t = text.trim().replace('_', "");
+    if t.is_empty() {
+        errors.push(FieldError::new(field, "enter a number"));
+        return None;
+    }
+    if text.len() > FIELD_MAX_CHARS {
+        errors.push(FieldError::new(field, "too long to be a number"));
+        return None;
+    }
+    match t.parse::<T>() {
+        Ok(v) => Some(v),
+        Err(_) if t.chars().all(|c| c.is_ascii_digit()) => {
+            errors.push(FieldError::new(field, "too large"));
+            None
+        }
+        Err(_) => {
+            let shown: String = t.chars().take(20).collect();
+            errors.push(FieldError::new(field, format!("“{shown}” is not a whole number")));
+            None
+        }
+    }
+}
+
+impl TcpForm {
+    /// The scenario the form describes, or every problem, each tied to its field.
+    pub fn parse(&self) -> Result<TcpScenario, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let optional = |field: &str, text: &str, errors: &mut Vec<FieldError>| -> Option<Option<u32>> {
+            if text.trim().is_empty() {
+                Some(None)
+            } else {
+                number::<u32>(field, text, errors).map(Some)
+            }
+        };
+        let seed = number::<u64>("seed", &self.seed, &mut errors);
+        let client_isn = optional("client_isn", &self.client_isn, &mut errors);
+        let server_isn = optional("server_isn", &self.server_isn, &mut errors);
+        let rtt_ms = number::<u32>("rtt_ms", &self.rtt_ms, &mut errors);
+        let mss = number::<u16>("mss", &self.mss, &mut errors);
+        let initial_window = number::<u16>("initial_window", &self.initial_window, &mut errors);
+        let client_bytes = number::<u32>("client_bytes", &self.client_bytes, &mut errors);
+        let server_bytes = number::<u32>("server_bytes", &self.server_bytes, &mut errors);
+        let msl_ms = number::<u32>("msl_ms", &self.msl_ms, &mut errors);
+        let client_port = number::<u16>("client_port", &self.client_port, &mut errors);
+        let server_port = number::<u16>("server_port", &self.server_port, &mut errors);
+        let mut lose = Vec::new();
+        if self.lose.len() > FIELD_MAX_CHARS {
+            errors.push(FieldError::new("lose", format!("too long: at most {} segment numbers", limits::LOSE_COUNT)));
+        } else {
+            for item in self.lose.split([',', ' ', ';']).filter(|s| !s.trim().is_empty()) {
+                match item.trim().parse::<u32>() {
+                    Ok(n) => lose.push(n),
+                    Err(_) => {
+                        let shown: String = item.trim().chars().take(20).collect();
+                        errors.push(FieldError::new("lose", format!("“{shown}” is not a segment number; list numbers like 3, 7")));
+                        break;
+                    }
+                }
+            }
+        }
+        let (
+            Some(seed), Some(client_isn), Some(server_isn), Some(rtt_ms), Some(mss), Some(initial_window),
+            Some(client_bytes), Some(server_bytes), Some(msl_ms), Some(client_port), Some(server_port),
+        ) = (seed, client_isn, server_isn, rtt_ms, mss, initial_window, client_bytes, server_bytes, msl_ms, client_port, server_port)
+        else {
+            return Err(errors);
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        lose.sort_unstable();
+        lose.dedup();
+        let scenario = TcpScenario {
+            v: TcpScenario::VERSION,
+            seed,
+            client_isn,
+            server_isn,
+            rtt_ms,
+            mss,
+            initial_window,
+            client_bytes,
+            server_bytes,
+            lose,
+            closer: self.closer,
+            server_listening: self.server_listening,
+            msl_ms,
+            client_port,
+            server_port,
+        };
+        let errors = scenario.validate();
+        if errors.is_empty() {
+            Ok(scenario)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    #[test]
+    fn a_scenario_survives_the_form() {
+        let s = TcpScenario { client_isn: Some(5), lose: vec![3, 9], closer: Closer::Both, ..TcpScenario::default() };
+        assert_eq!(TcpForm::from(&s).parse(), Ok(s));
+    }
+
+    #[test]
+    fn each_bad_entry_is_named_and_kept() {
+        let mut form = TcpForm::from(&TcpScenario::default());
+        form.rtt_ms = "fast".into();
+        form.mss = "99999".into();
+        form.lose = "3, x".into();
+        form.seed = "".into();
+        let errors = form.parse().unwrap_err();
+        let pairs: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("seed", "enter a number"),
+                ("rtt_ms", "“fast” is not a whole number"),
+                ("mss", "too large"),
+                ("lose", "“x” is not a segment number; list numbers like 3, 7"),
+            ]
+        );
+        assert_eq!(form.rtt_ms, "fast", "the typed text stays as typed");
+    }
+
+    #[test]
+    fn range_errors_come_from_validation() {
+        let mut form = TcpForm::from(&TcpScenario::default());
+        form.rtt_ms = "0".into();
+        assert_eq!(form.parse().unwrap_err(), vec![FieldError::new("rtt_ms", "must be from 1 to 10000 ms")]);
+    }
+
+    #[test]
+    fn blank_isn_means_from_the_seed_and_lists_are_tidied() {
+        let mut form = TcpForm::from(&TcpScenario::default());
+        form.client_isn = " ".into();
+        form.lose = "7 3,3;  ".into();
+        let s = form.parse().unwrap();
+        assert_eq!((s.client_isn, s.lose), (None, vec![3, 7]));
+    }
+
+    #[test]
+    fn a_huge_paste_is_refused_not_parsed() {
+        let mut form = TcpForm::from(&TcpScenario::default());
+        form.lose = "1,".repeat(100_000);
+        assert_eq!(form.parse().unwrap_err()[0].field, "lose");
+    }
+}

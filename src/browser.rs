@@ -1,0 +1,151 @@
+//! Thin, fallible wrappers over the browser APIs the app uses. None of them panics: a missing
+//! API (old browser, storage disabled, no clipboard permission) is an `Err` or a no-op.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+pub fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// The current fragment, including its `#`, or an empty string.
+pub fn hash() -> String {
+    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// The page's address without its fragment, to build links from.
+pub fn base_url() -> String {
+    let Some(w) = window() else { return String::new() };
+    let l = w.location();
+    let href = l.href().unwrap_or_default();
+    match href.find('#') {
+        Some(i) => href[..i].to_string(),
+        None => href,
+    }
+}
+
+/// Replaces the fragment without adding a history entry or firing `hashchange`.
+pub fn replace_hash(fragment: &str) {
+    if let Some(history) = window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(fragment));
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+pub fn load(key: &str) -> Option<String> {
+    storage().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+pub fn save(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+pub fn remove(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// Sets or clears `data-theme` on the root element.
+pub fn set_theme_attribute(theme: Option<&str>) {
+    let Some(root) = window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
+    let _ = match theme {
+        Some(t) => root.set_attribute("data-theme", t),
+        None => root.remove_attribute("data-theme"),
+    };
+}
+
+/// Copies text to the clipboard; the promise's outcome is not awaited (the UI also shows the
+/// text selected, for a manual copy when the clipboard is unavailable).
+pub fn copy_text(text: &str) -> bool {
+    match window() {
+        Some(w) => {
+            let clipboard = w.navigator().clipboard();
+            let _ = clipboard.write_text(text);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Offers `contents` as a file download.
+pub fn download(filename: &str, mime: &str, contents: &str) -> Result<(), JsValue> {
+    let w = window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let document = w.document().ok_or_else(|| JsValue::from_str("no document"))?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(contents));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(filename);
+    a.set_attribute("data-testid", "download-anchor")?;
+    a.click();
+    web_sys::Url::revoke_object_url(&url)?;
+    Ok(())
+}
+
+/// Whether the page is inside a frame.
+pub fn in_frame() -> bool {
+    match window() {
+        Some(w) => match (w.parent(), w.self_()) {
+            (Ok(Some(parent)), me) => !js_sys::Object::is(&parent, &me),
+            _ => false,
+        },
+        None => false,
+    }
+}
+
+/// Tells the parent page the content's height, so an iframe can fit it.
+pub fn post_height(height: f64) {
+    let Some(w) = window() else { return };
+    let Ok(Some(parent)) = w.parent() else { return };
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"type".into(), &"wirelab:height".into());
+    let _ = js_sys::Reflect::set(&message, &"height".into(), &JsValue::from_f64(height.ceil()));
+    // The height is not a secret; any embedding page may read it.
+    let _ = parent.post_message(&message, "*");
+}
+
+/// Calls `f` with the document's height now and whenever the body's size changes.
+pub fn observe_height(f: impl Fn(f64) + 'static) {
+    let Some(body) = window().and_then(|w| w.document()).and_then(|d| d.body()) else { return };
+    let measure = move || {
+        window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .map(|e| e.scroll_height() as f64)
+            .unwrap_or(0.0)
+    };
+    f(measure());
+    let callback = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || f(measure()));
+    if let Ok(observer) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+        observer.observe(&body);
+        // The observer lives as long as the page.
+        callback.forget();
+        std::mem::forget(observer);
+    }
+}
+
+/// Registers the service worker that makes the app work offline after the first visit.
+pub fn register_service_worker() {
+    let Some(w) = window() else { return };
+    let navigator = w.navigator();
+    let has_sw = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
+    if has_sw {
+        let _ = navigator.service_worker().register("./sw.js");
+    }
+}
+
+/// Whether the person asked the system for reduced motion.
+pub fn prefers_reduced_motion() -> bool {
+    window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .map(|m| m.matches())
+        .unwrap_or(false)
+}

@@ -1,0 +1,61 @@
+use leptos::prelude::*;
+
+/// Playback speeds offered, in steps per second.
+pub const SPEEDS: [f64; 4] = [0.5, 1.0, 2.0, 4.0];
+
+/// First, previous, play/pause, next, last, a speed choice and a scrubber.
+/// Keyboard shortcuts (Left/Right, Space, Home/End) are handled by the lab page.
+///
+/// - `len`: number of steps.
+/// - `current`: the selected step (0-based).
+/// - `on_select`: called with the step to show.
+/// - `playing`, `speed`: playback state, owned by the lab page.
+#[component]
+pub fn StepControls(
+    len: Signal<usize>,
+    current: Signal<usize>,
+    on_select: Callback<usize>,
+    playing: RwSignal<bool>,
+    speed: RwSignal<f64>,
+) -> impl IntoView {
+    let last = move || len.get().saturating_sub(1);
+    let at_start = move || current.get() == 0;
+    let at_end = move || current.get() >= last();
+    view! {
+        <div class="controls" data-testid="controls" role="toolbar" aria-label="Step controls">
+            <button data-testid="first" aria-label="First step (Home)" title="First step (Home)" disabled=at_start on:click=move |_| on_select.run(0)>"⏮"</button>
+            <button data-testid="prev" aria-label="Previous step (Left arrow)" title="Previous step (←)" disabled=at_start
+                on:click=move |_| on_select.run(current.get().saturating_sub(1))>"◀"</button>
+            <button data-testid="play" class="play"
+                aria-label=move || if playing.get() { "Pause (Space)" } else { "Play (Space)" }
+                aria-pressed=move || playing.get().to_string()
+                on:click=move |_| {
+                    if !playing.get() && at_end() { on_select.run(0); }
+                    playing.update(|p| *p = !*p);
+                }>
+                {move || if playing.get() { "⏸ Pause" } else { "▶ Play" }}
+            </button>
+            <button data-testid="next" aria-label="Next step (Right arrow)" title="Next step (→)" disabled=at_end
+                on:click=move |_| on_select.run((current.get() + 1).min(last()))>"▶"</button>
+            <button data-testid="last" aria-label="Last step (End)" title="Last step (End)" disabled=at_end on:click=move |_| on_select.run(last())>"⏭"</button>
+            <label class="speed">
+                "Speed "
+                <select data-testid="speed" on:change=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() { speed.set(v); }
+                }>
+                    {SPEEDS.iter().map(|s| view! {
+                        <option value=s.to_string() selected=move || speed.get() == *s>{format!("{s}×")}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <input type="range" class="scrubber" data-testid="scrubber" aria-label="Step"
+                min="1" max=move || len.get().max(1).to_string()
+                prop:value=move || (current.get() + 1).to_string()
+                aria-valuetext=move || format!("Step {} of {}", current.get() + 1, len.get())
+                on:input=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<usize>() { on_select.run(v.saturating_sub(1)); }
+                } />
+            <span class="position" data-testid="position" aria-live="polite">{move || format!("{} / {}", current.get() + 1, len.get())}</span>
+        </div>
+    }
+}

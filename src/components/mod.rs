@@ -1,0 +1,8 @@
+//! Shared UI pieces every lab uses. Each draws what the core computed; none computes protocol.
+
+pub mod banner;
+pub mod controls;
+pub mod hex_view;
+pub mod inspector;
+pub mod share;
+pub mod timeline;

@@ -1,0 +1,95 @@
+use crate::browser;
+use leptos::prelude::*;
+use wirelab_core::export;
+use wirelab_core::permalink::LinkOptions;
+use wirelab_core::trace::Trace;
+
+/// Share a link, copy embed code, and export the trace.
+///
+/// - `fragment`: builds the link's fragment for the current view with the given options.
+/// - `has_secrets`: whether this lab's scenario has secret fields (offers "include secrets").
+/// - `title`: the lab's title, for the iframe's title.
+/// - `trace`, `current`: what the exports contain.
+#[component]
+pub fn SharePanel(
+    fragment: Callback<LinkOptions, String>,
+    has_secrets: bool,
+    title: &'static str,
+    trace: Memo<Trace>,
+    current: Signal<usize>,
+) -> impl IntoView {
+    let include_secrets = RwSignal::new(false);
+    let plain = RwSignal::new(false);
+    let output = RwSignal::new(None::<(String, String)>);
+    let options = move |embed| LinkOptions { include_secrets: include_secrets.get(), plain: plain.get(), embed };
+    let copy = move |what: &str, text: String| {
+        let copied = browser::copy_text(&text);
+        let note = if copied { format!("{what} copied. It is also here to select:") } else { format!("Copy the {what} from here:") };
+        output.set(Some((note, text)));
+    };
+    let copy_link = move |_| copy("Link", browser::base_url() + &fragment.run(options(false)));
+    let copy_embed = move |_| {
+        let src = browser::base_url() + &fragment.run(options(true));
+        let code = format!(
+            "<iframe src=\"{}\" title=\"Wirelab: {}\" width=\"100%\" height=\"720\" style=\"border:0\" loading=\"lazy\"></iframe>",
+            export::xml_escape(&src),
+            export::xml_escape(title)
+        );
+        copy("Embed code", code);
+    };
+    let lab = move || trace.with(|t| t.lab.clone());
+    let save = move |kind: &str| {
+        let t = trace.read();
+        let (name, mime, body) = match kind {
+            "json" => (format!("wirelab-{}.json", t.lab), "application/json", t.to_json()),
+            "svg" => (format!("wirelab-{}.svg", t.lab), "image/svg+xml", export::svg(&t, Some(current.get()))),
+            _ => (format!("wirelab-{}.mmd", t.lab), "text/plain", export::mermaid(&t)),
+        };
+        if browser::download(&name, mime, &body).is_err() {
+            output.set(Some(("The download did not start; here is the text to copy:".into(), body)));
+        }
+    };
+    view! {
+        <section class="share" data-testid="share" aria-labelledby="share-title">
+            <h2 id="share-title">"Share and export"</h2>
+            <div class="share-options">
+                {has_secrets.then(|| view! {
+                    <label class="secrets">
+                        <input type="checkbox" data-testid="include-secrets"
+                            prop:checked=move || include_secrets.get()
+                            on:change=move |ev| include_secrets.set(event_target_checked(&ev)) />
+                        " Include secrets in the link"
+                    </label>
+                    <Show when=move || include_secrets.get()>
+                        <p class="warning" role="alert">"Anyone with this link will see the secret values. Share it only with people who may know them."</p>
+                    </Show>
+                })}
+                {(!has_secrets).then(|| view! { <p class="hint">"This lab has no secret inputs: a link carries the whole scenario."</p> })}
+                <label>
+                    <input type="checkbox" data-testid="plain-link"
+                        prop:checked=move || plain.get()
+                        on:change=move |ev| plain.set(event_target_checked(&ev)) />
+                    " Readable link (uncompressed, for editing by hand)"
+                </label>
+            </div>
+            <div class="buttons">
+                <button data-testid="copy-link" on:click=copy_link>"Copy link"</button>
+                <button data-testid="copy-embed" on:click=copy_embed>"Copy embed code"</button>
+                <button data-testid="export-json" on:click=move |_| save("json")>"Export JSON"</button>
+                <button data-testid="export-svg" on:click=move |_| save("svg")>"Export SVG"</button>
+                <button data-testid="export-mermaid" on:click=move |_| save("mermaid")>"Export Mermaid"</button>
+            </div>
+            {move || output.get().map(|(note, text)| view! {
+                <label class="share-output">
+                    <span>{note}</span>
+                    <textarea readonly data-testid="share-output" rows="3" prop:value=text
+                        on:focus=move |ev| {
+                            use wasm_bindgen::JsCast;
+                            if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) { t.select(); }
+                        }></textarea>
+                </label>
+            })}
+            <p class="hint">{move || format!("Exports describe the {} trace as it is now; SVG marks the selected step.", lab())}</p>
+        </section>
+    }
+}

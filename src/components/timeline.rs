@@ -1,0 +1,159 @@
+use leptos::prelude::*;
+use wirelab_core::diagram::{self, ROW};
+use wirelab_core::trace::{StepKind, Trace};
+
+/// The sequence diagram: a lane per actor, an arrow per message, the time of each step at the
+/// left. Clicking a row (or Enter/Space on it) selects that step; Up/Down move between rows.
+///
+/// - `trace`: the lab's current trace.
+/// - `current`: the selected step (0-based).
+/// - `on_select`: called with the step a person picks.
+#[component]
+pub fn Timeline(trace: Memo<Trace>, current: Signal<usize>, on_select: Callback<usize>) -> impl IntoView {
+    // Keep the selected row in view as steps change (after the DOM has updated).
+    Effect::new(move |_| {
+        let i = current.get();
+        request_animation_frame(move || {
+            let selector = format!("[data-testid=step][data-step=\"{i}\"]");
+            if let Some(el) = document().query_selector(&selector).ok().flatten() {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                el.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        });
+    });
+    let on_key = move |ev: web_sys::KeyboardEvent, i: usize, len: usize| match ev.key().as_str() {
+        "Enter" | " " => {
+            ev.prevent_default();
+            ev.stop_propagation();
+            on_select.run(i);
+        }
+        "ArrowDown" if i + 1 < len => {
+            ev.prevent_default();
+            on_select.run(i + 1);
+            focus_row(i + 1);
+        }
+        "ArrowUp" if i > 0 => {
+            ev.prevent_default();
+            on_select.run(i - 1);
+            focus_row(i - 1);
+        }
+        _ => {}
+    };
+    view! {
+        <div class="timeline" data-testid="timeline">
+            {move || {
+                let trace = trace.read();
+                let layout = diagram::layout(&trace);
+                let len = layout.rows.len();
+                let height = layout.height;
+                let lanes = layout
+                    .lanes
+                    .iter()
+                    .map(|lane| {
+                        let x = lane.x;
+                        view! {
+                            <g class="lane">
+                                <text x=x y="20" text-anchor="middle" class="lane-name">{lane.name.clone()}</text>
+                                <text x=x y="36" text-anchor="middle" class="lane-detail">{lane.detail.clone()}</text>
+                                <line x1=x y1="44" x2=x y2=height - 8.0 class="lane-line" />
+                            </g>
+                        }
+                    })
+                    .collect_view();
+                let rows = layout
+                    .rows
+                    .into_iter()
+                    .map(|row| {
+                        let i = row.index;
+                        let step = &trace.steps[i];
+                        let aria = format!(
+                            "Step {} of {len}, {}: {} {} {}",
+                            i + 1,
+                            row.time,
+                            trace.actors[step.from].name,
+                            match step.kind {
+                                StepKind::Message => "to ".to_string() + &trace.actors[step.to].name,
+                                StepKind::Lost => format!("to {}, lost", trace.actors[step.to].name),
+                                StepKind::Local => String::new(),
+                            },
+                            row.label
+                        );
+                        let shape = match row.kind {
+                            StepKind::Message => view! {
+                                <line x1=row.x1 y1=row.y1 x2=row.x2 y2=row.y2 class="arrow" marker-end="url(#wl-arrow)" />
+                            }
+                            .into_any(),
+                            StepKind::Lost => view! {
+                                <g class="lost">
+                                    <line x1=row.x1 y1=row.y1 x2=row.x2 y2=row.y2 class="arrow lost-line" />
+                                    <text x=row.x2 y=row.y2 + 5.0 text-anchor="middle" class="lost-mark">"✕"</text>
+                                </g>
+                            }
+                            .into_any(),
+                            StepKind::Local => view! { <circle cx=row.x1 cy=row.y1 r="5" class="local-dot" /> }.into_any(),
+                        };
+                        let anchor = match row.kind {
+                            StepKind::Local if row.label_x < row.x1 => "end",
+                            StepKind::Local => "start",
+                            _ => "middle",
+                        };
+                        view! {
+                            <g
+                                class="row"
+                                class:current=move || current.get() == i
+                                class:state-change=row.changes_state
+                                data-testid="step"
+                                data-step=i
+                                role="button"
+                                tabindex=move || if current.get() == i { "0" } else { "-1" }
+                                aria-label=aria
+                                aria-current=move || if current.get() == i { Some("step") } else { None }
+                                on:click=move |_| on_select.run(i)
+                                on:keydown=move |ev| on_key(ev, i, len)
+                            >
+                                <rect x="0" y=row.top width=diagram::WIDTH height=ROW class="row-band" />
+                                <text x="8" y=row.y1 + 4.0 class="row-time">{row.time}</text>
+                                {shape}
+                                <text x=row.label_x y=row.label_y text-anchor=anchor class="row-label">{row.label}</text>
+                            </g>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <svg
+                        class="timeline-svg"
+                        viewBox=format!("0 0 {} {}", diagram::WIDTH, height)
+                        width=diagram::WIDTH
+                        height=height
+                        role="group"
+                        aria-label="Sequence diagram: one row per step"
+                    >
+                        <defs>
+                            <marker id="wl-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                                <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
+                            </marker>
+                        </defs>
+                        {lanes}
+                        {rows}
+                    </svg>
+                }
+            }}
+            <p class="timeline-legend">
+                "Rows follow time in order, not to scale; each row shows when it starts. A sloped arrow is a message in flight, ✕ a lost one, a dot an event inside one side. Sequence numbers are relative, counted from each side's ISN."
+            </p>
+        </div>
+    }
+}
+
+fn focus_row(i: usize) {
+    request_animation_frame(move || {
+        let selector = format!("[data-testid=step][data-step=\"{i}\"]");
+        if let Some(el) = document().query_selector(&selector).ok().flatten() {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::SvgElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}

@@ -1,0 +1,246 @@
+//! Lab pages. `LabSession` is what every lab's page shares: the scenario, its trace, the
+//! selected step, playback, keyboard shortcuts, the permalink in the address bar, and the last
+//! scenario kept in local storage. A lab adds its editor and calls [`lab_page`].
+
+pub mod tcp;
+
+use crate::browser;
+use crate::components::banner::Notices;
+use crate::components::controls::StepControls;
+use crate::components::inspector::Inspector;
+use crate::components::share::SharePanel;
+use crate::components::timeline::Timeline;
+use leptos::ev;
+use leptos::leptos_dom::helpers::IntervalHandle;
+use leptos::prelude::*;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wirelab_core::labs::LabInfo;
+use wirelab_core::permalink::{self, LinkOptions, Location};
+use wirelab_core::scenario::{self, Scenario};
+use wirelab_core::trace::Trace;
+
+/// The state of one open lab.
+pub struct LabSession<S: Scenario + Send + Sync + 'static> {
+    pub scenario: RwSignal<S>,
+    pub step: RwSignal<usize>,
+    pub trace: Memo<Trace>,
+    pub len: Signal<usize>,
+    pub current: Signal<usize>,
+    pub playing: RwSignal<bool>,
+    pub speed: RwSignal<f64>,
+    pub embed: bool,
+    pub select: Callback<usize>,
+}
+
+impl<S: Scenario + Send + Sync + 'static> Clone for LabSession<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S: Scenario + Send + Sync + 'static> Copy for LabSession<S> {}
+
+fn storage_key(lab: &str) -> String {
+    format!("wirelab.{lab}.v1")
+}
+
+/// What local storage holds for a lab: the scenario (without secrets) and the step.
+fn stored<S: Scenario>(notices: Notices) -> Option<(S, Option<usize>)> {
+    let key = storage_key(S::LAB);
+    let text = browser::load(&key)?;
+    let parsed = serde_json::from_str::<serde_json::Value>(&text)
+        .map_err(|e| e.to_string())
+        .and_then(|v| {
+            let s = v.get("scenario").ok_or("it has no scenario")?;
+            let scenario = scenario::from_json::<S>(&s.to_string()).map_err(|e| e.to_string())?;
+            let step = v.get("step").and_then(|s| s.as_u64()).map(|s| s as usize);
+            Ok((scenario, step))
+        });
+    match parsed {
+        Ok(found) => Some(found),
+        Err(reason) => {
+            browser::remove(&key);
+            notices.push(format!(
+                "Your last {} scenario, kept in this browser, could not be read ({reason}). It was discarded and the default is shown.",
+                S::LAB.to_uppercase()
+            ));
+            None
+        }
+    }
+}
+
+impl<S: Scenario + Send + Sync + 'static> LabSession<S> {
+    /// Opens a lab at `location`: the link's scenario if it has one, else the last one kept in
+    /// this browser, else the default. Anything unreadable becomes a notice, never a failure.
+    pub fn new(location: &Location, notices: Notices, embed: bool, run: fn(&S) -> Trace) -> LabSession<S> {
+        let from_link = match permalink::scenario::<S>(location) {
+            Ok(found) => found,
+            Err(e) => {
+                notices.push(format!("{e} Showing the default scenario instead."));
+                None
+            }
+        };
+        let linked = from_link.is_some();
+        let (initial, stored_step) = match from_link {
+            Some(s) => (s, None),
+            None if location.payload.is_some() || embed => (S::default(), None),
+            None => stored::<S>(notices).unwrap_or_default(),
+        };
+        let steps = run(&initial).steps.len();
+        let step = match (location.step, linked) {
+            (Some(n), _) => permalink::resolve_step(n, steps).unwrap_or_else(|e| {
+                notices.push(format!("{e} Showing step 1."));
+                0
+            }),
+            (None, _) => stored_step.filter(|s| *s < steps).unwrap_or(0),
+        };
+
+        let scenario = RwSignal::new(initial);
+        let step = RwSignal::new(step);
+        let trace = Memo::new(move |_| run(&scenario.read()));
+        let len = Signal::derive(move || trace.with(|t| t.steps.len()));
+        let current = Signal::derive(move || step.get().min(len.get().saturating_sub(1)));
+        let playing = RwSignal::new(false);
+        let speed = RwSignal::new(1.0);
+        let select = Callback::new(move |i: usize| step.set(i.min(len.get_untracked().saturating_sub(1))));
+        let session = LabSession { scenario, step, trace, len, current, playing, speed, embed, select };
+        session.sync_outward();
+        session.install_keyboard();
+        session.install_playback();
+        session
+    }
+
+    /// Replaces the scenario (a preset, or a valid edit), keeping the step when it still exists.
+    pub fn load(&self, s: S) {
+        self.scenario.set(s);
+    }
+
+    /// The permalink fragment of the current view.
+    pub fn fragment(&self, options: LinkOptions) -> String {
+        permalink::link(&*self.scenario.read_untracked(), self.current.get_untracked(), options)
+    }
+
+    /// Keeps the address bar a permalink of what is shown, and the scenario in local storage.
+    fn sync_outward(&self) {
+        let LabSession { scenario, current, embed, .. } = *self;
+        Effect::new(move |_| {
+            let s = scenario.read();
+            let options = LinkOptions { embed, ..LinkOptions::default() };
+            browser::replace_hash(&permalink::link(&*s, current.get(), options));
+            if !embed {
+                let stored = format!("{{\"scenario\":{},\"step\":{}}}", scenario::to_json(&*s, false), current.get());
+                browser::save(&storage_key(S::LAB), &stored);
+            }
+        });
+    }
+
+    /// Left/Right, Space, Home/End anywhere on the page but in a form control.
+    fn install_keyboard(&self) {
+        let LabSession { len, current, playing, select, .. } = *self;
+        let handle = window_event_listener(ev::keydown, move |ev: web_sys::KeyboardEvent| {
+            if ev.alt_key() || ev.ctrl_key() || ev.meta_key() || ev.default_prevented() {
+                return;
+            }
+            let tag = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .map(|e| e.tag_name().to_ascii_lowercase())
+                .unwrap_or_default();
+            if matches!(tag.as_str(), "input" | "select" | "textarea") {
+                return;
+            }
+            let last = len.get_untracked().saturating_sub(1);
+            let i = current.get_untracked();
+            match ev.key().as_str() {
+                "ArrowRight" => select.run((i + 1).min(last)),
+                "ArrowLeft" => select.run(i.saturating_sub(1)),
+                "Home" => select.run(0),
+                "End" => select.run(last),
+                " " if !matches!(tag.as_str(), "button" | "a" | "summary") => {
+                    if !playing.get_untracked() && i >= last {
+                        select.run(0);
+                    }
+                    playing.update(|p| *p = !*p);
+                }
+                _ => return,
+            }
+            ev.prevent_default();
+        });
+        on_cleanup(move || handle.remove());
+    }
+
+    /// Advances one step per tick while playing; stops at the end.
+    fn install_playback(&self) {
+        let LabSession { len, current, playing, speed, select, .. } = *self;
+        let timer = StoredValue::new(None::<IntervalHandle>);
+        Effect::new(move |_| {
+            let on = playing.get();
+            let rate = speed.get();
+            if let Some(h) = timer.get_value() {
+                h.clear();
+            }
+            timer.set_value(None);
+            if on {
+                let tick = move || {
+                    let i = current.get_untracked();
+                    if i + 1 < len.get_untracked() {
+                        select.run(i + 1);
+                    } else {
+                        playing.set(false);
+                    }
+                };
+                let period = Duration::from_millis((1000.0 / rate.max(0.1)) as u64);
+                timer.set_value(set_interval_with_handle(tick, period).ok());
+            }
+        });
+        on_cleanup(move || {
+            if let Some(h) = timer.get_value() {
+                h.clear();
+            }
+        });
+    }
+}
+
+/// The page every lab shares: title, editor, controls, summary, timeline, inspector, share.
+pub fn lab_page<S: Scenario + Send + Sync + 'static>(info: &'static LabInfo, session: LabSession<S>, editor: AnyView) -> impl IntoView {
+    let LabSession { trace, len, current, playing, speed, embed, select, .. } = session;
+    let fragment = Callback::new(move |options: LinkOptions| session.fragment(options));
+    let open_full = move || browser::base_url() + &session.fragment(LinkOptions::default());
+    let summary = move || {
+        trace.with(|t| {
+            t.summary.iter().chain(t.warnings.iter()).map(|line| view! { <li>{line.clone()}</li> }).collect_view()
+        })
+    };
+    view! {
+        <article class="lab" data-lab=info.id>
+            <header class="lab-header">
+                <h1>{info.title}</h1>
+                {(!embed).then(|| view! { <p class="teaser">{info.teaser}</p> })}
+                {embed.then(|| view! {
+                    <a class="open-full" data-testid="open-full" href=open_full target="_blank" rel="noopener">"Open in Wirelab ↗"</a>
+                })}
+            </header>
+            <div class="lab-grid">
+                <div class="lab-main">
+                    <details class="editor" open=!embed>
+                        <summary>"Scenario"</summary>
+                        {editor}
+                    </details>
+                    <div class="sticky-controls">
+                        <StepControls len=len current=current on_select=select playing=playing speed=speed />
+                    </div>
+                    <section class="summary" aria-label="What this run shows">
+                        <ul data-testid="summary">{summary}</ul>
+                    </section>
+                    <Timeline trace=trace current=current on_select=select />
+                </div>
+                <div class="lab-side">
+                    <Inspector trace=trace current=current />
+                </div>
+            </div>
+            {(!embed).then(|| view! {
+                <SharePanel fragment=fragment has_secrets=!S::SECRET_FIELDS.is_empty() title=info.title trace=trace current=current />
+            })}
+        </article>
+    }
+}

@@ -1,0 +1,118 @@
+use crate::labs::LabSession;
+use leptos::prelude::*;
+use wirelab_core::scenario::FieldError;
+use wirelab_core::tcp::scenario::TcpForm;
+use wirelab_core::tcp::{self, Closer, TcpScenario};
+
+/// Every input of the TCP lab, validated as you type. What is typed stays as typed; the trace
+/// follows the last valid scenario, and each invalid field says what is wrong beside it.
+///
+/// - `session`: the lab's session, whose scenario this edits.
+#[component]
+pub fn TcpEditor(session: LabSession<TcpScenario>) -> impl IntoView {
+    let form = RwSignal::new(TcpForm::from(&session.scenario.get_untracked()));
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let presets = tcp::presets();
+    let apply = move |f: TcpForm| {
+        match f.parse() {
+            Ok(s) => {
+                errors.set(Vec::new());
+                if s != session.scenario.get_untracked() {
+                    session.load(s);
+                }
+            }
+            Err(e) => errors.set(e),
+        }
+        form.set(f);
+    };
+    let load_preset = move |id: String| {
+        if let Some((_, _, s)) = tcp::presets().into_iter().find(|p| p.0 == id) {
+            form.set(TcpForm::from(&s));
+            errors.set(Vec::new());
+            session.load(s);
+            session.step.set(0);
+        }
+    };
+    let text = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&TcpForm) -> &String, set: fn(&mut TcpForm, String)| {
+        let id = format!("tcp-{key}");
+        let error_id = format!("tcp-{key}-error");
+        let help_id = format!("tcp-{key}-help");
+        let error = move || errors.with(|e| e.iter().find(|e| e.field == key).map(|e| e.message.clone()));
+        let described = format!("{help_id} {error_id}");
+        view! {
+            <div class="field" class:invalid=move || error().is_some()>
+                <label for=id.clone()>{label}</label>
+                <input id=id type="text" inputmode="numeric" autocomplete="off" spellcheck="false"
+                    data-testid=format!("input-{key}")
+                    aria-invalid=move || error().is_some().to_string()
+                    aria-describedby=described
+                    prop:value=move || form.with(|f| get(f).clone())
+                    on:input=move |ev| {
+                        let mut f = form.get_untracked();
+                        set(&mut f, event_target_value(&ev));
+                        apply(f);
+                    } />
+                <small id=help_id class="help">{help}</small>
+                <small id=error_id class="field-error" data-testid=format!("error-{key}")>{error}</small>
+            </div>
+        }
+    };
+    view! {
+        <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+            <div class="field preset">
+                <label for="tcp-preset">"Built-in scenario"</label>
+                <select id="tcp-preset" data-testid="preset" on:change=move |ev| load_preset(event_target_value(&ev))>
+                    <option value="" selected>"Choose one…"</option>
+                    {presets.into_iter().map(|(id, title, _)| view! { <option value=id>{title}</option> }).collect_view()}
+                </select>
+            </div>
+            <fieldset>
+                <legend>"Network"</legend>
+                {text("rtt_ms", "Round-trip time (ms)", "Half of it each way.", |f| &f.rtt_ms, |f, v| f.rtt_ms = v)}
+                {text("lose", "Lose segments", "Segment numbers to drop, e.g. 5, 9 (numbers as in the diagram).", |f| &f.lose, |f, v| f.lose = v)}
+            </fieldset>
+            <fieldset>
+                <legend>"Data"</legend>
+                {text("client_bytes", "Request size (bytes)", "What the client sends.", |f| &f.client_bytes, |f, v| f.client_bytes = v)}
+                {text("server_bytes", "Response size (bytes)", "What the server sends back.", |f| &f.server_bytes, |f, v| f.server_bytes = v)}
+                {text("mss", "MSS (bytes)", "Largest data per segment.", |f| &f.mss, |f, v| f.mss = v)}
+                {text("initial_window", "Initial window (segments)", "Sent before the first ACK.", |f| &f.initial_window, |f, v| f.initial_window = v)}
+            </fieldset>
+            <fieldset>
+                <legend>"Opening and closing"</legend>
+                <div class="field">
+                    <label for="tcp-closer">"Who closes first"</label>
+                    <select id="tcp-closer" data-testid="input-closer" on:change=move |ev| {
+                        let mut f = form.get_untracked();
+                        f.closer = match event_target_value(&ev).as_str() { "server" => Closer::Server, "both" => Closer::Both, _ => Closer::Client };
+                        apply(f);
+                    }>
+                        <option value="client" selected=move || form.with(|f| f.closer == Closer::Client)>"The client"</option>
+                        <option value="server" selected=move || form.with(|f| f.closer == Closer::Server)>"The server"</option>
+                        <option value="both" selected=move || form.with(|f| f.closer == Closer::Both)>"Both at once"</option>
+                    </select>
+                </div>
+                <div class="field checkbox">
+                    <input id="tcp-listening" type="checkbox" data-testid="input-server_listening"
+                        prop:checked=move || form.with(|f| f.server_listening)
+                        on:change=move |ev| {
+                            let mut f = form.get_untracked();
+                            f.server_listening = event_target_checked(&ev);
+                            apply(f);
+                        } />
+                    <label for="tcp-listening">"The server listens on its port"</label>
+                </div>
+            </fieldset>
+            <details class="advanced">
+                <summary>"Sequence numbers, ports and timers"</summary>
+                {text("seed", "Seed", "Picks the ISNs when they are blank.", |f| &f.seed, |f, v| f.seed = v)}
+                {text("client_isn", "Client ISN", "Blank: from the seed.", |f| &f.client_isn, |f, v| f.client_isn = v)}
+                {text("server_isn", "Server ISN", "Blank: from the seed.", |f| &f.server_isn, |f, v| f.server_isn = v)}
+                {text("client_port", "Client port", "", |f| &f.client_port, |f, v| f.client_port = v)}
+                {text("server_port", "Server port", "", |f| &f.server_port, |f, v| f.server_port = v)}
+                {text("msl_ms", "MSL (ms)", "TIME-WAIT lasts twice this.", |f| &f.msl_ms, |f, v| f.msl_ms = v)}
+            </details>
+            <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the diagram shows the last valid scenario.", e.len()) })}</p>
+        </form>
+    }
+}

@@ -1,0 +1,22 @@
+//! The TCP lab's page: its editor around the shared lab page.
+
+mod editor;
+
+use super::{lab_page, LabSession};
+use crate::components::banner::Notices;
+use editor::TcpEditor;
+use leptos::prelude::*;
+use wirelab_core::labs;
+use wirelab_core::permalink::Location;
+use wirelab_core::tcp::{self, TcpScenario};
+
+/// The TCP lab, opened at `location`.
+#[component]
+pub fn TcpLab(location: Location, notices: Notices, embed: bool) -> impl IntoView {
+    let session = LabSession::<TcpScenario>::new(&location, notices, embed, tcp::run);
+    let Some(info) = labs::find("tcp") else {
+        return view! { <p>"The TCP lab is missing from the catalogue."</p> }.into_any();
+    };
+    let editor = view! { <TcpEditor session=session /> }.into_any();
+    lab_page(info, session, editor).into_any()
+}

@@ -1,0 +1,154 @@
+//! Wirelab's browser app: the shell (routes, theme, embed mode) around the labs.
+//!
+//! Routing lives in the URL fragment (`#/tcp?…`), so the build works from any sub-path of any
+//! static file server with no rewrite rules, and no scenario ever reaches a server.
+
+pub mod browser;
+pub mod components;
+pub mod home;
+pub mod labs;
+
+use components::banner::{Banner, Notices};
+use leptos::ev;
+use leptos::prelude::*;
+use wirelab_core::permalink::{self, Location};
+
+/// Starts the app: the offline cache, then the page.
+pub fn start() {
+    browser::register_service_worker();
+    leptos::mount::mount_to_body(App);
+}
+
+/// Which page a fragment shows.
+#[derive(Debug, Clone, PartialEq)]
+enum Route {
+    Home,
+    Lab(Location),
+    NotFound(String),
+}
+
+/// Reads a fragment into a route. A link too broken to parse still opens its lab (by the name
+/// before `?`), with a notice saying what was wrong.
+fn route(fragment: &str, notices: Notices) -> Route {
+    let location = match permalink::parse(fragment) {
+        Ok(location) => location,
+        Err(e) => {
+            notices.push(format!("{e} Showing the default scenario instead."));
+            let path: String = fragment.trim_start_matches('#').trim_start_matches('/').chars().take(40).take_while(|c| *c != '?').collect();
+            Location { lab: Some(path).filter(|p| !p.is_empty()), ..Location::default() }
+        }
+    };
+    match location.lab.as_deref() {
+        None => Route::Home,
+        Some(id) if wirelab_core::labs::find(id).is_some() => Route::Lab(location),
+        Some(id) => Route::NotFound(id.chars().take(40).collect()),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    fn load() -> Theme {
+        match browser::load("wirelab.theme").as_deref() {
+            Some("light") => Theme::Light,
+            Some("dark") => Theme::Dark,
+            _ => Theme::System,
+        }
+    }
+
+    fn next(self) -> Theme {
+        match self {
+            Theme::System => Theme::Light,
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::System,
+        }
+    }
+
+    fn attribute(self) -> Option<&'static str> {
+        match self {
+            Theme::System => None,
+            Theme::Light => Some("light"),
+            Theme::Dark => Some("dark"),
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Theme::System => "Theme: system",
+            Theme::Light => "Theme: light",
+            Theme::Dark => "Theme: dark",
+        }
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let notices = Notices::new();
+    let embed = permalink::is_embed(&browser::hash());
+    let fragment = RwSignal::new(browser::hash());
+    let listener = window_event_listener(ev::hashchange, move |_| fragment.set(browser::hash()));
+    on_cleanup(move || listener.remove());
+
+    let theme = RwSignal::new(Theme::load());
+    Effect::new(move |_| {
+        let t = theme.get();
+        browser::set_theme_attribute(t.attribute());
+        match t.attribute() {
+            Some(a) => browser::save("wirelab.theme", a),
+            None => browser::remove("wirelab.theme"),
+        }
+    });
+    if embed && browser::in_frame() {
+        browser::observe_height(browser::post_height);
+    }
+
+    let page = move || match route(&fragment.get(), notices) {
+        Route::Home => view! { <home::Home /> }.into_any(),
+        Route::Lab(location) => match location.lab.as_deref() {
+            Some("tcp") => view! { <labs::tcp::TcpLab location=location notices=notices embed=embed /> }.into_any(),
+            _ => view! { <p>"This lab is listed but not built yet."</p> }.into_any(),
+        },
+        Route::NotFound(id) => view! {
+            <section class="not-found" data-testid="not-found">
+                <h1>"No such lab"</h1>
+                <p>{format!("There is no lab called “{id}”. ")}<a href="#/">"See the labs"</a></p>
+            </section>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="app" class:embed=embed>
+            <a class="skip" href="#main" on:click=|ev| {
+                ev.prevent_default();
+                if let Some(main) = document().get_element_by_id("main") {
+                    use wasm_bindgen::JsCast;
+                    if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() { let _ = main.focus(); }
+                }
+            }>"Skip to content"</a>
+            {(!embed).then(|| view! {
+                <header class="site-header" data-testid="site-header">
+                    <a class="brand" href="#/">"Wirelab"</a>
+                    <nav aria-label="Site">
+                        <a href="#/">"Labs"</a>
+                    </nav>
+                    <button class="theme" data-testid="theme" on:click=move |_| theme.update(|t| *t = t.next())
+                        aria-label=move || format!("{}. Change theme", theme.get().label())>
+                        {move || theme.get().label()}
+                    </button>
+                </header>
+            })}
+            <Banner notices=notices />
+            <main id="main" tabindex="-1">{page}</main>
+            {(!embed).then(|| view! {
+                <footer class="site-footer">
+                    <p>"Wirelab runs entirely in your browser: nothing you enter is sent anywhere. Works offline after the first visit."</p>
+                </footer>
+            })}
+        </div>
+    }
+}
