@@ -65,11 +65,20 @@ pub fn copy_text(text: &str) -> bool {
     match window() {
         Some(w) => {
             let clipboard = w.navigator().clipboard();
-            let _ = clipboard.write_text(text);
+            ignore_rejection(&clipboard.write_text(text));
             true
         }
         None => false,
     }
+}
+
+/// Handles a promise's rejection quietly (the UI has its own fallback), so that it does not
+/// surface as an uncaught error in the console.
+fn ignore_rejection(promise: &js_sys::Promise) {
+    let handler = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {});
+    let _ = promise.catch(&handler);
+    // The handler must outlive the promise; it is a few bytes, once per copy.
+    handler.forget();
 }
 
 /// Offers `contents` as a file download.
@@ -138,7 +147,7 @@ pub fn register_service_worker() {
     let navigator = w.navigator();
     let has_sw = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
     if has_sw {
-        let _ = navigator.service_worker().register("./sw.js");
+        ignore_rejection(&navigator.service_worker().register("./sw.js"));
     }
 }
 

@@ -18,12 +18,6 @@ impl Default for Notices {
     }
 }
 
-impl Default for Notices {
-    fn default() -> Self {
-        Notices::new()
-    }
-}
-
 impl Notices {
     pub fn new() -> Notices {
         Notices(RwSignal::new(Vec::new()))

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every test layer: core unit, spec-vector, golden and property tests, the purity check,
+# then the browser tests against the release build served from a sub-path.
+source "$(dirname "$0")/setup.sh"
+ensure_build_tools
+ensure_test_tools
+cd "$ROOT"
+log "native tests (cargo test --workspace)"
+cargo test --workspace --quiet
+build_release
+log "browser tests (headless Chromium, release build under /courses/net/wirelab/)"
+(cd "$ROOT/tests" && node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs)

@@ -1,0 +1,82 @@
+// Shared by the browser tests and the benchmark: a static server for dist/ under a sub-path,
+// and Debian's Chromium launched so that it contacts nothing but this machine.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DIST = path.join(ROOT, 'dist');
+export const PREFIX = '/courses/net/wirelab/';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json',
+};
+
+// A course page that embeds the app and records the heights it posts.
+const PARENT = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Course page</title></head><body>
+<h1>Networks, week 3</h1>
+<iframe id="lab" title="Wirelab: TCP" src="${PREFIX}#/tcp?embed=1" style="width:100%;border:0" height="300"></iframe>
+<script>
+window.heights = [];
+addEventListener('message', (e) => {
+  if (e.data && e.data.type === 'wirelab:height') {
+    window.heights.push(e.data.height);
+    document.getElementById('lab').style.height = e.data.height + 'px';
+  }
+});
+</script></body></html>`;
+
+/** Serves dist/ at PREFIX (no rewrites: only real files), and /parent.html. */
+export async function serve() {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    requests.push(req.url);
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/parent.html') {
+      res.writeHead(200, { 'content-type': TYPES['.html'] });
+      return res.end(PARENT);
+    }
+    if (!url.pathname.startsWith(PREFIX)) { res.writeHead(404); return res.end('not found'); }
+    let rel = decodeURIComponent(url.pathname.slice(PREFIX.length)) || 'index.html';
+    const file = path.join(DIST, rel);
+    if (!file.startsWith(DIST) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404); return res.end('not found');
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return {
+    origin, base: origin + PREFIX, requests,
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+/** Records console errors, page errors, and any request that leaves the origin. */
+export function watch(page, origin) {
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!(u.startsWith(origin + '/') || u.startsWith('data:') || u.startsWith('blob:'))) problems.push(`request left the origin: ${u}`);
+  });
+  return problems;
+}
+
+/** Waits until the app has mounted (the wasm has started and drawn). */
+export async function ready(page) {
+  await page.waitForSelector('main#main > *', { timeout: 30000 });
+}
