@@ -1,0 +1,115 @@
+// Benchmark: builds are measured, never asserted. Prints a table and writes bench-results.json.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { serve, launch, ready, DIST, ROOT } from './harness.mjs';
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const kb = (n) => (n / 1024).toFixed(1) + ' KiB';
+const ms = (n) => n.toFixed(1) + ' ms';
+
+function sizes() {
+  const out = {};
+  for (const file of fs.readdirSync(DIST)) {
+    const ext = path.extname(file).slice(1);
+    if (!['wasm', 'js', 'css', 'html'].includes(ext)) continue;
+    const bytes = fs.readFileSync(path.join(DIST, file));
+    const entry = out[ext] ||= { raw: 0, gzip: 0 };
+    entry.raw += bytes.length;
+    entry.gzip += zlib.gzipSync(bytes, { level: 9 }).length;
+  }
+  return out;
+}
+
+async function loadTime(browser, base, throttle) {
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    if (throttle) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false, latency: 170, downloadThroughput: (9e6 / 8), uploadThroughput: (1.5e6 / 8),
+      });
+    }
+    await page.goto(base + '#/tcp', { waitUntil: 'commit' });
+    const handle = await page.waitForFunction(
+      () => document.querySelector('[data-testid=step]') && performance.now(), null, { polling: 'raf', timeout: 60000 });
+    times.push(await handle.jsonValue());
+    await context.close();
+  }
+  return median(times);
+}
+
+/** Time from an action until the DOM under `selector` changes, in the page's own clock. */
+async function reaction(page, selector, action, runs) {
+  return page.evaluate(async ({ selector, action, runs }) => {
+    const target = document.querySelector(selector);
+    const times = [];
+    for (let i = 0; i < runs; i++) {
+      const changed = new Promise((resolve) => {
+        const o = new MutationObserver(() => { o.disconnect(); resolve(performance.now()); });
+        o.observe(target, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
+      const t0 = performance.now();
+      // eslint-disable-next-line no-new-func
+      new Function('i', action)(i);
+      times.push((await changed) - t0);
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    }
+    times.sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)];
+  }, { selector, action, runs });
+}
+
+const server = await serve();
+const browser = await launch();
+try {
+  const size = sizes();
+  const unthrottled = await loadTime(browser, server.base, false);
+  const throttled = await loadTime(browser, server.base, true);
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.base + '#/tcp');
+  await ready(page);
+  await page.waitForSelector('[data-testid=step]');
+  const step = await reaction(page, '[data-testid=position]',
+    "document.querySelector(i % 2 ? '[data-testid=prev]' : '[data-testid=next]').click()", 21);
+  const edit = "const el = document.querySelector('[data-testid=input-rtt_ms]'); el.value = String(100 + (i % 2) * 50 + i); el.dispatchEvent(new Event('input', { bubbles: true }));";
+  const rerun = await reaction(page, '[data-testid=summary]', edit, 11);
+  await page.selectOption('[data-testid=preset]', 'slow-start');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=step]').length > 50);
+  const bigSteps = await page.locator('[data-testid=step]').count();
+  const rerunBig = await reaction(page, '[data-testid=summary]', edit, 7);
+  await context.close();
+
+  const results = {
+    date: new Date().toISOString(),
+    bytes: size,
+    load_to_interactive_ms: { unthrottled, throttled_4g: throttled },
+    advance_one_step_ms: step,
+    rerun_after_edit_ms: { basic: rerun, slow_start: rerunBig, slow_start_steps: bigSteps },
+  };
+  fs.writeFileSync(path.join(ROOT, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
+  const rows = [
+    ['wasm (raw / gzip)', `${kb(size.wasm.raw)} / ${kb(size.wasm.gzip)}`],
+    ['JS (raw / gzip)', `${kb(size.js.raw)} / ${kb(size.js.gzip)}`],
+    ['CSS (raw / gzip)', `${kb(size.css.raw)} / ${kb(size.css.gzip)}`],
+    ['HTML (raw / gzip)', `${kb(size.html.raw)} / ${kb(size.html.gzip)}`],
+    ['navigation → interactive, unthrottled (median of 5)', ms(unthrottled)],
+    ['navigation → interactive, 4G: 9/1.5 Mbit/s, 170 ms RTT (median of 5)', ms(throttled)],
+    ['advance one step → DOM updated (median of 21)', ms(step)],
+    ['edit RTT → trace re-run and redrawn, default scenario (median of 11)', ms(rerun)],
+    [`edit RTT → re-run and redrawn, slow-start preset, ${bigSteps} steps (median of 7)`, ms(rerunBig)],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log('\n' + 'measure'.padEnd(width) + ' | value');
+  console.log('-'.repeat(width) + '-|-' + '-'.repeat(20));
+  for (const [k, v] of rows) console.log(k.padEnd(width) + ' | ' + v);
+  console.log('\nwritten to bench-results.json');
+} finally {
+  await browser.close();
+  await server.close();
+}
