@@ -25,6 +25,10 @@ async function open(hash = '', options = {}) {
 const b64url = (text) => Buffer.from(text).toString('base64url');
 const position = (page) => page.locator('[data-testid=position]').innerText();
 const banner = (page) => page.locator('[data-testid=banner]');
+/** Unfolds the scenario editor (it starts folded so the diagram is in view). */
+async function edit(page) {
+  if (!(await page.$eval('details.editor', (d) => d.open))) await page.click('[data-testid=editor-summary]');
+}
 
 test('home loads from a sub-path with no console error and lists the labs', async () => {
   const { context, page, problems } = await open();
@@ -97,6 +101,7 @@ test('keyboard: arrows, Home/End and Space step through the trace', async () => 
 test('editing validates as you type and keeps what was typed', async () => {
   const { context, page, problems } = await open('#/tcp');
   const before = await page.locator('[data-testid=summary]').innerText();
+  await edit(page);
   await page.fill('[data-testid=input-rtt_ms]', 'fast');
   assert.match(await page.locator('[data-testid=error-rtt_ms]').innerText(), /not a whole number/);
   assert.equal(await page.inputValue('[data-testid=input-rtt_ms]'), 'fast');
@@ -113,6 +118,7 @@ test('editing validates as you type and keeps what was typed', async () => {
 
 test('permalink round trip restores the scenario and the current step', async () => {
   const a = await open('#/tcp');
+  await edit(a.page);
   await a.page.fill('[data-testid=input-rtt_ms]', '300');
   await a.page.fill('[data-testid=input-lose]', '5');
   await a.page.selectOption('[data-testid=input-closer]', 'server');
@@ -179,10 +185,11 @@ test('broken links show a specific banner and fall back to the default', async (
 
 test('the last edited scenario survives a reload; an unreadable one is discarded with a notice', async () => {
   const { context, page, problems } = await open('#/tcp');
+  await edit(page);
   await page.fill('[data-testid=input-rtt_ms]', '150');
   await page.goto(server.base + '#/');
   await page.goto(server.base + '#/tcp');
-  await page.waitForSelector('[data-testid=input-rtt_ms]');
+  await page.waitForSelector('[data-testid=input-rtt_ms]', { state: 'attached' });
   assert.equal(await page.inputValue('[data-testid=input-rtt_ms]'), '150');
   await page.evaluate(() => localStorage.setItem('wirelab.tcp.v1', '{"scenario": {"rtt_ms": "broken'));
   await page.goto(server.base + '#/');

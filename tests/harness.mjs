@@ -16,7 +16,7 @@ const TYPES = {
 };
 
 // A course page that embeds the app and records the heights it posts.
-const PARENT = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Course page</title></head><body>
+const PARENT = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Course page</title></head><body>
 <h1>Networks, week 3</h1>
 <iframe id="lab" title="Wirelab: TCP" src="${PREFIX}#/tcp?embed=1" style="width:100%;border:0" height="300"></iframe>
 <script>

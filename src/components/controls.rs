@@ -23,9 +23,9 @@ pub fn StepControls(
     let at_end = move || current.get() >= last();
     view! {
         <div class="controls" data-testid="controls" role="toolbar" aria-label="Step controls">
-            <button data-testid="first" aria-label="First step (Home)" title="First step (Home)" disabled=at_start on:click=move |_| on_select.run(0)>"⏮"</button>
+            <button data-testid="first" aria-label="First step (Home)" title="First step (Home)" disabled=at_start on:click=move |_| on_select.run(0)>{icon("M4 3h2v10H4zM13 3v10L6 8z")}</button>
             <button data-testid="prev" aria-label="Previous step (Left arrow)" title="Previous step (←)" disabled=at_start
-                on:click=move |_| on_select.run(current.get().saturating_sub(1))>"◀"</button>
+                on:click=move |_| on_select.run(current.get().saturating_sub(1))>{icon("M12 3v10L4 8z")}</button>
             <button data-testid="play" class="play"
                 aria-label=move || if playing.get() { "Pause (Space)" } else { "Play (Space)" }
                 aria-pressed=move || playing.get().to_string()
@@ -33,11 +33,15 @@ pub fn StepControls(
                     if !playing.get() && at_end() { on_select.run(0); }
                     playing.update(|p| *p = !*p);
                 }>
-                {move || if playing.get() { "⏸ Pause" } else { "▶ Play" }}
+                {move || if playing.get() {
+                    view! { {icon("M4 3h3v10H4zM9 3h3v10H9z")}" Pause" }.into_any()
+                } else {
+                    view! { {icon("M4 3v10l8-5z")}" Play" }.into_any()
+                }}
             </button>
             <button data-testid="next" aria-label="Next step (Right arrow)" title="Next step (→)" disabled=at_end
-                on:click=move |_| on_select.run((current.get() + 1).min(last()))>"▶"</button>
-            <button data-testid="last" aria-label="Last step (End)" title="Last step (End)" disabled=at_end on:click=move |_| on_select.run(last())>"⏭"</button>
+                on:click=move |_| on_select.run((current.get() + 1).min(last()))>{icon("M4 3v10l8-5z")}</button>
+            <button data-testid="last" aria-label="Last step (End)" title="Last step (End)" disabled=at_end on:click=move |_| on_select.run(last())>{icon("M10 3h2v10h-2zM3 3v10l7-5z")}</button>
             <label class="speed">
                 "Speed "
                 <select data-testid="speed" on:change=move |ev| {
@@ -57,5 +61,14 @@ pub fn StepControls(
                 } />
             <span class="position" data-testid="position" aria-live="polite">{move || format!("{} / {}", current.get() + 1, len.get())}</span>
         </div>
+    }
+}
+
+/// A 16×16 icon drawn from one path, so no font needs the glyph.
+fn icon(d: &'static str) -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+            <path d=d fill="currentColor" />
+        </svg>
     }
 }

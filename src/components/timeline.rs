@@ -10,15 +10,23 @@ use wirelab_core::trace::{StepKind, Trace};
 /// - `on_select`: called with the step a person picks.
 #[component]
 pub fn Timeline(trace: Memo<Trace>, current: Signal<usize>, on_select: Callback<usize>) -> impl IntoView {
-    // Keep the selected row in view as steps change (after the DOM has updated).
+    // Keep the selected row in view inside the diagram's own scroll area as steps change,
+    // without ever scrolling the page.
+    let container = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         let i = current.get();
+        let Some(box_) = container.get() else { return };
         request_animation_frame(move || {
-            let selector = format!("[data-testid=step][data-step=\"{i}\"]");
-            if let Some(el) = document().query_selector(&selector).ok().flatten() {
-                let options = web_sys::ScrollIntoViewOptions::new();
-                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                el.scroll_into_view_with_scroll_into_view_options(&options);
+            let scale = box_.client_width() as f64 / diagram::WIDTH.max(1.0);
+            let scale = if scale > 1.0 || scale <= 0.0 { 1.0 } else { scale.max(540.0 / diagram::WIDTH) };
+            let top = (diagram::HEADER + i as f64 * ROW) * scale;
+            let bottom = top + ROW * scale;
+            let view_top = box_.scroll_top() as f64;
+            let view_bottom = view_top + box_.client_height() as f64;
+            if top < view_top + diagram::HEADER * scale {
+                box_.set_scroll_top((top - diagram::HEADER * scale).max(0.0) as i32);
+            } else if bottom > view_bottom {
+                box_.set_scroll_top((bottom - box_.client_height() as f64) as i32);
             }
         });
     });
@@ -41,7 +49,7 @@ pub fn Timeline(trace: Memo<Trace>, current: Signal<usize>, on_select: Callback<
         _ => {}
     };
     view! {
-        <div class="timeline" data-testid="timeline">
+        <div class="timeline" data-testid="timeline" node_ref=container>
             {move || {
                 let trace = trace.read();
                 let layout = diagram::layout(&trace);
@@ -67,18 +75,19 @@ pub fn Timeline(trace: Memo<Trace>, current: Signal<usize>, on_select: Callback<
                     .map(|row| {
                         let i = row.index;
                         let step = &trace.steps[i];
-                        let aria = format!(
-                            "Step {} of {len}, {}: {} {} {}",
-                            i + 1,
-                            row.time,
-                            trace.actors[step.from].name,
+                        // The row's name is its visible text (time and label); who and where
+                        // in the run go in its description.
+                        let description = format!(
+                            "{}, step {} of {len}",
                             match step.kind {
-                                StepKind::Message => "to ".to_string() + &trace.actors[step.to].name,
-                                StepKind::Lost => format!("to {}, lost", trace.actors[step.to].name),
-                                StepKind::Local => String::new(),
+                                StepKind::Message => format!("{} to {}", trace.actors[step.from].name, trace.actors[step.to].name),
+                                StepKind::Lost => format!("{} to {}, lost", trace.actors[step.from].name, trace.actors[step.to].name),
+                                StepKind::Local => trace.actors[step.from].name.clone(),
                             },
-                            row.label
+                            i + 1,
                         );
+                        let desc_id = format!("step-desc-{i}");
+                        let described_by = desc_id.clone();
                         let shape = match row.kind {
                             StepKind::Message => view! {
                                 <line x1=row.x1 y1=row.y1 x2=row.x2 y2=row.y2 class="arrow" marker-end="url(#wl-arrow)" />
@@ -107,11 +116,12 @@ pub fn Timeline(trace: Memo<Trace>, current: Signal<usize>, on_select: Callback<
                                 data-step=i
                                 role="button"
                                 tabindex=move || if current.get() == i { "0" } else { "-1" }
-                                aria-label=aria
+                                aria-describedby=described_by
                                 aria-current=move || if current.get() == i { Some("step") } else { None }
                                 on:click=move |_| on_select.run(i)
                                 on:keydown=move |ev| on_key(ev, i, len)
                             >
+                                <desc id=desc_id>{description}</desc>
                                 <rect x="0" y=row.top width=diagram::WIDTH height=ROW class="row-band" />
                                 <text x="8" y=row.y1 + 4.0 class="row-time">{row.time}</text>
                                 {shape}

@@ -222,10 +222,7 @@ pub fn lab_page<S: Scenario + Send + Sync + 'static>(info: &'static LabInfo, ses
             </header>
             <div class="lab-grid">
                 <div class="lab-main">
-                    <details class="editor" open=!embed>
-                        <summary>"Scenario"</summary>
-                        {editor}
-                    </details>
+                    {editor}
                     <div class="sticky-controls">
                         <StepControls len=len current=current on_select=select playing=playing speed=speed />
                     </div>

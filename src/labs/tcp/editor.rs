@@ -57,15 +57,28 @@ pub fn TcpEditor(session: LabSession<TcpScenario>) -> impl IntoView {
             </div>
         }
     };
+    let summary = move || {
+        let s = session.scenario.read();
+        let loss = if s.lose.is_empty() { "no loss".to_string() } else { format!("losing #{}", s.lose.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", #")) };
+        let close = match s.closer { Closer::Client => "client closes", Closer::Server => "server closes", Closer::Both => "both close" };
+        let listen = if s.server_listening { "" } else { ", port closed" };
+        format!("RTT {} ms · {} B request · {} B response · MSS {} · {loss} · {close}{listen}", s.rtt_ms, s.client_bytes, s.server_bytes, s.mss)
+    };
+    let invalid = move || errors.with(|e| !e.is_empty());
     view! {
+        <div class="field preset">
+            <label for="tcp-preset">"Built-in scenario"</label>
+            <select id="tcp-preset" data-testid="preset" on:change=move |ev| load_preset(event_target_value(&ev))>
+                <option value="" selected>"Choose one…"</option>
+                {presets.into_iter().map(|(id, title, _)| view! { <option value=id>{title}</option> }).collect_view()}
+            </select>
+        </div>
+        <details class="editor" class:invalid=invalid>
+            <summary data-testid="editor-summary">
+                <span class="editor-title">"Edit the scenario"</span>
+                <span class="editor-line">{summary}</span>
+            </summary>
         <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
-            <div class="field preset">
-                <label for="tcp-preset">"Built-in scenario"</label>
-                <select id="tcp-preset" data-testid="preset" on:change=move |ev| load_preset(event_target_value(&ev))>
-                    <option value="" selected>"Choose one…"</option>
-                    {presets.into_iter().map(|(id, title, _)| view! { <option value=id>{title}</option> }).collect_view()}
-                </select>
-            </div>
             <fieldset>
                 <legend>"Network"</legend>
                 {text("rtt_ms", "Round-trip time (ms)", "Half of it each way.", |f| &f.rtt_ms, |f, v| f.rtt_ms = v)}
@@ -114,5 +127,6 @@ pub fn TcpEditor(session: LabSession<TcpScenario>) -> impl IntoView {
             </details>
             <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the diagram shows the last valid scenario.", e.len()) })}</p>
         </form>
+        </details>
     }
 }
