@@ -298,6 +298,19 @@ test('usable at 360 px wide: nothing overflows the page', async () => {
   await context.close();
 });
 
+test('reduced motion: no transitions when the system asks for less motion', async () => {
+  const { context, page, problems } = await open('#/tcp', { reducedMotion: 'reduce' });
+  await page.waitForSelector('[data-testid=step]');
+  const duration = await page.$eval('[data-testid=step] .row-band', (el) => getComputedStyle(el).transitionDuration);
+  assert.equal(duration, '0s');
+  assert.deepEqual(problems, []);
+  await context.close();
+  const moving = await open('#/tcp', { reducedMotion: 'no-preference' });
+  await moving.page.waitForSelector('[data-testid=step]');
+  assert.notEqual(await moving.page.$eval('[data-testid=step] .row-band', (el) => getComputedStyle(el).transitionDuration), '0s');
+  await moving.context.close();
+});
+
 test('the theme switch cycles system, light and dark, and is remembered', async () => {
   const { context, page, problems } = await open('#/');
   const theme = () => page.evaluate(() => document.documentElement.getAttribute('data-theme'));

@@ -579,7 +579,9 @@ impl Endpoint {
     /// New data acknowledged up to `ack`: move SND.UNA, sample the RTT, open the window, and
     /// restart or stop the timer.
     fn acknowledge(&mut self, now: SimTime, ack: u32) {
-        let acked = ack.wrapping_sub(self.snd_una);
+        // The SYN takes a sequence number but is not data: it does not open the window.
+        let syn_acked = self.snd_una == self.iss;
+        let acked = ack.wrapping_sub(self.snd_una) - syn_acked as u32;
         self.snd_una = ack;
         self.retries = 0;
         if let Some((end, sent)) = self.rtt_probe {
@@ -590,7 +592,9 @@ impl Endpoint {
         }
         // RFC 5681 section 3.1: slow start below ssthresh, congestion avoidance above.
         let smss = self.send_mss();
-        if self.cwnd < self.ssthresh {
+        if acked == 0 {
+            // Only the SYN was acknowledged.
+        } else if self.cwnd < self.ssthresh {
             self.cwnd += acked.min(smss);
         } else {
             self.cwnd += (smss * smss / self.cwnd.max(1)).max(1);

@@ -680,6 +680,29 @@ mod tests {
     }
 
     #[test]
+    fn data_segments_are_full_sized_but_the_last_of_each_direction() {
+        for (id, _, s) in presets() {
+            let t = run(&s);
+            for (who, total) in [(CLIENT, s.client_bytes), (SERVER, s.server_bytes)] {
+                let (src, dst) = if who == CLIENT { (CLIENT_IP, SERVER_IP) } else { (SERVER_IP, CLIENT_IP) };
+                let isn = t.steps.iter().filter(|st| st.from == who && !st.bytes.is_empty()).find_map(|st| {
+                    let seg = Segment::decode(&st.bytes, src, dst).ok()?;
+                    seg.flags.has(Flags::SYN).then_some(seg.seq)
+                });
+                let Some(isn) = isn else { continue };
+                for st in t.steps.iter().filter(|st| st.from == who && !st.bytes.is_empty()) {
+                    let seg = Segment::decode(&st.bytes, src, dst).unwrap();
+                    if seg.payload.is_empty() {
+                        continue;
+                    }
+                    let end = seg.seq.wrapping_sub(isn) - 1 + seg.payload.len() as u32;
+                    assert!(seg.payload.len() == s.mss as usize || end == total, "{id}: runt segment {}", st.label);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn same_scenario_same_trace() {
         let s = TcpScenario { lose: vec![2, 7], seed: 99, ..TcpScenario::default() };
         assert_eq!(run(&s), run(&s));
