@@ -61,6 +61,8 @@ pub enum Reason {
     DuplicateAck,
     /// Acknowledges the peer's FIN.
     AckOfFin,
+    /// In TIME-WAIT, acknowledges the peer's FIN again: the first ACK was lost.
+    AckOfRepeatedFin,
     Fin,
     /// Answers a segment outside the receive window (a duplicate) with the current ACK.
     AckOfDuplicate,
@@ -439,7 +441,7 @@ impl Endpoint {
         // remote FIN. Acknowledge it, and restart the 2 MSL timeout."
         if self.state == TcpState::TimeWait && seg.flags.has(Flags::FIN) {
             self.time_wait_until = Some(now.saturating_add(2 * self.msl_us));
-            self.ack_due = Some(Reason::AckOfFin);
+            self.ack_due = Some(Reason::AckOfRepeatedFin);
             return;
         }
         // A retransmitted SYN in SYN-RECEIVED means our SYN-ACK was lost: send it again, as

@@ -468,6 +468,12 @@ impl<'a> Driver<'a> {
                 };
                 (t, vec![closing, arrival])
             }
+            Reason::AckOfRepeatedFin => (
+                format!(
+                    "The {other}'s FIN came again: the {name}'s last ACK was lost, so the {other}, still in LAST-ACK, retransmitted its FIN. This is what TIME-WAIT is for: the {name} still remembers the connection, acknowledges the FIN again, and restarts its 2×MSL wait. Had it already forgotten the connection, it would have answered with RST, and the {other}'s application would have seen an error instead of a clean close."
+                ),
+                vec![SpecRef::rfc(9293, "3.10.7.4", "Other States (TIME-WAIT)"), closing],
+            ),
             Reason::Fin => {
                 let t = match me.state() {
                     TcpState::LastAck => format!("{again}The {name}'s application has also called close(): FIN says it will send no more data. The {name} enters LAST-ACK and waits for the acknowledgment of this FIN, after which it is CLOSED. This is the passive close."),
