@@ -12,6 +12,7 @@ pub mod diagram;
 pub mod export;
 pub mod labs;
 pub mod permalink;
+pub mod ratelimit;
 pub mod rng;
 pub mod scenario;
 pub mod tcp;

@@ -1,0 +1,193 @@
+//! The rate limiter lab's inputs: the limit, the scope, and each client's traffic.
+
+use super::algorithms::{Algorithm, Limits, Micros};
+use crate::rng::SplitMix64;
+use crate::scenario::{FieldError, Scenario};
+use serde::{Deserialize, Serialize};
+
+/// Which requests share one limiter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// One limit for everyone.
+    Global,
+    /// One limit per user.
+    PerUser,
+    /// One limit per client address: clients behind one NAT share it.
+    PerIp,
+}
+
+/// A way requests arrive. Times are milliseconds from the start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Pattern {
+    /// `count` requests, one every `every_ms`, from `start_ms`.
+    Steady { start_ms: u64, every_ms: u64, count: u64 },
+    /// `count` requests spread evenly over `spread_ms` from `at_ms` (0: all at once).
+    Burst { at_ms: u64, count: u64, spread_ms: u64 },
+    /// Random arrivals averaging one per `mean_gap_ms` over `duration_ms` from `start_ms`,
+    /// drawn as a Bernoulli trial each millisecond from `seed` (a Poisson process in the limit).
+    Random { start_ms: u64, duration_ms: u64, mean_gap_ms: u64, seed: u64 },
+    /// Requests at the given times.
+    Manual { times_ms: Vec<u64> },
+}
+
+impl Pattern {
+    /// How many requests the pattern makes, without making them.
+    pub fn count(&self) -> u64 {
+        match self {
+            Pattern::Steady { count, .. } | Pattern::Burst { count, .. } => *count,
+            // At most one a millisecond; the expected number is far lower.
+            Pattern::Random { duration_ms, .. } => *duration_ms,
+            Pattern::Manual { times_ms } => times_ms.len() as u64,
+        }
+    }
+
+    /// Arrival times in microseconds, in order.
+    pub fn times(&self) -> Vec<Micros> {
+        match self {
+            Pattern::Steady { start_ms, every_ms, count } => (0..*count).map(|i| (start_ms + i * every_ms) * 1000).collect(),
+            Pattern::Burst { at_ms, count, spread_ms } => {
+                (0..*count).map(|i| at_ms * 1000 + if *count > 1 { i * spread_ms * 1000 / (count - 1) } else { 0 }).collect()
+            }
+            Pattern::Random { start_ms, duration_ms, mean_gap_ms, seed } => {
+                let mut rng = SplitMix64::new(*seed);
+                let threshold = u64::MAX / (*mean_gap_ms).max(1);
+                (0..*duration_ms).filter(|_| rng.next_u64() < threshold).map(|ms| (start_ms + ms) * 1000).collect()
+            }
+            Pattern::Manual { times_ms } => {
+                let mut t: Vec<Micros> = times_ms.iter().map(|ms| ms * 1000).collect();
+                t.sort_unstable();
+                t
+            }
+        }
+    }
+}
+
+/// A client of the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Client {
+    pub name: String,
+    pub user: String,
+    pub ip: String,
+    pub patterns: Vec<Pattern>,
+}
+
+impl Default for Client {
+    fn default() -> Self {
+        Client { name: "client".into(), user: "alice".into(), ip: "192.0.2.1".into(), patterns: Vec::new() }
+    }
+}
+
+/// The lab's scenario, version 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateScenario {
+    pub v: u32,
+    /// Requests admitted per window, on average.
+    pub limit: u64,
+    pub window_ms: u64,
+    /// Capacity: token bucket size, queue length, meter size, GCRA burst.
+    pub burst: u64,
+    pub scope: Scope,
+    /// The span the charts cover.
+    pub duration_ms: u64,
+    pub clients: Vec<Client>,
+    /// Which models run, in order.
+    pub algorithms: Vec<Algorithm>,
+}
+
+impl Default for RateScenario {
+    fn default() -> Self {
+        RateScenario {
+            v: 1,
+            limit: 10,
+            window_ms: 1000,
+            burst: 10,
+            scope: Scope::Global,
+            duration_ms: 6000,
+            clients: vec![Client {
+                name: "app".into(),
+                user: "alice".into(),
+                ip: "192.0.2.1".into(),
+                patterns: vec![
+                    Pattern::Steady { start_ms: 0, every_ms: 150, count: 40 },
+                    Pattern::Burst { at_ms: 2500, count: 25, spread_ms: 200 },
+                ],
+            }],
+            algorithms: Algorithm::ALL.to_vec(),
+        }
+    }
+}
+
+pub mod limits {
+    pub const LIMIT: (u64, u64) = (1, 100_000);
+    pub const WINDOW_MS: (u64, u64) = (1, 86_400_000);
+    pub const BURST: (u64, u64) = (1, 100_000);
+    pub const DURATION_MS: (u64, u64) = (1, 86_400_000);
+    pub const CLIENTS: usize = 12;
+    pub const PATTERNS: usize = 12;
+    /// Requests in one scenario; enough for a million-request benchmark through the core.
+    pub const REQUESTS: u64 = 1_000_000;
+    pub const NAME_CHARS: usize = 40;
+}
+
+impl RateScenario {
+    pub fn limits(&self) -> Limits {
+        Limits { limit: self.limit, window: self.window_ms * 1000, burst: self.burst }
+    }
+
+    pub fn request_count(&self) -> u64 {
+        self.clients.iter().flat_map(|c| &c.patterns).map(Pattern::count).fold(0u64, u64::saturating_add)
+    }
+}
+
+impl Scenario for RateScenario {
+    const LAB: &'static str = "ratelimit";
+    const VERSION: u32 = 1;
+
+    fn validate(&self) -> Vec<FieldError> {
+        use limits::*;
+        let mut e = Vec::new();
+        let mut range = |field: &str, v: u64, (lo, hi): (u64, u64)| {
+            if v < lo || v > hi {
+                e.push(FieldError::new(field, format!("must be from {lo} to {hi}")));
+            }
+        };
+        range("limit", self.limit, LIMIT);
+        range("window_ms", self.window_ms, WINDOW_MS);
+        range("burst", self.burst, BURST);
+        range("duration_ms", self.duration_ms, DURATION_MS);
+        if self.clients.is_empty() || self.clients.len() > CLIENTS {
+            e.push(FieldError::new("clients", format!("between 1 and {CLIENTS} clients")));
+        }
+        for (i, c) in self.clients.iter().enumerate() {
+            if c.patterns.len() > PATTERNS {
+                e.push(FieldError::new("clients", format!("client {}: at most {PATTERNS} patterns", i + 1)));
+            }
+            for text in [&c.name, &c.user, &c.ip] {
+                if text.chars().count() > NAME_CHARS {
+                    e.push(FieldError::new("clients", format!("client {}: names are at most {NAME_CHARS} characters", i + 1)));
+                }
+            }
+            for p in &c.patterns {
+                let bad = match p {
+                    Pattern::Steady { every_ms, .. } => *every_ms == 0,
+                    Pattern::Random { mean_gap_ms, .. } => *mean_gap_ms == 0,
+                    _ => false,
+                };
+                if bad {
+                    e.push(FieldError::new("clients", format!("client {}: a gap of 0 ms would never end", i + 1)));
+                }
+            }
+        }
+        if self.request_count() > REQUESTS {
+            e.push(FieldError::new("clients", format!("at most {REQUESTS} requests in all")));
+        }
+        if self.algorithms.is_empty() {
+            e.push(FieldError::new("algorithms", "choose at least one algorithm"));
+        }
+        e
+    }
+}
