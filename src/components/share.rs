@@ -2,22 +2,26 @@ use crate::browser;
 use leptos::prelude::*;
 use wirelab_core::export;
 use wirelab_core::permalink::LinkOptions;
-use wirelab_core::trace::Trace;
 
-/// Share a link, copy embed code, and export the trace.
+/// One export button: what it is called and how to make the file.
+#[derive(Clone)]
+pub struct Export {
+    /// Used in the button's test id: `export-<id>`.
+    pub id: &'static str,
+    pub label: &'static str,
+    pub filename: String,
+    pub mime: &'static str,
+    pub make: Callback<(), String>,
+}
+
+/// Share a link, copy embed code, and export what the lab shows.
 ///
 /// - `fragment`: builds the link's fragment for the current view with the given options.
 /// - `has_secrets`: whether this lab's scenario has secret fields (offers "include secrets").
 /// - `title`: the lab's title, for the iframe's title.
-/// - `trace`, `current`: what the exports contain.
+/// - `exports`: the lab's export formats.
 #[component]
-pub fn SharePanel(
-    fragment: Callback<LinkOptions, String>,
-    has_secrets: bool,
-    title: &'static str,
-    trace: Memo<Trace>,
-    current: Signal<usize>,
-) -> impl IntoView {
+pub fn SharePanel(fragment: Callback<LinkOptions, String>, has_secrets: bool, title: &'static str, exports: Vec<Export>) -> impl IntoView {
     let include_secrets = RwSignal::new(false);
     let plain = RwSignal::new(false);
     let output = RwSignal::new(None::<(String, String)>);
@@ -37,18 +41,19 @@ pub fn SharePanel(
         );
         copy("Embed code", code);
     };
-    let lab = move || trace.with(|t| t.lab.clone());
-    let save = move |kind: &str| {
-        let t = trace.read();
-        let (name, mime, body) = match kind {
-            "json" => (format!("wirelab-{}.json", t.lab), "application/json", t.to_json()),
-            "svg" => (format!("wirelab-{}.svg", t.lab), "image/svg+xml", export::svg(&t, Some(current.get()))),
-            _ => (format!("wirelab-{}.mmd", t.lab), "text/plain", export::mermaid(&t)),
-        };
-        if browser::download(&name, mime, &body).is_err() {
-            output.set(Some(("The download did not start; here is the text to copy:".into(), body)));
-        }
-    };
+    let buttons = exports
+        .into_iter()
+        .map(|e| {
+            let Export { id, label, filename, mime, make } = e;
+            let save = move |_| {
+                let body = make.run(());
+                if browser::download(&filename, mime, &body).is_err() {
+                    output.set(Some(("The download did not start; here is the text to copy:".into(), body)));
+                }
+            };
+            view! { <button data-testid=format!("export-{id}") on:click=save>{label}</button> }
+        })
+        .collect_view();
     view! {
         <section class="share" data-testid="share" aria-labelledby="share-title">
             <h2 id="share-title">"Share and export"</h2>
@@ -75,9 +80,7 @@ pub fn SharePanel(
             <div class="buttons">
                 <button data-testid="copy-link" on:click=copy_link>"Copy link"</button>
                 <button data-testid="copy-embed" on:click=copy_embed>"Copy embed code"</button>
-                <button data-testid="export-json" on:click=move |_| save("json")>"Export JSON"</button>
-                <button data-testid="export-svg" on:click=move |_| save("svg")>"Export SVG"</button>
-                <button data-testid="export-mermaid" on:click=move |_| save("mermaid")>"Export Mermaid"</button>
+                {buttons}
             </div>
             {move || output.get().map(|(note, text)| view! {
                 <label class="share-output">
@@ -89,7 +92,7 @@ pub fn SharePanel(
                         }></textarea>
                 </label>
             })}
-            <p class="hint">{move || format!("Exports describe the {} trace as it is now; SVG marks the selected step.", lab())}</p>
+            <p class="hint">"Exports describe what the lab shows now, at the selected step."</p>
         </section>
     }
 }

@@ -8,7 +8,7 @@ use crate::browser;
 use crate::components::banner::Notices;
 use crate::components::controls::StepControls;
 use crate::components::inspector::Inspector;
-use crate::components::share::SharePanel;
+use crate::components::share::{Export, SharePanel};
 use crate::components::timeline::Timeline;
 use leptos::ev;
 use leptos::leptos_dom::helpers::IntervalHandle;
@@ -20,11 +20,23 @@ use wirelab_core::permalink::{self, LinkOptions, Location};
 use wirelab_core::scenario::{self, Scenario};
 use wirelab_core::trace::Trace;
 
+/// What a lab's run produces: a trace for the protocol labs, a report for the charts labs.
+/// `steps` is what the step controls move through.
+pub trait LabOutput: Clone + PartialEq + Send + Sync + 'static {
+    fn steps(&self) -> usize;
+}
+
+impl LabOutput for Trace {
+    fn steps(&self) -> usize {
+        self.steps.len()
+    }
+}
+
 /// The state of one open lab.
-pub struct LabSession<S: Scenario + Send + Sync + 'static> {
+pub struct LabSession<S: Scenario + Send + Sync + 'static, O: LabOutput = Trace> {
     pub scenario: RwSignal<S>,
     pub step: RwSignal<usize>,
-    pub trace: Memo<Trace>,
+    pub trace: Memo<O>,
     pub len: Signal<usize>,
     pub current: Signal<usize>,
     pub playing: RwSignal<bool>,
@@ -33,12 +45,12 @@ pub struct LabSession<S: Scenario + Send + Sync + 'static> {
     pub select: Callback<usize>,
 }
 
-impl<S: Scenario + Send + Sync + 'static> Clone for LabSession<S> {
+impl<S: Scenario + Send + Sync + 'static, O: LabOutput> Clone for LabSession<S, O> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<S: Scenario + Send + Sync + 'static> Copy for LabSession<S> {}
+impl<S: Scenario + Send + Sync + 'static, O: LabOutput> Copy for LabSession<S, O> {}
 
 fn storage_key(lab: &str) -> String {
     format!("wirelab.{lab}.v1")
@@ -69,10 +81,10 @@ fn stored<S: Scenario>(notices: Notices) -> Option<(S, Option<usize>)> {
     }
 }
 
-impl<S: Scenario + Send + Sync + 'static> LabSession<S> {
+impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
     /// Opens a lab at `location`: the link's scenario if it has one, else the last one kept in
     /// this browser, else the default. Anything unreadable becomes a notice, never a failure.
-    pub fn new(location: &Location, notices: Notices, embed: bool, run: fn(&S) -> Trace) -> LabSession<S> {
+    pub fn new(location: &Location, notices: Notices, embed: bool, run: fn(&S) -> O) -> LabSession<S, O> {
         let from_link = match permalink::scenario::<S>(location) {
             Ok(found) => found,
             Err(e) => {
@@ -86,7 +98,7 @@ impl<S: Scenario + Send + Sync + 'static> LabSession<S> {
             None if location.payload.is_some() || embed => (S::default(), None),
             None => stored::<S>(notices).unwrap_or_default(),
         };
-        let steps = run(&initial).steps.len();
+        let steps = run(&initial).steps();
         let step = match (location.step, linked) {
             (Some(n), _) => permalink::resolve_step(n, steps).unwrap_or_else(|e| {
                 notices.push(format!("{e} Showing step 1."));
@@ -98,7 +110,7 @@ impl<S: Scenario + Send + Sync + 'static> LabSession<S> {
         let scenario = RwSignal::new(initial);
         let step = RwSignal::new(step);
         let trace = Memo::new(move |_| run(&scenario.read()));
-        let len = Signal::derive(move || trace.with(|t| t.steps.len()));
+        let len = Signal::derive(move || trace.with(|t| t.steps()));
         let current = Signal::derive(move || step.get().min(len.get().saturating_sub(1)));
         let playing = RwSignal::new(false);
         let speed = RwSignal::new(1.0);
@@ -202,9 +214,10 @@ impl<S: Scenario + Send + Sync + 'static> LabSession<S> {
 }
 
 /// The page every lab shares: title, editor, controls, summary, timeline, inspector, share.
-pub fn lab_page<S: Scenario + Send + Sync + 'static>(info: &'static LabInfo, session: LabSession<S>, editor: AnyView) -> impl IntoView {
+pub fn lab_page<S: Scenario + Send + Sync + 'static>(info: &'static LabInfo, session: LabSession<S, Trace>, editor: AnyView) -> impl IntoView {
     let LabSession { trace, len, current, playing, speed, embed, select, .. } = session;
     let fragment = Callback::new(move |options: LinkOptions| session.fragment(options));
+    let exports = trace_exports(trace, current);
     let open_full = move || browser::base_url() + &session.fragment(LinkOptions::default());
     let summary = move || {
         trace.with(|t| {
@@ -236,8 +249,36 @@ pub fn lab_page<S: Scenario + Send + Sync + 'static>(info: &'static LabInfo, ses
                 </div>
             </div>
             {(!embed).then(|| view! {
-                <SharePanel fragment=fragment has_secrets=!S::SECRET_FIELDS.is_empty() title=info.title trace=trace current=current />
+                <SharePanel fragment=fragment has_secrets=!S::SECRET_FIELDS.is_empty() title=info.title exports=exports />
             })}
         </article>
     }
+}
+
+/// JSON, SVG and Mermaid exports of a trace, with the selected step marked in the SVG.
+pub fn trace_exports(trace: Memo<Trace>, current: Signal<usize>) -> Vec<Export> {
+    let lab = trace.with_untracked(|t| t.lab.clone());
+    vec![
+        Export {
+            id: "json",
+            label: "Export JSON",
+            filename: format!("wirelab-{lab}.json"),
+            mime: "application/json",
+            make: Callback::new(move |()| trace.with_untracked(|t| t.to_json())),
+        },
+        Export {
+            id: "svg",
+            label: "Export SVG",
+            filename: format!("wirelab-{lab}.svg"),
+            mime: "image/svg+xml",
+            make: Callback::new(move |()| trace.with_untracked(|t| wirelab_core::export::svg(t, Some(current.get_untracked())))),
+        },
+        Export {
+            id: "mermaid",
+            label: "Export Mermaid",
+            filename: format!("wirelab-{lab}.mmd"),
+            mime: "text/plain",
+            make: Callback::new(move |()| trace.with_untracked(wirelab_core::export::mermaid)),
+        },
+    ]
 }

@@ -79,7 +79,7 @@ impl fmt::Display for Algorithm {
 }
 
 /// The limit every model enforces: `limit` requests per `window`, with bursts up to `burst`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Limits {
     pub limit: u64,
     pub window: Micros,
@@ -95,7 +95,7 @@ impl Limits {
 }
 
 /// One model's answer for one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Decision {
     pub allowed: bool,
     /// How long an admitted request waits before it is served (the leaky queue only).

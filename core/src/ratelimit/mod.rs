@@ -10,12 +10,14 @@
 //! microsecond; storage is instant (no race between Redis round trips).
 
 pub mod algorithms;
+pub mod chart;
 pub mod report;
 pub mod scenario;
+pub mod text;
 
 pub use algorithms::{Algorithm, Decision, Limits, Micros};
 pub use report::{run, RateReport};
-pub use scenario::{Client, Pattern, RateScenario, Scope};
+pub use scenario::{presets, Client, Pattern, RateScenario, Scope};
 
 #[cfg(test)]
 mod vector_tests {

@@ -2,9 +2,10 @@
 
 use super::algorithms::{new_limiter, Algorithm, Decision, Limiter, Limits, Micros};
 use super::scenario::{RateScenario, Scope};
+use serde::Serialize;
 
 /// One request of the merged traffic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Request {
     pub at: Micros,
     pub client: usize,
@@ -13,7 +14,7 @@ pub struct Request {
 }
 
 /// What one model did with all the traffic.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AlgoRun {
     pub algorithm: Algorithm,
     /// One per request, in request order.
@@ -22,7 +23,7 @@ pub struct AlgoRun {
 }
 
 /// The comparison table's row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stats {
     pub allowed: u64,
     pub refused: u64,
@@ -36,7 +37,7 @@ pub struct Stats {
     pub allowed_per_client: Vec<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RateReport {
     pub limits: Limits,
     pub requests: Vec<Request>,
@@ -76,6 +77,14 @@ pub fn requests(s: &RateScenario) -> (Vec<Request>, Vec<String>) {
         .collect();
     out.sort_by_key(|r| (r.at, r.client));
     (out, keys)
+}
+
+impl RateReport {
+    /// The report as JSON: limits, requests, and each model's decisions and statistics
+    /// (times in microseconds; levels in thousandths of a request).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
 }
 
 /// Runs every chosen model over the scenario's traffic.
@@ -383,5 +392,25 @@ mod tests {
         assert_eq!(apart.keys.len(), 2);
         assert_eq!(apart.runs[0].stats.allowed, 20);
         assert_eq!(apart.runs[0].stats.fairness_milli, 1000);
+    }
+}
+
+#[cfg(test)]
+mod preset_tests {
+    use super::*;
+    use crate::ratelimit::scenario::presets;
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn presets_are_valid_and_the_heavy_one_has_about_ten_thousand_requests() {
+        for (id, _, s) in presets() {
+            assert!(s.validate().is_empty(), "{id}: {:?}", s.validate());
+            let r = run(&s);
+            assert_eq!(r.runs.len(), 7, "{id}");
+            assert!(serde_json::from_str::<serde_json::Value>(&r.to_json()).is_ok());
+        }
+        let heavy = presets().into_iter().find(|p| p.0 == "heavy").unwrap().2;
+        let n = run(&heavy).requests.len();
+        assert!((9_000..11_000).contains(&n), "{n}");
     }
 }

@@ -191,3 +191,60 @@ impl Scenario for RateScenario {
         e
     }
 }
+
+/// The lab's built-in scenarios: (id, title, scenario).
+pub fn presets() -> Vec<(&'static str, &'static str, RateScenario)> {
+    let one = |patterns: Vec<Pattern>| vec![Client { name: "app".into(), user: "alice".into(), ip: "192.0.2.1".into(), patterns }];
+    let base = RateScenario::default();
+    vec![
+        ("steady-and-burst", "Steady traffic, then a burst", base.clone()),
+        (
+            "window-boundary",
+            "The window-boundary burst: 100 at 00:59, 100 at 01:00",
+            RateScenario {
+                limit: 100,
+                window_ms: 60_000,
+                burst: 100,
+                duration_ms: 120_000,
+                clients: one(vec![Pattern::Burst { at_ms: 59_500, count: 100, spread_ms: 400 }, Pattern::Burst { at_ms: 60_000, count: 100, spread_ms: 400 }]),
+                ..base.clone()
+            },
+        ),
+        (
+            "random",
+            "Random arrivals at twice the limit",
+            RateScenario { clients: one(vec![Pattern::Random { start_ms: 0, duration_ms: 6000, mean_gap_ms: 50, seed: 7 }]), ..base.clone() },
+        ),
+        (
+            "nat",
+            "Per-IP limits: two users behind one address",
+            RateScenario {
+                scope: Scope::PerIp,
+                clients: vec![
+                    Client { name: "laptop".into(), user: "alice".into(), ip: "203.0.113.7".into(), patterns: vec![Pattern::Steady { start_ms: 0, every_ms: 120, count: 50 }] },
+                    Client { name: "phone".into(), user: "bob".into(), ip: "203.0.113.7".into(), patterns: vec![Pattern::Steady { start_ms: 60, every_ms: 120, count: 50 }] },
+                    Client { name: "office".into(), user: "carol".into(), ip: "198.51.100.4".into(), patterns: vec![Pattern::Steady { start_ms: 30, every_ms: 200, count: 30 }] },
+                ],
+                ..base.clone()
+            },
+        ),
+        (
+            "heavy",
+            "10,000 requests from five clients, one global limit",
+            RateScenario {
+                limit: 200,
+                burst: 200,
+                duration_ms: 60_000,
+                clients: (0..5)
+                    .map(|i| Client {
+                        name: format!("client {}", i + 1),
+                        user: format!("user{}", i + 1),
+                        ip: format!("192.0.2.{}", i + 10),
+                        patterns: vec![Pattern::Random { start_ms: 0, duration_ms: 60_000, mean_gap_ms: 30, seed: 100 + i as u64 }],
+                    })
+                    .collect(),
+                ..base
+            },
+        ),
+    ]
+}
