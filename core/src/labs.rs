@@ -10,7 +10,8 @@ pub struct LabInfo {
     pub rfcs: &'static [&'static str],
 }
 
-pub const LABS: &[LabInfo] = &[LabInfo {
+pub const LABS: &[LabInfo] = &[
+LabInfo {
     id: "tcp",
     title: "TCP: a connection, open to close",
     teaser: "The three-way handshake, data and ACKs, loss and retransmission, and the four-way close, as real segment bytes.",
@@ -21,6 +22,18 @@ pub const LABS: &[LabInfo] = &[LabInfo {
         "why the side that closes first waits in TIME-WAIT",
     ],
     rfcs: &["RFC 9293", "RFC 6298", "RFC 5681"],
+},
+LabInfo {
+    id: "ratelimit",
+    title: "Rate limiters, side by side",
+    teaser: "Seven rate-limiting models on the same traffic, as charts: see exactly why request 137 got a 429, with its headers and Redis commands.",
+    learn: &[
+        "how token and leaky buckets, windows, logs and GCRA differ on bursts and smoothness",
+        "why a fixed window lets twice the limit through at a boundary",
+        "what X-RateLimit-*, RateLimit and Retry-After tell a client",
+        "how per-user and per-IP limits treat users who share an address",
+    ],
+    rfcs: &["RFC 6585", "RFC 9110", "draft-ietf-httpapi-ratelimit-headers"],
 }];
 
 pub fn find(id: &str) -> Option<&'static LabInfo> {

@@ -248,3 +248,107 @@ pub fn presets() -> Vec<(&'static str, &'static str, RateScenario)> {
         ),
     ]
 }
+
+/// The editor's view of a client: what was typed, kept as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientForm {
+    pub name: String,
+    pub user: String,
+    pub ip: String,
+    pub patterns: String,
+}
+
+/// The editor's view of the scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateForm {
+    pub limit: String,
+    pub window_ms: String,
+    pub burst: String,
+    pub duration_ms: String,
+    pub scope: Scope,
+    pub algorithms: Vec<Algorithm>,
+    pub clients: Vec<ClientForm>,
+}
+
+impl From<&RateScenario> for RateForm {
+    fn from(s: &RateScenario) -> RateForm {
+        RateForm {
+            limit: s.limit.to_string(),
+            window_ms: s.window_ms.to_string(),
+            burst: s.burst.to_string(),
+            duration_ms: s.duration_ms.to_string(),
+            scope: s.scope,
+            algorithms: s.algorithms.clone(),
+            clients: s
+                .clients
+                .iter()
+                .map(|c| ClientForm { name: c.name.clone(), user: c.user.clone(), ip: c.ip.clone(), patterns: super::text::format(&c.patterns) })
+                .collect(),
+        }
+    }
+}
+
+impl RateForm {
+    /// The scenario, or every problem tied to its field (`clients.N.patterns` for a client's
+    /// traffic text).
+    pub fn parse(&self) -> Result<RateScenario, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut number = |field: &str, text: &str| -> u64 {
+            match text.trim().replace('_', "").parse::<u64>() {
+                Ok(v) => v,
+                Err(_) => {
+                    let shown: String = text.trim().chars().take(20).collect();
+                    errors.push(FieldError::new(field, if shown.is_empty() { "enter a number".to_string() } else { format!("“{shown}” is not a whole number") }));
+                    0
+                }
+            }
+        };
+        let limit = number("limit", &self.limit);
+        let window_ms = number("window_ms", &self.window_ms);
+        let burst = number("burst", &self.burst);
+        let duration_ms = number("duration_ms", &self.duration_ms);
+        let mut clients = Vec::new();
+        for (i, c) in self.clients.iter().enumerate() {
+            match super::text::parse(&c.patterns) {
+                Ok(patterns) => clients.push(Client { name: c.name.clone(), user: c.user.clone(), ip: c.ip.clone(), patterns }),
+                Err(e) => errors.push(FieldError::new(&format!("clients.{i}.patterns"), e.to_string())),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let s = RateScenario { v: 1, limit, window_ms, burst, scope: self.scope, duration_ms, clients, algorithms: self.algorithms.clone() };
+        let errors = s.validate();
+        if errors.is_empty() {
+            Ok(s)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    #[test]
+    fn presets_survive_the_form() {
+        for (id, _, s) in presets() {
+            assert_eq!(RateForm::from(&s).parse(), Ok(s), "{id}");
+        }
+    }
+
+    #[test]
+    fn errors_name_their_field() {
+        let mut f = RateForm::from(&RateScenario::default());
+        f.limit = "ten".into();
+        f.clients[0].patterns = "steady every=10\nburts at=1 count=2".into();
+        let e = f.parse().unwrap_err();
+        assert_eq!(e[0], FieldError::new("limit", "“ten” is not a whole number"));
+        assert_eq!(e[1].field, "clients.0.patterns");
+        assert!(e[1].message.starts_with("line 1: steady needs count="), "{}", e[1].message);
+        f.limit = "0".into();
+        f.clients[0].patterns = "at 5".into();
+        assert_eq!(f.parse().unwrap_err()[0].field, "limit");
+    }
+}

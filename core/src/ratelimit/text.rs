@@ -64,7 +64,7 @@ pub fn parse(text: &str) -> Result<Vec<Pattern>, TextError> {
             out.push(Pattern::Manual { times_ms: times });
             continue;
         }
-        let mut get = |key: &str, default: Option<u64>| -> Result<u64, TextError> {
+        let get = |key: &str, default: Option<u64>| -> Result<u64, TextError> {
             let found = rest.iter().find_map(|w| w.strip_prefix(key).and_then(|v| v.strip_prefix('=')));
             match (found, default) {
                 (Some(v), _) => v.parse::<u64>().map_err(|_| err(format!("{key}= must be a whole number, not “{}”", shorten(v)))),

@@ -1,0 +1,155 @@
+use crate::labs::LabSession;
+use leptos::prelude::*;
+use wirelab_core::ratelimit::algorithms::Algorithm;
+use wirelab_core::ratelimit::report::RateReport;
+use wirelab_core::ratelimit::scenario::{presets, ClientForm, RateForm, Scope};
+use wirelab_core::ratelimit::RateScenario;
+use wirelab_core::scenario::FieldError;
+
+/// The rate limiter lab's inputs, validated as you type; what is typed stays as typed and the
+/// charts follow the last valid scenario.
+///
+/// - `session`: the lab's session, whose scenario this edits.
+#[component]
+pub fn RateEditor(session: LabSession<RateScenario, RateReport>) -> impl IntoView {
+    let form = RwSignal::new(RateForm::from(&session.scenario.get_untracked()));
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let apply = move |f: RateForm| {
+        match f.parse() {
+            Ok(s) => {
+                errors.set(Vec::new());
+                if s != session.scenario.get_untracked() {
+                    session.load(s);
+                }
+            }
+            Err(e) => errors.set(e),
+        }
+        form.set(f);
+    };
+    let edit = move |change: &dyn Fn(&mut RateForm)| {
+        let mut f = form.get_untracked();
+        change(&mut f);
+        apply(f);
+    };
+    let error_of = move |key: String| errors.with(|e| e.iter().find(|e| e.field == key).map(|e| e.message.clone()));
+    let number = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&RateForm) -> &String, set: fn(&mut RateForm, String)| {
+        let id = format!("rl-{key}");
+        let described = format!("{id}-help {id}-error");
+        view! {
+            <div class="field" class:invalid=move || error_of(key.into()).is_some()>
+                <label for=id.clone()>{label}</label>
+                <input id=id.clone() type="text" inputmode="numeric" autocomplete="off" data-testid=format!("input-{key}")
+                    aria-invalid=move || error_of(key.into()).is_some().to_string() aria-describedby=described
+                    prop:value=move || form.with(|f| get(f).clone())
+                    on:input=move |ev| { let v = event_target_value(&ev); edit(&|f| set(f, v.clone())); } />
+                <small id=format!("{id}-help") class="help">{help}</small>
+                <small id=format!("{id}-error") class="field-error" data-testid=format!("error-{key}")>{move || error_of(key.into())}</small>
+            </div>
+        }
+    };
+    let summary = move || {
+        let s = session.scenario.read();
+        let scope = match s.scope { Scope::Global => "one global limit", Scope::PerUser => "per user", Scope::PerIp => "per IP" };
+        format!("{} per {} ms · burst {} · {scope} · {} client(s) · {} requests", s.limit, s.window_ms, s.burst, s.clients.len(), s.request_count())
+    };
+    let load_preset = move |id: String| {
+        if let Some((_, _, s)) = presets().into_iter().find(|p| p.0 == id) {
+            form.set(RateForm::from(&s));
+            errors.set(Vec::new());
+            session.load(s);
+            session.step.set(0);
+        }
+    };
+    let clients = move || {
+        form.with(|f| f.clients.len())
+    };
+    let client_view = move |i: usize| {
+        let key = format!("clients.{i}.patterns");
+        let field = move |label: &'static str, get: fn(&ClientForm) -> &String, set: fn(&mut ClientForm, String)| {
+            view! {
+                <label class="client-field">{label}
+                    <input type="text" autocomplete="off" prop:value=move || form.with(|f| f.clients.get(i).map(|c| get(c).clone()).unwrap_or_default())
+                        on:input=move |ev| { let v = event_target_value(&ev); edit(&|f| if let Some(c) = f.clients.get_mut(i) { set(c, v.clone()) }); } />
+                </label>
+            }
+        };
+        let key2 = key.clone();
+        let key3 = key.clone();
+        view! {
+            <fieldset class="client" data-testid="client">
+                <legend>{format!("Client {}", i + 1)}</legend>
+                {field("Name", |c| &c.name, |c, v| c.name = v)}
+                {field("User", |c| &c.user, |c, v| c.user = v)}
+                {field("IP", |c| &c.ip, |c, v| c.ip = v)}
+                <label class="client-traffic" class:invalid=move || error_of(key.clone()).is_some()>"Traffic (one pattern a line)"
+                    <textarea rows="3" spellcheck="false" data-testid=format!("input-patterns-{i}")
+                        aria-invalid=move || error_of(key2.clone()).is_some().to_string()
+                        prop:value=move || form.with(|f| f.clients.get(i).map(|c| c.patterns.clone()).unwrap_or_default())
+                        on:input=move |ev| { let v = event_target_value(&ev); edit(&|f| if let Some(c) = f.clients.get_mut(i) { c.patterns = v.clone() }); }></textarea>
+                </label>
+                <small class="field-error" data-testid=format!("error-patterns-{i}")>{move || error_of(key3.clone())}</small>
+                <button type="button" class="small" on:click=move |_| edit(&|f| { if f.clients.len() > 1 { f.clients.remove(i); } })
+                    disabled=move || form.with(|f| f.clients.len() <= 1)>{format!("Remove client {}", i + 1)}</button>
+            </fieldset>
+        }
+    };
+    view! {
+        <div class="field preset">
+            <label for="rl-preset">"Built-in scenario"</label>
+            <select id="rl-preset" data-testid="preset" on:change=move |ev| load_preset(event_target_value(&ev))>
+                <option value="" selected>"Choose one…"</option>
+                {presets().into_iter().map(|(id, title, _)| view! { <option value=id>{title}</option> }).collect_view()}
+            </select>
+        </div>
+        <details class="editor" class:invalid=move || errors.with(|e| !e.is_empty())>
+            <summary data-testid="editor-summary"><span class="editor-title">"Edit the scenario"</span><span class="editor-line">{summary}</span></summary>
+            <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+                <fieldset>
+                    <legend>"The limit"</legend>
+                    {number("limit", "Requests per window", "The average rate every model allows.", |f| &f.limit, |f, v| f.limit = v)}
+                    {number("window_ms", "Window (ms)", "", |f| &f.window_ms, |f, v| f.window_ms = v)}
+                    {number("burst", "Burst / capacity", "Bucket size, queue length, GCRA burst.", |f| &f.burst, |f, v| f.burst = v)}
+                    {number("duration_ms", "Chart span (ms)", "", |f| &f.duration_ms, |f, v| f.duration_ms = v)}
+                    <div class="field">
+                        <label for="rl-scope">"Limit per"</label>
+                        <select id="rl-scope" data-testid="input-scope" on:change=move |ev| {
+                            let scope = match event_target_value(&ev).as_str() { "per_user" => Scope::PerUser, "per_ip" => Scope::PerIp, _ => Scope::Global };
+                            edit(&|f| f.scope = scope);
+                        }>
+                            <option value="global" selected=move || form.with(|f| f.scope == Scope::Global)>"Everyone (global)"</option>
+                            <option value="per_user" selected=move || form.with(|f| f.scope == Scope::PerUser)>"User"</option>
+                            <option value="per_ip" selected=move || form.with(|f| f.scope == Scope::PerIp)>"IP address"</option>
+                        </select>
+                    </div>
+                </fieldset>
+                <fieldset class="algorithms">
+                    <legend>"Models"</legend>
+                    {Algorithm::ALL.iter().map(|&a| view! {
+                        <label class="checkbox">
+                            <input type="checkbox" prop:checked=move || form.with(|f| f.algorithms.contains(&a))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    edit(&|f| {
+                                        f.algorithms.retain(|x| *x != a);
+                                        if on {
+                                            f.algorithms.push(a);
+                                            f.algorithms.sort_by_key(|x| Algorithm::ALL.iter().position(|y| y == x));
+                                        }
+                                    });
+                                } />
+                            " "{a.to_string()}
+                        </label>
+                    }).collect_view()}
+                    <small class="field-error" data-testid="error-algorithms">{move || error_of("algorithms".into())}</small>
+                </fieldset>
+                <p class="help">"Traffic patterns: " <code>"steady every=150 count=40 start=0"</code>", "<code>"burst at=2500 count=25 spread=200"</code>", "<code>"random start=0 duration=6000 gap=100 seed=7"</code>", "<code>"at 100 250 400"</code>" (times in ms; paste a list of timestamps after at)."</p>
+                {move || (0..clients()).map(client_view).collect_view()}
+                <small class="field-error" data-testid="error-clients">{move || error_of("clients".into())}</small>
+                <button type="button" class="small" data-testid="add-client-button" on:click=move |_| edit(&|f| f.clients.push(ClientForm {
+                    name: format!("client {}", f.clients.len() + 1), user: format!("user{}", f.clients.len() + 1), ip: format!("192.0.2.{}", f.clients.len() + 20), patterns: "steady every=300 count=10".into(),
+                }))>"Add a client"</button>
+                <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the charts show the last valid scenario.", e.len()) })}</p>
+            </form>
+        </details>
+    }
+}
