@@ -9,4 +9,4 @@ log "native tests (cargo test --workspace)"
 cargo test --workspace --quiet
 build_release
 log "browser tests (headless Chromium, release build under /courses/net/wirelab/)"
-(cd "$ROOT/tests" && node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs)
+(cd "$ROOT/tests" && node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs ratelimit.test.mjs)

@@ -158,3 +158,8 @@ pub fn prefers_reduced_motion() -> bool {
         .map(|m| m.matches())
         .unwrap_or(false)
 }
+
+/// Milliseconds on the page's monotonic clock.
+pub fn now_ms() -> f64 {
+    window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}

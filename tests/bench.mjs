@@ -48,6 +48,11 @@ async function reaction(page, selector, action, runs) {
     // The page's CSP forbids eval, so actions are named, not passed as code.
     const actions = {
       step: (i) => document.querySelector(i % 2 ? '[data-testid=prev]' : '[data-testid=next]').click(),
+      slider: (i) => {
+        const el = document.querySelector('[data-testid=slider-limit]');
+        el.value = String(150 + (i % 2) * 60 + i);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      },
       edit: (i) => {
         const el = document.querySelector('[data-testid=input-rtt_ms]');
         // Always a new value, so each edit changes the scenario.
@@ -93,12 +98,32 @@ try {
   const rerunBig = await reaction(page, '[data-testid=summary]', 'edit', 7);
   await context.close();
 
+  // Rate limiter: a million requests through each model in the page's wasm.
+  const rl = await browser.newContext();
+  const rlPage = await rl.newPage();
+  await rlPage.goto(server.base + '#/ratelimit');
+  await ready(rlPage);
+  await rlPage.waitForSelector('[data-testid=chart]');
+  const models = ['token_bucket', 'leaky_queue', 'leaky_meter', 'fixed_window', 'sliding_log', 'sliding_counter', 'gcra'];
+  const perSecond = {};
+  for (let m = 0; m < models.length; m++) {
+    const times = [];
+    for (let k = 0; k < 3; k++) times.push(await rlPage.evaluate((m) => window.wasmBindings.bench_ratelimit(m, 1000000), m));
+    perSecond[models[m]] = Math.round(1e6 / (median(times) / 1000));
+  }
+  await rlPage.selectOption('[data-testid=preset]', 'heavy');
+  await rlPage.waitForFunction(() => Number(document.querySelector('[data-testid=position]').innerText.split('/ ')[1]) > 9000);
+  const heavyRequests = Number((await rlPage.locator('[data-testid=position]').innerText()).split('/ ')[1]);
+  const sliderRedraw = await reaction(rlPage, '[data-testid=timeline]', 'slider', 9);
+  await rl.close();
+
   const results = {
     date: new Date().toISOString(),
     bytes: size,
     load_to_interactive_ms: { unthrottled, throttled_4g: throttled },
     advance_one_step_ms: step,
     rerun_after_edit_ms: { basic: rerun, slow_start: rerunBig, slow_start_steps: bigSteps },
+    ratelimit: { requests_per_second_1m: perSecond, slider_to_redraw_ms: sliderRedraw, slider_requests: heavyRequests },
   };
   fs.writeFileSync(path.join(ROOT, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
   const rows = [
@@ -111,6 +136,8 @@ try {
     ['advance one step → DOM updated (median of 21)', ms(step)],
     ['edit RTT → trace re-run and redrawn, default scenario (median of 11)', ms(rerun)],
     [`edit RTT → re-run and redrawn, slow-start preset, ${bigSteps} steps (median of 7)`, ms(rerunBig)],
+    ...models.map((m) => [`rate limiter, 1,000,000 requests through ${m} (median of 3)`, `${(perSecond[m] / 1e6).toFixed(2)} M requests/s`]),
+    [`rate limiter, slider → 7 models re-run and charts redrawn, ${heavyRequests} requests (median of 9)`, ms(sliderRedraw)],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log('\n' + 'measure'.padEnd(width) + ' | value');

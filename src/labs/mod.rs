@@ -110,7 +110,9 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
 
         let scenario = RwSignal::new(initial);
         let step = RwSignal::new(step);
-        let trace = Memo::new(move |_| run(&scenario.read()));
+        // The run happens only when the scenario changes, so its output is new by definition;
+        // comparing two large outputs for equality would cost as much as drawing them.
+        let trace = Memo::new_with_compare(move |_| run(&scenario.read()), |_, _| true);
         let len = Signal::derive(move || trace.with(|t| t.steps()));
         let current = Signal::derive(move || step.get().min(len.get().saturating_sub(1)));
         let playing = RwSignal::new(false);
@@ -134,12 +136,34 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
     }
 
     /// Keeps the address bar a permalink of what is shown, and the scenario in local storage.
+    /// Address-bar updates are throttled: the first of a run of changes (a slider being dragged)
+    /// is written at once, the rest once the changes pause.
     fn sync_outward(&self) {
         let LabSession { scenario, current, embed, .. } = *self;
+        let last_write = StoredValue::new(0.0f64);
+        let pending = StoredValue::new(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
+        let write_link = move || {
+            let fragment = permalink::link(&*scenario.read_untracked(), current.get_untracked(), LinkOptions { embed, ..LinkOptions::default() });
+            browser::replace_hash(&fragment);
+            last_write.set_value(browser::now_ms());
+        };
+        on_cleanup(move || {
+            if let Some(h) = pending.get_value() {
+                h.clear();
+            }
+        });
         Effect::new(move |_| {
             let s = scenario.read();
-            let options = LinkOptions { embed, ..LinkOptions::default() };
-            browser::replace_hash(&permalink::link(&*s, current.get(), options));
+            current.track();
+            if let Some(h) = pending.get_value() {
+                h.clear();
+            }
+            pending.set_value(None);
+            if browser::now_ms() - last_write.get_value() > 250.0 {
+                write_link();
+            } else {
+                pending.set_value(set_timeout_with_handle(write_link, Duration::from_millis(250)).ok());
+            }
             if !embed {
                 let stored = format!("{{\"scenario\":{},\"step\":{}}}", scenario::to_json(&*s, false), current.get());
                 browser::save(&storage_key(S::LAB), &stored);

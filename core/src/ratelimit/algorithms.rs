@@ -131,8 +131,17 @@ pub fn new_limiter(algorithm: Algorithm, limits: Limits) -> Box<dyn Limiter> {
     }
 }
 
+/// `a / b`, on 64 bits when both fit (128-bit division is done in software on wasm32 and is
+/// the hot path of every model).
+fn div(a: u128, b: u128) -> u128 {
+    match (u64::try_from(a), u64::try_from(b)) {
+        (Ok(a), Ok(b)) => (a / b.max(1)) as u128,
+        _ => a / b.max(1),
+    }
+}
+
 fn milli(units: u128, per_request: u128) -> u64 {
-    (units * 1000 / per_request.max(1)) as u64
+    div(units * 1000, per_request) as u64
 }
 
 fn ms(t: Micros) -> String {
@@ -144,8 +153,8 @@ fn ms(t: Micros) -> String {
 }
 
 fn requests(units: u128, per_request: u128) -> String {
-    let whole = units / per_request.max(1);
-    let frac = (units % per_request.max(1)) * 1000 / per_request.max(1);
+    let whole = div(units, per_request);
+    let frac = div((units - whole * per_request.max(1)) * 1000, per_request);
     if frac == 0 {
         whole.to_string()
     } else {
@@ -155,7 +164,8 @@ fn requests(units: u128, per_request: u128) -> String {
 
 /// Time to gain `needed` units at `rate` units per microsecond, rounded up.
 fn time_for(needed: u128, rate: u128) -> Micros {
-    needed.div_ceil(rate.max(1)) as Micros
+    let rate = rate.max(1);
+    div(needed + rate - 1, rate) as Micros
 }
 
 /// Token bucket: up to `burst` tokens, refilled at `limit` per `window`; a request takes one.
@@ -196,7 +206,7 @@ impl Limiter for TokenBucket {
         Decision {
             allowed,
             delay: 0,
-            remaining: (self.units / one) as u64,
+            remaining: div(self.units, one) as u64,
             reset_after: time_for(self.capacity() - self.units, rate),
             retry_after: if allowed { None } else if self.capacity() < one { None } else { Some(time_for(one - self.units, rate)) },
             level_before_milli: milli(before, one),
@@ -304,7 +314,7 @@ impl Limiter for LeakyMeter {
         Decision {
             allowed,
             delay: 0,
-            remaining: ((capacity - self.units.min(capacity)) / one) as u64,
+            remaining: div(capacity - self.units.min(capacity), one) as u64,
             reset_after: time_for(self.units, rate),
             retry_after: if allowed || capacity < one { None } else { Some(time_for(self.units + one - capacity, rate)) },
             level_before_milli: milli(before, one),
@@ -490,7 +500,7 @@ impl Limiter for SlidingCounter {
         Decision {
             allowed,
             delay: 0,
-            remaining: (limit_units.saturating_sub(after) / w) as u64,
+            remaining: div(limit_units.saturating_sub(after), w) as u64,
             reset_after: (self.index + 1) * self.l.window - now,
             retry_after,
             level_before_milli: milli(before, w),

@@ -9,7 +9,7 @@ use crate::export::xml_escape;
 pub const WIDTH: u32 = 1000;
 /// One strip's height in SVG units.
 pub const HEIGHT: u32 = 120;
-const TICKS: f64 = 26.0;
+const TICKS: u32 = 26;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Strip {
@@ -66,30 +66,65 @@ pub fn strip(report: &RateReport, run: usize) -> Strip {
         push(col, d.level_after_milli);
         level_max = level_max.max(d.level_before_milli).max(d.level_after_milli);
     }
-    let mid = HEIGHT as f64 / 2.0;
-    let ticks = |flags: &[bool], dy: f64| {
-        let mut s = String::new();
+    // Whole units only: this runs for every model on every slider move, and integer text is
+    // several times cheaper to write than floats.
+    let mid = HEIGHT / 2;
+    let ticks = |flags: &[bool], up: bool| {
+        let mut s = String::with_capacity(flags.len() * 4);
         for (x, _) in flags.iter().enumerate().filter(|(_, f)| **f) {
-            s.push_str(&format!("M{x} {mid}v{dy}"));
+            s.push('M');
+            push_u64(&mut s, x as u64);
+            s.push(' ');
+            push_u64(&mut s, mid as u64);
+            s.push_str(if up { "v-" } else { "v" });
+            push_u64(&mut s, TICKS as u64);
         }
         s
     };
     // The state line spans the strip's height, scaled to its highest value.
-    let scale = (HEIGHT as f64 - 8.0) / level_max as f64;
-    let y = |v: u64| HEIGHT as f64 - 4.0 - v as f64 * scale;
-    let mut points = String::new();
+    let top = HEIGHT as u64 - 8;
+    // v ≤ level_max, so v·top fits in 64 bits (levels are at most a few million × 1000).
+    let y = |v: u64| HEIGHT as u64 - 4 - v.saturating_mul(top) / level_max.max(1);
+    let mut points = String::with_capacity(columns * 12);
+    let mut last_y = None;
     for (x, e) in level.iter().enumerate() {
-        if let Some((first, min, max, last)) = e {
-            for v in [first, min, max, last] {
-                points.push_str(&format!("{x},{:.1} ", y(*v)));
+        let Some((first, min, max, last)) = *e else { continue };
+        // Enter the column where the previous one left off, span its range, leave at its end.
+        let ys = [y(first), y(max), y(min), y(last)];
+        for yv in ys {
+            if last_y == Some((x, yv)) {
+                continue;
             }
+            last_y = Some((x, yv));
+            push_u64(&mut points, x as u64);
+            points.push(',');
+            push_u64(&mut points, yv);
+            points.push(' ');
         }
     }
+    points.pop();
     Strip {
-        allowed: ticks(&has_allowed, -TICKS),
-        refused: ticks(&has_refused, TICKS),
-        level: points.trim_end().to_string(),
+        allowed: ticks(&has_allowed, true),
+        refused: ticks(&has_refused, false),
+        level: points,
         level_max: level_max as f64 / 1000.0,
+    }
+}
+
+/// Appends a number's decimal digits.
+fn push_u64(s: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        s.push(d as char);
     }
 }
 
@@ -146,6 +181,15 @@ mod tests {
         let svg = svg(&r, Some(3));
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert_eq!(svg.matches("<polyline").count(), r.runs.len());
+    }
+
+    #[test]
+    fn integer_writer_matches_display() {
+        for n in [0u64, 7, 10, 999, 1000, u64::MAX] {
+            let mut s = String::new();
+            push_u64(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
     }
 
     #[test]

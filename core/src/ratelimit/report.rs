@@ -89,8 +89,14 @@ impl RateReport {
 
 /// Runs every chosen model over the scenario's traffic.
 pub fn run(s: &RateScenario) -> RateReport {
-    let limits = s.limits();
     let (reqs, keys) = requests(s);
+    run_on(s, reqs, keys)
+}
+
+/// Runs every chosen model over traffic already made by [`requests`] for the same clients and
+/// scope (a caller that changes only the limits can keep the traffic).
+pub fn run_on(s: &RateScenario, reqs: Vec<Request>, keys: Vec<String>) -> RateReport {
+    let limits = s.limits();
     let runs = s
         .algorithms
         .iter()
@@ -397,6 +403,14 @@ mod tests {
 
 #[cfg(test)]
 mod preset_tests {
+    #[test]
+    fn run_on_prepared_traffic_equals_run() {
+        for (_, _, s) in presets() {
+            let (reqs, keys) = requests(&s);
+            assert_eq!(run_on(&s, reqs, keys), run(&s));
+        }
+    }
+
     use super::*;
     use crate::ratelimit::scenario::presets;
     use crate::scenario::Scenario;

@@ -10,10 +10,10 @@ use wirelab_core::scenario::FieldError;
 /// charts follow the last valid scenario.
 ///
 /// - `session`: the lab's session, whose scenario this edits.
+/// - `form`: what is typed in each field; the page also writes it when a slider moves.
+/// - `errors`: each field's problem, if any.
 #[component]
-pub fn RateEditor(session: LabSession<RateScenario, RateReport>) -> impl IntoView {
-    let form = RwSignal::new(RateForm::from(&session.scenario.get_untracked()));
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+pub fn RateEditor(session: LabSession<RateScenario, RateReport>, form: RwSignal<RateForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     let apply = move |f: RateForm| {
         match f.parse() {
             Ok(s) => {
@@ -60,9 +60,9 @@ pub fn RateEditor(session: LabSession<RateScenario, RateReport>) -> impl IntoVie
             session.step.set(0);
         }
     };
-    let clients = move || {
-        form.with(|f| f.clients.len())
-    };
+    // The client fieldsets are rebuilt only when a client is added or removed, never while
+    // someone types in one (rebuilding would take the text box from under the cursor).
+    let clients = Memo::new(move |_| form.with(|f| f.clients.len()));
     let client_view = move |i: usize| {
         let key = format!("clients.{i}.patterns");
         let field = move |label: &'static str, get: fn(&ClientForm) -> &String, set: fn(&mut ClientForm, String)| {
@@ -143,7 +143,7 @@ pub fn RateEditor(session: LabSession<RateScenario, RateReport>) -> impl IntoVie
                     <small class="field-error" data-testid="error-algorithms">{move || error_of("algorithms".into())}</small>
                 </fieldset>
                 <p class="help">"Traffic patterns: " <code>"steady every=150 count=40 start=0"</code>", "<code>"burst at=2500 count=25 spread=200"</code>", "<code>"random start=0 duration=6000 gap=100 seed=7"</code>", "<code>"at 100 250 400"</code>" (times in ms; paste a list of timestamps after at)."</p>
-                {move || (0..clients()).map(client_view).collect_view()}
+                {move || (0..clients.get()).map(client_view).collect_view()}
                 <small class="field-error" data-testid="error-clients">{move || error_of("clients".into())}</small>
                 <button type="button" class="small" data-testid="add-client-button" on:click=move |_| edit(&|f| f.clients.push(ClientForm {
                     name: format!("client {}", f.clients.len() + 1), user: format!("user{}", f.clients.len() + 1), ip: format!("192.0.2.{}", f.clients.len() + 20), patterns: "steady every=300 count=10".into(),

@@ -15,13 +15,35 @@ use wirelab_core::labs;
 use wirelab_core::permalink::{LinkOptions, Location};
 use wirelab_core::ratelimit::chart::{self, HEIGHT, WIDTH};
 use wirelab_core::ratelimit::report::{self, RateReport};
+use wirelab_core::ratelimit::scenario::RateForm;
 use wirelab_core::ratelimit::{self, Pattern, RateScenario};
-use wirelab_core::scenario::Scenario;
+use wirelab_core::scenario::{FieldError, Scenario};
 
 impl LabOutput for RateReport {
     fn steps(&self) -> usize {
         self.requests.len()
     }
+}
+
+thread_local! {
+    /// The last traffic made, by the clients and scope it was made from.
+    static TRAFFIC: std::cell::RefCell<Option<(Vec<ratelimit::Client>, ratelimit::Scope, Vec<report::Request>, Vec<String>)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `ratelimit::run`, keeping the traffic when only the limits or models change (a slider).
+fn run_keeping_traffic(s: &RateScenario) -> RateReport {
+    TRAFFIC.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let (reqs, keys) = match cache.as_ref() {
+            Some((clients, scope, reqs, keys)) if *clients == s.clients && *scope == s.scope => (reqs.clone(), keys.clone()),
+            _ => {
+                let (reqs, keys) = report::requests(s);
+                *cache = Some((s.clients.clone(), s.scope, reqs.clone(), keys.clone()));
+                (reqs, keys)
+            }
+        };
+        report::run_on(s, reqs, keys)
+    })
 }
 
 fn seconds(us: u64) -> String {
@@ -31,7 +53,7 @@ fn seconds(us: u64) -> String {
 /// The rate limiter lab, opened at `location`.
 #[component]
 pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl IntoView {
-    let session = LabSession::<RateScenario, RateReport>::new(&location, notices, embed, ratelimit::run);
+    let session = LabSession::<RateScenario, RateReport>::new(&location, notices, embed, run_keeping_traffic);
     let Some(info) = labs::find("ratelimit") else {
         return view! { <p>"The rate limiter lab is missing from the catalogue."</p> }.into_any();
     };
@@ -39,7 +61,14 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
     let selected_run = RwSignal::new(0usize);
     let adding = RwSignal::new(false);
     let add_client = RwSignal::new(0usize);
-    let editor_nonce = RwSignal::new(0u32);
+    let form = RwSignal::new(RateForm::from(&scenario.get_untracked()));
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    // A change made outside the editor (a slider, an added request) shows in the editor too.
+    let load = move |s: RateScenario| {
+        form.set(RateForm::from(&s));
+        errors.set(Vec::new());
+        session.load(s);
+    };
 
     // Adds a request at `ms` for the chosen client, as a hand-made (`at`) pattern.
     let add_request = move |ms: u64| {
@@ -57,8 +86,7 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
             None => client.patterns.push(Pattern::Manual { times_ms: vec![ms] }),
         }
         if s.validate().is_empty() {
-            session.load(s);
-            editor_nonce.update(|n| *n += 1);
+            load(s);
             // Select the new request.
             let r = report.get_untracked();
             if let Some(i) = r.requests.iter().position(|q| q.at == ms * 1000 && q.client == c) {
@@ -81,8 +109,7 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
             }
         }
         client.patterns.retain(|p| !matches!(p, Pattern::Manual { times_ms } if times_ms.is_empty()));
-        session.load(s);
-        editor_nonce.update(|n| *n += 1);
+        load(s);
     };
     let is_manual = move || {
         report.with(|r| {
@@ -130,14 +157,17 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
         })
     };
 
+    // Strips are computed once per run; stepping only moves the marker.
+    let strips = Memo::new_with_compare(move |_| report.with(|r| (0..r.runs.len()).map(|i| chart::strip(r, i)).collect::<Vec<_>>()), |_, _| true);
+    let marker_x = move || report.with(|r| r.requests.get(current.get()).map(|q| chart::x_of(q.at, r.span)).unwrap_or(-10.0));
     let charts = move || {
+        let strips = strips.read();
         report.with(|r| {
-            let marker = r.requests.get(current.get()).map(|q| chart::x_of(q.at, r.span));
             r.runs
                 .iter()
                 .enumerate()
                 .map(|(i, run)| {
-                    let st = chart::strip(r, i);
+                    let st = strips.get(i).cloned().unwrap_or_else(|| chart::strip(r, i));
                     let name = run.algorithm.to_string();
                     let level = run.algorithm.level_name();
                     view! {
@@ -153,7 +183,7 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
                                 <polyline points=st.level class="level" vector-effect="non-scaling-stroke" />
                                 <path d=st.allowed class="tick-allowed" vector-effect="non-scaling-stroke" />
                                 <path d=st.refused class="tick-refused" vector-effect="non-scaling-stroke" />
-                                {marker.map(|x| view! { <line x1=x x2=x y1="0" y2=HEIGHT class="marker" vector-effect="non-scaling-stroke" /> })}
+                                <line x1=marker_x x2=marker_x y1="0" y2=HEIGHT class="marker" vector-effect="non-scaling-stroke" />
                             </svg>
                         </figure>
                     }
@@ -213,10 +243,12 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
                 " "{format!("at {} from {client}", seconds(req.at))}
             </h2>
             <p class="who">{format!("Counted against key {}", r.keys[req.key])}</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Each model's answer">
             <table class="verdicts" data-testid="verdicts">
                 <thead><tr><th scope="col">"Model"</th><th scope="col">"Answer"</th><th scope="col">"Remaining"</th><th scope="col">"Retry after"</th></tr></thead>
                 <tbody>{verdicts}</tbody>
             </table>
+            </div>
             {detail_view}
             <p class="specs">
                 <a href="https://www.rfc-editor.org/rfc/rfc6585#section-4" target="_blank" rel="noopener noreferrer">"RFC 6585 §4"</a>" 429 Too Many Requests · "
@@ -255,6 +287,17 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
     let client_names = move || scenario.with(|s| s.clients.iter().enumerate().map(|(i, c)| (i, c.name.clone())).collect::<Vec<_>>());
     let span_label = move || report.with(|r| seconds(r.span));
     let add_at = RwSignal::new(String::new());
+    // Sliders re-run every model as they move, and write the value into its editor field.
+    let slide = move |ev: leptos::ev::Event, set: fn(&mut RateScenario, &mut RateForm, u64)| {
+        let Ok(v) = event_target_value(&ev).parse::<u64>() else { return };
+        let mut s = scenario.get_untracked();
+        let mut f = form.get_untracked();
+        set(&mut s, &mut f, v);
+        if s.validate().is_empty() {
+            form.set(f);
+            session.load(s);
+        }
+    };
 
     view! {
         <article class="lab" data-lab=info.id>
@@ -265,15 +308,31 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
             </header>
             <div class="lab-grid">
                 <div class="lab-main">
-                    {move || { editor_nonce.get(); view! { <RateEditor session=session /> } }}
+                    <RateEditor session=session form=form errors=errors />
                     <div class="sticky-controls">
                         <StepControls len=len current=current on_select=select playing=playing speed=speed />
                     </div>
+                    <div class="sliders">
+                        <label>
+                            <span>{move || format!("Limit: {} per {} ms", scenario.with(|s| s.limit), scenario.with(|s| s.window_ms))}</span>
+                            <input type="range" min="1" max="500" data-testid="slider-limit" aria-label="Requests per window"
+                                prop:value=move || scenario.with(|s| s.limit.min(500).to_string())
+                                on:input=move |ev| slide(ev, |s, f, v| { s.limit = v; f.limit = v.to_string(); }) />
+                        </label>
+                        <label>
+                            <span>{move || format!("Burst / capacity: {}", scenario.with(|s| s.burst))}</span>
+                            <input type="range" min="1" max="500" data-testid="slider-burst" aria-label="Burst or capacity"
+                                prop:value=move || scenario.with(|s| s.burst.min(500).to_string())
+                                on:input=move |ev| slide(ev, |s, f, v| { s.burst = v; f.burst = v.to_string(); }) />
+                        </label>
+                    </div>
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Comparison of the models">
                     <table class="comparison" data-testid="summary">
                         <caption>"The same traffic through each model"</caption>
                         <thead><tr><th scope="col">"Model"</th><th scope="col">"Allowed"</th><th scope="col">"Refused"</th><th scope="col">"Most in any 1 s"</th><th scope="col">"Longest wait"</th><th scope="col">"Fairness"</th></tr></thead>
                         <tbody>{table}</tbody>
                     </table>
+                    </div>
                     <div class="chart-tools">
                         <button data-testid="add-mode" aria-pressed=move || adding.get().to_string() on:click=move |_| adding.update(|a| *a = !*a)>
                             {move || if adding.get() { "Clicks add requests (on)" } else { "Clicks add requests (off)" }}
