@@ -163,3 +163,21 @@ test('embed mode shows the charts without the chrome', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('typing key by key into a traffic box keeps the focus and every character', async () => {
+  const { context, page, problems } = await open();
+  await page.click('[data-testid=editor-summary]');
+  const box = page.locator('[data-testid=input-patterns-0]');
+  await box.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('at 10 20 3x0');
+  assert.equal(await box.inputValue(), 'at 10 20 3x0');
+  assert.ok(await box.evaluate((el) => el === document.activeElement), 'still focused after an invalid character');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('0');
+  assert.equal(await box.inputValue(), 'at 10 20 30');
+  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.endsWith('/ 3'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
