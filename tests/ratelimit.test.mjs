@@ -35,6 +35,10 @@ test('the window-boundary burst: a fixed window lets 200 through in one second, 
   assert.deepEqual(t['Fixed window counter'], [200, 0, 200]);
   assert.deepEqual(t['Sliding window log'], [100, 100, 100]);
   assert.equal(await page.locator('[data-testid=chart]').count(), 7);
+  await page.click('[data-testid=tradeoffs] summary');
+  const fixedRow = await page.locator('[data-testid=tradeoffs] tr', { hasText: 'Fixed window counter' }).innerText();
+  assert.match(fixedRow, /up to twice the limit across a window boundary/);
+  assert.match(fixedRow, /at most 200 in any second \(the average allowed is 1\.7\/s\)/);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -81,12 +85,16 @@ test('requests can be added by clicking the time axis or by typing a time, and r
   const box = await strip.boundingBox();
   await strip.click({ position: { x: box.width * 0.9, y: 10 } });
   await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.endsWith('/ 66'));
+  assert.match(await page.locator('#inspector-title').innerText(), /at 5\.[34]\d\d s/);
+  // Clicking the same spot again removes that hand-made request.
+  await strip.click({ position: { x: box.width * 0.9, y: 10 } });
+  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.endsWith('/ 65'));
   await page.fill('[data-testid=add-at]', '5999');
   await page.click('[data-testid=add-request]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.endsWith('/ 67'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.endsWith('/ 66'));
   assert.match(await page.locator('#inspector-title').innerText(), /at 5\.999 s/);
   await page.click('[data-testid=remove-request]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.endsWith('/ 66'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.endsWith('/ 65'));
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -50,6 +50,19 @@ impl Algorithm {
         }
     }
 
+    /// The trade-offs the seeds' table weighs: (bursts, smoothing, precision, memory per key).
+    pub fn tradeoffs(self) -> [&'static str; 4] {
+        match self {
+            Algorithm::TokenBucket => ["allows bursts up to the bucket size", "none: a full bucket empties at once", "exact average rate", "two numbers"],
+            Algorithm::LeakyQueue => ["absorbed by the queue, never passed on", "perfect: requests leave at a constant rate", "exact; admitted requests wait", "the queue itself"],
+            Algorithm::LeakyMeter => ["allows bursts up to the bucket size", "none: like a token bucket, upside down", "exact average rate", "two numbers"],
+            Algorithm::FixedWindow => ["up to twice the limit across a window boundary", "none", "coarse: resets all at once", "one counter"],
+            Algorithm::SlidingLog => ["never more than the limit in any window", "none within the limit", "exact", "one entry per admitted request"],
+            Algorithm::SlidingCounter => ["close to the limit in any window", "none", "approximate: assumes even spread", "two counters"],
+            Algorithm::Gcra => ["allows bursts up to the burst size", "spaces requests by the emission interval once the burst is used", "exact average rate", "one timestamp"],
+        }
+    }
+
     /// What the chart's state line shows.
     pub fn level_name(self) -> &'static str {
         match self {

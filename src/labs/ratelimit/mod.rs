@@ -111,16 +111,7 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
         client.patterns.retain(|p| !matches!(p, Pattern::Manual { times_ms } if times_ms.is_empty()));
         load(s);
     };
-    let is_manual = move || {
-        report.with(|r| {
-            let Some(req) = r.requests.get(current.get()) else { return false };
-            scenario.with(|s| {
-                s.clients.get(req.client).is_some_and(|c| {
-                    c.patterns.iter().any(|p| matches!(p, Pattern::Manual { times_ms } if times_ms.contains(&(req.at / 1000))))
-                })
-            })
-        })
-    };
+    let is_manual = move || report.with(|r| scenario.with(|s| is_manual_at(s, r, current.get())));
 
     let on_chart_click = move |ev: web_sys::MouseEvent, run: usize| {
         let Some(target) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
@@ -128,8 +119,22 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
         let x = (ev.client_x() as f64 - rect.left()) / rect.width().max(1.0) * WIDTH as f64;
         selected_run.set(run);
         if adding.get_untracked() {
-            let span = report.with_untracked(|r| r.span);
-            add_request((x.max(0.0) / WIDTH as f64 * span as f64 / 1000.0) as u64);
+            // A hand-made request of the chosen client within 4 units of the click is removed;
+            // anywhere else, a request is added.
+            let client = add_client.get_untracked();
+            let hit = report.with_untracked(|r| {
+                chart::nearest_request(r, x).filter(|&i| r.requests[i].client == client && (chart::x_of(r.requests[i].at, r.span) - x).abs() <= 4.0)
+            });
+            match hit {
+                Some(i) if scenario.with_untracked(|s| is_manual_at(s, &report.get_untracked(), i)) => {
+                    select.run(i);
+                    remove_selected();
+                }
+                _ => {
+                    let span = report.with_untracked(|r| r.span);
+                    add_request((x.max(0.0) / WIDTH as f64 * span as f64 / 1000.0) as u64);
+                }
+            }
         } else if let Some(i) = report.with_untracked(|r| chart::nearest_request(r, x)) {
             select.run(i);
         }
@@ -333,6 +338,27 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
                         <tbody>{table}</tbody>
                     </table>
                     </div>
+                    <details class="tradeoffs" data-testid="tradeoffs">
+                        <summary>"How the models differ, and what this run shows"</summary>
+                        <div class="table-scroll" tabindex="0" role="region" aria-label="Trade-offs">
+                        <table class="comparison">
+                            <thead><tr><th scope="col">"Model"</th><th scope="col">"Bursts"</th><th scope="col">"Smoothing"</th><th scope="col">"Precision"</th><th scope="col">"Memory per key"</th><th scope="col">"In this run"</th></tr></thead>
+                            <tbody>{move || report.with(|r| {
+                                let l = r.limits;
+                                r.runs.iter().map(|run| {
+                                    let [bursts, smoothing, precision, memory] = run.algorithm.tradeoffs();
+                                    let most = run.stats.max_in_any_second;
+                                    let per_second = l.limit as f64 * 1e6 / l.window as f64;
+                                    let seen = format!(
+                                        "at most {most} in any second (the average allowed is {per_second:.1}/s){}",
+                                        if run.stats.longest_wait > 0 && run.algorithm == ratelimit::Algorithm::LeakyQueue { format!("; waits up to {}", seconds(run.stats.longest_wait)) } else { String::new() }
+                                    );
+                                    view! { <tr><th scope="row">{run.algorithm.to_string()}</th><td>{bursts}</td><td>{smoothing}</td><td>{precision}</td><td>{memory}</td><td>{seen}</td></tr> }
+                                }).collect_view()
+                            })}</tbody>
+                        </table>
+                        </div>
+                    </details>
                     <div class="chart-tools">
                         <button data-testid="add-mode" aria-pressed=move || adding.get().to_string() on:click=move |_| adding.update(|a| *a = !*a)>
                             {move || if adding.get() { "Clicks add requests (on)" } else { "Clicks add requests (off)" }}
@@ -357,7 +383,7 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
                     <div class="charts" data-testid="timeline">
                         {charts}
                         <div class="axis-labels" aria-hidden="true"><span>"0 s"</span><span>{span_label}</span></div>
-                        <p class="timeline-legend">"Ticks up: allowed; ticks down: refused (429); the line: each model's state. Click a chart to pick the nearest request (or to add one, when adding is on)."</p>
+                        <p class="timeline-legend">"Ticks up: allowed; ticks down: refused (429); the line: each model's state. Click a chart to pick the nearest request; with adding on, a click adds a request for the chosen client, or removes one of its hand-made requests under the pointer."</p>
                     </div>
                 </div>
                 <div class="lab-side">
@@ -370,6 +396,14 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
         </article>
     }
     .into_any()
+}
+
+/// Whether request `i` comes from a hand-made (`at`) pattern, so it can be removed.
+fn is_manual_at(s: &RateScenario, r: &RateReport, i: usize) -> bool {
+    let Some(req) = r.requests.get(i) else { return false };
+    s.clients.get(req.client).is_some_and(|c| {
+        c.patterns.iter().any(|p| matches!(p, Pattern::Manual { times_ms } if times_ms.contains(&(req.at / 1000))))
+    })
 }
 
 /// Every decision as CSV: one row per request and model.
