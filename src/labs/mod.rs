@@ -18,7 +18,7 @@ use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wirelab_core::labs::LabInfo;
 use wirelab_core::permalink::{self, LinkOptions, Location};
-use wirelab_core::scenario::{self, Scenario};
+use wirelab_core::scenario::{self, FieldError, Scenario};
 use wirelab_core::trace::Trace;
 
 /// What a lab's run produces: a trace for the protocol labs, a report for the charts labs.
@@ -128,6 +128,27 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
     /// Replaces the scenario (a preset, or a valid edit), keeping the step when it still exists.
     pub fn load(&self, s: S) {
         self.scenario.set(s);
+    }
+
+    /// Applies an edit: keeps what was typed in `form`, shows each field's problem in `errors`,
+    /// and loads the scenario it describes when it is valid (and different).
+    pub fn apply_form<F: Send + Sync + 'static>(
+        &self,
+        form: RwSignal<F>,
+        errors: RwSignal<Vec<FieldError>>,
+        typed: F,
+        parse: impl Fn(&F) -> Result<S, Vec<FieldError>>,
+    ) {
+        match parse(&typed) {
+            Ok(s) => {
+                errors.set(Vec::new());
+                if s != self.scenario.get_untracked() {
+                    self.load(s);
+                }
+            }
+            Err(e) => errors.set(e),
+        }
+        form.set(typed);
     }
 
     /// The permalink fragment of the current view.

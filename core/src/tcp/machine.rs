@@ -788,6 +788,20 @@ mod tests {
         SimTime::from_millis(ms)
     }
 
+    /// A client and server that have completed the handshake (SYN at 0, 50 ms each way), with
+    /// the transitions so far taken.
+    fn established() -> (Endpoint, Endpoint) {
+        let (mut c, mut s) = pair();
+        s.listen();
+        c.connect(t(0));
+        pump(&mut c, &mut s, t(50));
+        pump(&mut s, &mut c, t(100));
+        pump(&mut c, &mut s, t(150));
+        c.take_transitions();
+        s.take_transitions();
+        (c, s)
+    }
+
     /// Delivers everything `from` has queued to `to` at `now`; returns what was delivered.
     fn pump(from: &mut Endpoint, to: &mut Endpoint, now: SimTime) -> Vec<Output> {
         let mut delivered = Vec::new();
@@ -847,12 +861,7 @@ mod tests {
 
     #[test]
     fn data_after_a_gap_earns_duplicate_acks_then_one_cumulative_ack() {
-        let (mut c, mut s) = pair();
-        s.listen();
-        c.connect(t(0));
-        pump(&mut c, &mut s, t(50));
-        pump(&mut s, &mut c, t(100));
-        pump(&mut c, &mut s, t(150));
+        let (mut c, mut s) = established();
         c.write(t(150), &[7u8; 3000]);
         let first = c.poll_output().unwrap();
         let second = c.poll_output().unwrap();
@@ -871,14 +880,7 @@ mod tests {
 
     #[test]
     fn active_and_passive_close_walk_every_state() {
-        let (mut c, mut s) = pair();
-        s.listen();
-        c.connect(t(0));
-        pump(&mut c, &mut s, t(50));
-        pump(&mut s, &mut c, t(100));
-        pump(&mut c, &mut s, t(150));
-        c.take_transitions();
-        s.take_transitions();
+        let (mut c, mut s) = established();
         c.close(t(200));
         assert_eq!(c.state(), TcpState::FinWait1);
         let fin = pump(&mut c, &mut s, t(250));
@@ -908,12 +910,7 @@ mod tests {
 
     #[test]
     fn simultaneous_close_passes_through_closing() {
-        let (mut c, mut s) = pair();
-        s.listen();
-        c.connect(t(0));
-        pump(&mut c, &mut s, t(50));
-        pump(&mut s, &mut c, t(100));
-        pump(&mut c, &mut s, t(150));
+        let (mut c, mut s) = established();
         c.close(t(200));
         s.close(t(200));
         let c_fin: Vec<Output> = std::iter::from_fn(|| c.poll_output()).collect();

@@ -14,18 +14,7 @@ use wirelab_core::scenario::FieldError;
 /// - `errors`: each field's problem, if any.
 #[component]
 pub fn RateEditor(session: LabSession<RateScenario, RateReport>, form: RwSignal<RateForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let apply = move |f: RateForm| {
-        match f.parse() {
-            Ok(s) => {
-                errors.set(Vec::new());
-                if s != session.scenario.get_untracked() {
-                    session.load(s);
-                }
-            }
-            Err(e) => errors.set(e),
-        }
-        form.set(f);
-    };
+    let apply = move |f: RateForm| session.apply_form(form, errors, f, RateForm::parse);
     let edit = move |change: &dyn Fn(&mut RateForm)| {
         let mut f = form.get_untracked();
         change(&mut f);

@@ -13,18 +13,7 @@ pub fn TcpEditor(session: LabSession<TcpScenario>) -> impl IntoView {
     let form = RwSignal::new(TcpForm::from(&session.scenario.get_untracked()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let presets = tcp::presets();
-    let apply = move |f: TcpForm| {
-        match f.parse() {
-            Ok(s) => {
-                errors.set(Vec::new());
-                if s != session.scenario.get_untracked() {
-                    session.load(s);
-                }
-            }
-            Err(e) => errors.set(e),
-        }
-        form.set(f);
-    };
+    let apply = move |f: TcpForm| session.apply_form(form, errors, f, TcpForm::parse);
     let load_preset = move |id: String| {
         if let Some((_, _, s)) = tcp::presets().into_iter().find(|p| p.0 == id) {
             form.set(TcpForm::from(&s));
