@@ -9,6 +9,7 @@
 
 pub mod base64url;
 pub mod diagram;
+pub mod dns;
 pub mod export;
 pub mod labs;
 pub mod permalink;

@@ -36,7 +36,7 @@ impl fmt::Display for SimTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let secs = self.0 / 1_000_000;
         let micros = self.0 % 1_000_000;
-        if micros % 1000 == 0 {
+        if micros.is_multiple_of(1000) {
             write!(f, "{secs}.{:03} s", micros / 1000)
         } else {
             write!(f, "{secs}.{micros:06} s")
@@ -303,7 +303,7 @@ pub mod hex_bytes {
             }
         }
         let raw = s.as_bytes();
-        if raw.len() % 2 != 0 {
+        if !raw.len().is_multiple_of(2) {
             return None;
         }
         raw.chunks(2)

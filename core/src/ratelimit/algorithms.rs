@@ -157,8 +157,9 @@ fn milli(units: u128, per_request: u128) -> u64 {
     div(units * 1000, per_request) as u64
 }
 
-fn ms(t: Micros) -> String {
-    if t % 1000 == 0 {
+/// A duration for people: whole milliseconds when exact, else to the microsecond.
+pub(crate) fn ms(t: Micros) -> String {
+    if t.is_multiple_of(1000) {
         format!("{} ms", t / 1000)
     } else {
         format!("{:.3} ms", t as f64 / 1000.0)
@@ -221,7 +222,7 @@ impl Limiter for TokenBucket {
             delay: 0,
             remaining: div(self.units, one) as u64,
             reset_after: time_for(self.capacity() - self.units, rate),
-            retry_after: if allowed { None } else if self.capacity() < one { None } else { Some(time_for(one - self.units, rate)) },
+            retry_after: if allowed || self.capacity() < one { None } else { Some(time_for(one - self.units, rate)) },
             level_before_milli: milli(before, one),
             level_after_milli: milli(self.units, one),
         }
@@ -278,7 +279,7 @@ impl Limiter for LeakyQueue {
             delay,
             remaining: self.l.burst.saturating_sub(after),
             reset_after: self.departures.back().map(|d| d - now).unwrap_or(0),
-            retry_after: if allowed { None } else if self.l.burst == 0 { None } else { self.departures.front().map(|d| d - now) },
+            retry_after: if allowed || self.l.burst == 0 { None } else { self.departures.front().map(|d| d - now) },
             level_before_milli: before * 1000,
             level_after_milli: after * 1000,
         }

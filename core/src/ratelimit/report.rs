@@ -1,6 +1,6 @@
 //! Running the traffic through every model, the comparison, and one request's full story.
 
-use super::algorithms::{new_limiter, Algorithm, Decision, Limiter, Limits, Micros};
+use super::algorithms::{ms, new_limiter, Algorithm, Decision, Limiter, Limits, Micros};
 use super::scenario::{RateScenario, Scope};
 use serde::Serialize;
 
@@ -168,14 +168,6 @@ fn secs_ceil(t: Micros) -> u64 {
     t.div_ceil(1_000_000)
 }
 
-fn ms(t: Micros) -> String {
-    if t % 1000 == 0 {
-        format!("{} ms", t / 1000)
-    } else {
-        format!("{:.3} ms", t as f64 / 1000.0)
-    }
-}
-
 /// The story of request `index` under run `run` (replays that key's limiter up to it).
 pub fn detail(s: &RateScenario, report: &RateReport, run: usize, index: usize) -> Option<RequestDetail> {
     let algo = report.runs.get(run)?;
@@ -203,7 +195,7 @@ pub fn detail(s: &RateScenario, report: &RateReport, run: usize, index: usize) -
 
 fn why(a: Algorithm, l: Limits, d: &Decision, client: &str, key: &str) -> String {
     let level = |m: u64| {
-        if m % 1000 == 0 {
+        if m.is_multiple_of(1000) {
             (m / 1000).to_string()
         } else {
             format!("{:.2}", m as f64 / 1000.0)
