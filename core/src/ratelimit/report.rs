@@ -376,12 +376,14 @@ mod tests {
 
     #[test]
     fn per_ip_scope_makes_clients_behind_one_address_share() {
-        let mut s = RateScenario::default();
-        s.scope = Scope::PerIp;
-        s.clients = vec![
-            Client { name: "a".into(), user: "a".into(), ip: "203.0.113.9".into(), patterns: vec![Pattern::Burst { at_ms: 0, count: 10, spread_ms: 0 }] },
-            Client { name: "b".into(), user: "b".into(), ip: "203.0.113.9".into(), patterns: vec![Pattern::Burst { at_ms: 0, count: 10, spread_ms: 0 }] },
-        ];
+        let mut s = RateScenario {
+            scope: Scope::PerIp,
+            clients: vec![
+                Client { name: "a".into(), user: "a".into(), ip: "203.0.113.9".into(), patterns: vec![Pattern::Burst { at_ms: 0, count: 10, spread_ms: 0 }] },
+                Client { name: "b".into(), user: "b".into(), ip: "203.0.113.9".into(), patterns: vec![Pattern::Burst { at_ms: 0, count: 10, spread_ms: 0 }] },
+            ],
+            ..RateScenario::default()
+        };
         let shared = run(&s);
         assert_eq!(shared.keys, ["ip:203.0.113.9"]);
         assert_eq!(shared.runs[0].stats.allowed, 10);
