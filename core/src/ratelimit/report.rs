@@ -85,6 +85,41 @@ impl RateReport {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
+
+    /// Every decision as CSV (RFC 4180): one row per request and model.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("request,time_us,client,key,model,allowed,delay_us,remaining,reset_after_us,retry_after_us\n");
+        for (i, q) in self.requests.iter().enumerate() {
+            for run in &self.runs {
+                let d = run.decisions[i];
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{},{},{},{}\n",
+                    i + 1,
+                    q.at,
+                    q.client,
+                    csv_field(&self.keys[q.key]),
+                    run.algorithm.id(),
+                    d.allowed,
+                    d.delay,
+                    d.remaining,
+                    d.reset_after,
+                    d.retry_after.map(|t| t.to_string()).unwrap_or_default()
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break, and with a leading formula
+/// character neutralised so a spreadsheet shows it as text.
+fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_string() };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
 }
 
 /// Runs every chosen model over the scenario's traffic.
@@ -372,6 +407,21 @@ mod tests {
         assert_eq!(refused.headers[0].1, "429 Too Many Requests");
         assert!(refused.headers.iter().any(|(k, _)| k == "Retry-After"));
         assert!(refused.why.contains("refused with 429"));
+    }
+
+    #[test]
+    fn csv_quotes_keys_and_neutralises_formulas() {
+        assert_eq!(csv_field("user:alice"), "user:alice");
+        assert_eq!(csv_field("user:a,b"), "\"user:a,b\"");
+        assert_eq!(csv_field("user:\"q\""), "\"user:\"\"q\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        let mut s = boundary();
+        s.scope = Scope::PerUser;
+        s.clients[0].user = "=evil,\"x\"".into();
+        let csv = run(&s).to_csv();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 1 + 200 * 7);
+        assert_eq!(lines[1], "1,59500000,0,\"user:=evil,\"\"x\"\"\",token_bucket,true,0,99,600000,", "reset: one token refills in 60 s / 100");
     }
 
     #[test]

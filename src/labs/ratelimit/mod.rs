@@ -285,7 +285,7 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
             label: "Export CSV",
             filename: "wirelab-ratelimit.csv".into(),
             mime: "text/csv",
-            make: Callback::new(move |()| report.with_untracked(csv)),
+            make: Callback::new(move |()| report.with_untracked(|r| r.to_csv())),
         },
     ];
     let open_full = move || browser::base_url() + &session.fragment(LinkOptions::default());
@@ -404,39 +404,4 @@ fn is_manual_at(s: &RateScenario, r: &RateReport, i: usize) -> bool {
     s.clients.get(req.client).is_some_and(|c| {
         c.patterns.iter().any(|p| matches!(p, Pattern::Manual { times_ms } if times_ms.contains(&(req.at / 1000))))
     })
-}
-
-/// Every decision as CSV: one row per request and model.
-fn csv(r: &RateReport) -> String {
-    let mut out = String::from("request,time_us,client,key,model,allowed,delay_us,remaining,reset_after_us,retry_after_us\n");
-    for (i, q) in r.requests.iter().enumerate() {
-        for run in &r.runs {
-            let d = run.decisions[i];
-            out.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{}\n",
-                i + 1,
-                q.at,
-                q.client,
-                csv_field(&r.keys[q.key]),
-                run.algorithm.id(),
-                d.allowed,
-                d.delay,
-                d.remaining,
-                d.reset_after,
-                d.retry_after.map(|t| t.to_string()).unwrap_or_default()
-            ));
-        }
-    }
-    out
-}
-
-/// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180), and with a
-/// leading formula character neutralised so a spreadsheet shows it as text.
-fn csv_field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_string() };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
 }
