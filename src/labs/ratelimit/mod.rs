@@ -25,9 +25,12 @@ impl LabOutput for RateReport {
     }
 }
 
+/// Traffic made for some clients and scope: (clients, scope, requests, limiter keys).
+type Traffic = (Vec<ratelimit::Client>, ratelimit::Scope, Vec<report::Request>, Vec<String>);
+
 thread_local! {
     /// The last traffic made, by the clients and scope it was made from.
-    static TRAFFIC: std::cell::RefCell<Option<(Vec<ratelimit::Client>, ratelimit::Scope, Vec<report::Request>, Vec<String>)>> = const { std::cell::RefCell::new(None) };
+    static TRAFFIC: std::cell::RefCell<Option<Traffic>> = const { std::cell::RefCell::new(None) };
 }
 
 /// `ratelimit::run`, keeping the traffic when only the limits or models change (a slider).
