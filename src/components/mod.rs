@@ -2,6 +2,7 @@
 
 pub mod banner;
 pub mod controls;
+pub mod field;
 pub mod hex_view;
 pub mod inspector;
 pub mod share;

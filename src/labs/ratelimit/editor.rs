@@ -1,3 +1,4 @@
+use crate::components::field::TextField;
 use crate::labs::LabSession;
 use leptos::prelude::*;
 use wirelab_core::ratelimit::algorithms::Algorithm;
@@ -22,19 +23,9 @@ pub fn RateEditor(session: LabSession<RateScenario, RateReport>, form: RwSignal<
     };
     let error_of = move |key: String| errors.with(|e| e.iter().find(|e| e.field == key).map(|e| e.message.clone()));
     let number = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&RateForm) -> &String, set: fn(&mut RateForm, String)| {
-        let id = format!("rl-{key}");
-        let described = format!("{id}-help {id}-error");
-        view! {
-            <div class="field" class:invalid=move || error_of(key.into()).is_some()>
-                <label for=id.clone()>{label}</label>
-                <input id=id.clone() type="text" inputmode="numeric" autocomplete="off" data-testid=format!("input-{key}")
-                    aria-invalid=move || error_of(key.into()).is_some().to_string() aria-describedby=described
-                    prop:value=move || form.with(|f| get(f).clone())
-                    on:input=move |ev| { let v = event_target_value(&ev); edit(&|f| set(f, v.clone())); } />
-                <small id=format!("{id}-help") class="help">{help}</small>
-                <small id=format!("{id}-error") class="field-error" data-testid=format!("error-{key}")>{move || error_of(key.into())}</small>
-            </div>
-        }
+        let value = Signal::derive(move || form.with(|f| get(f).clone()));
+        let on_input = Callback::new(move |v: String| edit(&|f| set(f, v.clone())));
+        view! { <TextField id=format!("rl-{key}") key=key label=label help=help value=value errors=errors on_input=on_input /> }
     };
     let summary = move || {
         let s = session.scenario.read();

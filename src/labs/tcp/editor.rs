@@ -1,3 +1,4 @@
+use crate::components::field::TextField;
 use crate::labs::LabSession;
 use leptos::prelude::*;
 use wirelab_core::scenario::FieldError;
@@ -23,28 +24,13 @@ pub fn TcpEditor(session: LabSession<TcpScenario>) -> impl IntoView {
         }
     };
     let text = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&TcpForm) -> &String, set: fn(&mut TcpForm, String)| {
-        let id = format!("tcp-{key}");
-        let error_id = format!("tcp-{key}-error");
-        let help_id = format!("tcp-{key}-help");
-        let error = move || errors.with(|e| e.iter().find(|e| e.field == key).map(|e| e.message.clone()));
-        let described = format!("{help_id} {error_id}");
-        view! {
-            <div class="field" class:invalid=move || error().is_some()>
-                <label for=id.clone()>{label}</label>
-                <input id=id type="text" inputmode="numeric" autocomplete="off" spellcheck="false"
-                    data-testid=format!("input-{key}")
-                    aria-invalid=move || error().is_some().to_string()
-                    aria-describedby=described
-                    prop:value=move || form.with(|f| get(f).clone())
-                    on:input=move |ev| {
-                        let mut f = form.get_untracked();
-                        set(&mut f, event_target_value(&ev));
-                        apply(f);
-                    } />
-                <small id=help_id class="help">{help}</small>
-                <small id=error_id class="field-error" data-testid=format!("error-{key}")>{error}</small>
-            </div>
-        }
+        let value = Signal::derive(move || form.with(|f| get(f).clone()));
+        let on_input = Callback::new(move |v: String| {
+            let mut f = form.get_untracked();
+            set(&mut f, v);
+            apply(f);
+        });
+        view! { <TextField id=format!("tcp-{key}") key=key label=label help=help value=value errors=errors on_input=on_input /> }
     };
     let summary = move || {
         let s = session.scenario.read();

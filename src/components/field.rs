@@ -1,0 +1,40 @@
+use leptos::prelude::*;
+use wirelab_core::scenario::FieldError;
+
+/// A labelled text input for one scenario key, with its help and its live error beside it.
+/// Numbers are typed as text, so whatever is typed stays as typed while it is invalid.
+///
+/// - `id`: the element id (unique on the page).
+/// - `key`: the scenario key; test ids are `input-<key>` and `error-<key>`.
+/// - `label`, `help`: the visible label and help line (help may be empty).
+/// - `value`: what the field shows.
+/// - `errors`: the editor's current problems; the one for `key` shows here.
+/// - `on_input`: called with the text after every keystroke.
+#[component]
+pub fn TextField(
+    id: String,
+    key: &'static str,
+    label: &'static str,
+    help: &'static str,
+    value: Signal<String>,
+    errors: RwSignal<Vec<FieldError>>,
+    on_input: Callback<String>,
+) -> impl IntoView {
+    let error = move || errors.with(|e| e.iter().find(|e| e.field == key).map(|e| e.message.clone()));
+    let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    let described = format!("{help_id} {error_id}");
+    view! {
+        <div class="field" class:invalid=move || error().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input id=id type="text" inputmode="numeric" autocomplete="off" spellcheck="false"
+                data-testid=format!("input-{key}")
+                aria-invalid=move || error().is_some().to_string()
+                aria-describedby=described
+                prop:value=value
+                on:input=move |ev| on_input.run(event_target_value(&ev)) />
+            <small id=help_id class="help">{help}</small>
+            <small id=error_id class="field-error" data-testid=format!("error-{key}")>{error}</small>
+        </div>
+    }
+}
