@@ -1,4 +1,7 @@
-//! The DNS lab (in progress): so far, the RFC 1035 wire format. The resolver simulation, zones,
-//! caches and the page are to come; nothing here is listed on the home page yet.
+//! The DNS lab (in progress): the RFC 1035 wire format, zones and authoritative answers, and an
+//! example world. The resolver simulation with caches and the page are to come; nothing here is
+//! listed on the home page yet.
 
 pub mod wire;
+pub mod world;
+pub mod zone;

@@ -79,6 +79,17 @@ impl Name {
         &self.labels
     }
 
+    /// The name made of the last `k` labels (`k` = 0 is the root).
+    pub fn suffix(&self, k: usize) -> Name {
+        let k = k.min(self.labels.len());
+        Name { labels: self.labels[self.labels.len() - k..].to_vec() }
+    }
+
+    /// The name with ASCII letters lowercased, as a cache key.
+    pub fn lowercase(&self) -> Name {
+        Name { labels: self.labels.iter().map(|l| l.to_ascii_lowercase()).collect() }
+    }
+
     /// The lowercase key of the suffix starting at label `i`, for compression and comparisons
     /// (names compare without regard to ASCII case, RFC 4343).
     fn suffix_key(&self, i: usize) -> Vec<u8> {
