@@ -3,6 +3,7 @@
 //! After an intended change: `UPDATE_GOLDEN=1 cargo test -p wirelab-core --test golden`.
 
 use std::path::PathBuf;
+use wirelab_core::dns::{resolve, world};
 use wirelab_core::tcp;
 
 fn check(name: &str, actual: &str) -> Result<(), String> {
@@ -33,4 +34,10 @@ fn tcp_presets_match_their_golden_traces() {
         .filter_map(|(id, _, scenario)| check(&format!("tcp-{id}"), &tcp::run(&scenario).to_text()).err())
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn dns_ttl_example_matches_its_golden_trace() {
+    let trace = resolve::run(&resolve::ttl_example(), &world::example_world());
+    check("dns-ttl-example", &trace.to_text()).unwrap_or_else(|e| panic!("{e}"));
 }

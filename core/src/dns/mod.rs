@@ -2,6 +2,7 @@
 //! example world. The resolver simulation with caches and the page are to come; nothing here is
 //! listed on the home page yet.
 
+pub mod resolve;
 pub mod wire;
 pub mod world;
 pub mod zone;
