@@ -49,6 +49,13 @@ ensure_test_tools() {
   fi
 }
 
+ensure_python_test_tools() {
+  if ! python3 -c "import dns.version, sys; sys.exit(dns.version.version != '2.9.2')" 2>/dev/null; then
+    log "installing dnspython (PyPI) for the DNS interoperability test"
+    python3 -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/requirements.txt"
+  fi
+}
+
 build_release() {
   log "building the release (trunk, offline, wasm-opt -Oz)"
   (cd "$ROOT" && trunk build --release --offline)

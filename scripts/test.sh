@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test layer: core unit, spec-vector, golden and property tests, the purity check,
-# then the browser tests against the release build served from a sub-path.
+# the DNS interoperability check against dnspython, then the browser tests against the release
+# build served from a sub-path.
 source "$(dirname "$0")/setup.sh"
 ensure_build_tools
 ensure_test_tools
+ensure_python_test_tools
 cd "$ROOT"
 log "native tests (cargo test --workspace)"
 cargo test --workspace --quiet
+log "DNS interoperability: every message of the DNS runs parsed by dnspython"
+python3 tests/dns_interop.py
 build_release
 log "browser tests (headless Chromium, release build under /courses/net/wirelab/)"
 (cd "$ROOT/tests" && node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs ratelimit.test.mjs)

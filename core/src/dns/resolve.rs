@@ -475,6 +475,24 @@ pub fn run(setup: &Setup, world: &[Server]) -> Trace {
     r.trace
 }
 
+/// One lookup of each kind the example world holds: an alias to another zone, mail servers,
+/// an SPF record, a service, a reverse lookup, IPv6, and a name that does not exist.
+pub fn showcase() -> Setup {
+    let lookups = [
+        ("blog.example.com", rtype::A),
+        ("example.com", rtype::MX),
+        ("example.com", rtype::TXT),
+        ("_sip._tcp.example.com", rtype::SRV),
+        ("34.216.184.93.in-addr.arpa", rtype::PTR),
+        ("www.example.com", rtype::AAAA),
+        ("wwww.example.com", rtype::A),
+    ];
+    Setup {
+        lookups: lookups.iter().enumerate().map(|(i, (name, qtype))| Lookup { at_s: i as u64 * 10, name: Name::parse(name).unwrap_or_default(), qtype: *qtype }).collect(),
+        ..ttl_example()
+    }
+}
+
 /// The seeds' example: one name with TTL 3600, asked at 0, 30 and 70 minutes.
 pub fn ttl_example() -> Setup {
     let www = Name::parse("www.example.com").unwrap_or_default();

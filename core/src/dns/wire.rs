@@ -337,7 +337,7 @@ impl Writer {
                     self.bytes.push(s.len().min(255) as u8);
                     self.bytes.extend_from_slice(&s[..s.len().min(255)]);
                 }
-                strings.iter().map(|s| format!("\"{}\"", String::from_utf8_lossy(s))).collect::<Vec<_>>().join(" ")
+                presentation(&r.data)
             }
             RData::Soa { mname, rname, serial, refresh, retry, expire, minimum } => {
                 self.name(mname, true);
@@ -380,9 +380,42 @@ fn class_name(c: u16) -> String {
     }
 }
 
+/// IPv6 text in the RFC 5952 form (longest zero run as `::`, lowercase).
 fn ipv6(a: &[u8; 16]) -> String {
-    let groups: Vec<String> = a.chunks(2).map(|g| format!("{:x}", u16::from_be_bytes([g[0], g[1]]))).collect();
-    groups.join(":")
+    std::net::Ipv6Addr::from(*a).to_string()
+}
+
+/// Record data in master-file presentation form (RFC 1035 section 5.1), as `dig` and dnspython
+/// print it.
+pub fn presentation(d: &RData) -> String {
+    match d {
+        RData::A(a) => format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3]),
+        RData::Aaaa(a) => ipv6(a),
+        RData::Ns(n) | RData::Cname(n) | RData::Ptr(n) => n.to_string(),
+        RData::Mx { preference, exchange } => format!("{preference} {exchange}"),
+        RData::Txt(strings) => strings
+            .iter()
+            .map(|s| {
+                let mut out = String::from("\"");
+                for &b in s {
+                    match b {
+                        b'"' | b'\\' => {
+                            out.push('\\');
+                            out.push(b as char);
+                        }
+                        0x20..=0x7e => out.push(b as char),
+                        _ => out.push_str(&format!("\\{b:03}")),
+                    }
+                }
+                out.push('"');
+                out
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        RData::Soa { mname, rname, serial, refresh, retry, expire, minimum } => format!("{mname} {rname} {serial} {refresh} {retry} {expire} {minimum}"),
+        RData::Srv { priority, weight, port, target } => format!("{priority} {weight} {port} {target}"),
+        RData::Unknown(bytes) => format!("\\# {} {}", bytes.len(), crate::trace::hex_bytes::encode(bytes)),
+    }
 }
 
 /// Encodes a message; `compress` turns name compression on.
@@ -717,6 +750,13 @@ mod tests {
         let tail = &e.bytes[e.bytes.len() - 17..];
         assert_eq!(tail, b"\x03www\x07example\x03com\x00", "the full target, no pointer");
         assert_eq!(decode(&e.bytes).unwrap(), m);
+    }
+
+    #[test]
+    fn presentation_matches_master_file_form() {
+        assert_eq!(presentation(&RData::Aaaa([0x26, 0x06, 0x28, 0, 0x02, 0x20, 0, 1, 0x2, 0x48, 0x18, 0x93, 0x25, 0xc8, 0x19, 0x46])), "2606:2800:220:1:248:1893:25c8:1946");
+        assert_eq!(presentation(&RData::Txt(vec![b"v=spf1 \"x\"".to_vec(), vec![7]])), "\"v=spf1 \\\"x\\\"\" \"\\007\"");
+        assert_eq!(presentation(&RData::Mx { preference: 10, exchange: name("mail.example.com") }), "10 mail.example.com.");
     }
 
     #[test]
