@@ -228,6 +228,24 @@ pub enum RData {
     Unknown(Vec<u8>),
 }
 
+impl RData {
+    /// The record type this data belongs to (unknown data keeps no type of its own: 0).
+    pub fn rtype(&self) -> u16 {
+        match self {
+            RData::A(_) => rtype::A,
+            RData::Aaaa(_) => rtype::AAAA,
+            RData::Ns(_) => rtype::NS,
+            RData::Cname(_) => rtype::CNAME,
+            RData::Ptr(_) => rtype::PTR,
+            RData::Mx { .. } => rtype::MX,
+            RData::Txt(_) => rtype::TXT,
+            RData::Soa { .. } => rtype::SOA,
+            RData::Srv { .. } => rtype::SRV,
+            RData::Unknown(_) => 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
     pub name: Name,
@@ -805,21 +823,7 @@ mod tests {
             (arb_name(), arb_name(), any::<[u32; 5]>()).prop_map(|(mname, rname, v)| RData::Soa { mname, rname, serial: v[0], refresh: v[1], retry: v[2], expire: v[3], minimum: v[4] }),
             (any::<u16>(), any::<u16>(), any::<u16>(), arb_name()).prop_map(|(priority, weight, port, target)| RData::Srv { priority, weight, port, target }),
         ];
-        (arb_name(), any::<u32>(), data).prop_map(|(name, ttl, data)| {
-            let rtype = match &data {
-                RData::A(_) => rtype::A,
-                RData::Aaaa(_) => rtype::AAAA,
-                RData::Ns(_) => rtype::NS,
-                RData::Cname(_) => rtype::CNAME,
-                RData::Ptr(_) => rtype::PTR,
-                RData::Mx { .. } => rtype::MX,
-                RData::Txt(_) => rtype::TXT,
-                RData::Soa { .. } => rtype::SOA,
-                RData::Srv { .. } => rtype::SRV,
-                RData::Unknown(_) => 999,
-            };
-            Record { name, rtype, class: CLASS_IN, ttl, data }
-        })
+        (arb_name(), any::<u32>(), data).prop_map(|(name, ttl, data)| Record { name, rtype: data.rtype(), class: CLASS_IN, ttl, data })
     }
 
     proptest! {

@@ -3,7 +3,7 @@
 //! Server addresses are the real root and .com servers' where public, documentation addresses
 //! (RFC 5737) elsewhere.
 
-use super::wire::{rtype, Name, RData, Record, CLASS_IN};
+use super::wire::{Name, RData, Record, CLASS_IN};
 use super::zone::{Server, Zone};
 
 fn n(s: &str) -> Name {
@@ -12,19 +12,7 @@ fn n(s: &str) -> Name {
 }
 
 fn rec(name: &str, ttl: u32, data: RData) -> Record {
-    let rtype = match &data {
-        RData::A(_) => rtype::A,
-        RData::Aaaa(_) => rtype::AAAA,
-        RData::Ns(_) => rtype::NS,
-        RData::Cname(_) => rtype::CNAME,
-        RData::Ptr(_) => rtype::PTR,
-        RData::Mx { .. } => rtype::MX,
-        RData::Txt(_) => rtype::TXT,
-        RData::Soa { .. } => rtype::SOA,
-        RData::Srv { .. } => rtype::SRV,
-        RData::Unknown(_) => 0,
-    };
-    Record { name: n(name), rtype, class: CLASS_IN, ttl, data }
+    Record { name: n(name), rtype: data.rtype(), class: CLASS_IN, ttl, data }
 }
 
 fn soa(origin: &str, mname: &str, minimum: u32) -> Record {
