@@ -5,5 +5,6 @@ pub mod controls;
 pub mod field;
 pub mod hex_view;
 pub mod inspector;
+pub mod preset;
 pub mod share;
 pub mod timeline;

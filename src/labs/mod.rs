@@ -151,6 +151,29 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
         form.set(typed);
     }
 
+    /// Replaces the scenario from outside the editor (a preset, a slider, an added request):
+    /// the editor shows it as `to_form` writes it, with no errors left from earlier typing.
+    pub fn replace<F: Send + Sync + 'static>(&self, form: RwSignal<F>, errors: RwSignal<Vec<FieldError>>, s: S, to_form: impl Fn(&S) -> F) {
+        form.set(to_form(&s));
+        errors.set(Vec::new());
+        self.load(s);
+    }
+
+    /// Loads the preset called `id` from `presets` and goes back to the first step.
+    pub fn pick_preset<F: Send + Sync + 'static>(
+        &self,
+        form: RwSignal<F>,
+        errors: RwSignal<Vec<FieldError>>,
+        presets: Vec<(&'static str, &'static str, S)>,
+        id: &str,
+        to_form: impl Fn(&S) -> F,
+    ) {
+        if let Some((_, _, s)) = presets.into_iter().find(|p| p.0 == id) {
+            self.replace(form, errors, s, to_form);
+            self.step.set(0);
+        }
+    }
+
     /// The permalink fragment of the current view.
     pub fn fragment(&self, options: LinkOptions) -> String {
         permalink::link(&*self.scenario.read_untracked(), self.current.get_untracked(), options)

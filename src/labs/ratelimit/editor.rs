@@ -1,4 +1,5 @@
 use crate::components::field::TextField;
+use crate::components::preset::PresetPicker;
 use crate::labs::LabSession;
 use leptos::prelude::*;
 use wirelab_core::ratelimit::algorithms::Algorithm;
@@ -32,14 +33,7 @@ pub fn RateEditor(session: LabSession<RateScenario, RateReport>, form: RwSignal<
         let scope = match s.scope { Scope::Global => "one global limit", Scope::PerUser => "per user", Scope::PerIp => "per IP" };
         format!("{} per {} ms · burst {} · {scope} · {} client(s) · {} requests", s.limit, s.window_ms, s.burst, s.clients.len(), s.request_count())
     };
-    let load_preset = move |id: String| {
-        if let Some((_, _, s)) = presets().into_iter().find(|p| p.0 == id) {
-            form.set(RateForm::from(&s));
-            errors.set(Vec::new());
-            session.load(s);
-            session.step.set(0);
-        }
-    };
+    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, presets(), &id, |s| RateForm::from(s)));
     // The client fieldsets are rebuilt only when a client is added or removed, never while
     // someone types in one (rebuilding would take the text box from under the cursor).
     let clients = Memo::new(move |_| form.with(|f| f.clients.len()));
@@ -74,13 +68,7 @@ pub fn RateEditor(session: LabSession<RateScenario, RateReport>, form: RwSignal<
         }
     };
     view! {
-        <div class="field preset">
-            <label for="rl-preset">"Built-in scenario"</label>
-            <select id="rl-preset" data-testid="preset" on:change=move |ev| load_preset(event_target_value(&ev))>
-                <option value="" selected>"Choose one…"</option>
-                {presets().into_iter().map(|(id, title, _)| view! { <option value=id>{title}</option> }).collect_view()}
-            </select>
-        </div>
+        <PresetPicker id="rl-preset" presets=presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
         <details class="editor" class:invalid=move || errors.with(|e| !e.is_empty())>
             <summary data-testid="editor-summary"><span class="editor-title">"Edit the scenario"</span><span class="editor-line">{summary}</span></summary>
             <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>

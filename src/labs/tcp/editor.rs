@@ -1,4 +1,5 @@
 use crate::components::field::TextField;
+use crate::components::preset::PresetPicker;
 use crate::labs::LabSession;
 use leptos::prelude::*;
 use wirelab_core::scenario::FieldError;
@@ -13,16 +14,8 @@ use wirelab_core::tcp::{self, Closer, TcpScenario};
 pub fn TcpEditor(session: LabSession<TcpScenario>) -> impl IntoView {
     let form = RwSignal::new(TcpForm::from(&session.scenario.get_untracked()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let presets = tcp::presets();
     let apply = move |f: TcpForm| session.apply_form(form, errors, f, TcpForm::parse);
-    let load_preset = move |id: String| {
-        if let Some((_, _, s)) = tcp::presets().into_iter().find(|p| p.0 == id) {
-            form.set(TcpForm::from(&s));
-            errors.set(Vec::new());
-            session.load(s);
-            session.step.set(0);
-        }
-    };
+    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, tcp::presets(), &id, |s| TcpForm::from(s)));
     let text = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&TcpForm) -> &String, set: fn(&mut TcpForm, String)| {
         let value = Signal::derive(move || form.with(|f| get(f).clone()));
         let on_input = Callback::new(move |v: String| {
@@ -41,13 +34,7 @@ pub fn TcpEditor(session: LabSession<TcpScenario>) -> impl IntoView {
     };
     let invalid = move || errors.with(|e| !e.is_empty());
     view! {
-        <div class="field preset">
-            <label for="tcp-preset">"Built-in scenario"</label>
-            <select id="tcp-preset" data-testid="preset" on:change=move |ev| load_preset(event_target_value(&ev))>
-                <option value="" selected>"Choose one…"</option>
-                {presets.into_iter().map(|(id, title, _)| view! { <option value=id>{title}</option> }).collect_view()}
-            </select>
-        </div>
+        <PresetPicker id="tcp-preset" presets=tcp::presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
         <details class="editor" class:invalid=invalid>
             <summary data-testid="editor-summary">
                 <span class="editor-title">"Edit the scenario"</span>
