@@ -95,6 +95,9 @@ pub struct Field {
     /// A short note on what the value means here.
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub note: String,
+    /// Other bytes this field refers to: where a DNS compression pointer points.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub points_to: Option<ByteRange>,
 }
 
 /// A named state variable shown with an actor's state (e.g. `SND.NXT = 1001`).

@@ -10,7 +10,8 @@ pub fn field_at(fields: &[Field], offset: usize) -> Option<usize> {
 }
 
 /// A hex dump, 16 bytes a line with their ASCII, where the bytes of the focused field are
-/// highlighted, and pointing at a byte focuses its field.
+/// highlighted (and, for a compression pointer, the bytes it points to are outlined), and
+/// pointing at a byte focuses its field.
 ///
 /// - `bytes`: the message's bytes.
 /// - `fields`: the fields, with the byte range each occupies.
@@ -21,6 +22,12 @@ pub fn HexView(bytes: Vec<u8>, fields: Vec<Field>, focus: RwSignal<Option<usize>
     let shown = total.min(SHOWN);
     let ranges: Vec<_> = fields.iter().map(|f| f.bytes).collect();
     let ranges = StoredValue::new(ranges);
+    // A compression pointer's field also marks the bytes it points to.
+    let targets: Vec<_> = fields.iter().map(|f| f.points_to).collect();
+    let targets = StoredValue::new(targets);
+    let pointed = move |i: usize| {
+        focus.get().and_then(|f| targets.with_value(|r| r.get(f).copied().flatten())).is_some_and(|r| r.contains(i))
+    };
     let fields = StoredValue::new(fields);
     let highlighted = move |i: usize| {
         focus.get().and_then(|f| ranges.with_value(|r| r.get(f).copied().flatten())).is_some_and(|r| r.contains(i))
@@ -39,6 +46,7 @@ pub fn HexView(bytes: Vec<u8>, fields: Vec<Field>, focus: RwSignal<Option<usize>
                         <span
                             class="byte"
                             class:hl=move || highlighted(i)
+                            class:target=move || pointed(i)
                             data-offset=i
                             on:mouseenter=move |_| focus.set(fields.with_value(|f| field_at(f, i)))
                         >
@@ -53,7 +61,7 @@ pub fn HexView(bytes: Vec<u8>, fields: Vec<Field>, focus: RwSignal<Option<usize>
                 .map(|(j, b)| {
                     let i = base + j;
                     let c = if (0x20..0x7f).contains(b) { *b as char } else { '.' };
-                    view! { <span class="char" class:hl=move || highlighted(i)>{c.to_string()}</span> }
+                    view! { <span class="char" class:hl=move || highlighted(i) class:target=move || pointed(i)>{c.to_string()}</span> }
                 })
                 .collect_view();
             view! {

@@ -6,3 +6,4 @@ pub mod resolve;
 pub mod wire;
 pub mod world;
 pub mod zone;
+pub mod zonefile;

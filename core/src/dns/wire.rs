@@ -281,7 +281,7 @@ struct Writer {
 
 impl Writer {
     fn field(&mut self, name: String, value: String, start: usize, note: String) {
-        self.fields.push(Field { name, value, bytes: Some(ByteRange::new(start, self.bytes.len())), note });
+        self.fields.push(Field { name, value, bytes: Some(ByteRange::new(start, self.bytes.len())), note, points_to: None });
     }
 
     fn u16(&mut self, v: u16) {
@@ -292,14 +292,26 @@ impl Writer {
         self.bytes.extend_from_slice(&v.to_be_bytes());
     }
 
-    /// Writes a name, ending in a pointer to an earlier copy of its longest known suffix.
-    fn name(&mut self, name: &Name, compress: bool) -> String {
+    /// Writes a name, ending in a pointer to an earlier copy of its longest known suffix. The
+    /// pointer gets a field of its own, which knows the bytes it points to. `owner` names the
+    /// field the name belongs to.
+    fn name(&mut self, name: &Name, compress: bool, owner: &str) -> String {
         let mut note = String::new();
         for i in 0..name.labels.len() {
             let key = name.suffix_key(i);
             if compress && self.compress {
                 if let Some(&at) = self.seen.get(&key) {
+                    let start = self.bytes.len();
                     self.u16(0xc000 | at);
+                    let suffix = name.suffix(name.labels.len() - i);
+                    let target = ByteRange::new(at as usize, at as usize + suffix_extent(&self.bytes, at as usize));
+                    self.fields.push(Field {
+                        name: format!("{owner}: pointer"),
+                        value: format!("→ offset {at}"),
+                        bytes: Some(ByteRange::new(start, start + 2)),
+                        note: format!("two bytes 0b11 + offset: “{suffix}” is read from offset {at}, where it was written before"),
+                        points_to: Some(target),
+                    });
                     note = format!("ends with a pointer to offset {at}");
                     return note;
                 }
@@ -318,7 +330,7 @@ impl Writer {
 
     fn record(&mut self, section: &str, n: usize, r: &Record) {
         let start = self.bytes.len();
-        let note = self.name(&r.name, true);
+        let note = self.name(&r.name, true, &format!("{section} {n}: name"));
         self.field(format!("{section} {n}: name"), r.name.to_string(), start, note);
         let start = self.bytes.len();
         self.u16(r.rtype);
@@ -341,13 +353,13 @@ impl Writer {
                 self.bytes.extend_from_slice(a);
                 ipv6(a)
             }
-            RData::Ns(n) | RData::Cname(n) | RData::Ptr(n) => {
-                self.name(n, true);
-                n.to_string()
+            RData::Ns(target) | RData::Cname(target) | RData::Ptr(target) => {
+                self.name(target, true, &format!("{section} {n}: RDATA"));
+                target.to_string()
             }
             RData::Mx { preference, exchange } => {
                 self.u16(*preference);
-                self.name(exchange, true);
+                self.name(exchange, true, &format!("{section} {n}: RDATA"));
                 format!("{preference} {exchange}")
             }
             RData::Txt(strings) => {
@@ -358,8 +370,8 @@ impl Writer {
                 presentation(&r.data)
             }
             RData::Soa { mname, rname, serial, refresh, retry, expire, minimum } => {
-                self.name(mname, true);
-                self.name(rname, true);
+                self.name(mname, true, &format!("{section} {n}: RDATA MNAME"));
+                self.name(rname, true, &format!("{section} {n}: RDATA RNAME"));
                 for v in [serial, refresh, retry, expire, minimum] {
                     self.u32(*v);
                 }
@@ -370,7 +382,7 @@ impl Writer {
                 self.u16(*weight);
                 self.u16(*port);
                 // RFC 2782: the target must not be compressed.
-                self.name(target, false);
+                self.name(target, false, "");
                 format!("{priority} {weight} {port} {target}")
             }
             RData::Unknown(bytes) => {
@@ -385,6 +397,7 @@ impl Writer {
             value: length.to_string(),
             bytes: Some(ByteRange::new(length_at, data_start)),
             note: String::new(),
+            points_to: None,
         });
         self.field(format!("{section} {n}: RDATA"), value, data_start, String::new());
     }
@@ -436,6 +449,22 @@ pub fn presentation(d: &RData) -> String {
     }
 }
 
+/// How many bytes the name written at `at` occupies: its labels up to the root byte or to a
+/// pointer (which it includes).
+fn suffix_extent(bytes: &[u8], at: usize) -> usize {
+    let mut i = at;
+    while let Some(&len) = bytes.get(i) {
+        if len == 0 {
+            return i + 1 - at;
+        }
+        if len & 0xc0 == 0xc0 {
+            return i + 2 - at;
+        }
+        i += 1 + len as usize;
+    }
+    bytes.len().saturating_sub(at)
+}
+
 /// Encodes a message; `compress` turns name compression on.
 pub fn encode(m: &Message, compress: bool) -> Encoded {
     let mut w = Writer { bytes: Vec::with_capacity(512), fields: Vec::new(), compress, seen: HashMap::new() };
@@ -462,7 +491,7 @@ pub fn encode(m: &Message, compress: bool) -> Encoded {
     }
     for (n, q) in m.questions.iter().enumerate() {
         let start = w.bytes.len();
-        let note = w.name(&q.name, true);
+        let note = w.name(&q.name, true, &format!("Question {}: name", n + 1));
         w.field(format!("Question {}: name", n + 1), q.name.to_string(), start, note);
         let start = w.bytes.len();
         w.u16(q.qtype);
@@ -731,6 +760,29 @@ mod tests {
         let owner = e.fields.iter().find(|f| f.name == "Answer 1: name").unwrap();
         assert_eq!(owner.bytes, Some(ByteRange::new(33, 35)));
         assert_eq!(owner.note, "ends with a pointer to offset 12");
+        // The pointer has a field of its own, found first at its bytes, that knows what it
+        // points to: the question's name, offsets 12 to 28 (3www7example3com0).
+        let pointer = e.fields.iter().position(|f| f.name == "Answer 1: name: pointer").unwrap();
+        assert!(pointer < e.fields.iter().position(|f| f.name == "Answer 1: name").unwrap());
+        assert_eq!(e.fields[pointer].points_to, Some(ByteRange::new(12, 29)));
+        assert_eq!(e.fields[pointer].bytes, Some(ByteRange::new(33, 35)));
+    }
+
+    #[test]
+    fn a_pointer_to_a_name_ending_in_a_pointer_covers_both() {
+        // mail.example.com. is written after example.com.: its own suffix ends in a pointer,
+        // and a later pointer to it spans its label and that pointer.
+        let mut m = query(1);
+        m.header.qr = true;
+        let mx = Record { name: name("example.com"), rtype: rtype::MX, class: CLASS_IN, ttl: 60, data: RData::Mx { preference: 10, exchange: name("mail.example.com") } };
+        m.questions[0].name = name("example.com");
+        m.answers = vec![mx, a("mail.example.com", 60, [192, 0, 2, 25])];
+        let e = encode(&m, true);
+        let last = e.fields.iter().find(|f| f.name == "Answer 2: name: pointer").unwrap();
+        let target = last.points_to.unwrap();
+        assert_eq!(e.bytes[target.start], 4, "starts at the label \"mail\"");
+        assert_eq!(&e.bytes[target.end - 2..target.end], &[0xc0, 12]);
+        assert_eq!(decode(&e.bytes).unwrap(), m);
     }
 
     #[test]

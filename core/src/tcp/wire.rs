@@ -145,6 +145,7 @@ impl Segment {
             value,
             bytes: Some(ByteRange::new(start, end)),
             note: note.to_string(),
+            points_to: None,
         };
         let header_len = self.header_len();
         let mut fields = vec![
