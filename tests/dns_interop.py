@@ -1,5 +1,6 @@
-"""Every DNS message the DNS lab's built-in runs produce must parse with dnspython, an
-independent implementation, to the same header, question and records Wirelab decodes.
+"""Every DNS message the DNS lab's built-in scenarios produce, over UDP or inside a TCP
+segment, must parse with dnspython, an independent implementation, to the same header,
+question and records Wirelab decodes.
 
 Reads the JSON lines printed by `cargo run -p wirelab-core --example dns_messages`.
 """
@@ -26,9 +27,22 @@ def expected(records):
     return Counter((r["name"], r["type"], r["ttl"], r["rdata"]) for r in records)
 
 
+def dns_bytes(m):
+    """The DNS message: the bytes themselves over UDP; over TCP, the segment's payload after the
+    header (its length from the data offset) and after the two-byte length, which must match."""
+    raw = bytes.fromhex(m["hex"])
+    if m["transport"] == "udp":
+        return raw, []
+    offset = (raw[12] >> 4) * 4
+    payload = raw[offset:]
+    length = int.from_bytes(payload[:2], "big")
+    problems = [] if length == len(payload) - 2 else [f"length prefix {length} != {len(payload) - 2} bytes that follow"]
+    return payload[2:], problems
+
+
 def check(m):
-    msg = dns.message.from_wire(bytes.fromhex(m["hex"]))
-    problems = []
+    wire, problems = dns_bytes(m)
+    msg = dns.message.from_wire(wire)
     flags = msg.flags
     for name, bit in [("qr", dns.flags.QR), ("aa", dns.flags.AA), ("tc", dns.flags.TC), ("rd", dns.flags.RD), ("ra", dns.flags.RA)]:
         if bool(flags & bit) != m[name]:

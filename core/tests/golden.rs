@@ -3,7 +3,7 @@
 //! After an intended change: `UPDATE_GOLDEN=1 cargo test -p wirelab-core --test golden`.
 
 use std::path::PathBuf;
-use wirelab_core::dns::{resolve, world};
+use wirelab_core::dns::scenario as dns;
 use wirelab_core::tcp;
 
 fn check(name: &str, actual: &str) -> Result<(), String> {
@@ -37,7 +37,10 @@ fn tcp_presets_match_their_golden_traces() {
 }
 
 #[test]
-fn dns_ttl_example_matches_its_golden_trace() {
-    let trace = resolve::run(&resolve::ttl_example(), &world::example_world());
-    check("dns-ttl-example", &trace.to_text()).unwrap_or_else(|e| panic!("{e}"));
+fn dns_presets_match_their_golden_traces() {
+    let failures: Vec<String> = dns::presets()
+        .into_iter()
+        .filter_map(|(id, _, scenario)| check(&format!("dns-{id}"), &dns::run(&scenario).trace.to_text()).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -1,8 +1,9 @@
-//! The DNS lab (in progress): the RFC 1035 wire format, zones and authoritative answers, and an
-//! example world. The resolver simulation with caches and the page are to come; nothing here is
-//! listed on the home page yet.
+//! The DNS lab: the RFC 1035 wire format, zones as editable text and the servers' answers, an
+//! example world, resolution through browser, OS and recursive caches as a trace, and the
+//! lab's scenario and built-in scenarios.
 
 pub mod resolve;
+pub mod scenario;
 pub mod wire;
 pub mod world;
 pub mod zone;

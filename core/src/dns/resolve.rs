@@ -2,15 +2,19 @@
 //! system's stub resolver and its cache, and a recursive resolver that walks from the root to
 //! the authoritative server (RFC 1034 section 5.3.3), caching what it learns for its TTL and
 //! caching denials for the SOA minimum (RFC 2308). Every message between resolvers and servers
-//! is a real RFC 1035 message, encoded and then decoded by its receiver.
+//! is a real RFC 1035 message, encoded and then decoded by its receiver. An answer too big for
+//! 512 bytes of UDP comes back truncated (TC) and is fetched again over TCP, as real TCP
+//! segments carrying the message after its two-byte length (RFC 1035 section 4.2.2, RFC 7766).
 //!
-//! Simplified, and said so in the UI: one server per zone, UDP only here, no retries or
-//! timeouts, glue is always present where needed, and the browser-to-stub hop is an API call.
+//! Simplified, and said so in the UI: one server per zone, no retries or timeouts, no EDNS, and
+//! the browser-to-stub hop is an API call. The spoofing scenario is a model of the race, not a
+//! network attack: the attacker's packets are real DNS messages, their timing is chosen.
 
-use super::wire::{decode, encode, rcode_name, rtype, Header, Message, Name, RData, Record};
-use super::zone::{question, Outcome, Server};
+use super::wire::{decode, encode, rcode_name, rtype, Encoded, Header, Message, Name, RData, Record};
+use super::zone::{question, same_name, Outcome, Server};
 use crate::rng::SplitMix64;
-use crate::trace::{Actor, ActorState, SimTime, SpecRef, StateChange, Step, StepKind, Trace, Var};
+use crate::tcp::wire::{Flags, Segment};
+use crate::trace::{Actor, ActorState, ByteRange, Field, SimTime, SpecRef, StateChange, Step, StepKind, Trace, Var};
 use std::collections::BTreeMap;
 
 pub const BROWSER: usize = 0;
@@ -19,8 +23,18 @@ pub const RESOLVER: usize = 2;
 pub const ROOT: usize = 3;
 pub const TLD: usize = 4;
 pub const AUTHORITATIVE: usize = 5;
+/// The attacker's lane, present only in the spoofing scenarios.
+pub const ATTACKER: usize = 6;
 /// No run records more steps than this.
 pub const STEP_CAP: usize = 2000;
+/// The largest DNS message over UDP without EDNS (RFC 1035 section 4.2.1).
+pub const UDP_LIMIT: usize = 512;
+/// The address the attacker wants cached.
+pub const FORGED_ADDRESS: [u8; 4] = [203, 0, 113, 66];
+
+/// The addresses of the machine running the browser and of the recursive resolver.
+const HOST_IP: [u8; 4] = [192, 0, 2, 10];
+const RESOLVER_IP: [u8; 4] = [192, 0, 2, 1];
 
 /// One lookup the browser makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +43,18 @@ pub struct Lookup {
     pub at_s: u64,
     pub name: Name,
     pub qtype: u16,
+}
+
+/// A forged answer racing the real one (RFC 5452), in one of two resolvers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Spoofing {
+    #[default]
+    None,
+    /// The resolver counts its query IDs up by one and always sends from port 53, as resolvers
+    /// did before 2008: an attacker who has seen one query can predict the next.
+    Guessable,
+    /// Random IDs and random source ports: a forged answer must guess 32 bits.
+    Random,
 }
 
 /// The inputs of a resolution run.
@@ -42,23 +68,100 @@ pub struct Setup {
     /// The longest a browser keeps an answer, whatever its TTL (Chromium: 60 s).
     pub browser_cap_s: u32,
     pub seed: u64,
+    pub spoofing: Spoofing,
+}
+
+/// One entry put into one of the caches, for the time view: it lives from `stored` until
+/// `expires`, unless a later entry with the same key replaces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheEvent {
+    /// The lane of the cache's owner: [`BROWSER`], [`STUB`] or [`RESOLVER`].
+    pub cache: usize,
+    /// Lowercased owner name and type, e.g. `www.example.com.` and `A`.
+    pub name: String,
+    pub rtype: String,
+    /// What it holds, e.g. `93.184.216.34` or `NXDOMAIN`.
+    pub what: String,
+    pub stored: SimTime,
+    pub expires: SimTime,
+}
+
+/// A cache entry as it stands at one moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheView {
+    pub cache: usize,
+    pub name: String,
+    pub rtype: String,
+    pub what: String,
+    /// Whole seconds of TTL left, as the cache would hand it out.
+    pub left_s: u64,
+    /// The TTL it was stored with, in seconds.
+    pub ttl_s: u64,
+}
+
+/// What a run produces: the trace, and every cache entry made, for the time view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DnsRun {
+    pub trace: Trace,
+    pub cache_log: Vec<CacheEvent>,
+}
+
+impl DnsRun {
+    /// When the last step ends.
+    pub fn end(&self) -> SimTime {
+        self.trace.steps.iter().map(|s| s.arrives.unwrap_or(s.at)).max().unwrap_or_default()
+    }
+
+    /// Every cache's live entries at `t`, with the TTL left, caches in lane order.
+    pub fn caches_at(&self, t: SimTime) -> Vec<CacheView> {
+        let mut latest: BTreeMap<(usize, &str, &str), &CacheEvent> = BTreeMap::new();
+        for e in self.cache_log.iter().filter(|e| e.stored <= t) {
+            latest.insert((e.cache, &e.name, &e.rtype), e);
+        }
+        latest
+            .into_values()
+            .filter(|e| e.expires > t)
+            .map(|e| CacheView {
+                cache: e.cache,
+                name: e.name.clone(),
+                rtype: e.rtype.clone(),
+                what: e.what.clone(),
+                left_s: (e.expires.micros() - t.micros()) / 1_000_000,
+                ttl_s: (e.expires.micros() - e.stored.micros()) / 1_000_000,
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone)]
 struct Entry {
     records: Vec<Record>,
-    /// The RCODE of a cached denial (NXDOMAIN), or NOERROR with no records (NODATA).
+    /// The RCODE of a cached denial (NXDOMAIN), or NOERROR with no records (NODATA). A denial
+    /// keeps the zone's SOA in `records`, to pass on.
     negative: Option<u8>,
     expires: SimTime,
 }
 
 /// A cache of RRsets keyed by (lowercased name, type).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Cache {
+    lane: usize,
     entries: BTreeMap<(String, u16), Entry>,
 }
 
+fn what_of(records: &[Record], negative: Option<u8>) -> String {
+    match negative {
+        Some(3) => "NXDOMAIN".into(),
+        Some(_) => "no data".into(),
+        None => records.iter().map(|r| rdata_text(&r.data)).collect::<Vec<_>>().join(", "),
+    }
+}
+
 impl Cache {
+    fn new(lane: usize) -> Cache {
+        Cache { lane, entries: BTreeMap::new() }
+    }
+
     fn key(name: &Name, t: u16) -> (String, u16) {
         (name.lowercase().to_string(), t)
     }
@@ -72,13 +175,16 @@ impl Cache {
         })
     }
 
-    fn put(&mut self, now: SimTime, name: &Name, t: u16, records: Vec<Record>, negative: Option<u8>, ttl_s: u64) {
+    #[allow(clippy::too_many_arguments)]
+    fn put(&mut self, log: &mut Vec<CacheEvent>, now: SimTime, name: &Name, t: u16, records: Vec<Record>, negative: Option<u8>, ttl_s: u64) {
         let expires = now.saturating_add(ttl_s * 1_000_000);
-        self.entries.insert(Cache::key(name, t), Entry { records, negative, expires });
+        let (key, rt) = Cache::key(name, t);
+        log.push(CacheEvent { cache: self.lane, name: key.clone(), rtype: rtype::name(rt), what: what_of(&records, negative), stored: now, expires });
+        self.entries.insert((key, rt), Entry { records, negative, expires });
     }
 
     /// Stores every RRset of a response under its own name and type, with its own TTL.
-    fn put_records(&mut self, now: SimTime, records: &[Record]) {
+    fn put_records(&mut self, log: &mut Vec<CacheEvent>, now: SimTime, records: &[Record]) {
         let mut sets: BTreeMap<(String, u16), Vec<Record>> = BTreeMap::new();
         for r in records {
             sets.entry(Cache::key(&r.name, r.rtype)).or_default().push(r.clone());
@@ -86,7 +192,7 @@ impl Cache {
         for (_, set) in sets {
             let ttl = set.iter().map(|r| r.ttl).min().unwrap_or(0) as u64;
             let (name, t) = (set[0].name.clone(), set[0].rtype);
-            self.put(now, &name, t, set, None, ttl);
+            self.put(log, now, &name, t, set, None, ttl);
         }
     }
 
@@ -95,14 +201,27 @@ impl Cache {
         let mut vars = vec![Var { name: "entries".into(), value: live.len().to_string() }];
         for ((name, t), e) in live.iter().take(8) {
             let left = (e.expires.micros() - now.micros()) / 1_000_000;
-            let what = match e.negative {
-                Some(3) => "NXDOMAIN".to_string(),
-                Some(_) => "no data".to_string(),
-                None => format!("{} record(s)", e.records.len()),
-            };
-            vars.push(Var { name: format!("{name} {}", rtype::name(*t)), value: format!("{what}, {left} s left") });
+            vars.push(Var { name: format!("{name} {}", rtype::name(*t)), value: format!("{}, {left} s left", what_of(&e.records, e.negative)) });
+        }
+        if live.len() > 8 {
+            vars.push(Var { name: "…".into(), value: format!("{} more", live.len() - 8) });
         }
         vars
+    }
+}
+
+/// What the recursive resolver found: the records (a CNAME chain ends in the answer), the
+/// RCODE, the zone's SOA for a denial, and when it was ready.
+struct Found {
+    records: Vec<Record>,
+    rcode: u8,
+    soa: Option<Record>,
+    ready: SimTime,
+}
+
+impl Found {
+    fn fail(records: Vec<Record>, ready: SimTime) -> Found {
+        Found { records, rcode: 2, soa: None, ready }
     }
 }
 
@@ -114,6 +233,11 @@ struct Run<'a> {
     browser: Cache,
     stub: Cache,
     resolver: Cache,
+    log: Vec<CacheEvent>,
+    /// The last query ID the resolver used (for the guessable resolver's counter).
+    last_id: u16,
+    /// Whether the spoofing attempt has been made (once per run).
+    spoofed: bool,
 }
 
 fn lane_of(server: &Server) -> usize {
@@ -125,11 +249,15 @@ fn lane_of(server: &Server) -> usize {
 }
 
 fn summary_of(m: &Message) -> String {
+    if m.header.tc {
+        return "truncated (TC)".into();
+    }
     if m.header.rcode != 0 {
         return rcode_name(m.header.rcode).to_string();
     }
     if let Some(a) = m.answers.last() {
-        return format!("{} {}", rtype::name(a.rtype), rdata_text(&a.data));
+        let more = if m.answers.iter().filter(|r| r.rtype == a.rtype).count() > 1 { " …" } else { "" };
+        return format!("{} {}{more}", rtype::name(a.rtype), short(&rdata_text(&a.data)));
     }
     if let Some(ns) = m.authority.iter().find(|r| r.rtype == rtype::NS) {
         return format!("referral: {} NS {}", ns.name, rdata_text(&ns.data));
@@ -137,61 +265,154 @@ fn summary_of(m: &Message) -> String {
     "no data".into()
 }
 
-fn rdata_text(d: &RData) -> String {
-    match d {
-        RData::A(a) => format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3]),
-        RData::Ns(n) | RData::Cname(n) | RData::Ptr(n) => n.to_string(),
-        RData::Mx { preference, exchange } => format!("{preference} {exchange}"),
-        RData::Srv { priority, weight, port, target } => format!("{priority} {weight} {port} {target}"),
-        RData::Txt(t) => t.iter().map(|s| format!("\"{}\"", String::from_utf8_lossy(s))).collect::<Vec<_>>().join(" "),
-        RData::Aaaa(_) | RData::Soa { .. } | RData::Unknown(_) => "…".into(),
+fn short(text: &str) -> String {
+    if text.chars().count() > 40 {
+        text.chars().take(38).collect::<String>() + "…"
+    } else {
+        text.to_string()
     }
 }
 
+fn rdata_text(d: &RData) -> String {
+    match d {
+        RData::A(a) => ip(*a),
+        RData::Soa { mname, minimum, .. } => format!("SOA {mname} minimum {minimum}"),
+        RData::Unknown(_) => "…".into(),
+        other => super::wire::presentation(other),
+    }
+}
+
+fn ip(a: [u8; 4]) -> String {
+    format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])
+}
+
+/// The fields of `encoded` moved `by` bytes on (when the message sits inside a TCP segment).
+fn shifted(fields: Vec<Field>, by: usize) -> Vec<Field> {
+    let shift = |r: ByteRange| ByteRange::new(r.start + by, r.end + by);
+    fields.into_iter().map(|f| Field { bytes: f.bytes.map(shift), points_to: f.points_to.map(shift), ..f }).collect()
+}
+
 impl<'a> Run<'a> {
+    fn address(&self, lane: usize, server: Option<[u8; 4]>) -> [u8; 4] {
+        match lane {
+            BROWSER | STUB => HOST_IP,
+            RESOLVER => RESOLVER_IP,
+            _ => server.unwrap_or([0, 0, 0, 0]),
+        }
+    }
+
     fn state(&self, actor: usize, now: SimTime) -> ActorState {
         let (name, cache) = match actor {
             BROWSER => ("browser cache", Some(&self.browser)),
             STUB => ("stub resolver cache", Some(&self.stub)),
             RESOLVER => ("resolver cache", Some(&self.resolver)),
+            ATTACKER => ("attacker", None),
             _ => ("authoritative", None),
         };
         ActorState { name: name.into(), vars: cache.map(|c| c.vars(now)).unwrap_or_default() }
     }
 
-    /// Records a DNS message sent `from` → `to` at `at`, arriving `delay_ms` later. The bytes are
-    /// encoded here and decoded as the receiver would.
     #[allow(clippy::too_many_arguments)]
-    fn message(&mut self, at: SimTime, delay_ms: u32, from: usize, to: usize, m: &Message, explanation: String, spec: Vec<SpecRef>) -> SimTime {
-        let encoded = encode(m, true);
-        let arrives = at.saturating_add(delay_ms as u64 * 1000);
-        if decode(&encoded.bytes).as_ref() != Ok(m) {
-            self.trace.warnings.push(format!("a message at {at} did not decode back to itself"));
-        }
-        let label = if m.header.qr {
+    fn push(&mut self, at: SimTime, arrives: SimTime, kind: StepKind, from: usize, to: usize, label: String, fields: Vec<Field>, bytes: Vec<u8>, bytes_label: String, explanation: String, spec: Vec<SpecRef>) {
+        let states = vec![StateChange { actor: from, before: self.state(from, at), after: self.state(from, at) }];
+        self.trace.steps.push(Step { at, arrives: Some(arrives), kind, from, to, label, fields, bytes_label, bytes, states, explanation, spec });
+    }
+
+    fn label_of(m: &Message) -> String {
+        if m.header.qr {
             format!("{} {}", if m.header.aa { "answer (AA)" } else { "response" }, summary_of(m))
         } else {
             let q = &m.questions[0];
             format!("query {} {}{}", rtype::name(q.qtype), q.name, if m.header.rd { " (RD)" } else { "" })
-        };
-        let states = vec![
-            StateChange { actor: from, before: self.state(from, at), after: self.state(from, at) },
-        ];
-        self.trace.steps.push(Step {
-            at,
-            arrives: Some(arrives),
-            kind: StepKind::Message,
-            from,
-            to,
-            label,
-            fields: encoded.fields,
-            bytes_label: format!("DNS message over UDP, {} bytes", encoded.bytes.len()),
-            bytes: encoded.bytes,
-            states,
-            explanation,
-            spec,
-        });
+        }
+    }
+
+    /// Records a DNS message over UDP sent `from` → `to` at `at`, arriving `delay_ms` later. The
+    /// bytes are encoded here and decoded as the receiver would. `ports` adds the UDP ports
+    /// (which are outside the DNS message) as a field.
+    #[allow(clippy::too_many_arguments)]
+    fn message(&mut self, at: SimTime, delay_ms: u32, from: usize, to: usize, m: &Message, ports: Option<(u16, u16)>, explanation: String, spec: Vec<SpecRef>) -> SimTime {
+        let Encoded { bytes, mut fields } = encode(m, true);
+        let arrives = at.saturating_add(delay_ms as u64 * 1000);
+        if decode(&bytes).as_ref() != Ok(m) {
+            self.trace.warnings.push(format!("a message at {at} did not decode back to itself"));
+        }
+        if let Some((source, destination)) = ports {
+            fields.insert(0, Field { name: "UDP ports (outside the message)".into(), value: format!("{source} → {destination}"), bytes: None, note: "a response must come back to the port the query left from".into(), points_to: None });
+        }
+        let bytes_label = format!("DNS message over UDP, {} bytes", bytes.len());
+        self.push(at, arrives, StepKind::Message, from, to, Run::label_of(m), fields, bytes, bytes_label, explanation, spec);
         arrives
+    }
+
+    /// Sends `response` to the asker over UDP; if it is longer than 512 bytes, sends it truncated
+    /// instead, and the asker fetches it again over TCP. Returns when the full answer arrives.
+    #[allow(clippy::too_many_arguments)]
+    fn respond(&mut self, at: SimTime, delay_ms: u32, server: usize, asker: usize, server_ip: Option<[u8; 4]>, query: &Message, response: &Message, explanation: String, spec: Vec<SpecRef>) -> SimTime {
+        let size = encode(response, true).bytes.len();
+        if size <= UDP_LIMIT {
+            return self.message(at, delay_ms, server, asker, response, None, explanation, spec);
+        }
+        let mut cut = Message { header: Header { tc: true, ..response.header }, questions: response.questions.clone(), ..Message::default() };
+        cut.header.aa = response.header.aa;
+        let arrived = self.message(
+            at,
+            delay_ms,
+            server,
+            asker,
+            &cut,
+            None,
+            format!("The full answer would be {size} bytes, more than the {UDP_LIMIT} a UDP message may carry without EDNS. The server sends what fits, here only the header and question, and sets TC (truncated). The asker must not use a truncated answer; it asks again over TCP."),
+            vec![SpecRef::rfc(1035, "4.2.1", "UDP usage"), SpecRef::rfc(2181, "9", "The TC (truncated) header bit")],
+        );
+        self.over_tcp(arrived, delay_ms, asker, server, server_ip, query, response, explanation)
+    }
+
+    /// The TCP retry: handshake, the query and the answer each after a two-byte length.
+    #[allow(clippy::too_many_arguments)]
+    fn over_tcp(&mut self, at: SimTime, delay_ms: u32, client: usize, server: usize, server_ip: Option<[u8; 4]>, query: &Message, response: &Message, explanation: String) -> SimTime {
+        let (cip, sip) = (self.address(client, server_ip), self.address(server, server_ip));
+        let cport = 49152 + (self.rng.next_u64() % 16384) as u16;
+        let (ciss, siss) = (self.rng.next_u32(), self.rng.next_u32());
+        let tcp_spec = || vec![SpecRef::rfc(7766, "5", "Transport protocol selection"), SpecRef::rfc(1035, "4.2.2", "TCP usage")];
+        let d = delay_ms as u64 * 1000;
+        let mut t = at;
+        let segment = |run: &mut Run, t: SimTime, from: usize, to: usize, seg: Segment, label: String, dns: Option<&Message>, explanation: String| -> SimTime {
+            let (src, dst) = if from == client { (cip, sip) } else { (sip, cip) };
+            let bytes = seg.encode(src, dst);
+            let mut fields = seg.fields(&bytes, if from == client { ciss } else { siss }, Some(if from == client { siss } else { ciss }));
+            if let Some(m) = dns {
+                fields.retain(|f| f.name != "Data");
+                let e = encode(m, true);
+                let at = seg.header_len();
+                fields.push(Field { name: "DNS length prefix".into(), value: format!("{} bytes follow", e.bytes.len()), bytes: Some(ByteRange::new(at, at + 2)), note: "over TCP each message is preceded by its length, two bytes, because TCP is a stream without message boundaries".into(), points_to: None });
+                fields.extend(shifted(e.fields, at + 2));
+            }
+            let bytes_label = match dns {
+                Some(_) => format!("TCP segment to port 53 carrying a DNS message, {} bytes", bytes.len()),
+                None => format!("TCP segment, {} bytes", bytes.len()),
+            };
+            let arrives = t.saturating_add(d);
+            run.push(t, arrives, StepKind::Message, from, to, label, fields, bytes, bytes_label, explanation, tcp_spec());
+            arrives
+        };
+        let syn = Segment { source_port: cport, destination_port: 53, seq: ciss, ack: 0, flags: Flags::SYN, window: 65535, mss: Some(1460), payload: Vec::new() };
+        t = segment(self, t, client, server, syn, "TCP SYN to port 53".into(), None, "Retrying over TCP starts with a connection: the three-way handshake costs one more round trip before the question can be asked again.".into());
+        let synack = Segment { source_port: 53, destination_port: cport, seq: siss, ack: ciss.wrapping_add(1), flags: Flags::SYN.with(Flags::ACK), window: 65535, mss: Some(1460), payload: Vec::new() };
+        t = segment(self, t, server, client, synack, "TCP SYN-ACK".into(), None, "The server accepts the connection.".into());
+        let prefixed = |m: &Message| {
+            let b = encode(m, true).bytes;
+            let mut out = (b.len() as u16).to_be_bytes().to_vec();
+            out.extend(b);
+            out
+        };
+        let q = prefixed(query);
+        let r = prefixed(response);
+        let ask = Segment { source_port: cport, destination_port: 53, seq: ciss.wrapping_add(1), ack: siss.wrapping_add(1), flags: Flags::ACK.with(Flags::PSH), window: 65535, mss: None, payload: q.clone() };
+        t = segment(self, t, client, server, ask, format!("{} over TCP", Run::label_of(query)), Some(query), "The handshake's last ACK carries the same question, now after its two-byte length.".into());
+        let answer = Segment { source_port: 53, destination_port: cport, seq: siss.wrapping_add(1), ack: ciss.wrapping_add(1 + q.len() as u32), flags: Flags::ACK.with(Flags::PSH), window: 65535, mss: None, payload: r };
+        t = segment(self, t, server, client, answer, format!("{} over TCP", Run::label_of(response)), Some(response), format!("The full answer, {} bytes, arrives over TCP. {explanation} The connection is then closed (not shown); RFC 7766 lets a client keep it open for more queries.", encode(response, true).bytes.len()));
+        t
     }
 
     fn local(&mut self, at: SimTime, actor: usize, label: String, explanation: String, spec: Vec<SpecRef>, before: ActorState) {
@@ -230,12 +451,22 @@ impl<'a> Run<'a> {
         at
     }
 
+    /// A new query ID: random (RFC 5452), or the last plus one for the guessable resolver.
     fn id(&mut self) -> u16 {
-        // Random IDs (and ports) make forged answers hard to match (RFC 5452).
-        (self.rng.next_u64() >> 48) as u16
+        self.last_id = if self.setup.spoofing == Spoofing::Guessable { self.last_id.wrapping_add(1) } else { (self.rng.next_u64() >> 48) as u16 };
+        self.last_id
     }
 
-    /// One browser lookup, start to finish. Returns when the browser has its answer.
+    /// The resolver's source port for a query: fixed at 53 for the guessable resolver.
+    fn source_port(&mut self) -> Option<u16> {
+        match self.setup.spoofing {
+            Spoofing::None => None,
+            Spoofing::Guessable => Some(53),
+            Spoofing::Random => Some(1024 + (self.rng.next_u64() % 64512) as u16),
+        }
+    }
+
+    /// One browser lookup, start to finish.
     fn lookup(&mut self, l: &Lookup) {
         let now = SimTime(l.at_s * 1_000_000);
         let what = format!("{} {}", rtype::name(l.qtype), l.name);
@@ -245,51 +476,77 @@ impl<'a> Run<'a> {
             self.local(now, BROWSER, format!("browser cache hit: {what}"), format!("The browser already knows {what} ({left} s left of the time it keeps answers): no message leaves the machine, and the lookup costs nothing."), vec![], before);
             return;
         }
-        self.local(now, BROWSER, format!("browser cache miss: {what}"), format!("The browser has no fresh answer for {what}, so it asks the operating system (getaddrinfo). Browsers keep answers briefly, at most {} s, whatever the TTL.", self.setup.browser_cap_s), vec![], before);
-        let t = self.call(now, BROWSER, STUB, format!("getaddrinfo({})", l.name), "An operating-system call, not a network message: the stub resolver in the OS answers it.".into());
+        self.local(now, BROWSER, format!("browser cache miss: {what}"), format!("The browser has no fresh answer for {what}, so it asks the operating system. Browsers keep answers briefly, at most {} s, whatever the TTL.", self.setup.browser_cap_s), vec![], before);
+        let (call, why) = if l.qtype == rtype::A || l.qtype == rtype::AAAA {
+            ("getaddrinfo", "An operating-system call, not a network message: the stub resolver in the OS answers it.")
+        } else {
+            ("res_query", "Addresses come from getaddrinfo; other types (MX for a mail server, SRV for a SIP phone, TXT for a mail filter) come from the resolver library's res_query. Either way the OS's stub resolver answers: a call, not a network message.")
+        };
+        let t = self.call(now, BROWSER, STUB, format!("{call}({} {})", l.name, rtype::name(l.qtype)), why.into());
         let before = self.state(STUB, t);
-        let (records, rcode, done) = if let Some(e) = self.stub.get(t, &l.name, l.qtype) {
+        let (records, rcode, soa, done) = if let Some(e) = self.stub.get(t, &l.name, l.qtype) {
             self.local(t, STUB, format!("stub cache hit: {what}"), "The operating system's resolver cache has the answer; no network message is needed.".into(), vec![SpecRef::rfc(1034, "5.3.1", "Stub resolvers")], before);
-            (e.records, e.negative.unwrap_or(0), t)
+            let (records, soa) = if e.negative.is_some() { (Vec::new(), e.records.first().cloned()) } else { (e.records, None) };
+            (records, e.negative.unwrap_or(0), soa, t)
         } else {
             self.local(t, STUB, format!("stub cache miss: {what}"), "The stub resolver has no fresh answer and asks the recursive resolver configured for this network (from DHCP), with RD set: \"please recurse for me\".".into(), vec![SpecRef::rfc(1034, "5.3.1", "Stub resolvers")], before);
-            let q = Message { header: Header { id: self.id(), rd: true, ..Header::default() }, questions: vec![question(&l.name, l.qtype)], ..Message::default() };
-            let arrive = self.message(t, self.setup.lan_ms, STUB, RESOLVER, &q, "The stub's query to the recursive resolver: one question, recursion desired.".into(), vec![SpecRef::rfc(1035, "4.1.1", "Header section format")]);
-            let (records, rcode, ready) = self.recurse(arrive, &l.name, l.qtype);
-            let mut r = Message { header: Header { id: q.header.id, qr: true, rd: true, ra: true, rcode, ..Header::default() }, questions: q.questions.clone(), answers: records.clone(), ..Message::default() };
-            if rcode == 3 {
+            let id = (self.rng.next_u64() >> 48) as u16;
+            let q = Message { header: Header { id, rd: true, ..Header::default() }, questions: vec![question(&l.name, l.qtype)], ..Message::default() };
+            let arrive = self.message(t, self.setup.lan_ms, STUB, RESOLVER, &q, None, "The stub's query to the recursive resolver: one question, recursion desired.".into(), vec![SpecRef::rfc(1035, "4.1.1", "Header section format")]);
+            let found = self.recurse(arrive, &l.name, l.qtype, 0);
+            let mut r = Message { header: Header { id, qr: true, rd: true, ra: true, rcode: found.rcode, ..Header::default() }, questions: q.questions.clone(), answers: found.records.clone(), ..Message::default() };
+            if found.rcode == 3 {
                 r.answers.clear();
             }
-            let elapsed = (ready.micros() - now.micros()) as f64 / 1000.0;
-            let back = self.message(ready, self.setup.lan_ms, RESOLVER, STUB, &r, format!("The recursive resolver's answer (RA: recursion available), {elapsed:.0} ms after the browser asked. The stub caches it for its TTL."), vec![SpecRef::rfc(1034, "5.3.3", "Resolver algorithm")]);
-            self.cache_answer(StubOrBrowser::Stub, back, &l.name, l.qtype, &records, rcode);
-            (records, rcode, back)
+            r.authority.extend(found.soa.clone());
+            let elapsed = (found.ready.micros() - now.micros()) as f64 / 1000.0;
+            let why = match found.rcode {
+                0 if found.records.is_empty() => "The name exists but has no records of this type. The SOA in the authority section tells the stub how long it may remember that (RFC 2308).".to_string(),
+                0 => format!("The recursive resolver's answer (RA: recursion available), {elapsed:.0} ms after the browser asked. The stub caches it for its TTL."),
+                3 => "NXDOMAIN: the name does not exist. The SOA in the authority section tells the stub how long it may remember the denial (RFC 2308).".to_string(),
+                _ => "SERVFAIL: the resolver could not get an answer from the servers it was sent to. Nothing is cached.".to_string(),
+            };
+            let back = self.respond(found.ready, self.setup.lan_ms, RESOLVER, STUB, None, &q, &r, why, vec![SpecRef::rfc(1034, "5.3.3", "Resolver algorithm")]);
+            self.cache_answer(STUB, back, &l.name, l.qtype, &found.records, found.rcode, found.soa.as_ref());
+            (found.records, found.rcode, found.soa, back)
         };
-        self.call(done, STUB, BROWSER, format!("→ {}", if rcode == 3 { "NXDOMAIN".to_string() } else { records.last().map(|r| rdata_text(&r.data)).unwrap_or_else(|| "no data".into()) }), "The OS returns the answer to the browser, which keeps it for a short while.".into());
-        self.cache_answer(StubOrBrowser::Browser, done, &l.name, l.qtype, &records, rcode);
+        let shown = match rcode {
+            0 => records.last().map(|r| short(&rdata_text(&r.data))).unwrap_or_else(|| "no data".into()),
+            other => rcode_name(other).to_string(),
+        };
+        self.call(done, STUB, BROWSER, format!("→ {shown}"), "The OS returns the answer to the browser, which keeps it for a short while.".into());
+        self.cache_answer(BROWSER, done, &l.name, l.qtype, &records, rcode, soa.as_ref());
     }
 
-    fn cache_answer(&mut self, who: StubOrBrowser, now: SimTime, name: &Name, qtype: u16, records: &[Record], rcode: u8) {
-        let ttl = records.iter().map(|r| r.ttl as u64).min().unwrap_or(60);
+    #[allow(clippy::too_many_arguments)]
+    fn cache_answer(&mut self, who: usize, now: SimTime, name: &Name, qtype: u16, records: &[Record], rcode: u8, soa: Option<&Record>) {
+        if rcode != 0 && rcode != 3 {
+            return;
+        }
+        let negative = rcode == 3 || records.is_empty();
+        let ttl = if negative {
+            // RFC 2308 section 5: a denial is kept for the lesser of the SOA's TTL and minimum.
+            soa.map(|r| match r.data {
+                RData::Soa { minimum, .. } => minimum.min(r.ttl) as u64,
+                _ => 0,
+            })
+            .unwrap_or(0)
+        } else {
+            records.iter().map(|r| r.ttl as u64).min().unwrap_or(0)
+        };
         let (cache, ttl) = match who {
-            StubOrBrowser::Stub => (&mut self.stub, ttl),
-            StubOrBrowser::Browser => (&mut self.browser, ttl.min(self.setup.browser_cap_s as u64)),
+            STUB => (&mut self.stub, ttl),
+            _ => (&mut self.browser, ttl.min(self.setup.browser_cap_s as u64)),
         };
-        let negative = if rcode == 3 || records.is_empty() { Some(rcode) } else { None };
-        cache.put(now, name, qtype, records.to_vec(), negative, ttl);
-    }
-
-    /// The recursive resolver's work: from its cache if it can, else iteratively from the
-    /// closest servers it knows. Returns the answer, the RCODE and when it is ready.
-    fn recurse(&mut self, start: SimTime, name: &Name, qtype: u16) -> (Vec<Record>, u8, SimTime) {
-        self.recurse_depth(start, name, qtype, 0)
+        let kept = if negative { soa.cloned().into_iter().collect() } else { records.to_vec() };
+        cache.put(&mut self.log, now, name, qtype, kept, negative.then_some(rcode), ttl);
     }
 
     /// The address of a server named `host`: from the response's glue, else the cache, else by
     /// resolving it (at most two levels deep, so a circular delegation cannot recurse forever).
     fn address_of(&mut self, now: SimTime, host: &Name, glue: &[Record], depth: u8) -> (Option<[u8; 4]>, SimTime) {
         let a_of = |records: &[Record]| records.iter().find_map(|r| match r.data {
-            RData::A(a) if super::zone::same_name(&r.name, host) => Some(a),
+            RData::A(a) if same_name(&r.name, host) => Some(a),
             _ => None,
         });
         if let Some(a) = a_of(glue) {
@@ -298,28 +555,31 @@ impl<'a> Run<'a> {
         if let Some(e) = self.resolver.get(now, host, rtype::A) {
             return (a_of(&e.records), now);
         }
+        let before = self.state(RESOLVER, now);
         if depth >= 2 {
+            self.local(now, RESOLVER, format!("gives up on the address of {host}"), format!("Finding {host} needs the address of a server that can only be found through {host} itself: a circular delegation. Without glue in the parent zone there is no way in, and the lookup fails (SERVFAIL)."), vec![SpecRef::rfc(1034, "4.2.1", "Glue")], before);
             return (None, now);
         }
-        let before = self.state(RESOLVER, now);
-        self.local(now, RESOLVER, format!("needs the address of {host}"), format!("The referral names {host} as the server, but that name lies outside the zone being delegated, so no glue could be given: the resolver must look up its address first."), vec![SpecRef::rfc(1034, "5.3.3", "Resolver algorithm")], before);
-        let (records, _, ready) = self.recurse_depth(now, host, rtype::A, depth + 1);
-        (a_of(&records), ready)
+        self.local(now, RESOLVER, format!("needs the address of {host}"), format!("The referral names {host} as the server but gives no address for it (no glue in the additional section), so the resolver must look that address up first."), vec![SpecRef::rfc(1034, "5.3.3", "Resolver algorithm")], before);
+        let found = self.recurse(now, host, rtype::A, depth + 1);
+        (a_of(&found.records), found.ready)
     }
 
-    fn recurse_depth(&mut self, start: SimTime, name: &Name, qtype: u16, depth: u8) -> (Vec<Record>, u8, SimTime) {
+    /// The recursive resolver's work: from its cache if it can, else iteratively from the
+    /// closest servers it knows.
+    fn recurse(&mut self, start: SimTime, name: &Name, qtype: u16, depth: u8) -> Found {
         let mut now = start;
         let mut chain: Vec<Record> = Vec::new();
         let mut target = name.clone();
         for _ in 0..8 {
             let before = self.state(RESOLVER, now);
             if let Some(e) = self.resolver.get(now, &target, qtype) {
-                self.local(now, RESOLVER, format!("cache hit: {} {target}", rtype::name(qtype)), "The resolver answered this recently and the TTL has not run out: it answers from its cache, with the TTL that remains, and asks no server.".into(), vec![SpecRef::rfc(1034, "5.3.3", "Resolver algorithm")], before);
+                self.local(now, RESOLVER, format!("cache hit: {} {target}", rtype::name(qtype)), "The resolver has this answer from earlier and its TTL has not run out: it answers from its cache, with the TTL that remains, and asks no server.".into(), vec![SpecRef::rfc(1034, "5.3.3", "Resolver algorithm")], before);
                 if let Some(rcode) = e.negative {
-                    return (chain, rcode, now);
+                    return Found { records: chain, rcode, soa: e.records.first().cloned(), ready: now };
                 }
                 chain.extend(e.records);
-                return (chain, 0, now);
+                return Found { records: chain, rcode: 0, soa: None, ready: now };
             }
             if let Some(e) = self.resolver.get(now, &target, rtype::CNAME) {
                 if let Some(RData::Cname(next)) = e.records.first().map(|r| r.data.clone()) {
@@ -335,28 +595,41 @@ impl<'a> Run<'a> {
             for _ in 0..16 {
                 if self.trace.steps.len() >= STEP_CAP {
                     self.trace.warnings.push("the run stopped at the step cap".into());
-                    return (chain, 2, now);
+                    return Found::fail(chain, now);
                 }
                 let Some(srv) = self.world.iter().find(|s| s.address == server) else {
-                    return (chain, 2, now);
+                    let before = self.state(RESOLVER, now);
+                    self.local(now, RESOLVER, format!("no server at {}", ip(server)), format!("The delegation points at {}, but no name server answers there (a lame delegation). The resolver has no other server to try: SERVFAIL.", ip(server)), vec![SpecRef::rfc(1034, "4.2.2", "Administrative considerations")], before);
+                    return Found::fail(chain, now);
                 };
                 let lane = lane_of(srv);
-                let q = Message { header: Header { id: self.id(), ..Header::default() }, questions: vec![question(&target, qtype)], ..Message::default() };
-                let arrive = self.message(now, self.setup.wan_ms, RESOLVER, lane, &q, format!("The resolver asks {} ({}) about {target}, without RD: servers on the way only say what they know.", srv.name, ip(server)), vec![SpecRef::rfc(1034, "4.3.1", "Queries and responses")]);
-                let (response, outcome) = srv.answer(q.header.id, &q.questions[0]);
+                let id = self.id();
+                let port = self.source_port();
+                let q = Message { header: Header { id, ..Header::default() }, questions: vec![question(&target, qtype)], ..Message::default() };
+                let arrive = self.message(now, self.setup.wan_ms, RESOLVER, lane, &q, port.map(|p| (p, 53)), format!("The resolver asks {} ({}) about {target}, without RD: servers on the way only say what they know.", srv.name, ip(server)), vec![SpecRef::rfc(1034, "4.3.1", "Queries and responses")]);
+                let (response, outcome) = srv.answer(id, &q.questions[0]);
+                if lane == AUTHORITATIVE && qtype == rtype::A && !self.spoofed {
+                    if let Some(port) = port {
+                        self.spoofed = true;
+                        if let Some(forged) = self.spoof(now, arrive, &q, port, &response) {
+                            chain.extend(forged.records);
+                            return Found { records: chain, ..forged };
+                        }
+                    }
+                }
                 let why = match &outcome {
-                    Outcome::Referral { zone: child } => format!("{} does not hold {target} but knows who does: the servers of {child} (NS records in the authority section){}. This is a referral, not an answer: AA is off.", srv.name, if response.additional.is_empty() { "" } else { ", with their addresses as glue in the additional section, because the server names lie inside the zone they serve and could not be looked up otherwise" }),
+                    Outcome::Referral { zone: child } => format!("{} does not hold {target} but knows who does: the servers of {child} (NS records in the authority section){}. This is a referral, not an answer: AA is off.", srv.name, if response.additional.is_empty() { ", without their addresses (no glue: the server names lie outside the zone, so they can be looked up on their own)" } else { ", with their addresses as glue in the additional section: the server names lie inside the zone they serve, so without glue no one could find them" }),
                     Outcome::Answer => format!("{} is authoritative for {target} (AA set) and answers. The resolver caches every record for its TTL.", srv.name),
-                    Outcome::NxDomain => "The name does not exist: NXDOMAIN, with the zone's SOA in the authority section. The resolver caches the denial for the SOA's minimum TTL (negative caching), so repeated typos do not reach the server.".to_string(),
+                    Outcome::NxDomain => "The name does not exist: NXDOMAIN, with the zone's SOA in the authority section. The resolver caches the denial for the lesser of the SOA's TTL and its minimum field (negative caching), so repeated typos do not reach the server.".to_string(),
                     Outcome::NoData => "The name exists but has no records of this type: NOERROR with an empty answer and the SOA, cached as a negative answer.".to_string(),
                     Outcome::Refused => format!("{} serves no zone for {target} and refuses.", srv.name),
                 };
-                let back = self.message(arrive, self.setup.wan_ms, lane, RESOLVER, &response, why, vec![SpecRef::rfc(1034, "4.3.2", "Algorithm"), SpecRef::rfc(2308, "5", "Caching negative answers")]);
+                let back = self.respond(arrive, self.setup.wan_ms, lane, RESOLVER, Some(server), &q, &response, why, vec![SpecRef::rfc(1034, "4.3.2", "Algorithm"), SpecRef::rfc(2308, "5", "Caching negative answers")]);
                 now = back;
                 let mut learned: Vec<Record> = response.answers.clone();
                 learned.extend(response.authority.iter().filter(|r| r.rtype == rtype::NS).cloned());
                 learned.extend(response.additional.iter().cloned());
-                self.resolver.put_records(now, &learned);
+                self.resolver.put_records(&mut self.log, now, &learned);
                 match outcome {
                     Outcome::Referral { .. } => {
                         let hosts: Vec<Name> = response.authority.iter().filter_map(|r| match &r.data {
@@ -374,8 +647,7 @@ impl<'a> Run<'a> {
                         }
                         match found {
                             Some(a) => server = a,
-                            // No server's address could be found: SERVFAIL.
-                            None => return (chain, 2, now),
+                            None => return Found::fail(chain, now),
                         }
                     }
                     Outcome::Answer => {
@@ -385,23 +657,62 @@ impl<'a> Run<'a> {
                                 target = next.clone();
                                 break;
                             }
-                            _ => return (chain, 0, now),
+                            _ => return Found { records: chain, rcode: 0, soa: None, ready: now },
                         }
                     }
                     Outcome::NxDomain | Outcome::NoData => {
-                        let minimum = response.authority.iter().find_map(|r| match r.data {
+                        let soa = response.authority.iter().find(|r| r.rtype == rtype::SOA).cloned();
+                        let minimum = soa.as_ref().and_then(|r| match r.data {
                             RData::Soa { minimum, .. } => Some(minimum.min(r.ttl)),
                             _ => None,
                         });
                         let rcode = response.header.rcode;
-                        self.resolver.put(now, &target, qtype, Vec::new(), Some(rcode), minimum.unwrap_or(0) as u64);
-                        return (chain, rcode, now);
+                        self.resolver.put(&mut self.log, now, &target, qtype, soa.clone().into_iter().collect(), Some(rcode), minimum.unwrap_or(0) as u64);
+                        return Found { records: chain, rcode, soa, ready: now };
                     }
-                    Outcome::Refused => return (chain, 2, now),
+                    Outcome::Refused => return Found::fail(chain, now),
                 }
             }
         }
-        (chain, 2, now)
+        Found::fail(chain, now)
+    }
+
+    /// The attacker's forged answers race the real one. With the guessable resolver the first
+    /// one matches and is cached (returned); with random IDs and ports they all miss (`None`).
+    fn spoof(&mut self, sent: SimTime, arrive: SimTime, q: &Message, port: u16, real: &Message) -> Option<Found> {
+        let target = q.questions[0].name.clone();
+        let forged_for = |id: u16| Message {
+            header: Header { id, qr: true, aa: true, ..Header::default() },
+            questions: q.questions.clone(),
+            answers: vec![Record { name: target.clone(), rtype: rtype::A, class: super::wire::CLASS_IN, ttl: 86_400, data: RData::A(FORGED_ADDRESS) }],
+            ..Message::default()
+        };
+        let spec = || vec![SpecRef::rfc(5452, "4", "Spoofing Attacks"), SpecRef::rfc(5452, "9.2", "Port randomisation")];
+        let hop = (self.setup.wan_ms as u64 * 1000 / 4).max(1000);
+        let real_id = q.header.id;
+        if self.setup.spoofing == Spoofing::Guessable {
+            let m = forged_for(real_id);
+            let at = sent.saturating_add(1000);
+            let landed = self.message(at, (hop / 1000) as u32, ATTACKER, RESOLVER, &m, Some((53, 53)), format!("The attacker saw the resolver's previous query ID, so it knows this one: the last plus one, 0x{real_id:04x}. The resolver always sends from port 53, so the port is known too. The forged answer (address {}, TTL one day) matches the ID, the port and the question, and it arrives before the real one.", ip(FORGED_ADDRESS)), spec());
+            let before = self.state(RESOLVER, landed);
+            self.resolver.put_records(&mut self.log, landed, &m.answers);
+            self.local(landed, RESOLVER, format!("accepts the forged {target} → {}", ip(FORGED_ADDRESS)), format!("Nothing in a plain DNS answer proves who sent it: an answer is accepted when its ID, port and question match. The forged record is now cached for a day, and every client of this resolver is sent to {} (cache poisoning). Simplified: a real attacker triggers the query and floods guesses; here the guess is right the first time.", ip(FORGED_ADDRESS)), spec(), before);
+            let late = self.message(arrive, self.setup.wan_ms, AUTHORITATIVE, RESOLVER, real, None, "The real answer arrives, but the query it answers is already settled: the resolver drops it.".into(), spec());
+            return Some(Found { records: m.answers, rcode: 0, soa: None, ready: late.min(landed) });
+        }
+        for k in 1..=3u64 {
+            let mut guess = (self.rng.next_u64() >> 48) as u16;
+            if guess == real_id {
+                guess = guess.wrapping_add(1);
+            }
+            let guessed_port = 1024 + (self.rng.next_u64() % 64512) as u16;
+            let m = forged_for(guess);
+            let at = sent.saturating_add(k * 1000);
+            let landed = self.message(at, (hop / 1000) as u32, ATTACKER, RESOLVER, &m, Some((53, guessed_port)), format!("A forged answer with a guessed ID 0x{guess:04x} sent to a guessed port {guessed_port}. The resolver's query used ID 0x{real_id:04x} from port {port}: each forged packet has about a 1 in 2^32 chance (16 bits of ID, about 16 bits of port)."), spec());
+            let before = self.state(RESOLVER, landed);
+            self.local(landed, RESOLVER, format!("drops forged answer {k}: ID or port does not match"), "The answer does not match an outstanding query (ID and port), so it is dropped. Random IDs and random source ports make an attacker guess 32 bits instead of none; DNSSEC goes further and makes forged records detectable.".into(), spec(), before);
+        }
+        None
     }
 
     /// The address of a server for the closest enclosing zone whose NS and address are cached.
@@ -425,130 +736,168 @@ impl<'a> Run<'a> {
     }
 }
 
-enum StubOrBrowser {
-    Stub,
-    Browser,
+/// What a lookup's answer teaches, beyond its timing.
+fn lesson(l: &Lookup, records: Option<&Message>) -> Option<String> {
+    let m = records?;
+    match l.qtype {
+        rtype::MX => {
+            let mut mx: Vec<(u16, String)> = m.answers.iter().filter_map(|r| match &r.data {
+                RData::Mx { preference, exchange } => Some((*preference, exchange.to_string())),
+                _ => None,
+            }).collect();
+            mx.sort();
+            (!mx.is_empty()).then(|| format!("Mail for {} goes to {} first (lowest preference, {}){}.", l.name, mx[0].1, mx[0].0, if mx.len() > 1 { format!("; if it does not answer, to {} ({})", mx[1].1, mx[1].0) } else { String::new() }))
+        }
+        rtype::SRV => m.answers.iter().find_map(|r| match &r.data {
+            RData::Srv { priority, weight, port, target } => Some(format!("The service is at {target} port {port} (priority {priority}, weight {weight}); the client now looks up that host's address.")),
+            _ => None,
+        }),
+        rtype::PTR => m.answers.iter().find_map(|r| match &r.data {
+            RData::Ptr(host) => Some(format!("A reverse lookup: the address written backwards under in-addr.arpa names {host}.")),
+            _ => None,
+        }),
+        rtype::TXT => m.answers.iter().find_map(|r| match &r.data {
+            RData::Txt(parts) if parts.first().is_some_and(|p| p.starts_with(b"v=spf1")) => Some(format!("An SPF policy: {}. Receiving mail servers read it to decide which hosts may send mail for {}.", String::from_utf8_lossy(&parts.concat()), l.name)),
+            _ => None,
+        }),
+        _ => None,
+    }
 }
 
-fn ip(a: [u8; 4]) -> String {
-    format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])
-}
-
-/// Runs the lookups in time order against `world` and returns the trace.
-pub fn run(setup: &Setup, world: &[Server]) -> Trace {
-    let actors = vec![
+/// Runs the lookups in time order against `world`.
+pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
+    let mut actors = vec![
         Actor { id: "browser".into(), name: "Browser".into(), detail: "its own cache".into() },
-        Actor { id: "stub".into(), name: "OS stub".into(), detail: "getaddrinfo, OS cache".into() },
-        Actor { id: "resolver".into(), name: "Recursive".into(), detail: "192.0.2.1 (from DHCP)".into() },
+        Actor { id: "stub".into(), name: "OS stub".into(), detail: format!("{}, OS cache", ip(HOST_IP)) },
+        Actor { id: "resolver".into(), name: "Recursive".into(), detail: format!("{} (from DHCP)", ip(RESOLVER_IP)) },
         Actor { id: "root".into(), name: "Root".into(), detail: "a.root-servers.net".into() },
         Actor { id: "tld".into(), name: "TLD".into(), detail: ".com .org .arpa".into() },
         Actor { id: "auth".into(), name: "Authoritative".into(), detail: "ns1.example.com".into() },
     ];
+    if setup.spoofing != Spoofing::None {
+        actors.push(Actor { id: "attacker".into(), name: "Attacker".into(), detail: "off-path, forging answers".into() });
+    }
     let mut r = Run {
         setup,
         world,
         trace: Trace::new("dns", "DNS: from a name to an address", actors),
         rng: SplitMix64::new(setup.seed),
-        browser: Cache::default(),
-        stub: Cache::default(),
-        resolver: Cache::default(),
+        browser: Cache::new(BROWSER),
+        stub: Cache::new(STUB),
+        resolver: Cache::new(RESOLVER),
+        log: Vec::new(),
+        last_id: (SplitMix64::new(setup.seed).next_u64() >> 48) as u16,
+        spoofed: false,
     };
     let mut lookups = setup.lookups.clone();
     lookups.sort_by_key(|l| l.at_s);
     for l in &lookups {
         let first = r.trace.steps.len();
         r.lookup(l);
-        let (start, end) = (r.trace.steps[first].at, r.trace.steps.last().map(|s| s.arrives.unwrap_or(s.at)).unwrap_or_default());
-        let servers = r.trace.steps[first..].iter().filter(|s| s.to >= ROOT).count();
+        let steps = &r.trace.steps[first..];
+        let (start, end) = (steps[0].at, steps.iter().map(|s| s.arrives.unwrap_or(s.at)).max().unwrap_or_default());
+        let servers = steps.iter().filter(|s| s.from == RESOLVER && (ROOT..=AUTHORITATIVE).contains(&s.to) && !s.bytes.is_empty() && !s.label.starts_with("TCP")).count();
+        let answer = steps.iter().rev().find(|s| s.from == RESOLVER && s.to == STUB && !s.bytes.is_empty()).and_then(|s| decode(&s.bytes).ok().or_else(|| tcp_dns(&s.bytes)));
+        let outcome = match steps.last() {
+            Some(s) if s.label.starts_with("→ ") => format!(" → {}", &s.label[4..]),
+            _ => String::new(),
+        };
         r.trace.summary.push(format!(
-            "At {} s: {} {} took {:.0} ms and {} server queries.",
-            l.at_s,
+            "At {}: {} {} took {:.0} ms and {} server quer{}{outcome}.",
+            clock(l.at_s),
             rtype::name(l.qtype),
             l.name,
             (end.micros() - start.micros()) as f64 / 1000.0,
-            servers
+            servers,
+            if servers == 1 { "y" } else { "ies" }
         ));
+        if let Some(text) = lesson(l, answer.as_ref()) {
+            r.trace.summary.push(text);
+        }
         if r.trace.steps.len() >= STEP_CAP {
             break;
         }
     }
-    r.trace
+    DnsRun { trace: r.trace, cache_log: r.log }
 }
 
-/// One lookup of each kind the example world holds: an alias to another zone, mail servers,
-/// an SPF record, a service, a reverse lookup, IPv6, and a name that does not exist.
-pub fn showcase() -> Setup {
-    let lookups = [
-        ("blog.example.com", rtype::A),
-        ("example.com", rtype::MX),
-        ("example.com", rtype::TXT),
-        ("_sip._tcp.example.com", rtype::SRV),
-        ("34.216.184.93.in-addr.arpa", rtype::PTR),
-        ("www.example.com", rtype::AAAA),
-        ("wwww.example.com", rtype::A),
-    ];
-    Setup {
-        lookups: lookups.iter().enumerate().map(|(i, (name, qtype))| Lookup { at_s: i as u64 * 10, name: Name::parse(name).unwrap_or_default(), qtype: *qtype }).collect(),
-        ..ttl_example()
-    }
+/// The DNS message inside a TCP segment that carries one after its two-byte length.
+pub fn tcp_dns(segment: &[u8]) -> Option<Message> {
+    let offset = (*segment.get(12)? >> 4) as usize * 4;
+    let payload = segment.get(offset..)?;
+    let length = u16::from_be_bytes([*payload.first()?, *payload.get(1)?]) as usize;
+    decode(payload.get(2..2 + length)?).ok()
 }
 
-/// The seeds' example: one name with TTL 3600, asked at 0, 30 and 70 minutes.
-pub fn ttl_example() -> Setup {
-    let www = Name::parse("www.example.com").unwrap_or_default();
-    Setup {
-        lookups: vec![0, 1800, 4200].into_iter().map(|at_s| Lookup { at_s, name: www.clone(), qtype: rtype::A }).collect(),
-        lan_ms: 5,
-        wan_ms: 20,
-        browser_cap_s: 60,
-        seed: 1,
+/// Seconds as `0 s`, `30 min`, `1 h 10 min`.
+pub fn clock(s: u64) -> String {
+    match s {
+        0..=119 => format!("{s} s"),
+        _ if s.is_multiple_of(3600) => format!("{} h", s / 3600),
+        _ if s < 3600 && s.is_multiple_of(60) => format!("{} min", s / 60),
+        _ if s.is_multiple_of(60) => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        _ => format!("{s} s"),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::world::example_world;
+    use super::super::scenario::{self, presets, DnsScenario};
     use super::*;
 
-    fn n(s: &str) -> Name {
-        Name::parse(s).unwrap()
+    fn preset(id: &str) -> DnsRun {
+        let s = presets().into_iter().find(|p| p.0 == id).unwrap().2;
+        scenario::run(&s)
     }
 
-    fn lanes(t: &Trace, from: usize) -> Vec<(usize, usize)> {
-        t.steps[from..].iter().filter(|s| !s.bytes.is_empty()).map(|s| (s.from, s.to)).collect()
+    fn lanes(t: &Trace) -> Vec<(usize, usize)> {
+        t.steps.iter().filter(|s| !s.bytes.is_empty()).map(|s| (s.from, s.to)).collect()
     }
 
     #[test]
-    fn cold_then_warm_then_expired_as_in_the_seeds() {
-        let world = example_world();
-        let t = run(&ttl_example(), &world);
-        // Cold: stub → resolver, resolver ↔ root, TLD, authoritative, resolver → stub.
-        let first_lookup_end = t.steps.iter().position(|s| s.label.starts_with("→ ")).unwrap();
+    fn cold_lookup_walks_root_tld_authoritative() {
+        let t = preset("cold").trace;
         assert_eq!(
-            lanes(&t, 0).into_iter().take(8).collect::<Vec<_>>(),
+            lanes(&t),
             [(STUB, RESOLVER), (RESOLVER, ROOT), (ROOT, RESOLVER), (RESOLVER, TLD), (TLD, RESOLVER), (RESOLVER, AUTHORITATIVE), (AUTHORITATIVE, RESOLVER), (RESOLVER, STUB)]
         );
-        assert!(first_lookup_end > 0);
-        assert_eq!(t.summary[0], "At 0 s: A www.example.com. took 130 ms and 3 server queries.");
-        // At 30 min the browser's copy is long gone (60 s), but the OS stub still holds the
-        // answer (TTL 3600): no query leaves the machine.
-        assert_eq!(t.summary[1], "At 1800 s: A www.example.com. took 0 ms and 0 server queries.");
-        assert!(t.steps.iter().any(|s| s.at == SimTime(1_800_000_000) && s.label.starts_with("stub cache hit")));
-        // At 70 min the answer has expired everywhere, but the NS records (2 days) have not:
-        // only the authoritative server is asked.
-        assert_eq!(t.summary[2], "At 4200 s: A www.example.com. took 50 ms and 1 server queries.");
-        // Every message's bytes decode.
-        for s in t.steps.iter().filter(|s| !s.bytes.is_empty()) {
-            assert!(decode(&s.bytes).is_ok(), "{}", s.label);
-        }
+        assert_eq!(t.summary[0], "At 0 s: A www.example.com. took 130 ms and 3 server queries → 93.184.216.34.");
+        let root_referral = decode(&t.steps.iter().find(|s| s.from == ROOT).unwrap().bytes).unwrap();
+        assert!(!root_referral.header.aa && root_referral.answers.is_empty());
+        assert_eq!(root_referral.additional.len(), 1, "glue for a.gtld-servers.net");
         assert!(t.warnings.is_empty(), "{:?}", t.warnings);
     }
 
     #[test]
+    fn ttl_example_as_in_the_seeds() {
+        let t = preset("ttl").trace;
+        // At 30 min the browser's copy is long gone (60 s), but the OS stub still holds the
+        // answer (TTL 3600): no query leaves the machine.
+        assert_eq!(t.summary[1], "At 30 min: A www.example.com. took 0 ms and 0 server queries → 93.184.216.34.");
+        // At 70 min the answer has expired everywhere, but the NS records (2 days) have not:
+        // only the authoritative server is asked.
+        assert_eq!(t.summary[2], "At 1 h 10 min: A www.example.com. took 50 ms and 1 server query → 93.184.216.34.");
+        let short = preset("ttl-short").trace;
+        assert!(short.summary[1].contains("and 1 server query"), "{:?}", short.summary);
+    }
+
+    #[test]
+    fn warm_lookups_hit_the_browser_then_the_stub() {
+        let run = preset("warm");
+        assert!(run.trace.steps.iter().any(|s| s.at == SimTime(10_000_000) && s.label.starts_with("browser cache hit")));
+        assert!(run.trace.steps.iter().any(|s| s.at == SimTime(120_000_000) && s.label.starts_with("stub cache hit")));
+        // The time view: at 30 s the browser has 30 s left of its 60 (stored at 130 ms).
+        let at30 = run.caches_at(SimTime(30_000_000));
+        let browser = at30.iter().find(|c| c.cache == BROWSER && c.name == "www.example.com.").unwrap();
+        assert_eq!((browser.left_s, browser.ttl_s), (30, 60));
+        let stub = at30.iter().find(|c| c.cache == STUB).unwrap();
+        assert_eq!(stub.what, "93.184.216.34");
+        assert!(run.caches_at(SimTime(4000 * 1_000_000)).iter().all(|c| c.rtype != "A" || c.name != "www.example.com."), "expired by then");
+    }
+
+    #[test]
     fn cname_to_another_zone_is_chased_through_org() {
-        let world = example_world();
-        let setup = Setup { lookups: vec![Lookup { at_s: 0, name: n("blog.example.com"), qtype: rtype::A }], ..ttl_example() };
-        let t = run(&setup, &world);
+        let t = preset("cname").trace;
         let answer = t.steps.iter().rev().find(|s| s.from == RESOLVER && s.to == STUB).unwrap();
         let m = decode(&answer.bytes).unwrap();
         assert_eq!(m.answers.iter().map(|r| r.rtype).collect::<Vec<_>>(), [rtype::CNAME, rtype::A]);
@@ -556,18 +905,82 @@ mod tests {
     }
 
     #[test]
-    fn nxdomain_is_cached_negatively() {
-        let world = example_world();
-        let typo = n("wwww.example.com");
-        let setup = Setup { lookups: vec![Lookup { at_s: 0, name: typo.clone(), qtype: rtype::A }, Lookup { at_s: 120, name: typo, qtype: rtype::A }], ..ttl_example() };
-        let t = run(&setup, &world);
-        assert!(t.steps.iter().any(|s| s.label.contains("NXDOMAIN")));
+    fn nxdomain_is_cached_negatively_for_the_soa_minimum() {
+        let run = preset("nxdomain");
+        let t = &run.trace;
+        let to_stub = decode(&t.steps.iter().find(|s| s.from == RESOLVER && s.to == STUB).unwrap().bytes).unwrap();
+        assert_eq!(to_stub.header.rcode, 3);
+        assert_eq!(to_stub.authority[0].rtype, rtype::SOA, "the SOA is passed on for negative caching");
         assert!(t.summary[1].contains("0 server queries"), "answered from the negative cache: {:?}", t.summary);
+        // example.com's SOA minimum is 300 s: at 400 s the denial has expired.
+        assert!(t.summary[2].contains("1 server query"), "{:?}", t.summary);
+        let stub = run.caches_at(SimTime(200_000_000)).into_iter().find(|c| c.cache == STUB).unwrap();
+        assert_eq!((stub.what.as_str(), stub.ttl_s), ("NXDOMAIN", 300));
     }
 
     #[test]
-    fn deterministic() {
-        let world = example_world();
-        assert_eq!(run(&ttl_example(), &world), run(&ttl_example(), &world));
+    fn missing_glue_is_a_circular_delegation() {
+        let t = preset("no-glue").trace;
+        assert!(t.steps.iter().any(|s| s.label == "gives up on the address of ns1.example.com."), "{:#?}", t.steps.iter().map(|s| &s.label).collect::<Vec<_>>());
+        assert!(t.summary[0].ends_with("→ SERVFAIL."), "{:?}", t.summary);
+        assert!(t.steps.len() < 60);
+    }
+
+    #[test]
+    fn a_big_answer_is_truncated_then_fetched_over_tcp() {
+        let t = preset("tcp").trace;
+        let tc = t.steps.iter().filter(|s| !s.bytes.is_empty() && decode(&s.bytes).is_ok_and(|m| m.header.tc)).count();
+        // Once from the authoritative server, once from the resolver to the stub.
+        assert_eq!(tc, 2);
+        let over_tcp: Vec<&Step> = t.steps.iter().filter(|s| s.bytes_label.starts_with("TCP segment to port 53")).collect();
+        assert_eq!(over_tcp.len(), 4, "a query and an answer on each of the two legs");
+        let answer = tcp_dns(&over_tcp[1].bytes).unwrap();
+        assert!(!answer.header.tc && answer.answers[0].rtype == rtype::TXT);
+        assert!(encode(&answer, true).bytes.len() > UDP_LIMIT);
+        // The two length bytes say how long the message is.
+        let seg = &over_tcp[1].bytes;
+        let off = (seg[12] >> 4) as usize * 4;
+        assert_eq!(u16::from_be_bytes([seg[off], seg[off + 1]]) as usize, seg.len() - off - 2);
+        assert!(over_tcp[1].fields.iter().any(|f| f.name == "DNS length prefix"));
+        // The handshake segments checksum correctly (decoded with the right addresses).
+        let syn = t.steps.iter().find(|s| s.label == "TCP SYN to port 53").unwrap();
+        assert!(Segment::decode(&syn.bytes, RESOLVER_IP, [192, 0, 2, 53]).is_ok());
+    }
+
+    #[test]
+    fn guessable_ids_let_a_forged_answer_in_and_random_ones_do_not() {
+        let bad = preset("spoof-guessable").trace;
+        assert!(bad.summary[0].ends_with("→ 203.0.113.66."), "{:?}", bad.summary);
+        // And the poison stays: two minutes later the OS cache serves the forged address.
+        assert!(bad.summary.iter().any(|l| l.starts_with("At 2 min") && l.ends_with("→ 203.0.113.66.")), "{:?}", bad.summary);
+        let good = preset("spoof-random").trace;
+        assert!(good.summary[0].ends_with("→ 93.184.216.34."), "{:?}", good.summary);
+        assert_eq!(good.steps.iter().filter(|s| s.label.starts_with("drops forged answer")).count(), 3);
+        let forged: Vec<Message> = good.steps.iter().filter(|s| s.from == ATTACKER).map(|s| decode(&s.bytes).unwrap()).collect();
+        let real_query = good.steps.iter().rev().find(|s| s.from == RESOLVER && s.to == AUTHORITATIVE).map(|s| decode(&s.bytes).unwrap()).unwrap();
+        assert!(forged.iter().all(|m| m.header.id != real_query.header.id));
+    }
+
+    #[test]
+    fn every_preset_decodes_and_is_deterministic() {
+        for (id, _, s) in presets() {
+            let a = scenario::run(&s);
+            assert_eq!(a, scenario::run(&s), "{id}");
+            assert!(a.trace.warnings.is_empty(), "{id}: {:?}", a.trace.warnings);
+            for step in a.trace.steps.iter().filter(|s| !s.bytes.is_empty()) {
+                let ok = if step.bytes_label.starts_with("TCP") { step.bytes_label.contains("port 53 carrying") <= tcp_dns(&step.bytes).is_some() } else { decode(&step.bytes).is_ok() };
+                assert!(ok, "{id}: {}", step.label);
+            }
+        }
+        let _ = DnsScenario::default();
+    }
+
+    #[test]
+    fn a_lame_delegation_fails_with_a_reason() {
+        let mut s = DnsScenario::default();
+        s.zones.insert("com".into(), super::super::world::example_zone("com").unwrap().replace("192.0.2.53", "192.0.2.99"));
+        let t = scenario::run(&s).trace;
+        assert!(t.steps.iter().any(|s| s.label == "no server at 192.0.2.99"));
+        assert!(t.summary[0].ends_with("→ SERVFAIL."));
     }
 }
