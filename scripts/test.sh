@@ -13,4 +13,4 @@ log "DNS interoperability: every message of the DNS runs parsed by dnspython"
 python3 tests/dns_interop.py
 build_release
 log "browser tests (headless Chromium, release build under /courses/net/wirelab/)"
-(cd "$ROOT/tests" && node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs ratelimit.test.mjs)
+(cd "$ROOT/tests" && node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs ratelimit.test.mjs dns.test.mjs)

@@ -24,6 +24,18 @@ LabInfo {
     rfcs: &["RFC 9293", "RFC 6298", "RFC 5681"],
 },
 LabInfo {
+    id: "dns",
+    title: "DNS: from a name to an address",
+    teaser: "Resolution step by step as real RFC 1035 messages: root, TLD and authoritative servers, three caches whose TTLs you can watch run out, and zones you can edit.",
+    learn: &[
+        "how a resolver walks from the root to the server that knows, and what glue is for",
+        "which cache answers a repeated lookup, and what a TTL trades off",
+        "how CNAME, MX, PTR, SRV and TXT lookups work, and how NXDOMAIN is cached",
+        "why a big answer falls back to TCP, and why random query IDs stop forged answers",
+    ],
+    rfcs: &["RFC 1034", "RFC 1035", "RFC 2308", "RFC 7766", "RFC 5452"],
+},
+LabInfo {
     id: "ratelimit",
     title: "Rate limiters, side by side",
     teaser: "Seven rate-limiting models on the same traffic, as charts: see exactly why request 137 got a 429, with its headers and Redis commands.",

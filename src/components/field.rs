@@ -38,3 +38,39 @@ pub fn TextField(
         </div>
     }
 }
+
+/// A labelled multi-line text box for one scenario key (a zone, a list of lookups), with its
+/// help and its live error beside it. What is typed stays as typed.
+///
+/// - `id`, `key`, `label`, `help`, `value`, `errors`, `on_input`: as for [`TextField`].
+/// - `rows`: the visible height in lines.
+#[component]
+pub fn TextArea(
+    id: String,
+    key: String,
+    label: String,
+    help: &'static str,
+    rows: u32,
+    value: Signal<String>,
+    errors: RwSignal<Vec<FieldError>>,
+    on_input: Callback<String>,
+) -> impl IntoView {
+    let key_for_error = key.clone();
+    let error = Signal::derive(move || errors.with(|e| e.iter().find(|e| e.field == key_for_error).map(|e| e.message.clone())));
+    let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    let described = format!("{help_id} {error_id}");
+    view! {
+        <div class="field area" class:invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <textarea id=id rows=rows autocomplete="off" spellcheck="false" wrap="off"
+                data-testid=format!("input-{key}")
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described
+                prop:value=value
+                on:input=move |ev| on_input.run(event_target_value(&ev))></textarea>
+            <small id=help_id class="help">{help}</small>
+            <small id=error_id class="field-error" data-testid=format!("error-{key}")>{error}</small>
+        </div>
+    }
+}

@@ -2,6 +2,7 @@
 //! selected step, playback, keyboard shortcuts, the permalink in the address bar, and the last
 //! scenario kept in local storage. A lab adds its editor and calls [`lab_page`].
 
+pub mod dns;
 pub mod ratelimit;
 pub mod tcp;
 
@@ -282,9 +283,17 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
     }
 }
 
-/// The page every lab shares: title, editor, controls, summary, timeline, inspector, share.
-pub fn lab_page<S: Scenario + Send + Sync + 'static>(info: &'static LabInfo, session: LabSession<S, Trace>, editor: AnyView) -> impl IntoView {
-    let LabSession { trace, len, current, playing, speed, embed, select, .. } = session;
+/// The page every trace lab shares: title, editor, controls, summary, timeline, inspector,
+/// share. `trace` is the run's trace (the session's output, or part of it); `extra` is a
+/// lab's own panel, shown under the timeline.
+pub fn lab_page<S: Scenario + Send + Sync + 'static, O: LabOutput>(
+    info: &'static LabInfo,
+    session: LabSession<S, O>,
+    trace: Memo<Trace>,
+    editor: AnyView,
+    extra: Option<AnyView>,
+) -> impl IntoView {
+    let LabSession { len, current, playing, speed, embed, select, .. } = session;
     let fragment = Callback::new(move |options: LinkOptions| session.fragment(options));
     let exports = trace_exports(trace, current);
     let open_full = move || browser::base_url() + &session.fragment(LinkOptions::default());
@@ -312,6 +321,7 @@ pub fn lab_page<S: Scenario + Send + Sync + 'static>(info: &'static LabInfo, ses
                         <ul data-testid="summary">{summary}</ul>
                     </section>
                     <Timeline trace=trace current=current on_select=select />
+                    {extra}
                 </div>
                 <div class="lab-side">
                     <Inspector trace=trace current=current />

@@ -476,7 +476,7 @@ impl<'a> Run<'a> {
             self.local(now, BROWSER, format!("browser cache hit: {what}"), format!("The browser already knows {what} ({left} s left of the time it keeps answers): no message leaves the machine, and the lookup costs nothing."), vec![], before);
             return;
         }
-        self.local(now, BROWSER, format!("browser cache miss: {what}"), format!("The browser has no fresh answer for {what}, so it asks the operating system. Browsers keep answers briefly, at most {} s, whatever the TTL.", self.setup.browser_cap_s), vec![], before);
+        self.local(now, BROWSER, format!("browser cache miss: {what}"), format!("No fresh answer in the browser's cache for {what} Browsers keep answers briefly, here at most {} s whatever the TTL, so it asks the operating system.", self.setup.browser_cap_s), vec![], before);
         let (call, why) = if l.qtype == rtype::A || l.qtype == rtype::AAAA {
             ("getaddrinfo", "An operating-system call, not a network message: the stub resolver in the OS answers it.")
         } else {
@@ -767,12 +767,12 @@ fn lesson(l: &Lookup, records: Option<&Message>) -> Option<String> {
 /// Runs the lookups in time order against `world`.
 pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
     let mut actors = vec![
-        Actor { id: "browser".into(), name: "Browser".into(), detail: "its own cache".into() },
-        Actor { id: "stub".into(), name: "OS stub".into(), detail: format!("{}, OS cache", ip(HOST_IP)) },
-        Actor { id: "resolver".into(), name: "Recursive".into(), detail: format!("{} (from DHCP)", ip(RESOLVER_IP)) },
-        Actor { id: "root".into(), name: "Root".into(), detail: "a.root-servers.net".into() },
-        Actor { id: "tld".into(), name: "TLD".into(), detail: ".com .org .arpa".into() },
-        Actor { id: "auth".into(), name: "Authoritative".into(), detail: "ns1.example.com".into() },
+        Actor { id: "browser".into(), name: "Browser".into(), detail: "its cache".into() },
+        Actor { id: "stub".into(), name: "OS stub".into(), detail: ip(HOST_IP) },
+        Actor { id: "resolver".into(), name: "Recursive".into(), detail: ip(RESOLVER_IP) },
+        Actor { id: "root".into(), name: "Root".into(), detail: "198.41.0.4".into() },
+        Actor { id: "tld".into(), name: "TLD".into(), detail: "com org arpa".into() },
+        Actor { id: "auth".into(), name: "Authoritative".into(), detail: "192.0.2.53".into() },
     ];
     if setup.spoofing != Spoofing::None {
         actors.push(Actor { id: "attacker".into(), name: "Attacker".into(), detail: "off-path, forging answers".into() });

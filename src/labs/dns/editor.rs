@@ -1,0 +1,103 @@
+use crate::components::field::{TextArea, TextField};
+use crate::components::preset::PresetPicker;
+use crate::labs::LabSession;
+use leptos::prelude::*;
+use wirelab_core::dns::resolve::DnsRun;
+use wirelab_core::dns::scenario::{presets, zone_key, Attack, DnsForm, DnsScenario};
+use wirelab_core::scenario::FieldError;
+
+/// The DNS lab's inputs, validated as you type: the lookups, the latencies, the resolver, and
+/// every zone's records as text. What is typed stays as typed; the trace follows the last
+/// valid scenario, and each field's problem (with its line) shows beside it.
+///
+/// - `session`: the lab's session, whose scenario this edits.
+/// - `form`, `errors`: what is typed and each field's problem; the page writes them too.
+#[component]
+pub fn DnsEditor(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let apply = move |f: DnsForm| session.apply_form(form, errors, f, DnsForm::parse);
+    let edit = move |change: &dyn Fn(&mut DnsForm)| {
+        let mut f = form.get_untracked();
+        change(&mut f);
+        apply(f);
+    };
+    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, presets(), &id, |s| DnsForm::from(s)));
+    let number = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&DnsForm) -> &String, set: fn(&mut DnsForm, String)| {
+        let value = Signal::derive(move || form.with(|f| get(f).clone()));
+        let on_input = Callback::new(move |v: String| edit(&|f| set(f, v.clone())));
+        view! { <TextField id=format!("dns-{key}") key=key label=label help=help value=value errors=errors on_input=on_input /> }
+    };
+    let summary = move || {
+        let s = session.scenario.read();
+        let first = s.lookups.first().map(|l| format!("{} {}", l.qtype, l.name)).unwrap_or_default();
+        let more = if s.lookups.len() > 1 { format!(" and {} more", s.lookups.len() - 1) } else { String::new() };
+        let zones = if s.zones.is_empty() { "example zones".to_string() } else { format!("{} zone(s) edited", s.zones.len()) };
+        let attack = match s.attack { Attack::None => "", Attack::Guessable => " · attacker vs guessable IDs", Attack::Random => " · attacker vs random IDs" };
+        format!("{first}{more} · {} ms to the resolver, {} ms beyond · {zones}{attack}", s.lan_ms, s.wan_ms)
+    };
+    let lookups_value = Signal::derive(move || form.with(|f| f.lookups.clone()));
+    let lookups_input = Callback::new(move |v: String| edit(&|f| f.lookups = v.clone()));
+    let zone_count = form.with_untracked(|f| f.zones.len());
+    let zones = (0..zone_count)
+        .map(|i| {
+            let origin = form.with_untracked(|f| f.zones[i].0.clone());
+            let key = zone_key(&origin);
+            let key_for_mark = key.clone();
+            let rows = form.with_untracked(|f| f.zones[i].1.lines().count() as u32 + 1).clamp(4, 18);
+            let value = Signal::derive(move || form.with(|f| f.zones.get(i).map(|z| z.1.clone()).unwrap_or_default()));
+            let on_input = Callback::new(move |v: String| edit(&|f| if let Some(z) = f.zones.get_mut(i) { z.1 = v.clone() }));
+            let invalid = Signal::derive(move || errors.with(|e| e.iter().any(|e| e.field == key_for_mark)));
+            let title = if origin == "." { "the root zone (.)".to_string() } else { origin.clone() };
+            view! {
+                <details class="zone" data-testid=format!("zone-{origin}")>
+                    <summary class:invalid=invalid>{title}{move || if invalid.get() { " (needs attention)" } else { "" }}</summary>
+                    <TextArea id=format!("dns-zone-{i}") key=key label=format!("Records of {origin}") help="One record a line: name, TTL, type, data. @ is the zone itself; a name without a final dot is inside the zone. ; starts a comment." rows=rows value=value errors=errors on_input=on_input />
+                </details>
+            }
+        })
+        .collect_view();
+    let invalid = move || errors.with(|e| !e.is_empty());
+    view! {
+        <PresetPicker id="dns-preset" presets=presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
+        <details class="editor" class:invalid=invalid>
+            <summary data-testid="editor-summary">
+                <span class="editor-title">"Edit the scenario"</span>
+                <span class="editor-line">{summary}</span>
+            </summary>
+            <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+                <fieldset>
+                    <legend>"Lookups"</legend>
+                    <TextArea id="dns-lookups".to_string() key="lookups".to_string() label="What the browser looks up, and when".to_string()
+                        help="One a line: time, type, name. Times as 0, 45s, 30m, 1h10m. Types: A, AAAA, CNAME, MX, NS, TXT, PTR, SOA, SRV."
+                        rows=4 value=lookups_value errors=errors on_input=lookups_input />
+                </fieldset>
+                <fieldset>
+                    <legend>"Network"</legend>
+                    {number("lan_ms", "To the resolver (ms, one way)", "This machine to its recursive resolver.", |f| &f.lan_ms, |f, v| f.lan_ms = v)}
+                    {number("wan_ms", "Resolver to servers (ms, one way)", "To the root, TLD and authoritative servers.", |f| &f.wan_ms, |f, v| f.wan_ms = v)}
+                    {number("browser_cap_s", "Browser keeps answers (s)", "At most this long, whatever the TTL.", |f| &f.browser_cap_s, |f, v| f.browser_cap_s = v)}
+                </fieldset>
+                <fieldset>
+                    <legend>"Resolver"</legend>
+                    <div class="field">
+                        <label for="dns-attack">"An attacker forging answers"</label>
+                        <select id="dns-attack" data-testid="input-attack" on:change=move |ev| {
+                            let a = match event_target_value(&ev).as_str() { "guessable" => Attack::Guessable, "random" => Attack::Random, _ => Attack::None };
+                            edit(&|f| f.attack = a);
+                        }>
+                            <option value="none" selected=move || form.with(|f| f.attack == Attack::None)>"None"</option>
+                            <option value="guessable" selected=move || form.with(|f| f.attack == Attack::Guessable)>"Yes, against sequential IDs from port 53"</option>
+                            <option value="random" selected=move || form.with(|f| f.attack == Attack::Random)>"Yes, against random IDs and ports"</option>
+                        </select>
+                    </div>
+                    {number("seed", "Seed", "Picks query IDs and ports.", |f| &f.seed, |f, v| f.seed = v)}
+                </fieldset>
+                <fieldset class="zones">
+                    <legend>"Zones"</legend>
+                    <p class="help">"Add, change or delete records in any zone; the next run uses them. A zone you leave as it was is not put in the link."</p>
+                    {zones}
+                </fieldset>
+                <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the diagram shows the last valid scenario.", e.len()) })}</p>
+            </form>
+        </details>
+    }
+}

@@ -1,0 +1,174 @@
+//! The DNS lab's page: its editor, the shared trace page, and a panel of the caches over time.
+
+mod editor;
+
+use super::{lab_page, LabOutput, LabSession};
+use crate::components::banner::Notices;
+use editor::DnsEditor;
+use leptos::prelude::*;
+use wirelab_core::dns::resolve::{clock, CacheView, DnsRun, BROWSER, RESOLVER, STUB};
+use wirelab_core::dns::scenario::{self, Attack, DnsForm, DnsScenario, LookupSpec};
+use wirelab_core::labs;
+use wirelab_core::permalink::Location;
+use wirelab_core::scenario::FieldError;
+use wirelab_core::trace::{SimTime, Trace};
+
+impl LabOutput for DnsRun {
+    fn steps(&self) -> usize {
+        self.trace.steps.len()
+    }
+}
+
+/// The DNS lab, opened at `location`.
+#[component]
+pub fn DnsLab(location: Location, notices: Notices, embed: bool) -> impl IntoView {
+    let session = LabSession::<DnsScenario, DnsRun>::new(&location, notices, embed, scenario::run);
+    let Some(info) = labs::find("dns") else {
+        return view! { <p>"The DNS lab is missing from the catalogue."</p> }.into_any();
+    };
+    let trace: Memo<Trace> = Memo::new_with_compare(move |_| session.trace.with(|r| r.trace.clone()), |_, _| true);
+    let form = RwSignal::new(DnsForm::from(&session.scenario.get_untracked()));
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let simplified = move || {
+        (session.scenario.with(|s| s.attack) != Attack::None).then(|| view! {
+            <p class="simplified" data-testid="simplified">
+                "Simplified: a model of the race between a forged answer and the real one. The forged packets are real DNS messages, but their timing is chosen, and a real attacker sends thousands of guesses while triggering the query itself."
+            </p>
+        })
+    };
+    let editor = view! {
+        <DnsEditor session=session form=form errors=errors />
+        {simplified}
+    }
+    .into_any();
+    let caches = view! { <Caches session=session form=form errors=errors /> }.into_any();
+    lab_page(info, session, trace, editor, Some(caches)).into_any()
+}
+
+fn cache_name(lane: usize) -> &'static str {
+    match lane {
+        BROWSER => "Browser cache",
+        STUB => "OS stub cache",
+        _ => "Recursive resolver cache",
+    }
+}
+
+fn short(text: &str) -> String {
+    if text.chars().count() > 48 {
+        text.chars().take(46).collect::<String>() + "…"
+    } else {
+        text.to_string()
+    }
+}
+
+/// The three caches at a moment the person picks: each entry's TTL counting down, entries
+/// expiring, and a button to look the name up again at that moment.
+///
+/// - `session`: the lab's session.
+/// - `form`, `errors`: the editor's state, rewritten when a lookup is added here.
+#[component]
+fn Caches(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let run = session.trace;
+    // The clock, in microseconds; it follows the selected step until the person moves it.
+    let now = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        let i = session.current.get();
+        let t = run.with_untracked(|r| r.trace.steps.get(i).map(|s| s.arrives.unwrap_or(s.at).micros()).unwrap_or(0));
+        now.set(t);
+    });
+    // The slider reaches past the last step by the longest TTL cached (at most two days).
+    let horizon_s = Memo::new(move |_| {
+        run.with(|r| {
+            let last = r.cache_log.iter().map(|e| e.expires.micros()).max().unwrap_or(0).min(r.end().micros() + 2 * 86_400_000_000);
+            (last.max(r.end().micros()) / 1_000_000) + 1
+        })
+    });
+    let views = Memo::new(move |_| run.with(|r| r.caches_at(SimTime(now.get()))));
+    let seconds = move || now.get() / 1_000_000;
+    let set_seconds = move |s: u64| now.set(s.min(horizon_s.get_untracked()) * 1_000_000);
+    let shift = move |by: i64| set_seconds((seconds() as i64 + by).max(0) as u64);
+    let table = move |lane: usize| {
+        let rows = move || {
+            let list: Vec<CacheView> = views.with(|v| v.iter().filter(|c| c.cache == lane).cloned().collect());
+            if list.is_empty() {
+                return view! { <p class="cache-empty">"empty"</p> }.into_any();
+            }
+            let rows = list
+                .into_iter()
+                .map(|c| {
+                    let pct = (c.left_s * 100).checked_div(c.ttl_s).unwrap_or(0).min(100);
+                    view! {
+                        <tr data-testid="cache-entry">
+                            <td>{c.name.clone()}" "{c.rtype.clone()}</td>
+                            <td>{short(&c.what)}</td>
+                            <td>{format!("{} s left", c.left_s)}
+                                <span class="ttl-bar" role="img" aria-label=format!("{} of {} seconds left", c.left_s, c.ttl_s)><span style=format!("width:{pct}%")></span></span>
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <table>
+                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Holds"</th><th scope="col">"TTL"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }
+            .into_any()
+        };
+        view! {
+            <div data-testid=format!("cache-{lane}")>
+                <h3>{cache_name(lane)}</h3>
+                {rows}
+            </div>
+        }
+    };
+    let look_again = move |_| {
+        let s = seconds();
+        let mut next = session.scenario.get_untracked();
+        let Some(first) = next.lookups.first().cloned() else { return };
+        if next.lookups.len() >= scenario::limits::LOOKUPS {
+            errors.set(vec![FieldError::new("lookups", format!("at most {} lookups; remove one first", scenario::limits::LOOKUPS))]);
+            return;
+        }
+        next.lookups.push(LookupSpec { at: s, ..first });
+        next.lookups.sort_by_key(|l| l.at);
+        session.replace(form, errors, next, |s| DnsForm::from(s));
+        // Show the new lookup's first step.
+        let step = run.with_untracked(|r| r.trace.steps.iter().position(|st| st.at.micros() >= s * 1_000_000));
+        if let Some(i) = step {
+            session.select.run(i);
+        }
+        now.set(s * 1_000_000);
+    };
+    let again_label = move || {
+        session.scenario.with(|s| s.lookups.first().map(|l| format!("Look up {} {} again at {}", l.qtype, l.name, clock(seconds()))).unwrap_or_default())
+    };
+    view! {
+        <section class="caches" data-testid="caches" aria-labelledby="caches-title">
+            <h2 id="caches-title">"Caches over time"</h2>
+            <div class="clock">
+                <label for="dns-clock">"Time"</label>
+                <input id="dns-clock" type="range" min="0" step="1" data-testid="clock"
+                    prop:max=move || horizon_s.get().to_string()
+                    prop:value=move || seconds().to_string()
+                    aria-valuetext=move || format!("{} ({} s)", clock(seconds()), seconds())
+                    on:input=move |ev| set_seconds(event_target_value(&ev).parse().unwrap_or(0)) />
+                <output for="dns-clock" data-testid="clock-value">{move || format!("{} · {}", SimTime(now.get()), clock(seconds()))}</output>
+            </div>
+            <div class="clock">
+                <button type="button" on:click=move |_| shift(-60)>"−1 min"</button>
+                <button type="button" on:click=move |_| shift(60)>"+1 min"</button>
+                <button type="button" on:click=move |_| shift(600)>"+10 min"</button>
+                <button type="button" on:click=move |_| shift(3600)>"+1 h"</button>
+                <button type="button" data-testid="look-again" on:click=look_again>{again_label}</button>
+            </div>
+            <p class="help">"Move the time to watch each entry's TTL count down and run out; the steps above move it too."</p>
+            <div class="cache-grid">
+                {table(BROWSER)}
+                {table(STUB)}
+                {table(RESOLVER)}
+            </div>
+        </section>
+    }
+}
