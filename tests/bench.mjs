@@ -53,6 +53,11 @@ async function reaction(page, selector, action, runs) {
         el.value = String(150 + (i % 2) * 60 + i);
         el.dispatchEvent(new Event('input', { bubbles: true }));
       },
+      dnsEdit: (i) => {
+        const el = document.querySelector('[data-testid=input-wan_ms]');
+        el.value = String(20 + i + 1);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      },
       edit: (i) => {
         const el = document.querySelector('[data-testid=input-rtt_ms]');
         // Always a new value, so each edit changes the scenario.
@@ -117,6 +122,25 @@ try {
   const sliderRedraw = await reaction(rlPage, '[data-testid=timeline]', 'slider', 9);
   await rl.close();
 
+  // DNS: re-run the cold lookup after an edit and redraw its timeline; the wire codec's rate.
+  const dns = await browser.newContext();
+  const dnsPage = await dns.newPage();
+  await dnsPage.goto(server.base + '#/dns');
+  await ready(dnsPage);
+  await dnsPage.waitForSelector('[data-testid=step]');
+  const dnsRerun = await reaction(dnsPage, '[data-testid=timeline]', 'dnsEdit', 11);
+  const wire = {};
+  for (const [name, decode] of [['encode', false], ['decode', true]]) {
+    const times = [];
+    for (let k = 0; k < 3; k++) times.push(await dnsPage.evaluate((d) => window.wasmBindings.bench_dns_wire(d, 200000), decode));
+    wire[name] = Math.round(200000 / (median(times) / 1000));
+  }
+  await dnsPage.selectOption('[data-testid=preset]', 'tour');
+  await dnsPage.waitForFunction(() => document.querySelectorAll('[data-testid=step]').length > 60);
+  const tourSteps = await dnsPage.locator('[data-testid=step]').count();
+  const dnsRerunTour = await reaction(dnsPage, '[data-testid=timeline]', 'dnsEdit', 7);
+  await dns.close();
+
   const results = {
     date: new Date().toISOString(),
     bytes: size,
@@ -124,6 +148,7 @@ try {
     advance_one_step_ms: step,
     rerun_after_edit_ms: { basic: rerun, slow_start: rerunBig, slow_start_steps: bigSteps },
     ratelimit: { requests_per_second_1m: perSecond, slider_to_redraw_ms: sliderRedraw, slider_requests: heavyRequests },
+    dns: { cold_rerun_after_edit_ms: dnsRerun, tour_rerun_after_edit_ms: dnsRerunTour, tour_steps: tourSteps, wire_messages_per_second: wire },
   };
   fs.writeFileSync(path.join(ROOT, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
   const rows = [
@@ -138,6 +163,10 @@ try {
     [`edit RTT → re-run and redrawn, slow-start preset, ${bigSteps} steps (median of 7)`, ms(rerunBig)],
     ...models.map((m) => [`rate limiter, 1,000,000 requests through ${m} (median of 3)`, `${(perSecond[m] / 1e6).toFixed(2)} M requests/s`]),
     [`rate limiter, slider → 7 models re-run and charts redrawn, ${heavyRequests} requests (median of 9)`, ms(sliderRedraw)],
+    ['DNS: edit a latency → cold lookup re-run and timeline redrawn (median of 11)', ms(dnsRerun)],
+    [`DNS: edit a latency → tour preset re-run and redrawn, ${tourSteps} steps (median of 7)`, ms(dnsRerunTour)],
+    ['DNS: encode the authoritative answer, 200,000 times (median of 3)', `${(wire.encode / 1e6).toFixed(2)} M messages/s`],
+    ['DNS: decode the authoritative answer, 200,000 times (median of 3)', `${(wire.decode / 1e6).toFixed(2)} M messages/s`],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log('\n' + 'measure'.padEnd(width) + ' | value');

@@ -184,3 +184,26 @@ test('every built-in scenario runs and shows its steps', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('DNSSEC: the chain of trust from the root, and a forged answer refused', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'dnssec');
+  await page.waitForSelector('[data-testid=simplified]');
+  assert.match(await summary(page), /→ 93\.184\.216\.34, validated \(AD\)\./);
+  await stepLabelled(page, /^\. DNSKEY trusted/);
+  assert.match(await page.locator('[data-testid=explanation]').innerText(), /trust anchor/);
+  await stepLabelled(page, /^example\.com\. DNSKEY trusted/);
+  assert.match(await page.locator('[data-testid=explanation]').innerText(), /The DS record for example\.com\., signed by com\./);
+  await stepLabelled(page, /answer \(AA\) A 93\.184\.216\.34/);
+  const fields = await page.locator('[data-testid=field] th').allInnerTexts();
+  assert.ok(fields.some((f) => /^Answer 2: RDATA$/.test(f)), 'the RRSIG is the second answer record');
+  assert.match(await page.locator('[data-testid=field]', { hasText: 'Answer 2: type' }).innerText(), /RRSIG/);
+  assert.match(await page.locator('[data-testid=field]', { hasText: 'EDNS flags' }).innerText(), /DO=1/);
+  await edit(page);
+  assert.equal(await page.locator('[data-testid=input-dnssec]').isChecked(), true);
+  await preset(page, 'dnssec-spoof');
+  assert.match(await summary(page), /→ SERVFAIL\./);
+  await stepLabelled(page, /bogus: the forged answer has no RRSIG/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -16,6 +16,20 @@ pub fn encode(bytes: &[u8]) -> String {
     out
 }
 
+/// Standard base64 with padding (RFC 4648 section 4), as DNS presentation form writes keys and
+/// signatures.
+pub fn encode_standard(bytes: &[u8]) -> String {
+    let mut out: String = encode(bytes).chars().map(|c| match c {
+        '-' => '+',
+        '_' => '/',
+        c => c,
+    }).collect();
+    while !out.len().is_multiple_of(4) {
+        out.push('=');
+    }
+    out
+}
+
 /// Why a base64url string did not decode.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
@@ -89,6 +103,14 @@ pub fn decode(text: &str) -> Result<Vec<u8>, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn standard_alphabet_with_padding_rfc4648_vectors() {
+        for (input, expected) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
+            assert_eq!(encode_standard(input.as_bytes()), expected);
+        }
+        assert_eq!(encode_standard(&[0xfb, 0xff]), "+/8=");
+    }
     use proptest::prelude::*;
 
     #[test]

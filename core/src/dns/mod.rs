@@ -2,6 +2,7 @@
 //! example world, resolution through browser, OS and recursive caches as a trace, and the
 //! lab's scenario and built-in scenarios.
 
+pub mod dnssec;
 pub mod resolve;
 pub mod scenario;
 pub mod wire;

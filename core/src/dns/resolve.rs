@@ -10,12 +10,13 @@
 //! the browser-to-stub hop is an API call. The spoofing scenario is a model of the race, not a
 //! network attack: the attacker's packets are real DNS messages, their timing is chosen.
 
+use super::dnssec;
 use super::wire::{decode, encode, rcode_name, rtype, Encoded, Header, Message, Name, RData, Record};
 use super::zone::{question, same_name, Outcome, Server};
 use crate::rng::SplitMix64;
 use crate::tcp::wire::{Flags, Segment};
 use crate::trace::{Actor, ActorState, ByteRange, Field, SimTime, SpecRef, StateChange, Step, StepKind, Trace, Var};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const BROWSER: usize = 0;
 pub const STUB: usize = 1;
@@ -69,7 +70,12 @@ pub struct Setup {
     pub browser_cap_s: u32,
     pub seed: u64,
     pub spoofing: Spoofing,
+    /// The zones are signed and the recursive resolver validates (DNSSEC).
+    pub dnssec: bool,
 }
+
+/// The AD (authentic data) bit in [`Header::z`] (RFC 4035 section 3.2.3).
+pub const AD: u8 = 0b010;
 
 /// One entry put into one of the caches, for the time view: it lives from `stored` until
 /// `expires`, unless a later entry with the same key replaces it.
@@ -238,6 +244,12 @@ struct Run<'a> {
     last_id: u16,
     /// Whether the spoofing attempt has been made (once per run).
     spoofed: bool,
+    /// DNSSEC: the signatures seen, the DS records (with their signature) by child zone, the
+    /// zone keys already validated, and the RRsets validated.
+    sigs: Vec<Record>,
+    ds: BTreeMap<String, (Vec<Record>, Option<Record>)>,
+    keys: BTreeMap<String, Record>,
+    validated: BTreeSet<(String, u16)>,
 }
 
 fn lane_of(server: &Server) -> usize {
@@ -255,7 +267,7 @@ fn summary_of(m: &Message) -> String {
     if m.header.rcode != 0 {
         return rcode_name(m.header.rcode).to_string();
     }
-    if let Some(a) = m.answers.last() {
+    if let Some(a) = m.answers.iter().rev().find(|r| r.rtype != rtype::RRSIG) {
         let more = if m.answers.iter().filter(|r| r.rtype == a.rtype).count() > 1 { " …" } else { "" };
         return format!("{} {}{more}", rtype::name(a.rtype), short(&rdata_text(&a.data)));
     }
@@ -320,7 +332,8 @@ impl<'a> Run<'a> {
 
     fn label_of(m: &Message) -> String {
         if m.header.qr {
-            format!("{} {}", if m.header.aa { "answer (AA)" } else { "response" }, summary_of(m))
+            let ad = if m.header.z & AD != 0 { " (AD)" } else { "" };
+            format!("{} {}{ad}", if m.header.aa { "answer (AA)" } else { "response" }, summary_of(m))
         } else {
             let q = &m.questions[0];
             format!("query {} {}{}", rtype::name(q.qtype), q.name, if m.header.rd { " (RD)" } else { "" })
@@ -350,7 +363,8 @@ impl<'a> Run<'a> {
     #[allow(clippy::too_many_arguments)]
     fn respond(&mut self, at: SimTime, delay_ms: u32, server: usize, asker: usize, server_ip: Option<[u8; 4]>, query: &Message, response: &Message, explanation: String, spec: Vec<SpecRef>) -> SimTime {
         let size = encode(response, true).bytes.len();
-        if size <= UDP_LIMIT {
+        let limit = if dnssec::wants_dnssec(query) { 1232 } else { UDP_LIMIT };
+        if size <= limit {
             return self.message(at, delay_ms, server, asker, response, None, explanation, spec);
         }
         let mut cut = Message { header: Header { tc: true, ..response.header }, questions: response.questions.clone(), ..Message::default() };
@@ -491,10 +505,30 @@ impl<'a> Run<'a> {
         } else {
             self.local(t, STUB, format!("stub cache miss: {what}"), "The stub resolver has no fresh answer and asks the recursive resolver configured for this network (from DHCP), with RD set: \"please recurse for me\".".into(), vec![SpecRef::rfc(1034, "5.3.1", "Stub resolvers")], before);
             let id = (self.rng.next_u64() >> 48) as u16;
-            let q = Message { header: Header { id, rd: true, ..Header::default() }, questions: vec![question(&l.name, l.qtype)], ..Message::default() };
-            let arrive = self.message(t, self.setup.lan_ms, STUB, RESOLVER, &q, None, "The stub's query to the recursive resolver: one question, recursion desired.".into(), vec![SpecRef::rfc(1035, "4.1.1", "Header section format")]);
-            let found = self.recurse(arrive, &l.name, l.qtype, 0);
-            let mut r = Message { header: Header { id, qr: true, rd: true, ra: true, rcode: found.rcode, ..Header::default() }, questions: q.questions.clone(), answers: found.records.clone(), ..Message::default() };
+            let ad = if self.setup.dnssec { AD } else { 0 };
+            let q = Message { header: Header { id, rd: true, z: ad, ..Header::default() }, questions: vec![question(&l.name, l.qtype)], ..Message::default() };
+            let why = if self.setup.dnssec { "The stub's query to the recursive resolver: one question, recursion desired, and AD set to ask whether the answer was validated (RFC 6840 section 5.7)." } else { "The stub's query to the recursive resolver: one question, recursion desired." };
+            let arrive = self.message(t, self.setup.lan_ms, STUB, RESOLVER, &q, None, why.into(), vec![SpecRef::rfc(1035, "4.1.1", "Header section format")]);
+            let mut found = self.recurse(arrive, &l.name, l.qtype, 0);
+            let mut secure = false;
+            if self.setup.dnssec && found.rcode == 0 && !found.records.is_empty() {
+                let key = (l.name.lowercase().to_string(), l.qtype);
+                if self.validated.contains(&key) {
+                    secure = true;
+                } else {
+                    let (ok, ready) = self.validate(found.ready, &found.records);
+                    found.ready = ready;
+                    match ok {
+                        Some(true) => {
+                            secure = true;
+                            self.validated.insert(key);
+                        }
+                        Some(false) => found = Found::fail(Vec::new(), ready),
+                        None => {}
+                    }
+                }
+            }
+            let mut r = Message { header: Header { id, qr: true, rd: true, ra: true, rcode: found.rcode, z: if secure { AD } else { 0 }, ..Header::default() }, questions: q.questions.clone(), answers: found.records.clone(), ..Message::default() };
             if found.rcode == 3 {
                 r.answers.clear();
             }
@@ -502,8 +536,10 @@ impl<'a> Run<'a> {
             let elapsed = (found.ready.micros() - now.micros()) as f64 / 1000.0;
             let why = match found.rcode {
                 0 if found.records.is_empty() => "The name exists but has no records of this type. The SOA in the authority section tells the stub how long it may remember that (RFC 2308).".to_string(),
+                0 if secure => format!("The recursive resolver's answer, {elapsed:.0} ms after the browser asked, with AD set: every signature from the root's key down to this answer checked out. The stub trusts the AD bit only because it trusts its resolver and the network in between."),
                 0 => format!("The recursive resolver's answer (RA: recursion available), {elapsed:.0} ms after the browser asked. The stub caches it for its TTL."),
                 3 => "NXDOMAIN: the name does not exist. The SOA in the authority section tells the stub how long it may remember the denial (RFC 2308).".to_string(),
+                _ if self.setup.dnssec => "SERVFAIL: the answer could not be validated (or no server answered). A validating resolver gives no answer rather than an unproven one. Nothing is cached.".to_string(),
                 _ => "SERVFAIL: the resolver could not get an answer from the servers it was sent to. Nothing is cached.".to_string(),
             };
             let back = self.respond(found.ready, self.setup.lan_ms, RESOLVER, STUB, None, &q, &r, why, vec![SpecRef::rfc(1034, "5.3.3", "Resolver algorithm")]);
@@ -605,9 +641,14 @@ impl<'a> Run<'a> {
                 let lane = lane_of(srv);
                 let id = self.id();
                 let port = self.source_port();
-                let q = Message { header: Header { id, ..Header::default() }, questions: vec![question(&target, qtype)], ..Message::default() };
-                let arrive = self.message(now, self.setup.wan_ms, RESOLVER, lane, &q, port.map(|p| (p, 53)), format!("The resolver asks {} ({}) about {target}, without RD: servers on the way only say what they know.", srv.name, ip(server)), vec![SpecRef::rfc(1034, "4.3.1", "Queries and responses")]);
-                let (response, outcome) = srv.answer(id, &q.questions[0]);
+                let mut q = Message { header: Header { id, ..Header::default() }, questions: vec![question(&target, qtype)], ..Message::default() };
+                let mut why = format!("The resolver asks {} ({}) about {target}, without RD: servers on the way only say what they know.", srv.name, ip(server));
+                if self.setup.dnssec {
+                    q.additional.push(dnssec::opt_do());
+                    why.push_str(" The EDNS record in the additional section sets DO: send the DNSSEC records too.");
+                }
+                let arrive = self.message(now, self.setup.wan_ms, RESOLVER, lane, &q, port.map(|p| (p, 53)), why, vec![SpecRef::rfc(1034, "4.3.1", "Queries and responses")]);
+                let (response, outcome) = if self.setup.dnssec { dnssec::answer_signed(srv, id, &q.questions[0]) } else { srv.answer(id, &q.questions[0]) };
                 if lane == AUTHORITATIVE && qtype == rtype::A && !self.spoofed {
                     if let Some(port) = port {
                         self.spoofed = true;
@@ -617,15 +658,26 @@ impl<'a> Run<'a> {
                         }
                     }
                 }
-                let why = match &outcome {
+                let mut why = match &outcome {
                     Outcome::Referral { zone: child } => format!("{} does not hold {target} but knows who does: the servers of {child} (NS records in the authority section){}. This is a referral, not an answer: AA is off.", srv.name, if response.additional.is_empty() { ", without their addresses (no glue: the server names lie outside the zone, so they can be looked up on their own)" } else { ", with their addresses as glue in the additional section: the server names lie inside the zone they serve, so without glue no one could find them" }),
                     Outcome::Answer => format!("{} is authoritative for {target} (AA set) and answers. The resolver caches every record for its TTL.", srv.name),
                     Outcome::NxDomain => "The name does not exist: NXDOMAIN, with the zone's SOA in the authority section. The resolver caches the denial for the lesser of the SOA's TTL and its minimum field (negative caching), so repeated typos do not reach the server.".to_string(),
                     Outcome::NoData => "The name exists but has no records of this type: NOERROR with an empty answer and the SOA, cached as a negative answer.".to_string(),
                     Outcome::Refused => format!("{} serves no zone for {target} and refuses.", srv.name),
                 };
+                if self.setup.dnssec {
+                    why.push_str(match &outcome {
+                        Outcome::Referral { .. } => " With DO set, the referral also carries the child's DS record (a digest of the child zone's key) and the parent's RRSIG over it: this is how trust passes down a level.",
+                        Outcome::Answer => " With DO set, each RRset comes with its RRSIG, a signature by the zone's key.",
+                        _ => " With DO set, the SOA comes with its RRSIG.",
+                    });
+                }
                 let back = self.respond(arrive, self.setup.wan_ms, lane, RESOLVER, Some(server), &q, &response, why, vec![SpecRef::rfc(1034, "4.3.2", "Algorithm"), SpecRef::rfc(2308, "5", "Caching negative answers")]);
                 now = back;
+                if self.setup.dnssec {
+                    self.note_dnssec(&response);
+                }
+                let response = without_dnssec(response);
                 let mut learned: Vec<Record> = response.answers.clone();
                 learned.extend(response.authority.iter().filter(|r| r.rtype == rtype::NS).cloned());
                 learned.extend(response.additional.iter().cloned());
@@ -694,6 +746,12 @@ impl<'a> Run<'a> {
             let m = forged_for(real_id);
             let at = sent.saturating_add(1000);
             let landed = self.message(at, (hop / 1000) as u32, ATTACKER, RESOLVER, &m, Some((53, 53)), format!("The attacker saw the resolver's previous query ID, so it knows this one: the last plus one, 0x{real_id:04x}. The resolver always sends from port 53, so the port is known too. The forged answer (address {}, TTL one day) matches the ID, the port and the question, and it arrives before the real one.", ip(FORGED_ADDRESS)), spec());
+            if self.setup.dnssec {
+                let before = self.state(RESOLVER, landed);
+                self.local(landed, RESOLVER, "bogus: the forged answer has no RRSIG".into(), format!("The forged packet matched the ID, port and question, so it was taken as the response. But the zones are signed: the answer must carry an RRSIG by example.com's key, which only the zone's owner can make. This one carries none, so the validating resolver refuses it and caches nothing; the browser gets SERVFAIL, not {}. DNSSEC turns a poisoning into a failed lookup. (Simplified: the resolver gives up here rather than waiting for the real answer.)", ip(FORGED_ADDRESS)), vec![SpecRef::rfc(4035, "4.3", "Determining Security Status of Data"), SpecRef::rfc(5452, "4", "Spoofing Attacks")], before);
+                self.message(arrive, self.setup.wan_ms, AUTHORITATIVE, RESOLVER, real, None, "The real answer arrives, but the query it answers was already settled: the resolver drops it.".into(), spec());
+                return Some(Found::fail(Vec::new(), landed));
+            }
             let before = self.state(RESOLVER, landed);
             self.resolver.put_records(&mut self.log, landed, &m.answers);
             self.local(landed, RESOLVER, format!("accepts the forged {target} → {}", ip(FORGED_ADDRESS)), format!("Nothing in a plain DNS answer proves who sent it: an answer is accepted when its ID, port and question match. The forged record is now cached for a day, and every client of this resolver is sent to {} (cache poisoning). Simplified: a real attacker triggers the query and floods guesses; here the guess is right the first time.", ip(FORGED_ADDRESS)), spec(), before);
@@ -715,6 +773,156 @@ impl<'a> Run<'a> {
         None
     }
 
+    /// Keeps the DNSSEC records of a response: signatures, and DS records by child zone.
+    fn note_dnssec(&mut self, response: &Message) {
+        let all = response.answers.iter().chain(response.authority.iter());
+        for r in all {
+            match r.rtype {
+                rtype::RRSIG => self.sigs.push(r.clone()),
+                rtype::DS => {
+                    let key = r.name.lowercase().to_string();
+                    let sig = response.authority.iter().find(|s| matches!(&s.data, RData::Rrsig { type_covered, .. } if *type_covered == rtype::DS) && same_name(&s.name, &r.name)).cloned();
+                    let entry = self.ds.entry(key).or_insert_with(|| (Vec::new(), None));
+                    if !entry.0.contains(r) {
+                        entry.0.push(r.clone());
+                    }
+                    entry.1 = sig;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The signature seen for the RRset of `name` and type `t`.
+    fn signature_of(&self, name: &Name, t: u16) -> Option<Record> {
+        self.sigs.iter().rev().find(|s| same_name(&s.name, name) && matches!(&s.data, RData::Rrsig { type_covered, .. } if *type_covered == t)).cloned()
+    }
+
+    /// A validation step: what was checked, and whether it held.
+    fn check(&mut self, now: SimTime, label: String, explanation: String) {
+        let before = self.state(RESOLVER, now);
+        self.local(now, RESOLVER, label, explanation, vec![SpecRef::rfc(4035, "5", "Authenticating DNS Responses"), SpecRef::rfc(8080, "4", "Signature format")], before);
+    }
+
+    /// Validates every RRset of `records`: each signature with its zone's key, and each key
+    /// up the chain to the root's. `Some(true)`: secure; `Some(false)`: bogus; `None`: no
+    /// signature to check (insecure).
+    fn validate(&mut self, start: SimTime, records: &[Record]) -> (Option<bool>, SimTime) {
+        let mut now = start;
+        let mut sets: Vec<Vec<Record>> = Vec::new();
+        for r in records {
+            match sets.iter_mut().find(|s| same_name(&s[0].name, &r.name) && s[0].rtype == r.rtype) {
+                Some(set) => set.push(r.clone()),
+                None => sets.push(vec![r.clone()]),
+            }
+        }
+        for set in sets {
+            let what = format!("{} {}", set[0].name, rtype::name(set[0].rtype));
+            let Some(sig) = self.signature_of(&set[0].name, set[0].rtype) else {
+                self.check(now, format!("bogus: no RRSIG for {what}"), format!("The zones here are signed, so every answer must come with a signature. {what} came without one: it cannot be proven, and a validating resolver refuses it (SERVFAIL)."));
+                return (Some(false), now);
+            };
+            let RData::Rrsig { signer, key_tag, .. } = &sig.data else { return (Some(false), now) };
+            let signer = signer.clone();
+            let tag = *key_tag;
+            let (key, ready) = self.zone_key(now, &signer, 0);
+            now = ready;
+            let Some(key) = key else { return (Some(false), now) };
+            match dnssec::verify(&sig, &set, &key, dnssec::EPOCH + (now.micros() / 1_000_000) as u32) {
+                Ok(()) => self.check(now, format!("RRSIG over {what}: valid"), format!("The Ed25519 signature by {signer} (key tag {tag}) over {what}, computed over the records in canonical form (names lowercased, sorted), verifies with {signer}'s DNSKEY, and today is inside its validity period. The answer is exactly what the zone's owner signed.")),
+                Err(e) => {
+                    self.check(now, format!("bogus: RRSIG over {what} fails"), format!("The signature over {what} does not verify: {e}. A validating resolver refuses the answer (SERVFAIL)."));
+                    return (Some(false), now);
+                }
+            }
+        }
+        (Some(true), now)
+    }
+
+    /// The validated DNSKEY of `zone`: from the cache, or fetched and checked against the DS
+    /// its parent signed (or, for the root, against the configured trust anchor).
+    fn zone_key(&mut self, start: SimTime, zone: &Name, depth: u8) -> (Option<Record>, SimTime) {
+        let name = zone.lowercase().to_string();
+        if let Some(k) = self.keys.get(&name) {
+            return (Some(k.clone()), start);
+        }
+        let mut now = start;
+        // First the parent's key, which signed this zone's DS.
+        let (expected, parent) = if *zone == Name::ROOT {
+            (dnssec::ds_for(&dnssec::dnskey(&Name::ROOT, 3600)), None)
+        } else {
+            let Some((ds, sig)) = self.ds.get(&name).cloned() else {
+                self.check(now, format!("bogus: no DS for {zone}"), format!("The parent of {zone} published no DS record for it, so there is no signed link from the root down to {zone}'s key. (With a proven 'no DS', the zone would be insecure, and answered without AD; that proof, NSEC, is not shown here.)"));
+                return (None, now);
+            };
+            let Some(sig) = sig else { return (None, now) };
+            let RData::Rrsig { signer, .. } = &sig.data else { return (None, now) };
+            let signer = signer.clone();
+            if depth > 8 {
+                return (None, now);
+            }
+            let (parent_key, ready) = self.zone_key(now, &signer, depth + 1);
+            now = ready;
+            let Some(parent_key) = parent_key else { return (None, now) };
+            if let Err(e) = dnssec::verify(&sig, &ds, &parent_key, dnssec::EPOCH + (now.micros() / 1_000_000) as u32) {
+                self.check(now, format!("bogus: DS of {zone} fails"), format!("{signer}'s signature over the DS of {zone} does not verify: {e}."));
+                return (None, now);
+            }
+            let Some(first) = ds.first() else { return (None, now) };
+            (first.data.clone(), Some((signer, parent_key)))
+        };
+        // Then this zone's own key, asked of its server.
+        let key = match self.resolver.get(now, zone, rtype::DNSKEY) {
+            Some(e) => e.records.first().cloned(),
+            None => {
+                let (server, _) = self.closest_server(now, zone);
+                let Some(srv) = self.world.iter().find(|s| s.address == server) else { return (None, now) };
+                let lane = lane_of(srv);
+                let id = self.id();
+                let mut q = Message { header: Header { id, ..Header::default() }, questions: vec![question(zone, rtype::DNSKEY)], ..Message::default() };
+                q.additional.push(dnssec::opt_do());
+                let arrive = self.message(now, self.setup.wan_ms, RESOLVER, lane, &q, None, format!("To check signatures made by {zone}, the resolver needs {zone}'s public key: it asks {} for the DNSKEY records.", srv.name), vec![SpecRef::rfc(4034, "2", "The DNSKEY Resource Record")]);
+                let (response, _) = dnssec::answer_signed(srv, id, &q.questions[0]);
+                now = self.respond(arrive, self.setup.wan_ms, lane, RESOLVER, Some(server), &q, &response, format!("{zone}'s DNSKEY (an Ed25519 public key, algorithm 15) and the RRSIG the key made over itself."), vec![SpecRef::rfc(4034, "2", "The DNSKEY Resource Record"), SpecRef::rfc(8080, "3", "Public key format")]);
+                self.note_dnssec(&response);
+                let keys: Vec<Record> = response.answers.iter().filter(|r| r.rtype == rtype::DNSKEY).cloned().collect();
+                self.resolver.put_records(&mut self.log, now, &keys);
+                keys.first().cloned()
+            }
+        };
+        let Some(key) = key else { return (None, now) };
+        let tag = dnssec::key_tag(&key.data);
+        let digest = dnssec::ds_for(&key);
+        let hex = |d: &RData| match d {
+            RData::Ds { digest, .. } => crate::trace::hex_bytes::encode(&digest[..8.min(digest.len())]) + "…",
+            _ => String::new(),
+        };
+        if digest != expected {
+            self.check(now, format!("bogus: {zone} DNSKEY does not match"), format!("The SHA-256 digest of {zone}'s DNSKEY is {}, but the {} says {}. Someone else's key: the chain of trust is broken.", hex(&digest), if parent.is_some() { "parent's DS" } else { "trust anchor" }, hex(&expected)));
+            return (None, now);
+        }
+        let self_sig = self.signature_of(zone, rtype::DNSKEY);
+        let at = dnssec::EPOCH + (now.micros() / 1_000_000) as u32;
+        match self_sig.map(|s| dnssec::verify(&s, std::slice::from_ref(&key), &key, at)) {
+            Some(Ok(())) => {}
+            Some(Err(e)) => {
+                self.check(now, format!("bogus: {zone} DNSKEY self-signature fails"), e);
+                return (None, now);
+            }
+            None => {
+                self.check(now, format!("bogus: {zone} DNSKEY unsigned"), "The key set came without a signature.".into());
+                return (None, now);
+            }
+        }
+        let how = match &parent {
+            None => format!("The root's key (key tag {tag}) has SHA-256 digest {}, the trust anchor this resolver is configured with (as every validating resolver is configured with the root's key). Its RRSIG over itself verifies. Trust starts here.", hex(&digest)),
+            Some((signer, _)) => format!("The DS record for {zone}, signed by {signer} with the key already trusted, holds digest {}; the SHA-256 of {zone}'s DNSKEY (key tag {tag}) is the same, and the key's signature over itself verifies. {zone}'s key is now trusted: one more link in the chain.", hex(&digest)),
+        };
+        self.check(now, format!("{zone} DNSKEY trusted (key tag {tag})"), how);
+        self.keys.insert(name, key.clone());
+        (Some(key), now)
+    }
+
     /// The address of a server for the closest enclosing zone whose NS and address are cached.
     fn closest_server(&self, now: SimTime, target: &Name) -> ([u8; 4], Name) {
         for k in (1..=target.labels().len()).rev() {
@@ -734,6 +942,18 @@ impl<'a> Run<'a> {
         let root = self.world.iter().find(|s| lane_of(s) == ROOT).map(|s| s.address).unwrap_or([198, 41, 0, 4]);
         (root, Name::ROOT)
     }
+}
+
+/// The response without its DNSSEC records and EDNS: what the resolver caches and passes on.
+fn without_dnssec(mut m: Message) -> Message {
+    let plain = |r: &Record| !matches!(r.rtype, rtype::RRSIG | rtype::DS | rtype::OPT | rtype::DNSKEY) || r.rtype == rtype::DNSKEY && m.questions.first().is_some_and(|q| q.qtype == rtype::DNSKEY);
+    let keep_answers: Vec<Record> = m.answers.iter().filter(|r| plain(r)).cloned().collect();
+    let keep_authority: Vec<Record> = m.authority.iter().filter(|r| plain(r)).cloned().collect();
+    let keep_additional: Vec<Record> = m.additional.iter().filter(|r| plain(r)).cloned().collect();
+    m.answers = keep_answers;
+    m.authority = keep_authority;
+    m.additional = keep_additional;
+    m
 }
 
 /// What a lookup's answer teaches, beyond its timing.
@@ -766,6 +986,14 @@ fn lesson(l: &Lookup, records: Option<&Message>) -> Option<String> {
 
 /// Runs the lookups in time order against `world`.
 pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
+    let mut signed;
+    let world = if setup.dnssec {
+        signed = world.to_vec();
+        dnssec::sign_world(&mut signed);
+        &signed[..]
+    } else {
+        world
+    };
     let mut actors = vec![
         Actor { id: "browser".into(), name: "Browser".into(), detail: "its cache".into() },
         Actor { id: "stub".into(), name: "OS stub".into(), detail: ip(HOST_IP) },
@@ -788,19 +1016,28 @@ pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
         log: Vec::new(),
         last_id: (SplitMix64::new(setup.seed).next_u64() >> 48) as u16,
         spoofed: false,
+        sigs: Vec::new(),
+        ds: BTreeMap::new(),
+        keys: BTreeMap::new(),
+        validated: BTreeSet::new(),
     };
     let mut lookups = setup.lookups.clone();
     lookups.sort_by_key(|l| l.at_s);
     for l in &lookups {
         let first = r.trace.steps.len();
         r.lookup(l);
+        // A message that arrives after the lookup settled (a real answer beaten by a forged
+        // one) is recorded late; rows go in time order.
+        r.trace.steps[first..].sort_by_key(|s| s.at);
         let steps = &r.trace.steps[first..];
-        let (start, end) = (steps[0].at, steps.iter().map(|s| s.arrives.unwrap_or(s.at)).max().unwrap_or_default());
+        // The lookup ends when the browser has its answer (later arrivals change nothing).
+        let (start, end) = (steps[0].at, steps.iter().filter(|s| s.to == BROWSER).map(|s| s.arrives.unwrap_or(s.at)).max().unwrap_or(steps[0].at));
         let servers = steps.iter().filter(|s| s.from == RESOLVER && (ROOT..=AUTHORITATIVE).contains(&s.to) && !s.bytes.is_empty() && !s.label.starts_with("TCP")).count();
         let answer = steps.iter().rev().find(|s| s.from == RESOLVER && s.to == STUB && !s.bytes.is_empty()).and_then(|s| decode(&s.bytes).ok().or_else(|| tcp_dns(&s.bytes)));
-        let outcome = match steps.last() {
-            Some(s) if s.label.starts_with("→ ") => format!(" → {}", &s.label[4..]),
-            _ => String::new(),
+        let validated = steps.iter().any(|s| s.from == RESOLVER && s.to == STUB && s.label.ends_with("(AD)"));
+        let outcome = match steps.iter().rev().find(|s| s.label.starts_with("→ ")) {
+            Some(s) => format!(" → {}{}", &s.label[4..], if validated { ", validated (AD)" } else { "" }),
+            None => String::new(),
         };
         r.trace.summary.push(format!(
             "At {}: {} {} took {:.0} ms and {} server quer{}{outcome}.",
@@ -973,6 +1210,38 @@ mod tests {
             }
         }
         let _ = DnsScenario::default();
+    }
+
+    #[test]
+    fn dnssec_validates_the_chain_from_the_root_and_refuses_a_forgery() {
+        let run = preset("dnssec");
+        let t = &run.trace;
+        assert!(t.summary[0].ends_with("→ 93.184.216.34, validated (AD)."), "{:?}", t.summary);
+        let trusted: Vec<&str> = t.steps.iter().filter(|s| s.label.contains("DNSKEY trusted")).map(|s| s.label.as_str()).collect();
+        assert_eq!(trusted.len(), 3, "root, com, example.com: {trusted:?}");
+        assert!(trusted[0].starts_with(". DNSKEY") && trusted[2].starts_with("example.com. DNSKEY"));
+        let to_stub = decode(&t.steps.iter().find(|s| s.from == RESOLVER && s.to == STUB).unwrap().bytes).unwrap();
+        assert_eq!(to_stub.header.z & AD, AD);
+        assert!(to_stub.answers.iter().all(|r| r.rtype == rtype::A), "the stub did not ask for signatures");
+        // Every signature on the wire verifies with the key of its signer.
+        let messages: Vec<Message> = t.steps.iter().filter_map(|s| decode(&s.bytes).ok()).collect();
+        let keys: Vec<Record> = messages.iter().flat_map(|m| m.answers.iter()).filter(|r| r.rtype == rtype::DNSKEY).cloned().collect();
+        let mut checked = 0;
+        for m in &messages {
+            let records: Vec<&Record> = m.answers.iter().chain(m.authority.iter()).collect();
+            for sig in records.iter().filter(|r| r.rtype == rtype::RRSIG) {
+                let RData::Rrsig { type_covered, signer, .. } = &sig.data else { unreachable!() };
+                let set: Vec<Record> = records.iter().filter(|r| r.rtype == *type_covered && same_name(&r.name, &sig.name)).map(|r| (*r).clone()).collect();
+                let key = keys.iter().find(|k| same_name(&k.name, signer)).unwrap();
+                assert_eq!(dnssec::verify(sig, &set, key, dnssec::EPOCH), Ok(()));
+                checked += 1;
+            }
+        }
+        assert!(checked >= 6, "{checked}");
+        // With DNSSEC, the forged answer is refused rather than cached.
+        let forged = preset("dnssec-spoof");
+        assert!(forged.trace.summary[0].ends_with("→ SERVFAIL."), "{:?}", forged.trace.summary);
+        assert!(forged.cache_log.iter().all(|e| !e.what.contains("203.0.113.66")));
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub struct DnsScenario {
     pub browser_cap_s: u32,
     pub seed: u64,
     pub attack: Attack,
+    /// The zones are signed (Ed25519) and the recursive resolver validates.
+    pub dnssec: bool,
 }
 
 impl Default for DnsScenario {
@@ -64,6 +66,7 @@ impl Default for DnsScenario {
             browser_cap_s: 60,
             seed: 1,
             attack: Attack::None,
+            dnssec: false,
         }
     }
 }
@@ -143,6 +146,7 @@ impl DnsScenario {
                 Attack::Guessable => Spoofing::Guessable,
                 Attack::Random => Spoofing::Random,
             },
+            dnssec: self.dnssec,
         }
     }
 }
@@ -225,6 +229,8 @@ pub fn presets() -> Vec<(&'static str, &'static str, DnsScenario)> {
         ("tcp", "Over 512 bytes: truncated, then TCP", lookups(vec![at(0, "TXT", "s4096._domainkey.example.com")])),
         ("spoof-guessable", "Cache poisoning: guessable IDs (simplified)", DnsScenario { attack: Attack::Guessable, ..lookups(vec![at(0, "A", "www.example.com"), at(120, "A", "www.example.com")]) }),
         ("spoof-random", "Cache poisoning: random IDs and ports (simplified)", DnsScenario { attack: Attack::Random, ..lookups(vec![at(0, "A", "www.example.com")]) }),
+        ("dnssec", "DNSSEC: the chain of trust from the root (simplified)", DnsScenario { dnssec: true, ..d() }),
+        ("dnssec-spoof", "DNSSEC against a forged answer (simplified)", DnsScenario { dnssec: true, attack: Attack::Guessable, ..d() }),
         (
             "tour",
             "Every record type, one after another",
@@ -321,6 +327,7 @@ pub struct DnsForm {
     pub browser_cap_s: String,
     pub seed: String,
     pub attack: Attack,
+    pub dnssec: bool,
 }
 
 impl From<&DnsScenario> for DnsForm {
@@ -333,6 +340,7 @@ impl From<&DnsScenario> for DnsForm {
             browser_cap_s: s.browser_cap_s.to_string(),
             seed: s.seed.to_string(),
             attack: s.attack,
+            dnssec: s.dnssec,
         }
     }
 }
@@ -362,7 +370,7 @@ impl DnsForm {
             }
         };
         let zones = self.zones.iter().filter(|(o, text)| world::example_zone(o) != Some(text.as_str())).cloned().collect();
-        let s = DnsScenario { v: DnsScenario::VERSION, lookups, zones, lan_ms, wan_ms, browser_cap_s, seed, attack: self.attack };
+        let s = DnsScenario { v: DnsScenario::VERSION, lookups, zones, lan_ms, wan_ms, browser_cap_s, seed, attack: self.attack, dnssec: self.dnssec };
         let typed: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
         errors.extend(s.validate().into_iter().filter(|e| !typed.contains(&e.field)));
         if errors.is_empty() {

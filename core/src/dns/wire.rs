@@ -132,6 +132,11 @@ pub mod rtype {
     pub const TXT: u16 = 16;
     pub const AAAA: u16 = 28;
     pub const SRV: u16 = 33;
+    /// The EDNS pseudo-record (RFC 6891): not data, options for the message.
+    pub const OPT: u16 = 41;
+    pub const DS: u16 = 43;
+    pub const RRSIG: u16 = 46;
+    pub const DNSKEY: u16 = 48;
 
     pub fn name(t: u16) -> String {
         match t {
@@ -144,6 +149,10 @@ pub mod rtype {
             TXT => "TXT".into(),
             AAAA => "AAAA".into(),
             SRV => "SRV".into(),
+            OPT => "OPT".into(),
+            DS => "DS".into(),
+            RRSIG => "RRSIG".into(),
+            DNSKEY => "DNSKEY".into(),
             other => format!("TYPE{other}"),
         }
     }
@@ -225,6 +234,12 @@ pub enum RData {
     Txt(Vec<Vec<u8>>),
     Soa { mname: Name, rname: Name, serial: u32, refresh: u32, retry: u32, expire: u32, minimum: u32 },
     Srv { priority: u16, weight: u16, port: u16, target: Name },
+    /// A zone's public key (RFC 4034 section 2).
+    Dnskey { flags: u16, protocol: u8, algorithm: u8, public_key: Vec<u8> },
+    /// A digest of a child zone's key, held by the parent (RFC 4034 section 5).
+    Ds { key_tag: u16, algorithm: u8, digest_type: u8, digest: Vec<u8> },
+    /// A signature over one RRset (RFC 4034 section 3).
+    Rrsig { type_covered: u16, algorithm: u8, labels: u8, original_ttl: u32, expiration: u32, inception: u32, key_tag: u16, signer: Name, signature: Vec<u8> },
     Unknown(Vec<u8>),
 }
 
@@ -241,9 +256,67 @@ impl RData {
             RData::Txt(_) => rtype::TXT,
             RData::Soa { .. } => rtype::SOA,
             RData::Srv { .. } => rtype::SRV,
+            RData::Dnskey { .. } => rtype::DNSKEY,
+            RData::Ds { .. } => rtype::DS,
+            RData::Rrsig { .. } => rtype::RRSIG,
             RData::Unknown(_) => 0,
         }
     }
+
+    /// The data with every name in it lowercased: the canonical form DNSSEC signs (RFC 4034
+    /// section 6.2).
+    pub fn lowercased(&self) -> RData {
+        match self {
+            RData::Ns(n) => RData::Ns(n.lowercase()),
+            RData::Cname(n) => RData::Cname(n.lowercase()),
+            RData::Ptr(n) => RData::Ptr(n.lowercase()),
+            RData::Mx { preference, exchange } => RData::Mx { preference: *preference, exchange: exchange.lowercase() },
+            RData::Soa { mname, rname, serial, refresh, retry, expire, minimum } => RData::Soa { mname: mname.lowercase(), rname: rname.lowercase(), serial: *serial, refresh: *refresh, retry: *retry, expire: *expire, minimum: *minimum },
+            RData::Srv { priority, weight, port, target } => RData::Srv { priority: *priority, weight: *weight, port: *port, target: target.lowercase() },
+            RData::Rrsig { signer, .. } => {
+                let mut r = self.clone();
+                if let RData::Rrsig { signer: s, .. } = &mut r {
+                    *s = signer.lowercase();
+                }
+                r
+            }
+            other => other.clone(),
+        }
+    }
+}
+
+/// The data's bytes as they appear in a record, with no compression.
+pub fn rdata_wire(data: &RData) -> Vec<u8> {
+    let mut w = Writer { bytes: Vec::new(), fields: Vec::new(), compress: false, seen: HashMap::new() };
+    w.record("", 0, &Record { name: Name::ROOT, rtype: data.rtype(), class: CLASS_IN, ttl: 0, data: data.clone() });
+    // Skip the root owner (1), type (2), class (2), TTL (4) and RDLENGTH (2).
+    w.bytes.split_off(11)
+}
+
+impl Name {
+    /// The name in uncompressed wire form with its letters lowercased (RFC 4034 section 6.2).
+    pub fn canonical_wire(&self) -> Vec<u8> {
+        let mut k = self.suffix_key(0);
+        k.push(0);
+        k
+    }
+}
+
+/// Seconds since 1970 as `YYYYMMDDHHmmSS` in UTC, the presentation form of RRSIG times.
+pub fn rrsig_time(t: u32) -> String {
+    let secs = t as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since the epoch (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!("{y:04}{m:02}{d:02}{:02}{:02}{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -337,10 +410,19 @@ impl Writer {
         self.field(format!("{section} {n}: type"), rtype::name(r.rtype), start, String::new());
         let start = self.bytes.len();
         self.u16(r.class);
-        self.field(format!("{section} {n}: class"), class_name(r.class), start, String::new());
+        if r.rtype == rtype::OPT {
+            self.field(format!("{section} {n}: UDP payload size"), r.class.to_string(), start, "EDNS: the largest UDP answer this side accepts (the class field, reused)".into());
+        } else {
+            self.field(format!("{section} {n}: class"), class_name(r.class), start, String::new());
+        }
         let start = self.bytes.len();
         self.u32(r.ttl);
-        self.field(format!("{section} {n}: TTL"), format!("{} s", r.ttl), start, String::new());
+        if r.rtype == rtype::OPT {
+            let value = format!("extended RCODE {}, version {}, DO={}", r.ttl >> 24, (r.ttl >> 16) & 0xff, (r.ttl >> 15) & 1);
+            self.field(format!("{section} {n}: EDNS flags"), value, start, "the TTL field, reused; DO asks for DNSSEC records".into());
+        } else {
+            self.field(format!("{section} {n}: TTL"), format!("{} s", r.ttl), start, String::new());
+        }
         let length_at = self.bytes.len();
         self.u16(0);
         let data_start = self.bytes.len();
@@ -384,6 +466,33 @@ impl Writer {
                 // RFC 2782: the target must not be compressed.
                 self.name(target, false, "");
                 format!("{priority} {weight} {port} {target}")
+            }
+            RData::Dnskey { flags, protocol, algorithm, public_key } => {
+                self.u16(*flags);
+                self.bytes.push(*protocol);
+                self.bytes.push(*algorithm);
+                self.bytes.extend_from_slice(public_key);
+                presentation(&r.data)
+            }
+            RData::Ds { key_tag, algorithm, digest_type, digest } => {
+                self.u16(*key_tag);
+                self.bytes.push(*algorithm);
+                self.bytes.push(*digest_type);
+                self.bytes.extend_from_slice(digest);
+                presentation(&r.data)
+            }
+            RData::Rrsig { type_covered, algorithm, labels, original_ttl, expiration, inception, key_tag, signer, signature } => {
+                self.u16(*type_covered);
+                self.bytes.push(*algorithm);
+                self.bytes.push(*labels);
+                self.u32(*original_ttl);
+                self.u32(*expiration);
+                self.u32(*inception);
+                self.u16(*key_tag);
+                // RFC 4034 section 3.1.7: the signer's name is never compressed.
+                self.name(signer, false, "");
+                self.bytes.extend_from_slice(signature);
+                presentation(&r.data)
             }
             RData::Unknown(bytes) => {
                 self.bytes.extend_from_slice(bytes);
@@ -445,6 +554,15 @@ pub fn presentation(d: &RData) -> String {
             .join(" "),
         RData::Soa { mname, rname, serial, refresh, retry, expire, minimum } => format!("{mname} {rname} {serial} {refresh} {retry} {expire} {minimum}"),
         RData::Srv { priority, weight, port, target } => format!("{priority} {weight} {port} {target}"),
+        RData::Dnskey { flags, protocol, algorithm, public_key } => format!("{flags} {protocol} {algorithm} {}", crate::base64url::encode_standard(public_key)),
+        RData::Ds { key_tag, algorithm, digest_type, digest } => format!("{key_tag} {algorithm} {digest_type} {}", crate::trace::hex_bytes::encode(digest)),
+        RData::Rrsig { type_covered, algorithm, labels, original_ttl, expiration, inception, key_tag, signer, signature } => format!(
+            "{} {algorithm} {labels} {original_ttl} {} {} {key_tag} {signer} {}",
+            rtype::name(*type_covered),
+            rrsig_time(*expiration),
+            rrsig_time(*inception),
+            crate::base64url::encode_standard(signature)
+        ),
         RData::Unknown(bytes) => format!("\\# {} {}", bytes.len(), crate::trace::hex_bytes::encode(bytes)),
     }
 }
@@ -666,6 +784,15 @@ impl<'a> Reader<'a> {
                     strings.push(self.take(n)?.to_vec());
                 }
                 RData::Txt(strings)
+            }
+            rtype::DNSKEY if declared >= 4 => RData::Dnskey { flags: self.u16()?, protocol: self.u8()?, algorithm: self.u8()?, public_key: self.take(declared - 4)?.to_vec() },
+            rtype::DS if declared >= 4 => RData::Ds { key_tag: self.u16()?, algorithm: self.u8()?, digest_type: self.u8()?, digest: self.take(declared - 4)?.to_vec() },
+            rtype::RRSIG if declared >= 19 => {
+                let (type_covered, algorithm, labels) = (self.u16()?, self.u8()?, self.u8()?);
+                let (original_ttl, expiration, inception, key_tag) = (self.u32()?, self.u32()?, self.u32()?, self.u16()?);
+                let signer = self.name()?;
+                let rest = (start + declared).checked_sub(self.at).ok_or(WireError { offset: start, kind: WireErrorKind::RdataLength { declared, used: self.at - start } })?;
+                RData::Rrsig { type_covered, algorithm, labels, original_ttl, expiration, inception, key_tag, signer, signature: self.take(rest)?.to_vec() }
             }
             _ => RData::Unknown(self.take(declared)?.to_vec()),
         };

@@ -64,7 +64,7 @@ impl Zone {
 
 impl Server {
     /// The zone this server serves that is closest to `name`.
-    fn zone_for(&self, name: &Name) -> Option<&Zone> {
+    pub fn zone_for(&self, name: &Name) -> Option<&Zone> {
         self.zones.iter().filter(|z| is_within(name, &z.origin)).max_by_key(|z| z.origin.labels().len())
     }
 

@@ -32,7 +32,8 @@ pub fn DnsEditor(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsFor
         let more = if s.lookups.len() > 1 { format!(" and {} more", s.lookups.len() - 1) } else { String::new() };
         let zones = if s.zones.is_empty() { "example zones".to_string() } else { format!("{} zone(s) edited", s.zones.len()) };
         let attack = match s.attack { Attack::None => "", Attack::Guessable => " · attacker vs guessable IDs", Attack::Random => " · attacker vs random IDs" };
-        format!("{first}{more} · {} ms to the resolver, {} ms beyond · {zones}{attack}", s.lan_ms, s.wan_ms)
+        let dnssec = if s.dnssec { " · DNSSEC" } else { "" };
+        format!("{first}{more} · {} ms to the resolver, {} ms beyond · {zones}{attack}{dnssec}", s.lan_ms, s.wan_ms)
     };
     let lookups_value = Signal::derive(move || form.with(|f| f.lookups.clone()));
     let lookups_input = Callback::new(move |v: String| edit(&|f| f.lookups = v.clone()));
@@ -88,6 +89,12 @@ pub fn DnsEditor(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsFor
                             <option value="guessable" selected=move || form.with(|f| f.attack == Attack::Guessable)>"Yes, against sequential IDs from port 53"</option>
                             <option value="random" selected=move || form.with(|f| f.attack == Attack::Random)>"Yes, against random IDs and ports"</option>
                         </select>
+                    </div>
+                    <div class="field checkbox">
+                        <input id="dns-dnssec" type="checkbox" data-testid="input-dnssec"
+                            prop:checked=move || form.with(|f| f.dnssec)
+                            on:change=move |ev| { let on = event_target_checked(&ev); edit(&|f| f.dnssec = on); } />
+                        <label for="dns-dnssec">"Zones signed (DNSSEC, Ed25519) and the resolver validates"</label>
                     </div>
                     {number("seed", "Seed", "Picks query IDs and ports.", |f| &f.seed, |f, v| f.seed = v)}
                 </fieldset>

@@ -30,10 +30,12 @@ pub fn DnsLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
     let form = RwSignal::new(DnsForm::from(&session.scenario.get_untracked()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let simplified = move || {
-        (session.scenario.with(|s| s.attack) != Attack::None).then(|| view! {
-            <p class="simplified" data-testid="simplified">
-                "Simplified: a model of the race between a forged answer and the real one. The forged packets are real DNS messages, but their timing is chosen, and a real attacker sends thousands of guesses while triggering the query itself."
-            </p>
+        let (attack, dnssec) = session.scenario.with(|s| (s.attack != Attack::None, s.dnssec));
+        (attack || dnssec).then(|| view! {
+            <div class="simplified" data-testid="simplified">
+                {attack.then(|| view! { <p>"Simplified: a model of the race between a forged answer and the real one. The forged packets are real DNS messages, but their timing is chosen, and a real attacker sends thousands of guesses while triggering the query itself."</p> })}
+                {dnssec.then(|| view! { <p>"Simplified DNSSEC: the signatures, keys and digests are real (Ed25519 and SHA-256, checked against dnspython), but each zone has one key that signs everything (no KSK/ZSK split), the keys are derived from the zone names for the demonstration, and proofs of non-existence (NSEC) are not shown."</p> })}
+            </div>
         })
     };
     let editor = view! {
