@@ -54,7 +54,7 @@ async function reaction(page, selector, action, runs) {
         el.dispatchEvent(new Event('input', { bubbles: true }));
       },
       dnsEdit: (i) => {
-        const el = document.querySelector('[data-testid=input-wan_ms]');
+        const el = document.querySelector('[data-testid=input-auth_ms]');
         el.value = String(20 + i + 1);
         el.dispatchEvent(new Event('input', { bubbles: true }));
       },

@@ -39,8 +39,8 @@ fn zones() -> impl Strategy<Value = std::collections::BTreeMap<String, String>> 
 }
 
 fn scenarios() -> impl Strategy<Value = DnsScenario> {
-    (lookups(), zones(), 0u32..=2000, 0u32..=2000, 0u32..=86_400, any::<u64>(), prop_oneof![Just(Attack::None), Just(Attack::Guessable), Just(Attack::Random)], any::<bool>())
-        .prop_map(|(lookups, zones, lan_ms, wan_ms, browser_cap_s, seed, attack, dnssec)| DnsScenario { v: 1, lookups, zones, lan_ms, wan_ms, browser_cap_s, seed, attack, dnssec })
+    (lookups(), zones(), 0u32..=2000, (0u32..=2000, 0u32..=2000, 0u32..=2000), 0u32..=86_400, any::<u64>(), prop_oneof![Just(Attack::None), Just(Attack::Guessable), Just(Attack::Random)], any::<bool>())
+        .prop_map(|(lookups, zones, lan_ms, (root_ms, tld_ms, auth_ms), browser_cap_s, seed, attack, dnssec)| DnsScenario { v: 1, lookups, zones, lan_ms, root_ms, tld_ms, auth_ms, browser_cap_s, seed, attack, dnssec })
 }
 
 proptest! {

@@ -64,8 +64,11 @@ pub struct Setup {
     pub lookups: Vec<Lookup>,
     /// One-way delay between the stub and the recursive resolver, in ms.
     pub lan_ms: u32,
-    /// One-way delay between the recursive resolver and any server, in ms.
-    pub wan_ms: u32,
+    /// One-way delays between the recursive resolver and the root, TLD and authoritative
+    /// servers, in ms.
+    pub root_ms: u32,
+    pub tld_ms: u32,
+    pub auth_ms: u32,
     /// The longest a browser keeps an answer, whatever its TTL (Chromium: 60 s).
     pub browser_cap_s: u32,
     pub seed: u64,
@@ -313,6 +316,15 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// The one-way delay between the recursive resolver and a server's lane, in ms.
+    fn delay(&self, lane: usize) -> u32 {
+        match lane {
+            ROOT => self.setup.root_ms,
+            TLD => self.setup.tld_ms,
+            _ => self.setup.auth_ms,
+        }
+    }
+
     fn state(&self, actor: usize, now: SimTime) -> ActorState {
         let (name, cache) = match actor {
             BROWSER => ("browser cache", Some(&self.browser)),
@@ -487,7 +499,12 @@ impl<'a> Run<'a> {
         let before = self.state(BROWSER, now);
         if let Some(e) = self.browser.get(now, &l.name, l.qtype) {
             let left = e.records.first().map(|r| r.ttl).unwrap_or(0);
-            self.local(now, BROWSER, format!("browser cache hit: {what}"), format!("The browser already knows {what} ({left} s left of the time it keeps answers): no message leaves the machine, and the lookup costs nothing."), vec![], before);
+            let shown = match e.negative {
+                Some(rcode) if rcode != 0 => rcode_name(rcode).to_string(),
+                Some(_) => "no data".to_string(),
+                None => e.records.last().map(|r| short(&rdata_text(&r.data))).unwrap_or_default(),
+            };
+            self.local(now, BROWSER, format!("browser cache hit: {what} → {shown}"), format!("The browser already knows {what} ({left} s left of the time it keeps answers): no message leaves the machine, and the lookup costs nothing."), vec![], before);
             return;
         }
         self.local(now, BROWSER, format!("browser cache miss: {what}"), format!("No fresh answer in the browser's cache for {what} Browsers keep answers briefly, here at most {} s whatever the TTL, so it asks the operating system.", self.setup.browser_cap_s), vec![], before);
@@ -647,7 +664,7 @@ impl<'a> Run<'a> {
                     q.additional.push(dnssec::opt_do());
                     why.push_str(" The EDNS record in the additional section sets DO: send the DNSSEC records too.");
                 }
-                let arrive = self.message(now, self.setup.wan_ms, RESOLVER, lane, &q, port.map(|p| (p, 53)), why, vec![SpecRef::rfc(1034, "4.3.1", "Queries and responses")]);
+                let arrive = self.message(now, self.delay(lane), RESOLVER, lane, &q, port.map(|p| (p, 53)), why, vec![SpecRef::rfc(1034, "4.3.1", "Queries and responses")]);
                 let (response, outcome) = if self.setup.dnssec { dnssec::answer_signed(srv, id, &q.questions[0]) } else { srv.answer(id, &q.questions[0]) };
                 if lane == AUTHORITATIVE && qtype == rtype::A && !self.spoofed {
                     if let Some(port) = port {
@@ -672,7 +689,7 @@ impl<'a> Run<'a> {
                         _ => " With DO set, the SOA comes with its RRSIG.",
                     });
                 }
-                let back = self.respond(arrive, self.setup.wan_ms, lane, RESOLVER, Some(server), &q, &response, why, vec![SpecRef::rfc(1034, "4.3.2", "Algorithm"), SpecRef::rfc(2308, "5", "Caching negative answers")]);
+                let back = self.respond(arrive, self.delay(lane), lane, RESOLVER, Some(server), &q, &response, why, vec![SpecRef::rfc(1034, "4.3.2", "Algorithm"), SpecRef::rfc(2308, "5", "Caching negative answers")]);
                 now = back;
                 if self.setup.dnssec {
                     self.note_dnssec(&response);
@@ -740,7 +757,7 @@ impl<'a> Run<'a> {
             ..Message::default()
         };
         let spec = || vec![SpecRef::rfc(5452, "4", "Spoofing Attacks"), SpecRef::rfc(5452, "9.2", "Port randomisation")];
-        let hop = (self.setup.wan_ms as u64 * 1000 / 4).max(1000);
+        let hop = (self.setup.auth_ms as u64 * 1000 / 4).max(1000);
         let real_id = q.header.id;
         if self.setup.spoofing == Spoofing::Guessable {
             let m = forged_for(real_id);
@@ -749,13 +766,13 @@ impl<'a> Run<'a> {
             if self.setup.dnssec {
                 let before = self.state(RESOLVER, landed);
                 self.local(landed, RESOLVER, "bogus: the forged answer has no RRSIG".into(), format!("The forged packet matched the ID, port and question, so it was taken as the response. But the zones are signed: the answer must carry an RRSIG by example.com's key, which only the zone's owner can make. This one carries none, so the validating resolver refuses it and caches nothing; the browser gets SERVFAIL, not {}. DNSSEC turns a poisoning into a failed lookup. (Simplified: the resolver gives up here rather than waiting for the real answer.)", ip(FORGED_ADDRESS)), vec![SpecRef::rfc(4035, "4.3", "Determining Security Status of Data"), SpecRef::rfc(5452, "4", "Spoofing Attacks")], before);
-                self.message(arrive, self.setup.wan_ms, AUTHORITATIVE, RESOLVER, real, None, "The real answer arrives, but the query it answers was already settled: the resolver drops it.".into(), spec());
+                self.message(arrive, self.setup.auth_ms, AUTHORITATIVE, RESOLVER, real, None, "The real answer arrives, but the query it answers was already settled: the resolver drops it.".into(), spec());
                 return Some(Found::fail(Vec::new(), landed));
             }
             let before = self.state(RESOLVER, landed);
             self.resolver.put_records(&mut self.log, landed, &m.answers);
             self.local(landed, RESOLVER, format!("accepts the forged {target} → {}", ip(FORGED_ADDRESS)), format!("Nothing in a plain DNS answer proves who sent it: an answer is accepted when its ID, port and question match. The forged record is now cached for a day, and every client of this resolver is sent to {} (cache poisoning). Simplified: a real attacker triggers the query and floods guesses; here the guess is right the first time.", ip(FORGED_ADDRESS)), spec(), before);
-            let late = self.message(arrive, self.setup.wan_ms, AUTHORITATIVE, RESOLVER, real, None, "The real answer arrives, but the query it answers is already settled: the resolver drops it.".into(), spec());
+            let late = self.message(arrive, self.setup.auth_ms, AUTHORITATIVE, RESOLVER, real, None, "The real answer arrives, but the query it answers is already settled: the resolver drops it.".into(), spec());
             return Some(Found { records: m.answers, rcode: 0, soa: None, ready: late.min(landed) });
         }
         for k in 1..=3u64 {
@@ -881,9 +898,9 @@ impl<'a> Run<'a> {
                 let id = self.id();
                 let mut q = Message { header: Header { id, ..Header::default() }, questions: vec![question(zone, rtype::DNSKEY)], ..Message::default() };
                 q.additional.push(dnssec::opt_do());
-                let arrive = self.message(now, self.setup.wan_ms, RESOLVER, lane, &q, None, format!("To check signatures made by {zone}, the resolver needs {zone}'s public key: it asks {} for the DNSKEY records.", srv.name), vec![SpecRef::rfc(4034, "2", "The DNSKEY Resource Record")]);
+                let arrive = self.message(now, self.delay(lane), RESOLVER, lane, &q, None, format!("To check signatures made by {zone}, the resolver needs {zone}'s public key: it asks {} for the DNSKEY records.", srv.name), vec![SpecRef::rfc(4034, "2", "The DNSKEY Resource Record")]);
                 let (response, _) = dnssec::answer_signed(srv, id, &q.questions[0]);
-                now = self.respond(arrive, self.setup.wan_ms, lane, RESOLVER, Some(server), &q, &response, format!("{zone}'s DNSKEY (an Ed25519 public key, algorithm 15) and the RRSIG the key made over itself."), vec![SpecRef::rfc(4034, "2", "The DNSKEY Resource Record"), SpecRef::rfc(8080, "3", "Public key format")]);
+                now = self.respond(arrive, self.delay(lane), lane, RESOLVER, Some(server), &q, &response, format!("{zone}'s DNSKEY (an Ed25519 public key, algorithm 15) and the RRSIG the key made over itself."), vec![SpecRef::rfc(4034, "2", "The DNSKEY Resource Record"), SpecRef::rfc(8080, "3", "Public key format")]);
                 self.note_dnssec(&response);
                 let keys: Vec<Record> = response.answers.iter().filter(|r| r.rtype == rtype::DNSKEY).cloned().collect();
                 self.resolver.put_records(&mut self.log, now, &keys);
@@ -1023,6 +1040,9 @@ pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
     };
     let mut lookups = setup.lookups.clone();
     lookups.sort_by_key(|l| l.at_s);
+    // Per name and type: the first lookup's time, and every lookup's (servers asked, answer TTL).
+    let mut first_ms: BTreeMap<(String, u16), f64> = BTreeMap::new();
+    let mut history: BTreeMap<(String, u16), Vec<(usize, Option<u32>)>> = BTreeMap::new();
     for l in &lookups {
         let first = r.trace.steps.len();
         r.lookup(l);
@@ -1035,25 +1055,61 @@ pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
         let servers = steps.iter().filter(|s| s.from == RESOLVER && (ROOT..=AUTHORITATIVE).contains(&s.to) && !s.bytes.is_empty() && !s.label.starts_with("TCP")).count();
         let answer = steps.iter().rev().find(|s| s.from == RESOLVER && s.to == STUB && !s.bytes.is_empty()).and_then(|s| decode(&s.bytes).ok().or_else(|| tcp_dns(&s.bytes)));
         let validated = steps.iter().any(|s| s.from == RESOLVER && s.to == STUB && s.label.ends_with("(AD)"));
-        let outcome = match steps.iter().rev().find(|s| s.label.starts_with("→ ")) {
-            Some(s) => format!(" → {}{}", &s.label[4..], if validated { ", validated (AD)" } else { "" }),
+        let answered = steps.iter().rev().find_map(|s| match s.label.split_once("→ ") {
+            Some((before, after)) if before.is_empty() || before.starts_with("browser cache hit") => Some(after.to_string()),
+            _ => None,
+        });
+        let outcome = match answered {
+            Some(a) => format!(" → {a}{}", if validated { ", validated (AD)" } else { "" }),
             None => String::new(),
         };
+        let took = (end.micros() - start.micros()) as f64 / 1000.0;
+        let key = (l.name.lowercase().to_string(), l.qtype);
+        let first = *first_ms.entry(key.clone()).or_insert(took);
+        let served_by = steps.iter().find_map(|s| {
+            if s.label.starts_with("browser cache hit") {
+                Some("the browser's cache")
+            } else if s.label.starts_with("stub cache hit") {
+                Some("the OS cache")
+            } else if s.label.starts_with("cache hit") {
+                Some("the resolver's cache")
+            } else {
+                None
+            }
+        });
+        let saved = match served_by {
+            Some(cache) if first > took => format!("; served from {cache}, {:.0} ms faster than the first time", first - took),
+            _ => String::new(),
+        };
         r.trace.summary.push(format!(
-            "At {}: {} {} took {:.0} ms and {} server quer{}{outcome}.",
+            "At {}: {} {} took {took:.0} ms and {} server quer{}{outcome}{saved}.",
             clock(l.at_s),
             rtype::name(l.qtype),
             l.name,
-            (end.micros() - start.micros()) as f64 / 1000.0,
             servers,
             if servers == 1 { "y" } else { "ies" }
         ));
+        let ttl = answer.as_ref().and_then(|m| m.answers.iter().map(|r| r.ttl).max());
+        history.entry(key).or_default().push((servers, ttl));
         if let Some(text) = lesson(l, answer.as_ref()) {
             r.trace.summary.push(text);
         }
         if r.trace.steps.len() >= STEP_CAP {
             break;
         }
+    }
+    // The TTL trade-off, for each name asked more than once.
+    for ((name, t), seen) in &history {
+        let Some(ttl) = seen.iter().find_map(|(_, ttl)| *ttl) else { continue };
+        if seen.len() < 2 {
+            continue;
+        }
+        let upstream = seen.iter().filter(|(servers, _)| *servers > 0).count();
+        r.trace.summary.push(format!(
+            "TTL trade-off for {} {name}: with a TTL of {ttl} s, {upstream} of {} lookups reached a server. A longer TTL means fewer queries and faster answers; a shorter one means a changed record reaches everyone sooner (a cache may serve the old one for up to {ttl} s).",
+            rtype::name(*t),
+            seen.len()
+        ));
     }
     DnsRun { trace: r.trace, cache_log: r.log }
 }
@@ -1110,12 +1166,14 @@ mod tests {
         let t = preset("ttl").trace;
         // At 30 min the browser's copy is long gone (60 s), but the OS stub still holds the
         // answer (TTL 3600): no query leaves the machine.
-        assert_eq!(t.summary[1], "At 30 min: A www.example.com. took 0 ms and 0 server queries → 93.184.216.34.");
+        assert_eq!(t.summary[1], "At 30 min: A www.example.com. took 0 ms and 0 server queries → 93.184.216.34; served from the OS cache, 130 ms faster than the first time.");
         // At 70 min the answer has expired everywhere, but the NS records (2 days) have not:
         // only the authoritative server is asked.
         assert_eq!(t.summary[2], "At 1 h 10 min: A www.example.com. took 50 ms and 1 server query → 93.184.216.34.");
+        assert!(t.summary[3].starts_with("TTL trade-off for A www.example.com.: with a TTL of 3600 s, 2 of 3 lookups reached a server."), "{:?}", t.summary);
         let short = preset("ttl-short").trace;
         assert!(short.summary[1].contains("and 1 server query"), "{:?}", short.summary);
+        assert!(short.summary[3].contains("with a TTL of 60 s, 3 of 3 lookups reached a server"), "{:?}", short.summary);
     }
 
     #[test]
@@ -1189,7 +1247,7 @@ mod tests {
         let bad = preset("spoof-guessable").trace;
         assert!(bad.summary[0].ends_with("→ 203.0.113.66."), "{:?}", bad.summary);
         // And the poison stays: two minutes later the OS cache serves the forged address.
-        assert!(bad.summary.iter().any(|l| l.starts_with("At 2 min") && l.ends_with("→ 203.0.113.66.")), "{:?}", bad.summary);
+        assert!(bad.summary.iter().any(|l| l.starts_with("At 2 min") && l.contains("→ 203.0.113.66;")), "{:?}", bad.summary);
         let good = preset("spoof-random").trace;
         assert!(good.summary[0].ends_with("→ 93.184.216.34."), "{:?}", good.summary);
         assert_eq!(good.steps.iter().filter(|s| s.label.starts_with("drops forged answer")).count(), 3);

@@ -44,8 +44,11 @@ pub struct DnsScenario {
     pub zones: BTreeMap<String, String>,
     /// One-way delay between this machine and the recursive resolver, in ms.
     pub lan_ms: u32,
-    /// One-way delay between the recursive resolver and any server, in ms.
-    pub wan_ms: u32,
+    /// One-way delays between the recursive resolver and the root, TLD and authoritative
+    /// servers, in ms.
+    pub root_ms: u32,
+    pub tld_ms: u32,
+    pub auth_ms: u32,
     /// The longest the browser keeps an answer, in seconds.
     pub browser_cap_s: u32,
     pub seed: u64,
@@ -61,7 +64,9 @@ impl Default for DnsScenario {
             lookups: vec![at(0, "A", "www.example.com")],
             zones: BTreeMap::new(),
             lan_ms: 5,
-            wan_ms: 20,
+            root_ms: 20,
+            tld_ms: 20,
+            auth_ms: 20,
             // Chromium keeps host-resolver answers for at most a minute.
             browser_cap_s: 60,
             seed: 1,
@@ -138,7 +143,9 @@ impl DnsScenario {
         Setup {
             lookups: self.lookups_parsed().unwrap_or_default(),
             lan_ms: self.lan_ms,
-            wan_ms: self.wan_ms,
+            root_ms: self.root_ms,
+            tld_ms: self.tld_ms,
+            auth_ms: self.auth_ms,
             browser_cap_s: self.browser_cap_s,
             seed: self.seed,
             spoofing: match self.attack {
@@ -171,7 +178,7 @@ impl Scenario for DnsScenario {
                 errors.extend(e);
             }
         }
-        for (key, v) in [("lan_ms", self.lan_ms), ("wan_ms", self.wan_ms)] {
+        for (key, v) in [("lan_ms", self.lan_ms), ("root_ms", self.root_ms), ("tld_ms", self.tld_ms), ("auth_ms", self.auth_ms)] {
             if !(limits::DELAY_MS.0..=limits::DELAY_MS.1).contains(&v) {
                 errors.push(FieldError::new(key, format!("must be from {} to {} ms", limits::DELAY_MS.0, limits::DELAY_MS.1)));
             }
@@ -323,7 +330,9 @@ pub struct DnsForm {
     /// Every zone's text, in the order of [`world::ZONES`].
     pub zones: Vec<(String, String)>,
     pub lan_ms: String,
-    pub wan_ms: String,
+    pub root_ms: String,
+    pub tld_ms: String,
+    pub auth_ms: String,
     pub browser_cap_s: String,
     pub seed: String,
     pub attack: Attack,
@@ -336,7 +345,9 @@ impl From<&DnsScenario> for DnsForm {
             lookups: lookups_text(&s.lookups),
             zones: world::ZONES.iter().map(|(o, _)| (o.to_string(), s.zone_text(o))).collect(),
             lan_ms: s.lan_ms.to_string(),
-            wan_ms: s.wan_ms.to_string(),
+            root_ms: s.root_ms.to_string(),
+            tld_ms: s.tld_ms.to_string(),
+            auth_ms: s.auth_ms.to_string(),
             browser_cap_s: s.browser_cap_s.to_string(),
             seed: s.seed.to_string(),
             attack: s.attack,
@@ -359,7 +370,9 @@ impl DnsForm {
             }
         };
         let lan_ms = number("lan_ms", &self.lan_ms).min(u32::MAX as u64) as u32;
-        let wan_ms = number("wan_ms", &self.wan_ms).min(u32::MAX as u64) as u32;
+        let root_ms = number("root_ms", &self.root_ms).min(u32::MAX as u64) as u32;
+        let tld_ms = number("tld_ms", &self.tld_ms).min(u32::MAX as u64) as u32;
+        let auth_ms = number("auth_ms", &self.auth_ms).min(u32::MAX as u64) as u32;
         let browser_cap_s = number("browser_cap_s", &self.browser_cap_s).min(u32::MAX as u64) as u32;
         let seed = number("seed", &self.seed);
         let lookups = match parse_lookups(&self.lookups) {
@@ -370,7 +383,7 @@ impl DnsForm {
             }
         };
         let zones = self.zones.iter().filter(|(o, text)| world::example_zone(o) != Some(text.as_str())).cloned().collect();
-        let s = DnsScenario { v: DnsScenario::VERSION, lookups, zones, lan_ms, wan_ms, browser_cap_s, seed, attack: self.attack, dnssec: self.dnssec };
+        let s = DnsScenario { v: DnsScenario::VERSION, lookups, zones, lan_ms, root_ms, tld_ms, auth_ms, browser_cap_s, seed, attack: self.attack, dnssec: self.dnssec };
         let typed: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
         errors.extend(s.validate().into_iter().filter(|e| !typed.contains(&e.field)));
         if errors.is_empty() {

@@ -600,8 +600,24 @@ pub fn encode(m: &Message, compress: bool) -> Encoded {
         "Flags".into(),
         format!("0x{:04x} ({}{}opcode {}, {})", h.flags(), flags.join(" "), if flags.is_empty() { "" } else { ", " }, h.opcode, rcode_name(h.rcode)),
         2,
-        "QR, OPCODE, AA, TC, RD, RA, Z, RCODE".into(),
+        "QR, OPCODE, AA, TC, RD, RA, Z, AD, CD, RCODE".into(),
     );
+    // Each flag, on the byte that holds it.
+    let bit = |on: bool| if on { "1" } else { "0" };
+    let flag_fields = [
+        ("QR", bit(h.qr).to_string(), 2, if h.qr { "a response" } else { "a query" }),
+        ("OPCODE", h.opcode.to_string(), 2, if h.opcode == 0 { "standard query" } else { "not a standard query" }),
+        ("AA", bit(h.aa).to_string(), 2, "authoritative answer: from a server for the zone itself"),
+        ("TC", bit(h.tc).to_string(), 2, "truncated: the full message did not fit"),
+        ("RD", bit(h.rd).to_string(), 2, "recursion desired: do the whole lookup for me"),
+        ("RA", bit(h.ra).to_string(), 3, "recursion available: this server recurses"),
+        ("AD", bit(h.z & 0b010 != 0).to_string(), 3, "authentic data: the answer was validated with DNSSEC"),
+        ("CD", bit(h.z & 0b001 != 0).to_string(), 3, "checking disabled: do not validate for me"),
+        ("RCODE", format!("{} ({})", h.rcode, rcode_name(h.rcode)), 3, "the outcome"),
+    ];
+    for (name, value, byte, note) in flag_fields {
+        w.fields.push(Field { name: format!("Flags: {name}"), value, bytes: Some(ByteRange::new(byte, byte + 1)), note: note.to_string(), points_to: None });
+    }
     for (name, count) in [("QDCOUNT", m.questions.len()), ("ANCOUNT", m.answers.len()), ("NSCOUNT", m.authority.len()), ("ARCOUNT", m.additional.len())] {
         let start = w.bytes.len();
         w.u16(count as u16);

@@ -33,7 +33,7 @@ pub fn DnsEditor(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsFor
         let zones = if s.zones.is_empty() { "example zones".to_string() } else { format!("{} zone(s) edited", s.zones.len()) };
         let attack = match s.attack { Attack::None => "", Attack::Guessable => " · attacker vs guessable IDs", Attack::Random => " · attacker vs random IDs" };
         let dnssec = if s.dnssec { " · DNSSEC" } else { "" };
-        format!("{first}{more} · {} ms to the resolver, {} ms beyond · {zones}{attack}{dnssec}", s.lan_ms, s.wan_ms)
+        format!("{first}{more} · {} ms to the resolver; {}/{}/{} ms to root/TLD/authoritative · {zones}{attack}{dnssec}", s.lan_ms, s.root_ms, s.tld_ms, s.auth_ms)
     };
     let lookups_value = Signal::derive(move || form.with(|f| f.lookups.clone()));
     let lookups_input = Callback::new(move |v: String| edit(&|f| f.lookups = v.clone()));
@@ -74,7 +74,9 @@ pub fn DnsEditor(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsFor
                 <fieldset>
                     <legend>"Network"</legend>
                     {number("lan_ms", "To the resolver (ms, one way)", "This machine to its recursive resolver.", |f| &f.lan_ms, |f, v| f.lan_ms = v)}
-                    {number("wan_ms", "Resolver to servers (ms, one way)", "To the root, TLD and authoritative servers.", |f| &f.wan_ms, |f, v| f.wan_ms = v)}
+                    {number("root_ms", "Resolver to root (ms, one way)", "", |f| &f.root_ms, |f, v| f.root_ms = v)}
+                    {number("tld_ms", "Resolver to TLD (ms, one way)", "", |f| &f.tld_ms, |f, v| f.tld_ms = v)}
+                    {number("auth_ms", "Resolver to authoritative (ms, one way)", "Often the farthest.", |f| &f.auth_ms, |f, v| f.auth_ms = v)}
                     {number("browser_cap_s", "Browser keeps answers (s)", "At most this long, whatever the TTL.", |f| &f.browser_cap_s, |f, v| f.browser_cap_s = v)}
                 </fieldset>
                 <fieldset>
