@@ -1001,6 +1001,9 @@ fn lesson(l: &Lookup, records: Option<&Message>) -> Option<String> {
     }
 }
 
+/// One lookup of a name, for the TTL trade-off: servers asked, and the answer's TTL.
+type Seen = (usize, Option<u32>);
+
 /// Runs the lookups in time order against `world`.
 pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
     let mut signed;
@@ -1042,7 +1045,7 @@ pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
     lookups.sort_by_key(|l| l.at_s);
     // Per name and type: the first lookup's time, and every lookup's (servers asked, answer TTL).
     let mut first_ms: BTreeMap<(String, u16), f64> = BTreeMap::new();
-    let mut history: BTreeMap<(String, u16), Vec<(usize, Option<u32>)>> = BTreeMap::new();
+    let mut history: BTreeMap<(String, u16), Vec<Seen>> = BTreeMap::new();
     for l in &lookups {
         let first = r.trace.steps.len();
         r.lookup(l);
