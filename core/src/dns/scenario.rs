@@ -307,6 +307,9 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
 
 /// Reads the editor's lookups text. Each line: time, type, name.
 pub fn parse_lookups(text: &str) -> Result<Vec<LookupSpec>, FieldError> {
+    if text.len() > 16 * 1024 {
+        return Err(FieldError::new("lookups", format!("the lookups are {} characters; at most 16384 (and at most {} lookups)", text.len(), limits::LOOKUPS)));
+    }
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let words: Vec<&str> = line.split_whitespace().collect();
@@ -438,6 +441,10 @@ mod tests {
         let mut f = DnsForm::from(&DnsScenario::default());
         f.lookups = "0 HINFO www.example.com".into();
         assert!(f.parse().unwrap_err()[0].message.contains("not a type here"));
+        f.lookups = "0 A www.example.com\n".repeat(5000);
+        assert!(f.parse().unwrap_err()[0].message.contains("at most 16384"));
+        f.lookups = "0 A www.example.com\n".repeat(21);
+        assert_eq!(f.parse().unwrap_err()[0].message, "at most 20 lookups");
     }
 
     #[test]
