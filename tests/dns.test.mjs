@@ -46,10 +46,17 @@ test('a cold lookup walks root, TLD and authoritative, with real bytes and the g
   const fields = await page.locator('[data-testid=field] th').allInnerTexts();
   assert.ok(fields.includes('ARCOUNT') && fields.includes('Additional 1: RDATA'), fields.join(', '));
   // ID (2) + flags (2) + counts (8): the header is the first 12 bytes; QR is the top bit of byte 2.
-  const flags = page.locator('[data-testid=field]', { hasText: 'Flags' });
+  const flags = page.locator('[data-testid=field]').filter({ has: page.locator('th', { hasText: /^Flags$/ }) });
   await flags.hover();
   assert.equal((await page.locator('[data-testid=hex] .byte.hl').allInnerTexts()).length, 2);
   assert.ok(parseInt(await page.locator('[data-testid=hex] .byte[data-offset="2"]').innerText(), 16) & 0x80, 'QR set');
+  // Each flag has its own row, on the byte that holds it: QR is in byte 2, RA in byte 3.
+  const qr = page.locator('[data-testid=field]', { hasText: 'Flags: QR' });
+  assert.match(await qr.innerText(), /^Flags: QR\s+1\s+a response/);
+  await qr.hover();
+  assert.deepEqual(await page.locator('[data-testid=hex] .byte.hl').evaluateAll((bs) => bs.map((b) => b.dataset.offset)), ['2']);
+  await page.locator('[data-testid=field]', { hasText: 'Flags: RA' }).hover();
+  assert.deepEqual(await page.locator('[data-testid=hex] .byte.hl').evaluateAll((bs) => bs.map((b) => b.dataset.offset)), ['3']);
   assert.deepEqual(problems, []);
   await context.close();
 });
