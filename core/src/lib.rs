@@ -10,6 +10,7 @@
 pub mod base64url;
 pub mod diagram;
 pub mod dns;
+pub mod jwt;
 pub mod export;
 pub mod labs;
 pub mod permalink;

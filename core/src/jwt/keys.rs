@@ -1,0 +1,160 @@
+//! Keys as JSON Web Keys (RFC 7517, RFC 7518 section 6, RFC 8037 for OKP): an HMAC secret, an
+//! RSA, P-256/384/521 or Ed25519 key pair or public key; and a JWKS with a key picked by `kid`.
+//! Every problem names the member at fault.
+
+use crate::base64url;
+use rsa::traits::PublicKeyParts;
+use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
+use serde_json::Value;
+
+/// A key Wirelab can sign or verify with.
+#[derive(Clone)]
+pub enum Key {
+    Secret(Vec<u8>),
+    RsaPrivate(Box<RsaPrivateKey>),
+    RsaPublic(RsaPublicKey),
+    P256Private(p256::ecdsa::SigningKey),
+    P256Public(p256::ecdsa::VerifyingKey),
+    P384Private(p384::ecdsa::SigningKey),
+    P384Public(p384::ecdsa::VerifyingKey),
+    P521Private(Box<p521::ecdsa::SigningKey>),
+    P521Public(p521::ecdsa::VerifyingKey),
+    Ed25519Private(ed25519_dalek::SigningKey),
+    Ed25519Public(ed25519_dalek::VerifyingKey),
+}
+
+impl std::fmt::Debug for Key {
+    /// The description only: a key's secret parts never go into logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+impl Key {
+    /// A short description: "an HMAC secret of 32 bytes", "an RSA public key (2048 bits)".
+    pub fn describe(&self) -> String {
+        match self {
+            Key::Secret(k) => format!("an HMAC secret of {} bytes", k.len()),
+            Key::RsaPrivate(k) => format!("an RSA private key ({} bits)", k.size() * 8),
+            Key::RsaPublic(k) => format!("an RSA public key ({} bits)", k.size() * 8),
+            Key::P256Private(_) => "a P-256 private key".into(),
+            Key::P256Public(_) => "a P-256 public key".into(),
+            Key::P384Private(_) => "a P-384 private key".into(),
+            Key::P384Public(_) => "a P-384 public key".into(),
+            Key::P521Private(_) => "a P-521 private key".into(),
+            Key::P521Public(_) => "a P-521 public key".into(),
+            Key::Ed25519Private(_) => "an Ed25519 private key".into(),
+            Key::Ed25519Public(_) => "an Ed25519 public key".into(),
+        }
+    }
+
+    /// Whether this key can sign (a secret or a private key).
+    pub fn can_sign(&self) -> bool {
+        matches!(self, Key::Secret(_) | Key::RsaPrivate(_) | Key::P256Private(_) | Key::P384Private(_) | Key::P521Private(_) | Key::Ed25519Private(_))
+    }
+}
+
+/// Why a JWK or JWKS was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyError(pub String);
+
+impl std::fmt::Display for KeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn member<'a>(jwk: &'a Value, name: &str) -> Result<&'a str, KeyError> {
+    match jwk.get(name) {
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(KeyError(format!("the JWK's \"{name}\" must be a string"))),
+        None => Err(KeyError(format!("the JWK has no \"{name}\""))),
+    }
+}
+
+fn bytes(jwk: &Value, name: &str) -> Result<Vec<u8>, KeyError> {
+    base64url::decode(member(jwk, name)?).map_err(|e| KeyError(format!("the JWK's \"{name}\" is not base64url: {e:?}")))
+}
+
+fn uint(jwk: &Value, name: &str) -> Result<BigUint, KeyError> {
+    Ok(BigUint::from_bytes_be(&bytes(jwk, name)?))
+}
+
+/// The x and y of an EC key as an uncompressed SEC1 point, each padded to `size` bytes.
+fn point(jwk: &Value, size: usize) -> Result<Vec<u8>, KeyError> {
+    let (x, y) = (bytes(jwk, "x")?, bytes(jwk, "y")?);
+    if x.len() != size || y.len() != size {
+        return Err(KeyError(format!("on this curve \"x\" and \"y\" are {size} bytes each; found {} and {}", x.len(), y.len())));
+    }
+    Ok([vec![4u8], x, y].concat())
+}
+
+/// Reads one JWK. A private member (`d`) makes a private key.
+pub fn from_jwk(jwk: &Value) -> Result<Key, KeyError> {
+    if !jwk.is_object() {
+        return Err(KeyError("a JWK is a JSON object with a \"kty\"".into()));
+    }
+    let private = jwk.get("d").is_some();
+    match member(jwk, "kty")? {
+        "oct" => Ok(Key::Secret(bytes(jwk, "k")?)),
+        "RSA" => {
+            let (n, e) = (uint(jwk, "n")?, uint(jwk, "e")?);
+            if private {
+                let primes = match (jwk.get("p"), jwk.get("q")) {
+                    (Some(_), Some(_)) => vec![uint(jwk, "p")?, uint(jwk, "q")?],
+                    _ => Vec::new(),
+                };
+                let key = RsaPrivateKey::from_components(n, e, uint(jwk, "d")?, primes).map_err(|e| KeyError(format!("the RSA private key is not consistent: {e}")))?;
+                key.validate().map_err(|e| KeyError(format!("the RSA private key is not consistent: {e}")))?;
+                Ok(Key::RsaPrivate(Box::new(key)))
+            } else {
+                RsaPublicKey::new(n, e).map(Key::RsaPublic).map_err(|e| KeyError(format!("the RSA public key is not usable: {e}")))
+            }
+        }
+        "EC" => {
+            let crv = member(jwk, "crv")?;
+            let bad = |e: &dyn std::fmt::Display| KeyError(format!("the {crv} key is not valid: {e}"));
+            match (crv, private) {
+                ("P-256", true) => p256::ecdsa::SigningKey::from_slice(&bytes(jwk, "d")?).map(Key::P256Private).map_err(|e| bad(&e)),
+                ("P-256", false) => p256::ecdsa::VerifyingKey::from_sec1_bytes(&point(jwk, 32)?).map(Key::P256Public).map_err(|e| bad(&e)),
+                ("P-384", true) => p384::ecdsa::SigningKey::from_slice(&bytes(jwk, "d")?).map(Key::P384Private).map_err(|e| bad(&e)),
+                ("P-384", false) => p384::ecdsa::VerifyingKey::from_sec1_bytes(&point(jwk, 48)?).map(Key::P384Public).map_err(|e| bad(&e)),
+                ("P-521", true) => p521::ecdsa::SigningKey::from_slice(&bytes(jwk, "d")?).map(|k| Key::P521Private(Box::new(k))).map_err(|e| bad(&e)),
+                ("P-521", false) => p521::ecdsa::VerifyingKey::from_sec1_bytes(&point(jwk, 66)?).map(Key::P521Public).map_err(|e| bad(&e)),
+                (other, _) => Err(KeyError(format!("the curve “{other}” is not one of P-256, P-384, P-521"))),
+            }
+        }
+        "OKP" => {
+            let crv = member(jwk, "crv")?;
+            if crv != "Ed25519" {
+                return Err(KeyError(format!("the OKP curve “{crv}” is not Ed25519")));
+            }
+            let fixed = |name: &str| -> Result<[u8; 32], KeyError> {
+                let b = bytes(jwk, name)?;
+                b.as_slice().try_into().map_err(|_| KeyError(format!("an Ed25519 \"{name}\" is 32 bytes, not {}", b.len())))
+            };
+            if private {
+                Ok(Key::Ed25519Private(ed25519_dalek::SigningKey::from_bytes(&fixed("d")?)))
+            } else {
+                ed25519_dalek::VerifyingKey::from_bytes(&fixed("x")?).map(Key::Ed25519Public).map_err(|_| KeyError("the Ed25519 \"x\" is not a point on the curve".into()))
+            }
+        }
+        other => Err(KeyError(format!("the key type “{other}” is not one of oct, RSA, EC, OKP"))),
+    }
+}
+
+/// Picks the key for `kid` from a JWKS (`{"keys": [...]}`); with no `kid`, the only key.
+pub fn from_jwks(jwks: &Value, kid: Option<&str>) -> Result<(Key, usize), KeyError> {
+    let Some(Value::Array(keys)) = jwks.get("keys") else {
+        return Err(KeyError("a JWKS is a JSON object with a \"keys\" array".into()));
+    };
+    let index = match kid {
+        Some(kid) => keys.iter().position(|k| k.get("kid").and_then(Value::as_str) == Some(kid)).ok_or_else(|| {
+            let known: Vec<&str> = keys.iter().filter_map(|k| k.get("kid").and_then(Value::as_str)).collect();
+            KeyError(format!("no key in the JWKS has kid “{kid}”; its kids are: {}", if known.is_empty() { "none".to_string() } else { known.join(", ") }))
+        })?,
+        None if keys.len() == 1 => 0,
+        None => return Err(KeyError(format!("the token has no \"kid\" and the JWKS holds {} keys: which one signed it is unknown", keys.len()))),
+    };
+    from_jwk(&keys[index]).map(|k| (k, index))
+}
