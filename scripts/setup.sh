@@ -50,8 +50,8 @@ ensure_test_tools() {
 }
 
 ensure_python_test_tools() {
-  if ! python3 -c "import dns.version, cryptography, sys; sys.exit(dns.version.version != '2.9.2' or cryptography.__version__ != '50.0.2')" 2>/dev/null; then
-    log "installing dnspython and cryptography (PyPI) for the DNS interoperability test"
+  if ! python3 -c "import dns.version, cryptography, jwt, sys; sys.exit(dns.version.version != '2.9.2' or cryptography.__version__ != '50.0.2' or jwt.__version__ != '2.15.1')" 2>/dev/null; then
+    log "installing dnspython, cryptography and PyJWT (PyPI) for the interoperability tests"
     python3 -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/requirements.txt"
   fi
 }

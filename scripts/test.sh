@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test layer: core unit, spec-vector, golden and property tests, the purity check,
-# the DNS interoperability check against dnspython, then the browser tests against the release
-# build served from a sub-path.
+# the interoperability checks (DNS against dnspython, JWT against PyJWT), then the browser tests
+# against the release build served from a sub-path.
 source "$(dirname "$0")/setup.sh"
 ensure_build_tools
 ensure_test_tools
@@ -9,8 +9,10 @@ ensure_python_test_tools
 cd "$ROOT"
 log "native tests (cargo test --workspace)"
 cargo test --workspace --quiet
-log "DNS interoperability: every message of the DNS runs parsed by dnspython"
+log "DNS interoperability: every message of the DNS runs parsed by dnspython, signatures validated"
 python3 tests/dns_interop.py
+log "JWT interoperability: tokens signed by Wirelab verified by PyJWT, and the reverse"
+python3 tests/jwt_interop.py
 build_release
 log "browser tests (headless Chromium, release build under /courses/net/wirelab/)"
 (cd "$ROOT/tests" && node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs ratelimit.test.mjs dns.test.mjs)

@@ -54,6 +54,28 @@ impl Key {
     }
 }
 
+/// The key's public half as a JWK (for a secret: the secret itself, as `oct`).
+pub fn public_jwk(key: &Key) -> Value {
+    let b = |bytes: &[u8]| Value::String(base64url::encode(bytes));
+    let ec = |crv: &str, point: &[u8]| {
+        let size = (point.len() - 1) / 2;
+        serde_json::json!({ "kty": "EC", "crv": crv, "x": b(&point[1..1 + size]), "y": b(&point[1 + size..]) })
+    };
+    match key {
+        Key::Secret(k) => serde_json::json!({ "kty": "oct", "k": b(k) }),
+        Key::RsaPrivate(k) => serde_json::json!({ "kty": "RSA", "n": b(&k.n().to_bytes_be()), "e": b(&k.e().to_bytes_be()) }),
+        Key::RsaPublic(k) => serde_json::json!({ "kty": "RSA", "n": b(&k.n().to_bytes_be()), "e": b(&k.e().to_bytes_be()) }),
+        Key::P256Private(k) => ec("P-256", k.verifying_key().to_encoded_point(false).as_bytes()),
+        Key::P256Public(k) => ec("P-256", k.to_encoded_point(false).as_bytes()),
+        Key::P384Private(k) => ec("P-384", k.verifying_key().to_encoded_point(false).as_bytes()),
+        Key::P384Public(k) => ec("P-384", k.to_encoded_point(false).as_bytes()),
+        Key::P521Private(k) => ec("P-521", p521::ecdsa::VerifyingKey::from(k.as_ref()).to_encoded_point(false).as_bytes()),
+        Key::P521Public(k) => ec("P-521", k.to_encoded_point(false).as_bytes()),
+        Key::Ed25519Private(k) => serde_json::json!({ "kty": "OKP", "crv": "Ed25519", "x": b(k.verifying_key().as_bytes()) }),
+        Key::Ed25519Public(k) => serde_json::json!({ "kty": "OKP", "crv": "Ed25519", "x": b(k.as_bytes()) }),
+    }
+}
+
 /// Why a JWK or JWKS was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyError(pub String);
