@@ -13,7 +13,7 @@ fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(|n| Value::from(n)),
+        any::<i64>().prop_map(Value::from),
         "[A-Za-z0-9_=+/-]{0,90}".prop_map(Value::String),
         prop_oneof![Just("oct"), Just("RSA"), Just("EC"), Just("OKP"), Just("P-256"), Just("P-384"), Just("P-521"), Just("Ed25519")].prop_map(|s| Value::String(s.into())),
     ];
