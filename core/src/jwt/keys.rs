@@ -3,6 +3,7 @@
 //! Every problem names the member at fault.
 
 use crate::base64url;
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
 use serde_json::Value;
@@ -179,4 +180,99 @@ pub fn from_jwks(jwks: &Value, kid: Option<&str>) -> Result<(Key, usize), KeyErr
         None => return Err(KeyError(format!("the token has no \"kid\" and the JWKS holds {} keys: which one signed it is unknown", keys.len()))),
     };
     from_jwk(&keys[index]).map(|k| (k, index))
+}
+
+/// Reads a PEM key: SPKI (`PUBLIC KEY`), PKCS#1 (`RSA PUBLIC KEY`, `RSA PRIVATE KEY`), PKCS#8
+/// (`PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`), for RSA, P-256, P-384, P-521 and Ed25519.
+pub fn from_pem(text: &str) -> Result<Key, KeyError> {
+    use ed25519_dalek::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _};
+    use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
+    let text = text.trim();
+    let label = text.lines().next().unwrap_or("").trim();
+    let fail = |what: &str| KeyError(format!("the PEM block is labelled {label} but is not a valid {what}"));
+    match label {
+        "-----BEGIN PUBLIC KEY-----" => {
+            if let Ok(k) = RsaPublicKey::from_public_key_pem(text) {
+                return Ok(Key::RsaPublic(k));
+            }
+            if let Ok(k) = p256::ecdsa::VerifyingKey::from_public_key_pem(text) {
+                return Ok(Key::P256Public(k));
+            }
+            if let Ok(k) = p384::ecdsa::VerifyingKey::from_public_key_pem(text) {
+                return Ok(Key::P384Public(k));
+            }
+            if let Ok(k) = p521::PublicKey::from_public_key_pem(text) {
+                return p521::ecdsa::VerifyingKey::from_affine(*k.as_affine()).map(Key::P521Public).map_err(|_| fail("P-521 public key"));
+            }
+            if let Ok(k) = ed25519_dalek::VerifyingKey::from_public_key_pem(text) {
+                return Ok(Key::Ed25519Public(k));
+            }
+            Err(fail("RSA, P-256, P-384, P-521 or Ed25519 public key (SPKI)"))
+        }
+        "-----BEGIN RSA PUBLIC KEY-----" => RsaPublicKey::from_pkcs1_pem(text).map(Key::RsaPublic).map_err(|_| fail("PKCS#1 RSA public key")),
+        "-----BEGIN RSA PRIVATE KEY-----" => RsaPrivateKey::from_pkcs1_pem(text).map(|k| Key::RsaPrivate(Box::new(k))).map_err(|_| fail("PKCS#1 RSA private key")),
+        "-----BEGIN PRIVATE KEY-----" => {
+            if let Ok(k) = RsaPrivateKey::from_pkcs8_pem(text) {
+                return Ok(Key::RsaPrivate(Box::new(k)));
+            }
+            if let Ok(k) = p256::ecdsa::SigningKey::from_pkcs8_pem(text) {
+                return Ok(Key::P256Private(k));
+            }
+            if let Ok(k) = p384::ecdsa::SigningKey::from_pkcs8_pem(text) {
+                return Ok(Key::P384Private(k));
+            }
+            if let Ok(k) = p521::SecretKey::from_pkcs8_pem(text) {
+                return p521::ecdsa::SigningKey::from_bytes(&k.to_bytes()).map(|k| Key::P521Private(Box::new(k))).map_err(|_| fail("P-521 private key"));
+            }
+            if let Ok(k) = ed25519_dalek::SigningKey::from_pkcs8_pem(text) {
+                return Ok(Key::Ed25519Private(k));
+            }
+            Err(fail("RSA, P-256, P-384, P-521 or Ed25519 private key (PKCS#8)"))
+        }
+        "-----BEGIN EC PRIVATE KEY-----" => {
+            if let Ok(k) = p256::SecretKey::from_sec1_pem(text) {
+                return Ok(Key::P256Private(k.into()));
+            }
+            if let Ok(k) = p384::SecretKey::from_sec1_pem(text) {
+                return Ok(Key::P384Private(k.into()));
+            }
+            if let Ok(k) = p521::SecretKey::from_sec1_pem(text) {
+                return p521::ecdsa::SigningKey::from_bytes(&k.to_bytes()).map(|k| Key::P521Private(Box::new(k))).map_err(|_| fail("P-521 private key"));
+            }
+            Err(fail("SEC1 EC private key on P-256, P-384 or P-521"))
+        }
+        "-----BEGIN CERTIFICATE-----" => Err(KeyError("X.509 certificates are not read yet: paste the certificate's public key (openssl x509 -pubkey -noout)".into())),
+        _ if label.starts_with("-----BEGIN") => Err(KeyError(format!("{label} is not a key type read here"))),
+        _ => Err(KeyError("a PEM key starts with a line like -----BEGIN PUBLIC KEY-----".into())),
+    }
+}
+
+/// The public key as PEM (SPKI), as a server would keep it on disk; `None` for a secret.
+pub fn public_pem(key: &Key) -> Option<String> {
+    use rsa::pkcs8::{EncodePublicKey, LineEnding};
+    match key {
+        Key::RsaPrivate(k) => k.to_public_key().to_public_key_pem(LineEnding::LF).ok(),
+        Key::RsaPublic(k) => k.to_public_key_pem(LineEnding::LF).ok(),
+        _ => None,
+    }
+}
+
+/// Reads a key in any form a person pastes: a JWK, a JWKS (picking `kid`), or PEM. The
+/// second value says which key of a JWKS was taken.
+pub fn parse_any(text: &str, kid: Option<&str>) -> Result<(Key, Option<usize>), KeyError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(KeyError("no key given".into()));
+    }
+    if t.starts_with('{') {
+        let v: Value = serde_json::from_str(t).map_err(|e| KeyError(format!("the key is not JSON (line {}, column {}): paste a JWK, a JWKS or a PEM key", e.line(), e.column())))?;
+        if v.get("keys").is_some() {
+            return from_jwks(&v, kid).map(|(k, i)| (k, Some(i)));
+        }
+        return from_jwk(&v).map(|k| (k, None));
+    }
+    if t.starts_with("-----BEGIN") {
+        return from_pem(t).map(|k| (k, None));
+    }
+    Err(KeyError("paste a JWK ({\"kty\": …}), a JWKS ({\"keys\": […]}) or a PEM key (-----BEGIN …)".into()))
 }
