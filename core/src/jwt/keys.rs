@@ -3,7 +3,6 @@
 //! Every problem names the member at fault.
 
 use crate::base64url;
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
 use serde_json::Value;
