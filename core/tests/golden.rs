@@ -44,3 +44,13 @@ fn dns_presets_match_their_golden_traces() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn jwt_presets_match_their_golden_traces() {
+    use wirelab_core::jwt::{scenario as jwt, verify};
+    let failures: Vec<String> = jwt::presets()
+        .into_iter()
+        .filter_map(|(id, _, scenario)| check(&format!("jwt-{id}"), &verify::run(&scenario, 0).to_text()).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

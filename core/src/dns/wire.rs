@@ -304,19 +304,8 @@ impl Name {
 
 /// Seconds since 1970 as `YYYYMMDDHHmmSS` in UTC, the presentation form of RRSIG times.
 pub fn rrsig_time(t: u32) -> String {
-    let secs = t as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since the epoch (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    format!("{y:04}{m:02}{d:02}{:02}{:02}{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
+    let (y, m, d, h, mi, sec) = crate::civil::utc_parts(t as i64);
+    format!("{y:04}{m:02}{d:02}{h:02}{mi:02}{sec:02}")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
