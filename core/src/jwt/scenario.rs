@@ -227,3 +227,100 @@ mod tests {
         assert!(secret_bytes("xyz", SecretEncoding::Hex).is_err());
     }
 }
+
+/// What the editor holds, as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JwtForm {
+    pub token: String,
+    pub public_key: String,
+    pub secret: String,
+    pub secret_encoding: SecretEncoding,
+    pub verifier: Verifier,
+    /// Algorithm names separated by commas or spaces.
+    pub allowed: String,
+    /// A UTC time or seconds since 1970; empty: the real time.
+    pub now: String,
+    pub skew_s: String,
+    pub audience: String,
+    pub issuer: String,
+}
+
+impl From<&JwtScenario> for JwtForm {
+    fn from(s: &JwtScenario) -> JwtForm {
+        JwtForm {
+            token: s.token.clone(),
+            public_key: s.public_key.clone(),
+            secret: s.secret.clone(),
+            secret_encoding: s.secret_encoding,
+            verifier: s.verifier,
+            allowed: s.allowed.join(", "),
+            now: s.now.map(|n| crate::civil::utc(n)).unwrap_or_default(),
+            skew_s: s.skew_s.to_string(),
+            audience: s.audience.clone(),
+            issuer: s.issuer.clone(),
+        }
+    }
+}
+
+impl JwtForm {
+    /// The scenario the form describes, or every field's problem.
+    pub fn parse(&self) -> Result<JwtScenario, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let now = if self.now.trim().is_empty() {
+            None
+        } else {
+            match crate::civil::parse_utc(&self.now) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    errors.push(FieldError::new("now", e));
+                    None
+                }
+            }
+        };
+        let skew_s = match self.skew_s.trim().parse::<u32>() {
+            Ok(v) => v,
+            Err(_) => {
+                errors.push(FieldError::new("skew_s", format!("“{}” is not a whole number of seconds", self.skew_s.trim())));
+                0
+            }
+        };
+        let allowed: Vec<String> = self.allowed.split([',', ' ']).map(str::trim).filter(|a| !a.is_empty()).map(String::from).collect();
+        let s = JwtScenario {
+            v: JwtScenario::VERSION,
+            token: self.token.clone(),
+            public_key: self.public_key.clone(),
+            secret: self.secret.clone(),
+            secret_encoding: self.secret_encoding,
+            verifier: self.verifier,
+            allowed,
+            now,
+            skew_s,
+            audience: self.audience.trim().to_string(),
+            issuer: self.issuer.trim().to_string(),
+        };
+        let typed: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
+        errors.extend(s.validate().into_iter().filter(|e| !typed.contains(&e.field)));
+        if errors.is_empty() {
+            Ok(s)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_round_trips_through_the_form() {
+        for (id, _, s) in presets() {
+            assert_eq!(JwtForm::from(&s).parse().unwrap(), s, "{id}");
+        }
+        let mut f = JwtForm::from(&JwtScenario::default());
+        f.now = "soon".into();
+        f.allowed = "RS256, hs256".into();
+        let e = f.parse().unwrap_err();
+        assert_eq!(e.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["now", "allowed"]);
+    }
+}

@@ -130,10 +130,6 @@ pub fn find(input: &str) -> Result<Found, TokenError> {
     if trimmed.is_empty() {
         return Err(TokenError::Empty);
     }
-    let squeezed: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
-    if squeezed.chars().all(token_char) && (squeezed.contains('.') || squeezed.starts_with("eyJ")) {
-        return Ok(Found { token: squeezed, context: None });
-    }
     // `Bearer xxx`, possibly after `Authorization:`.
     let lower = trimmed.to_ascii_lowercase();
     if let Some(i) = lower.find("bearer ") {
@@ -141,6 +137,10 @@ pub fn find(input: &str) -> Result<Found, TokenError> {
         if rest.matches('.').count() >= 2 {
             return Ok(Found { token: rest, context: Some("after “Bearer”".into()) });
         }
+    }
+    let squeezed: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+    if squeezed.chars().all(token_char) && (squeezed.contains('.') || squeezed.starts_with("eyJ")) {
+        return Ok(Found { token: squeezed, context: None });
     }
     // The first run of token characters that starts like a JSON header and has two dots.
     let chars: Vec<(usize, char)> = trimmed.char_indices().collect();
@@ -231,6 +231,8 @@ mod tests {
         assert_eq!(find(A1).unwrap().context, None);
         let wrapped = format!("{}\n  {}", &A1[..40], &A1[40..]);
         assert_eq!(find(&wrapped).unwrap().token, A1, "whitespace inside is ignored");
+        let bare_bearer = find(&format!("Bearer {A1}")).unwrap();
+        assert_eq!(bare_bearer.token, A1);
         let bearer = find(&format!("Authorization: Bearer {A1}")).unwrap();
         assert_eq!((bearer.token.as_str(), bearer.context.as_deref()), (A1, Some("after “Bearer”")));
         let url = find(&format!("https://app.example/cb#id_token={A1}&state=xyz")).unwrap();
