@@ -161,6 +161,7 @@ pub fn App() -> impl IntoView {
         Route::Home => view! { <home::Home /> }.into_any(),
         Route::Lab(location) => match location.lab.as_deref() {
             Some("tcp") => view! { <labs::tcp::TcpLab location=location notices=notices embed=embed /> }.into_any(),
+            Some("jwt") => view! { <labs::jwt::JwtLab location=location notices=notices embed=embed /> }.into_any(),
             Some("dns") => view! { <labs::dns::DnsLab location=location notices=notices embed=embed /> }.into_any(),
             Some("ratelimit") => view! { <labs::ratelimit::RateLimitLab location=location notices=notices embed=embed /> }.into_any(),
             _ => view! { <p>"This lab is listed but not built yet."</p> }.into_any(),

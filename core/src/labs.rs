@@ -48,6 +48,19 @@ LabInfo {
     rfcs: &["RFC 6585", "RFC 9110", "draft-ietf-httpapi-ratelimit-headers"],
 }];
 
+/// Labs being built: reachable by their route, not listed on the home page until complete.
+pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
+    id: "jwt",
+    title: "JWT: decode, verify and break",
+    teaser: "Paste any token, or pick a built-in one: see its parts and claims, then watch a verifier check it step by step with real cryptography, and the classic attacks succeed against a naive verifier and fail against a strict one.",
+    learn: &[
+        "what a JWT's three parts hold, and why anyone can read the claims",
+        "how a verifier checks the algorithm, the key, the signature and each claim",
+        "why alg none, algorithm confusion and keys in the header are attacks",
+    ],
+    rfcs: &["RFC 7519", "RFC 7515", "RFC 7518", "RFC 8725"],
+}];
+
 pub fn find(id: &str) -> Option<&'static LabInfo> {
-    LABS.iter().find(|l| l.id == id)
+    LABS.iter().chain(IN_PROGRESS.iter()).find(|l| l.id == id)
 }

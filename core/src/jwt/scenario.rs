@@ -254,7 +254,7 @@ impl From<&JwtScenario> for JwtForm {
             secret_encoding: s.secret_encoding,
             verifier: s.verifier,
             allowed: s.allowed.join(", "),
-            now: s.now.map(|n| crate::civil::utc(n)).unwrap_or_default(),
+            now: s.now.map(crate::civil::utc).unwrap_or_default(),
             skew_s: s.skew_s.to_string(),
             audience: s.audience.clone(),
             issuer: s.issuer.clone(),

@@ -132,14 +132,19 @@ pub fn find(input: &str) -> Result<Found, TokenError> {
     }
     // `Bearer xxx`, possibly after `Authorization:`.
     let lower = trimmed.to_ascii_lowercase();
+    // Everything after it up to a quote or separator is taken as the token, bad characters
+    // included, so that decoding can say exactly where it goes wrong.
     if let Some(i) = lower.find("bearer ") {
-        let rest: String = trimmed[i + 7..].trim_start().chars().take_while(|c| token_char(*c) || c.is_whitespace()).filter(|c| !c.is_whitespace()).collect();
-        if rest.matches('.').count() >= 2 {
+        let rest: String = trimmed[i + 7..].trim_start().chars().take_while(|c| !matches!(c, '"' | '\'' | ',' | ';' | '<' | '>')).filter(|c| !c.is_whitespace()).collect();
+        if rest.contains('.') {
             return Ok(Found { token: rest, context: Some("after “Bearer”".into()) });
         }
     }
     let squeezed: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
-    if squeezed.chars().all(token_char) && (squeezed.contains('.') || squeezed.starts_with("eyJ")) {
+    let bare = squeezed.chars().all(token_char) && (squeezed.contains('.') || squeezed.starts_with("eyJ"));
+    // A paste that is one token with a stray character in it is still that token.
+    let damaged = squeezed.starts_with("eyJ") && squeezed.matches('.').count() >= 2 && !squeezed.contains(['"', '&', '?', '=', ':', '/', '{']);
+    if bare || damaged {
         return Ok(Found { token: squeezed, context: None });
     }
     // The first run of token characters that starts like a JSON header and has two dots.
@@ -239,6 +244,10 @@ mod tests {
         assert_eq!((url.token.as_str(), url.context.as_deref()), (A1, Some("as “id_token”")));
         let json = find(&format!("{{\"access_token\": \"{A1}\", \"token_type\": \"Bearer\"}}")).unwrap();
         assert_eq!(json.token, A1);
+        // A stray character stays in the token, for decode to point at.
+        let damaged = format!("{}+{}", &A1[..60], &A1[61..]);
+        assert_eq!(find(&damaged).unwrap().token, damaged);
+        assert_eq!(find(&format!("Bearer {damaged}")).unwrap().token, damaged);
         assert_eq!(find("   "), Err(TokenError::Empty));
         assert_eq!(find("hello world"), Err(TokenError::NotFound));
         assert!(matches!(find(&"a".repeat(INPUT_MAX + 1)), Err(TokenError::TooLong { .. })));

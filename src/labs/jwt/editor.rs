@@ -1,0 +1,88 @@
+use crate::components::field::{TextArea, TextField};
+use crate::components::preset::PresetPicker;
+use crate::labs::LabSession;
+use leptos::prelude::*;
+use wirelab_core::jwt::scenario::{presets, JwtForm, JwtScenario, SecretEncoding, Verifier};
+use wirelab_core::scenario::FieldError;
+
+/// The JWT lab's inputs: the token, the verifier's keys and rules, and the time. What is typed
+/// stays as typed; the trace follows the last valid scenario. The secret never goes into the
+/// address bar or this browser's storage.
+///
+/// - `session`: the lab's session.
+/// - `form`, `errors`: what is typed and each field's problem.
+#[component]
+pub fn JwtEditor(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let apply = move |f: JwtForm| session.apply_form(form, errors, f, JwtForm::parse);
+    let edit = move |change: &dyn Fn(&mut JwtForm)| {
+        let mut f = form.get_untracked();
+        change(&mut f);
+        apply(f);
+    };
+    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, presets(), &id, |s| JwtForm::from(s)));
+    let text = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&JwtForm) -> &String, set: fn(&mut JwtForm, String)| {
+        let value = Signal::derive(move || form.with(|f| get(f).clone()));
+        let on_input = Callback::new(move |v: String| edit(&|f| set(f, v.clone())));
+        view! { <TextField id=format!("jwt-{key}") key=key label=label help=help value=value errors=errors on_input=on_input /> }
+    };
+    let area = move |key: &'static str, label: &'static str, help: &'static str, rows: u32, get: fn(&JwtForm) -> &String, set: fn(&mut JwtForm, String)| {
+        let value = Signal::derive(move || form.with(|f| get(f).clone()));
+        let on_input = Callback::new(move |v: String| edit(&|f| set(f, v.clone())));
+        view! { <TextArea id=format!("jwt-{key}") key=key.to_string() label=label.to_string() help=help rows=rows value=value errors=errors on_input=on_input /> }
+    };
+    let summary = move || {
+        let s = session.scenario.read();
+        let verifier = match s.verifier { Verifier::Strict => "strict verifier", Verifier::Naive => "naive verifier" };
+        let when = s.now.map(wirelab_core::civil::utc).unwrap_or_else(|| "the real time".into());
+        format!("{verifier} · allows {} · at {when}", if s.allowed.is_empty() { "nothing".to_string() } else { s.allowed.join(", ") })
+    };
+    let invalid = move || errors.with(|e| !e.is_empty());
+    view! {
+        <PresetPicker id="jwt-preset" presets=presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
+        {area("token", "Token", "Paste a token, a Bearer header, or a URL or text that contains one.", 4, |f| &f.token, |f, v| f.token = v)}
+        <details class="editor" class:invalid=invalid>
+            <summary data-testid="editor-summary">
+                <span class="editor-title">"The verifier"</span>
+                <span class="editor-line">{summary}</span>
+            </summary>
+            <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+                <fieldset>
+                    <legend>"Rules"</legend>
+                    <div class="field">
+                        <label for="jwt-verifier">"Verifier"</label>
+                        <select id="jwt-verifier" data-testid="input-verifier" on:change=move |ev| {
+                            let v = if event_target_value(&ev) == "naive" { Verifier::Naive } else { Verifier::Strict };
+                            edit(&|f| f.verifier = v);
+                        }>
+                            <option value="strict" selected=move || form.with(|f| f.verifier == Verifier::Strict)>"Strict (RFC 8725)"</option>
+                            <option value="naive" selected=move || form.with(|f| f.verifier == Verifier::Naive)>"Naive (trusts the token)"</option>
+                        </select>
+                    </div>
+                    {text("allowed", "Allowed algorithms", "Comma-separated, case-sensitive.", |f| &f.allowed, |f, v| f.allowed = v)}
+                    {text("now", "Now (UTC)", "Empty: the real time. Or 2026-11-22 10:00:00, or seconds since 1970.", |f| &f.now, |f, v| f.now = v)}
+                    {text("skew_s", "Clock skew allowed (s)", "For exp, nbf and iat.", |f| &f.skew_s, |f, v| f.skew_s = v)}
+                    {text("audience", "Expected aud", "Empty: not checked.", |f| &f.audience, |f, v| f.audience = v)}
+                    {text("issuer", "Expected iss", "Empty: not checked.", |f| &f.issuer, |f, v| f.issuer = v)}
+                </fieldset>
+                <fieldset>
+                    <legend>"Keys"</legend>
+                    {area("public_key", "Public key", "A JWK, a JWKS (the token's kid picks the key) or PEM. Kept in links.", 5, |f| &f.public_key, |f, v| f.public_key = v)}
+                    {area("secret", "HMAC secret or private key", "Never put in the address bar or stored; a link carries it only if you ask.", 3, |f| &f.secret, |f, v| f.secret = v)}
+                    <div class="field">
+                        <label for="jwt-encoding">"The secret is written as"</label>
+                        <select id="jwt-encoding" data-testid="input-secret_encoding" on:change=move |ev| {
+                            let e = match event_target_value(&ev).as_str() { "base64" => SecretEncoding::Base64, "base64url" => SecretEncoding::Base64url, "hex" => SecretEncoding::Hex, _ => SecretEncoding::Utf8 };
+                            edit(&|f| f.secret_encoding = e);
+                        }>
+                            <option value="utf8" selected=move || form.with(|f| f.secret_encoding == SecretEncoding::Utf8)>"text (its UTF-8 bytes are the key)"</option>
+                            <option value="base64" selected=move || form.with(|f| f.secret_encoding == SecretEncoding::Base64)>"base64 (decoded to get the key)"</option>
+                            <option value="base64url" selected=move || form.with(|f| f.secret_encoding == SecretEncoding::Base64url)>"base64url (decoded to get the key)"</option>
+                            <option value="hex" selected=move || form.with(|f| f.secret_encoding == SecretEncoding::Hex)>"hex (decoded to get the key)"</option>
+                        </select>
+                    </div>
+                </fieldset>
+                <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the trace shows the last valid scenario.", e.len()) })}</p>
+            </form>
+        </details>
+    }
+}

@@ -1,0 +1,102 @@
+// The JWT lab (in progress) in headless Chromium against the release build, from a sub-path.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, watch, ready } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function open(hash = '#/jwt', options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = watch(page, server.origin);
+  await page.goto(server.base + hash);
+  await ready(page);
+  await page.waitForSelector('[data-testid=inspector] #inspector-title');
+  return { context, page, problems };
+}
+const summary = (page) => page.locator('[data-testid=summary]').innerText();
+async function preset(page, id) {
+  await page.selectOption('[data-testid=preset]', id);
+  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.startsWith('1 /'));
+}
+async function edit(page) {
+  if (!(await page.$eval('details.editor', (d) => d.open))) await page.click('[data-testid=editor-summary]');
+}
+
+test('a valid RS256 token: decoded, then verified step by step', async () => {
+  const { context, page, problems } = await open();
+  assert.match(await summary(page), /^Accepted: the API serves the request\./);
+  assert.equal(await page.locator('[data-testid=token-part]').count(), 3);
+  assert.match(await page.locator('[data-testid=header-json]').innerText(), /^\{\n {2}"alg": "RS256",\n {2}"typ": "JWT",\n {2}"kid": "auth-2026"\n\}$/);
+  const exp = page.locator('[data-testid=claim]', { hasText: 'exp' });
+  assert.match(await exp.innerText(), /2026-11-22 10:04:00 UTC[\s\S]*in 4 min/);
+  const labels = await page.locator('[data-testid=step] .row-label').allTextContents();
+  assert.deepEqual(labels.slice(0, 4), ['GET /orders, Authorization: Bearer …', 'header: alg RS256', 'payload: the claims', 'alg RS256: allowed']);
+  assert.ok(labels.includes('signature: valid'));
+  // The first step's bytes are the token, and its three parts are fields with their bytes.
+  await page.click('[data-testid=step][data-step="0"]');
+  const part = page.locator('[data-testid=field]', { hasText: 'Signature (base64url)' });
+  await part.hover();
+  assert.equal(await page.locator('[data-testid=hex] .byte.hl').count() > 0, true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a pasted Bearer header with a broken payload says exactly what is wrong', async () => {
+  const { context, page, problems } = await open();
+  const token = page.locator('[data-testid=input-token]');
+  const text = await token.inputValue();
+  const [h, p, s] = text.trim().split('.');
+  await token.fill(`Authorization: Bearer ${h}.${p.slice(0, 10)}+${p.slice(11)}.${s}`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=decode-error]'));
+  assert.match(await page.locator('[data-testid=decode-error]').innerText(), /^Part 2 \(payload\) is not base64url: '\+' at character 11 is not allowed/);
+  assert.match(await summary(page), /^Rejected at “cannot decode the token”: Part 2 \(payload\)/);
+  assert.match(await token.inputValue(), /^Authorization: Bearer /, 'what was typed stays');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('each attack succeeds against the naive verifier and fails against the strict one', async () => {
+  const { context, page, problems } = await open();
+  for (const [id, strict] of [
+    ['alg-none', /alg none is not accepted/],
+    ['alg-confusion', /HS256 is not an allowed algorithm/],
+    ['jwk-injection', /EdDSA is not an allowed algorithm/],
+    ['stripped', /a RS256 signature is 256 bytes; this one is 0/],
+    ['kid-injection', /HS256 is not an allowed algorithm/],
+  ]) {
+    await preset(page, id);
+    assert.match(await summary(page), /^Accepted: the API serves the request\.\nThe fix: a strict verifier/, id);
+    await edit(page);
+    await page.selectOption('[data-testid=input-verifier]', 'strict');
+    await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.startsWith('Rejected'));
+    assert.match(await summary(page), strict, id);
+  }
+  await preset(page, 'tampered');
+  assert.match(await summary(page), /the signature does not match/);
+  await preset(page, 'expired');
+  assert.match(await summary(page), /the token expired 2 h ago/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the HMAC secret never reaches the address bar or storage; the encoding changes the key', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'valid-hs256');
+  assert.match(await summary(page), /^Accepted/);
+  await page.waitForTimeout(400);
+  const secret = await page.locator('[data-testid=input-secret]').inputValue();
+  assert.ok(secret.length > 20);
+  assert.ok(!decodeURIComponent(page.url()).includes(secret), 'not in the address bar');
+  const stored = await page.evaluate(() => localStorage.getItem('wirelab.jwt.v1') || '');
+  assert.ok(!stored.includes(secret), 'not in local storage');
+  // The same text read as UTF-8 instead of base64url is another key.
+  await edit(page);
+  await page.selectOption('[data-testid=input-secret_encoding]', 'utf8');
+  await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.startsWith('Rejected'));
+  assert.match(await summary(page), /signature does not match/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
