@@ -100,3 +100,28 @@ test('the HMAC secret never reaches the address bar or storage; the encoding cha
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('build and sign: edit the payload, sign with the secret, and the new token verifies', async () => {
+  const { context, page, problems } = await open();
+  // No private key is configured for RS256: signing says what is missing.
+  await page.click('[data-testid=builder] summary');
+  await page.click('[data-testid=build-sign]');
+  assert.match(await page.locator('[data-testid=build-message]').innerText(), /RS256 needs an RSA key/);
+  await preset(page, 'valid-hs256');
+  if (!(await page.$eval('[data-testid=builder]', (d) => d.open))) await page.click('[data-testid=builder] summary');
+  // Starting from the preset's token: change the subject, keep exp in the future, sign.
+  await page.click('text=Start again from the token');
+  const payload = page.locator('[data-testid=build-payload]');
+  await payload.fill((await payload.inputValue()).replace('"alice"', '"bob"'));
+  await page.click('[data-testid=add-exp]');
+  const before = await page.locator('[data-testid=input-token]').inputValue();
+  await page.click('[data-testid=build-sign]');
+  await page.waitForFunction((b) => document.querySelector('[data-testid=input-token]').value !== b, before);
+  assert.match(await summary(page), /^Accepted/);
+  assert.match(await page.locator('[data-testid=payload-json]').innerText(), /"sub": "bob"/);
+  // Broken JSON in the builder is pointed at and not signed.
+  await payload.fill('{"sub": }');
+  assert.match(await page.locator('[data-testid=builder] .field-error').nth(1).innerText(), /^the payload is not JSON \(line 1, column 9/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

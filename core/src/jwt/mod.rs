@@ -4,6 +4,7 @@
 //! scenarios (valid tokens and the classic attacks). Not yet listed on the home page.
 
 pub mod alg;
+pub mod build;
 pub mod inspect;
 pub mod keys;
 pub mod scenario;

@@ -7,6 +7,8 @@ use super::{lab_page, LabSession};
 use crate::components::banner::Notices;
 use editor::JwtEditor;
 use leptos::prelude::*;
+use wirelab_core::jwt::alg::Alg;
+use wirelab_core::jwt::build::{build, check_object, set_claim};
 use wirelab_core::jwt::inspect::{inspect, Inspection};
 use wirelab_core::jwt::scenario::{JwtForm, JwtScenario};
 use wirelab_core::jwt::verify;
@@ -38,6 +40,7 @@ pub fn JwtLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
     let editor = view! {
         <JwtEditor session=session form=form errors=errors />
         <Decoded decoded=decoded />
+        <Builder session=session form=form errors=errors decoded=decoded />
     }
     .into_any();
     lab_page(info, session, session.trace, editor, None).into_any()
@@ -93,5 +96,95 @@ fn Decoded(decoded: Memo<Inspection>) -> impl IntoView {
                 }
             })}
         </section>
+    }
+}
+
+/// Build and sign: the header and payload as JSON text, quick buttons for the time claims, and
+/// signing with the secret or private key given in the editor. The token made replaces the
+/// one above, and the verification re-runs.
+///
+/// - `session`, `form`, `errors`: the lab's state, to put the new token in.
+/// - `decoded`: the current token, to start from.
+#[component]
+fn Builder(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>, decoded: Memo<Inspection>) -> impl IntoView {
+    let header = RwSignal::new(String::new());
+    let payload = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<(bool, String)>);
+    let start_from_token = move || {
+        decoded.with_untracked(|d| {
+            header.set(if d.header.is_empty() { "{\n  \"alg\": \"HS256\",\n  \"typ\": \"JWT\"\n}".into() } else { d.header.clone() });
+            payload.set(if d.payload.is_empty() { "{\n  \"sub\": \"alice\"\n}".into() } else { d.payload.clone() });
+        });
+        message.set(None);
+    };
+    start_from_token();
+    let header_error = move || header.with(|h| check_object("header", h).err());
+    let payload_error = move || payload.with(|p| check_object("payload", p).err());
+    let now = move || session.scenario.with_untracked(|s| s.now).unwrap_or_else(real_now);
+    let add = move |name: &'static str, value: String| {
+        match set_claim(&payload.get_untracked(), name, &value) {
+            Ok(p) => {
+                payload.set(p);
+                message.set(None);
+            }
+            Err(e) => message.set(Some((false, e))),
+        }
+    };
+    let set_alg = move |alg: String| {
+        match set_claim(&header.get_untracked(), "alg", &format!("\"{alg}\"")) {
+            Ok(h) => header.set(h),
+            Err(e) => message.set(Some((false, e))),
+        }
+    };
+    let sign_it = move |_| {
+        let (secret, encoding) = session.scenario.with_untracked(|s| (s.secret.clone(), s.secret_encoding));
+        // The form's secret is what was typed (the scenario keeps the last valid one).
+        let secret = form.with_untracked(|f| if f.secret.is_empty() { secret } else { f.secret.clone() });
+        match build(&header.get_untracked(), &payload.get_untracked(), &secret, encoding, now() as u64) {
+            Ok(token) => {
+                let mut f = form.get_untracked();
+                f.token = token;
+                session.apply_form(form, errors, f, JwtForm::parse);
+                session.step.set(0);
+                message.set(Some((true, "Signed: the token above is the new one, and its verification is below.".into())));
+            }
+            Err(e) => message.set(Some((false, e))),
+        }
+    };
+    view! {
+        <details class="builder" data-testid="builder">
+            <summary>"Build and sign a token"</summary>
+            <div class="field">
+                <label for="jwt-build-alg">"Algorithm"</label>
+                <select id="jwt-build-alg" data-testid="build-alg" on:change=move |ev| set_alg(event_target_value(&ev))>
+                    <option value="">"Keep the header's"</option>
+                    {Alg::ALL.iter().filter(|a| **a != Alg::None).map(|a| view! { <option value=a.name()>{a.name()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field area" class:invalid=move || header_error().is_some()>
+                <label for="jwt-build-header">"Header (signed exactly as written)"</label>
+                <textarea id="jwt-build-header" rows="4" spellcheck="false" data-testid="build-header" prop:value=move || header.get()
+                    aria-invalid=move || header_error().is_some().to_string()
+                    on:input=move |ev| header.set(event_target_value(&ev))></textarea>
+                <small class="field-error">{header_error}</small>
+            </div>
+            <div class="field area" class:invalid=move || payload_error().is_some()>
+                <label for="jwt-build-payload">"Payload"</label>
+                <textarea id="jwt-build-payload" rows="7" spellcheck="false" data-testid="build-payload" prop:value=move || payload.get()
+                    aria-invalid=move || payload_error().is_some().to_string()
+                    on:input=move |ev| payload.set(event_target_value(&ev))></textarea>
+                <small class="field-error">{payload_error}</small>
+            </div>
+            <div class="buttons">
+                <button type="button" on:click=move |_| add("iat", now().to_string())>"Set iat: now"</button>
+                <button type="button" data-testid="add-exp" on:click=move |_| add("exp", (now() + 900).to_string())>"Set exp: in 15 min"</button>
+                <button type="button" on:click=move |_| add("nbf", now().to_string())>"Set nbf: now"</button>
+                <button type="button" on:click=move |_| add("jti", format!("\"{:016x}\"", (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64))>"Set jti: random"</button>
+                <button type="button" on:click=move |_| start_from_token()>"Start again from the token"</button>
+            </div>
+            <p class="help">"Signs with the HMAC secret or private key in the verifier's Keys above (a JWK or PEM for RSA, EC and Ed25519)."</p>
+            <button type="button" class="primary" data-testid="build-sign" on:click=sign_it>"Sign and use this token"</button>
+            <p role="status" data-testid="build-message" class:field-error=move || message.with(|m| m.as_ref().is_some_and(|m| !m.0))>{move || message.get().map(|m| m.1)}</p>
+        </details>
     }
 }
