@@ -144,6 +144,20 @@ try {
   const dnssecRerun = await reaction(dnsPage, '[data-testid=timeline]', 'dnsEdit', 7);
   await dns.close();
 
+  // JWT: operations per second in the page's wasm, and the dictionary attack's rate.
+  const jwtContext = await browser.newContext();
+  const jwtPage = await jwtContext.newPage();
+  await jwtPage.goto(server.base + '#/jwt');
+  await ready(jwtPage);
+  await jwtPage.waitForSelector('[data-testid=step]');
+  const jwtOps = {};
+  for (const [name, op, n] of [['hs256_sign', 0, 20000], ['hs256_verify', 1, 20000], ['rs256_verify', 2, 300], ['es256_verify', 3, 200], ['dictionary_candidates', 4, 12000]]) {
+    const times = [];
+    for (let k = 0; k < 3; k++) times.push(await jwtPage.evaluate(([op, n]) => window.wasmBindings.bench_jwt(op, n), [op, n]));
+    jwtOps[name] = Math.round(n / (median(times) / 1000));
+  }
+  await jwtContext.close();
+
   const results = {
     date: new Date().toISOString(),
     bytes: size,
@@ -152,6 +166,7 @@ try {
     rerun_after_edit_ms: { basic: rerun, slow_start: rerunBig, slow_start_steps: bigSteps },
     ratelimit: { requests_per_second_1m: perSecond, slider_to_redraw_ms: sliderRedraw, slider_requests: heavyRequests },
     dns: { cold_rerun_after_edit_ms: dnsRerun, tour_rerun_after_edit_ms: dnsRerunTour, tour_steps: tourSteps, dnssec_rerun_after_edit_ms: dnssecRerun, wire_messages_per_second: wire },
+    jwt_operations_per_second: jwtOps,
   };
   fs.writeFileSync(path.join(ROOT, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
   const rows = [
@@ -170,6 +185,7 @@ try {
     [`DNS: edit a latency → tour preset re-run and redrawn, ${tourSteps} steps (median of 7)`, ms(dnsRerunTour)],
     ['DNS: edit a latency → DNSSEC preset re-signed, re-validated and redrawn (median of 7)', ms(dnssecRerun)],
     ['DNS: encode the authoritative answer, 200,000 times (median of 3)', `${(wire.encode / 1e6).toFixed(2)} M messages/s`],
+    ...Object.entries(jwtOps).map(([k, v]) => [`JWT in wasm: ${k.replace(/_/g, ' ')} (median of 3)`, `${v.toLocaleString('en')} /s`]),
     ['DNS: decode the authoritative answer, 200,000 times (median of 3)', `${(wire.decode / 1e6).toFixed(2)} M messages/s`],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));

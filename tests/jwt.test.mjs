@@ -125,3 +125,21 @@ test('build and sign: edit the payload, sign with the secret, and the new token 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a weak HS256 secret is found by the dictionary attack in the page, which stays responsive', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'weak-secret');
+  assert.match(await summary(page), /no HMAC secret is configured/);
+  await page.click('[data-testid=crack-start]');
+  // While it runs, the page still answers: the step controls move.
+  await page.click('[data-testid=next]');
+  assert.match(await page.locator('[data-testid=position]').innerText(), /^2 \//);
+  await page.waitForFunction(() => document.querySelector('[data-testid=crack-status]').innerText.startsWith('Found'), null, { timeout: 60000 });
+  const status = await page.locator('[data-testid=crack-status]').innerText();
+  assert.match(status, /the secret is “Summer2025”\. It is 10 bytes; RFC 7518 section 3\.2/);
+  assert.match(status, /\d+ candidates\/s/);
+  await page.click('[data-testid=crack-use]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.startsWith('Accepted'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -5,6 +5,7 @@
 
 pub mod alg;
 pub mod build;
+pub mod crack;
 pub mod inspect;
 pub mod keys;
 pub mod scenario;

@@ -182,12 +182,18 @@ pub fn presets() -> Vec<(&'static str, &'static str, JwtScenario)> {
     let kid = make_token(kid_header, &admin, Alg::HS256, Some(&Key::Secret(Vec::new())));
     let expired = make_token(rs_header, &claims("alice", "", now - 7800, now - 7200), Alg::RS256, Some(&rsa));
     let naive = |token: String| JwtScenario { token, verifier: Verifier::Naive, ..base.clone() };
+    let weak = make_token("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", &claims("alice", "", now - 60, now + 840), Alg::HS256, Some(&Key::Secret(b"Summer2025".to_vec())));
     vec![
         ("valid-rs256", "A valid RS256 token, checked step by step", JwtScenario { token: good.clone(), ..base.clone() }),
         (
             "valid-hs256",
             "A valid HS256 token with its shared secret",
             JwtScenario { token: hs, public_key: String::new(), secret: STRONG_SECRET.into(), secret_encoding: SecretEncoding::Base64url, allowed: vec!["HS256".into()], ..base.clone() },
+        ),
+        (
+            "weak-secret",
+            "A weak HS256 secret, found by a dictionary attack",
+            JwtScenario { token: weak, public_key: String::new(), secret: String::new(), allowed: vec!["HS256".into()], ..base.clone() },
         ),
         ("tampered", "A tampered payload: scope read → admin", JwtScenario { token: tampered, ..base.clone() }),
         ("expired", "An expired token (exp 2 h ago)", JwtScenario { token: expired, ..base.clone() }),
@@ -207,7 +213,7 @@ mod tests {
     #[test]
     fn presets_are_valid_and_links_leave_out_the_secret() {
         let p = presets();
-        assert_eq!(p.len(), 9);
+        assert_eq!(p.len(), 10);
         for (id, _, s) in &p {
             assert!(s.validate().is_empty(), "{id}: {:?}", s.validate());
             assert_eq!(&from_json::<JwtScenario>(&to_json(s, true)).unwrap(), s, "{id}");

@@ -9,6 +9,8 @@ use editor::JwtEditor;
 use leptos::prelude::*;
 use wirelab_core::jwt::alg::Alg;
 use wirelab_core::jwt::build::{build, check_object, set_claim};
+use wirelab_core::jwt::crack::{candidates, try_range};
+use wirelab_core::jwt::token::{decode, find, Decoded};
 use wirelab_core::jwt::inspect::{inspect, Inspection};
 use wirelab_core::jwt::scenario::{JwtForm, JwtScenario};
 use wirelab_core::jwt::verify;
@@ -41,6 +43,7 @@ pub fn JwtLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
         <JwtEditor session=session form=form errors=errors />
         <Decoded decoded=decoded />
         <Builder session=session form=form errors=errors decoded=decoded />
+        <Crack session=session form=form errors=errors />
     }
     .into_any();
     lab_page(info, session, session.trace, editor, None).into_any()
@@ -187,4 +190,122 @@ fn Builder(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: Rw
             <p role="status" data-testid="build-message" class:field-error=move || message.with(|m| m.as_ref().is_some_and(|m| !m.0))>{move || message.get().map(|m| m.1)}</p>
         </details>
     }
+}
+
+/// The state of a dictionary attack in progress.
+#[derive(Clone, Copy)]
+struct Attack {
+    tried: RwSignal<usize>,
+    found: RwSignal<Option<String>>,
+    running: RwSignal<bool>,
+    started_ms: RwSignal<f64>,
+    elapsed_ms: RwSignal<f64>,
+}
+
+/// Candidates tried per slice; between slices the page gets the main thread back.
+const SLICE: usize = 400;
+
+/// One slice of the attack, then the next one after the page has had a turn.
+fn attack_slice(attack: Attack, list: StoredValue<Vec<String>>, target: StoredValue<Option<(Alg, String, Vec<u8>)>>) {
+    if !attack.running.get_untracked() {
+        return;
+    }
+    let Some((alg, input, signature)) = target.get_value() else { return };
+    let start = attack.tried.get_untracked();
+    let (found, tried) = list.with_value(|l| try_range(alg, input.as_bytes(), &signature, l, start, SLICE));
+    attack.tried.set(start + tried);
+    attack.elapsed_ms.set(crate::browser::now_ms() - attack.started_ms.get_untracked());
+    let total = list.with_value(|l| l.len());
+    if let Some(i) = found {
+        attack.found.set(list.with_value(|l| l.get(i).cloned()));
+        attack.running.set(false);
+    } else if start + tried >= total {
+        attack.running.set(false);
+    } else {
+        set_timeout(move || attack_slice(attack, list, target), std::time::Duration::from_millis(0));
+    }
+}
+
+/// A dictionary attack on an HMAC-signed token, run in the page in slices so it never freezes
+/// it, with progress and rate; a found secret can be put in the verifier's key.
+///
+/// - `session`, `form`, `errors`: the lab's state, to use a found secret.
+#[component]
+fn Crack(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let list = StoredValue::new(Vec::<String>::new());
+    let target = StoredValue::new(None::<(Alg, String, Vec<u8>)>);
+    let attack = Attack { tried: RwSignal::new(0), found: RwSignal::new(None), running: RwSignal::new(false), started_ms: RwSignal::new(0.0), elapsed_ms: RwSignal::new(0.0) };
+    // The token's alg and MAC, when it is HMAC-signed.
+    let hmac = Memo::new(move |_| {
+        session.scenario.with(|s| {
+            let token = find(&s.token).ok()?.token;
+            match decode(&token).ok()? {
+                Decoded::Jws(j) if j.alg.is_some_and(|a| a.name().starts_with("HS")) => Some((j.alg?, j.signing_input(), j.signature)),
+                _ => None,
+            }
+        })
+    });
+    Effect::new(move |_| {
+        hmac.track();
+        attack.running.set(false);
+        attack.tried.set(0);
+        attack.found.set(None);
+    });
+    let start = move |_| {
+        if list.with_value(|l| l.is_empty()) {
+            list.set_value(candidates());
+        }
+        target.set_value(hmac.get_untracked());
+        attack.tried.set(0);
+        attack.found.set(None);
+        attack.started_ms.set(crate::browser::now_ms());
+        attack.elapsed_ms.set(0.0);
+        attack.running.set(true);
+        set_timeout(move || attack_slice(attack, list, target), std::time::Duration::from_millis(0));
+    };
+    let total = move || list.with_value(|l| l.len()).max(candidates_len());
+    let rate = move || {
+        let ms = attack.elapsed_ms.get();
+        if ms <= 0.0 { String::new() } else { format!("{:.0} candidates/s", attack.tried.get() as f64 / (ms / 1000.0)) }
+    };
+    let use_secret = move |_| {
+        if let Some(secret) = attack.found.get_untracked() {
+            let mut f = form.get_untracked();
+            f.secret = secret;
+            f.secret_encoding = wirelab_core::jwt::scenario::SecretEncoding::Utf8;
+            session.apply_form(form, errors, f, JwtForm::parse);
+        }
+    };
+    view! {
+        <Show when=move || hmac.with(|h| h.is_some())>
+            <section class="crack" data-testid="crack" aria-labelledby="crack-title">
+                <h2 id="crack-title">"Dictionary attack on the HMAC secret"</h2>
+                <p class="help">{move || format!("Anyone holding an HMAC-signed token can test secrets offline, as fast as their machine hashes. This tries {} common secrets (common words and stems, in three cases, with common suffixes) in this page.", total())}</p>
+                <div class="buttons">
+                    <button type="button" data-testid="crack-start" disabled=move || attack.running.get() on:click=start>"Try the list"</button>
+                    <button type="button" data-testid="crack-stop" disabled=move || !attack.running.get() on:click=move |_| attack.running.set(false)>"Stop"</button>
+                </div>
+                <progress max=move || total().to_string() value=move || attack.tried.get().to_string() aria-label="Candidates tried"></progress>
+                <p role="status" data-testid="crack-status">{move || {
+                    let tried = attack.tried.get();
+                    match (attack.found.get(), attack.running.get()) {
+                        (Some(secret), _) => format!("Found after {tried} candidates ({}): the secret is “{secret}”. It is {} bytes; RFC 7518 section 3.2 asks for at least as many as the hash (32 for HS256), chosen at random.", rate(), secret.len()),
+                        (None, true) => format!("Tried {tried} of {}… {}", total(), rate()),
+                        (None, false) if tried > 0 && tried >= total() => format!("Not in the list: all {tried} tried ({}). That does not make the secret strong; only length and randomness do.", rate()),
+                        (None, false) if tried > 0 => format!("Stopped after {tried}."),
+                        _ => String::new(),
+                    }
+                }}</p>
+                <Show when=move || attack.found.with(|f| f.is_some())>
+                    <button type="button" data-testid="crack-use" on:click=use_secret>"Use this secret to verify"</button>
+                </Show>
+            </section>
+        </Show>
+    }
+}
+
+/// The list's length, known before it is built (for the text shown before a run).
+fn candidates_len() -> usize {
+    thread_local! { static LEN: usize = candidates().len(); }
+    LEN.with(|l| *l)
 }
