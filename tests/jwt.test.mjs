@@ -143,3 +143,23 @@ test('a weak HS256 secret is found by the dictionary attack in the page, which s
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('tokens in an application: refresh rotation catches a stolen refresh token', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'app-rotation');
+  await page.waitForSelector('[data-testid=storage]');
+  assert.match(await summary(page), /rotation on, reuse detection on\.\nWith rotation and reuse detection, the replayed refresh token revoked its family/);
+  const labels = await page.locator('[data-testid=step] .row-label').allTextContents();
+  for (const l of ['POST /login', '401: token expired', 'POST /token (refresh)', 'refresh with a stolen token', 'must log in again', 'POST /logout (revoke)']) {
+    assert.ok(labels.includes(l), `${l} in ${labels.join(' | ')}`);
+  }
+  // The tokens on the wire are real JWTs: the login response's body holds two.
+  await page.click(`[data-testid=step][data-step="${labels.indexOf('200: access + refresh tokens')}"]`);
+  assert.match(await page.locator('.bytes-label').innerText(), /HTTP\/1\.1 message/);
+  // Turn rotation off: the stolen token now works.
+  await edit(page);
+  await page.click('[data-testid=input-rotation]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.includes('Without rotation'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});

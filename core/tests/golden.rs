@@ -47,10 +47,10 @@ fn dns_presets_match_their_golden_traces() {
 
 #[test]
 fn jwt_presets_match_their_golden_traces() {
-    use wirelab_core::jwt::{scenario as jwt, verify};
-    let failures: Vec<String> = jwt::presets()
+    use wirelab_core::jwt::{self, scenario};
+    let failures: Vec<String> = scenario::presets()
         .into_iter()
-        .filter_map(|(id, _, scenario)| check(&format!("jwt-{id}"), &verify::run(&scenario, 0).to_text()).err())
+        .filter_map(|(id, _, s)| check(&format!("jwt-{id}"), &jwt::run(&s, 0).to_text()).err())
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -33,6 +33,15 @@ pub enum Verifier {
     Naive,
 }
 
+/// What the lab shows: one token verified, or tokens living in an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    #[default]
+    Verify,
+    App,
+}
+
 /// The JWT lab's scenario, version 1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -56,6 +65,12 @@ pub struct JwtScenario {
     pub audience: String,
     /// The `iss` it trusts (empty: not checked).
     pub issuer: String,
+    pub mode: Mode,
+    /// The application flow's token lifetimes and refresh policy.
+    pub access_ttl_s: u32,
+    pub refresh_ttl_s: u32,
+    pub rotation: bool,
+    pub reuse_detection: bool,
 }
 
 impl Default for JwtScenario {
@@ -72,6 +87,11 @@ impl Default for JwtScenario {
             skew_s: 60,
             audience: String::new(),
             issuer: String::new(),
+            mode: Mode::Verify,
+            access_ttl_s: 900,
+            refresh_ttl_s: 14 * 86_400,
+            rotation: true,
+            reuse_detection: true,
         })
     }
 }
@@ -105,6 +125,12 @@ impl Scenario for JwtScenario {
         }
         if let Some(bad) = self.allowed.iter().find(|a| Alg::from_name(a).is_none()) {
             errors.push(FieldError::new("allowed", format!("“{bad}” is not an algorithm name (they are case-sensitive: HS256, RS256, ES256, EdDSA, …)")));
+        }
+        if !(60..=86_400).contains(&self.access_ttl_s) {
+            errors.push(FieldError::new("access_ttl_s", "from 60 s to 1 day"));
+        }
+        if self.refresh_ttl_s < self.access_ttl_s || self.refresh_ttl_s > 365 * 86_400 {
+            errors.push(FieldError::new("refresh_ttl_s", "at least the access token's lifetime, at most a year"));
         }
         if self.skew_s > limits::SKEW_MAX {
             errors.push(FieldError::new("skew_s", format!("at most {} s", limits::SKEW_MAX)));
@@ -165,6 +191,11 @@ pub fn presets() -> Vec<(&'static str, &'static str, JwtScenario)> {
         skew_s: 60,
         audience: "api.example.com".into(),
         issuer: "https://auth.example.com".into(),
+        mode: Mode::Verify,
+        access_ttl_s: 900,
+        refresh_ttl_s: 14 * 86_400,
+        rotation: true,
+        reuse_detection: true,
     };
     let rs_header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"auth-2026\"}";
     let good = make_token(rs_header, &claims("alice", ",\"scope\":\"read\"", now - 60, now + 240), Alg::RS256, Some(&rsa));
@@ -202,6 +233,8 @@ pub fn presets() -> Vec<(&'static str, &'static str, JwtScenario)> {
         ("jwk-injection", "Attack: a key supplied in the token's header", naive(injected)),
         ("stripped", "Attack: the signature stripped", naive(stripped)),
         ("kid-injection", "Attack: kid pointing at /dev/null (simplified)", naive(kid)),
+        ("app-rotation", "In an app: refresh rotation catches a stolen token", JwtScenario { mode: Mode::App, ..base.clone() }),
+        ("app-no-rotation", "In an app: without rotation, a stolen refresh token works", JwtScenario { mode: Mode::App, rotation: false, reuse_detection: false, ..base.clone() }),
     ]
 }
 
@@ -213,7 +246,7 @@ mod tests {
     #[test]
     fn presets_are_valid_and_links_leave_out_the_secret() {
         let p = presets();
-        assert_eq!(p.len(), 10);
+        assert_eq!(p.len(), 12);
         for (id, _, s) in &p {
             assert!(s.validate().is_empty(), "{id}: {:?}", s.validate());
             assert_eq!(&from_json::<JwtScenario>(&to_json(s, true)).unwrap(), s, "{id}");
@@ -249,6 +282,11 @@ pub struct JwtForm {
     pub skew_s: String,
     pub audience: String,
     pub issuer: String,
+    pub mode: Mode,
+    pub access_ttl_s: String,
+    pub refresh_ttl_s: String,
+    pub rotation: bool,
+    pub reuse_detection: bool,
 }
 
 impl From<&JwtScenario> for JwtForm {
@@ -264,6 +302,11 @@ impl From<&JwtScenario> for JwtForm {
             skew_s: s.skew_s.to_string(),
             audience: s.audience.clone(),
             issuer: s.issuer.clone(),
+            mode: s.mode,
+            access_ttl_s: s.access_ttl_s.to_string(),
+            refresh_ttl_s: s.refresh_ttl_s.to_string(),
+            rotation: s.rotation,
+            reuse_detection: s.reuse_detection,
         }
     }
 }
@@ -290,6 +333,15 @@ impl JwtForm {
                 0
             }
         };
+        let mut seconds = |key: &str, text: &str| match text.trim().parse::<u32>() {
+            Ok(v) => v,
+            Err(_) => {
+                errors.push(FieldError::new(key, format!("“{}” is not a whole number of seconds", text.trim())));
+                0
+            }
+        };
+        let access_ttl_s = seconds("access_ttl_s", &self.access_ttl_s);
+        let refresh_ttl_s = seconds("refresh_ttl_s", &self.refresh_ttl_s);
         let allowed: Vec<String> = self.allowed.split([',', ' ']).map(str::trim).filter(|a| !a.is_empty()).map(String::from).collect();
         let s = JwtScenario {
             v: JwtScenario::VERSION,
@@ -303,6 +355,11 @@ impl JwtForm {
             skew_s,
             audience: self.audience.trim().to_string(),
             issuer: self.issuer.trim().to_string(),
+            mode: self.mode,
+            access_ttl_s,
+            refresh_ttl_s,
+            rotation: self.rotation,
+            reuse_detection: self.reuse_detection,
         };
         let typed: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
         errors.extend(s.validate().into_iter().filter(|e| !typed.contains(&e.field)));

@@ -2,7 +2,7 @@ use crate::components::field::{TextArea, TextField};
 use crate::components::preset::PresetPicker;
 use crate::labs::LabSession;
 use leptos::prelude::*;
-use wirelab_core::jwt::scenario::{presets, JwtForm, JwtScenario, SecretEncoding, Verifier};
+use wirelab_core::jwt::scenario::{presets, JwtForm, JwtScenario, Mode, SecretEncoding, Verifier};
 use wirelab_core::scenario::FieldError;
 
 /// The JWT lab's inputs: the token, the verifier's keys and rules, and the time. What is typed
@@ -30,8 +30,22 @@ pub fn JwtEditor(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, erro
         let on_input = Callback::new(move |v: String| edit(&|f| set(f, v.clone())));
         view! { <TextArea id=format!("jwt-{key}") key=key.to_string() label=label.to_string() help=help rows=rows value=value errors=errors on_input=on_input /> }
     };
+    let check = move |key: &'static str, label: &'static str, get: fn(&JwtForm) -> bool, set: fn(&mut JwtForm, bool)| {
+        let id = format!("jwt-{key}");
+        view! {
+            <div class="field checkbox">
+                <input id=id.clone() type="checkbox" data-testid=format!("input-{key}") prop:checked=move || form.with(get)
+                    on:change=move |ev| { let on = event_target_checked(&ev); edit(&|f| set(f, on)); } />
+                <label for=id>{label}</label>
+            </div>
+        }
+    };
+    let app_mode = move || form.with(|f| f.mode == Mode::App);
     let summary = move || {
         let s = session.scenario.read();
+        if s.mode == Mode::App {
+            return format!("an application: access tokens {} s, refresh tokens {} s, rotation {}", s.access_ttl_s, s.refresh_ttl_s, if s.rotation { "on" } else { "off" });
+        }
         let verifier = match s.verifier { Verifier::Strict => "strict verifier", Verifier::Naive => "naive verifier" };
         let when = s.now.map(wirelab_core::civil::utc).unwrap_or_else(|| "the real time".into());
         format!("{verifier} · allows {} · at {when}", if s.allowed.is_empty() { "nothing".to_string() } else { s.allowed.join(", ") })
@@ -39,7 +53,19 @@ pub fn JwtEditor(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, erro
     let invalid = move || errors.with(|e| !e.is_empty());
     view! {
         <PresetPicker id="jwt-preset" presets=presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
-        {area("token", "Token", "Paste a token, a Bearer header, or a URL or text that contains one.", 4, |f| &f.token, |f, v| f.token = v)}
+        <div class="field">
+            <label for="jwt-mode">"Show"</label>
+            <select id="jwt-mode" data-testid="input-mode" on:change=move |ev| {
+                let m = if event_target_value(&ev) == "app" { Mode::App } else { Mode::Verify };
+                edit(&|f| f.mode = m);
+            }>
+                <option value="verify" selected=move || !app_mode()>"One token, verified step by step"</option>
+                <option value="app" selected=app_mode>"Tokens in an application: login, refresh, theft, logout"</option>
+            </select>
+        </div>
+        <Show when=move || !app_mode()>
+            {area("token", "Token", "Paste a token, a Bearer header, or a URL or text that contains one.", 4, |f| &f.token, |f, v| f.token = v)}
+        </Show>
         <details class="editor" class:invalid=invalid>
             <summary data-testid="editor-summary">
                 <span class="editor-title">"The verifier"</span>
@@ -64,6 +90,15 @@ pub fn JwtEditor(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, erro
                     {text("audience", "Expected aud", "Empty: not checked.", |f| &f.audience, |f, v| f.audience = v)}
                     {text("issuer", "Expected iss", "Empty: not checked.", |f| &f.issuer, |f, v| f.issuer = v)}
                 </fieldset>
+                <Show when=app_mode>
+                    <fieldset>
+                        <legend>"The application"</legend>
+                        {text("access_ttl_s", "Access token lifetime (s)", "Short: a leaked one is soon useless.", |f| &f.access_ttl_s, |f, v| f.access_ttl_s = v)}
+                        {text("refresh_ttl_s", "Refresh token lifetime (s)", "", |f| &f.refresh_ttl_s, |f, v| f.refresh_ttl_s = v)}
+                        {check("rotation", "Rotate refresh tokens on each use", |f| f.rotation, |f, v| f.rotation = v)}
+                        {check("reuse_detection", "Revoke the family when a used refresh token comes back", |f| f.reuse_detection, |f, v| f.reuse_detection = v)}
+                    </fieldset>
+                </Show>
                 <fieldset>
                     <legend>"Keys"</legend>
                     {area("public_key", "Public key", "A JWK, a JWKS (the token's kid picks the key) or PEM. Kept in links.", 5, |f| &f.public_key, |f, v| f.public_key = v)}

@@ -13,7 +13,8 @@ use wirelab_core::jwt::crack::{candidates, try_range};
 use wirelab_core::jwt::token::{decode, find, Decoded};
 use wirelab_core::jwt::inspect::{inspect, Inspection};
 use wirelab_core::jwt::scenario::{JwtForm, JwtScenario};
-use wirelab_core::jwt::verify;
+use wirelab_core::jwt::app::STORAGE;
+use wirelab_core::jwt::scenario::Mode;
 use wirelab_core::labs;
 use wirelab_core::permalink::Location;
 use wirelab_core::scenario::FieldError;
@@ -26,7 +27,7 @@ fn real_now() -> i64 {
 
 /// The verification trace at the scenario's `now`, or at the real time when it has none.
 fn run(s: &JwtScenario) -> Trace {
-    verify::run(s, real_now())
+    wirelab_core::jwt::run(s, real_now())
 }
 
 /// The JWT lab, opened at `location`.
@@ -39,11 +40,14 @@ pub fn JwtLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
     let form = RwSignal::new(JwtForm::from(&session.scenario.get_untracked()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let decoded = Memo::new(move |_| session.scenario.with(|s| inspect(&s.token, s.now.unwrap_or_else(real_now))));
+    let app_mode = Memo::new(move |_| session.scenario.with(|s| s.mode == Mode::App));
     let editor = view! {
         <JwtEditor session=session form=form errors=errors />
-        <Decoded decoded=decoded />
-        <Builder session=session form=form errors=errors decoded=decoded />
-        <Crack session=session form=form errors=errors />
+        <Show when=move || !app_mode.get() fallback=|| view! { <Storage /> }>
+            <Decoded decoded=decoded />
+            <Builder session=session form=form errors=errors decoded=decoded />
+            <Crack session=session form=form errors=errors />
+        </Show>
     }
     .into_any();
     lab_page(info, session, session.trace, editor, None).into_any()
@@ -308,4 +312,23 @@ fn Crack(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSi
 fn candidates_len() -> usize {
     thread_local! { static LEN: usize = candidates().len(); }
     LEN.with(|l| *l)
+}
+
+/// Where a browser app can keep a token, and what XSS and CSRF can do to each.
+#[component]
+fn Storage() -> impl IntoView {
+    view! {
+        <section class="jwt-decoded" data-testid="storage" aria-labelledby="storage-title">
+            <h2 id="storage-title">"Where the app keeps its tokens"</h2>
+            <table class="claims">
+                <thead><tr><th scope="col">"Storage"</th><th scope="col">"XSS"</th><th scope="col">"CSRF"</th><th scope="col">"In short"</th></tr></thead>
+                <tbody>
+                    {STORAGE.iter().map(|(place, xss, csrf, note)| view! {
+                        <tr><th scope="row" class="wrap">{*place}</th><td>{*xss}</td><td>{*csrf}</td><td>{*note}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p class="help">"Session IDs against JWTs: a session ID means nothing by itself, and the server can end the session at once. A JWT carries its claims and is checked without the server's state, so it stays valid until its exp: revoking it early needs a deny list, which is server state again. Hence short access tokens, and refresh tokens the server does keep track of."</p>
+        </section>
+    }
 }
