@@ -163,3 +163,31 @@ pub fn prefers_reduced_motion() -> bool {
 pub fn now_ms() -> f64 {
     window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
+
+/// Generates a key pair with the browser's WebCrypto, which does the work off the main thread,
+/// and returns the private key as JWK text. `kind`: `RSA-2048`, `RSA-3072`, `RSA-4096`,
+/// `P-256`, `P-384` or `Ed25519`.
+pub async fn generate_key(kind: &str) -> Result<String, String> {
+    use js_sys::{Array, Object, Reflect, Uint8Array};
+    use wasm_bindgen::JsValue;
+    let text = |e: JsValue| e.as_string().or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string())).unwrap_or_else(|| "unknown error".into());
+    let subtle = window().ok_or("no window")?.crypto().map_err(text)?.subtle();
+    let algorithm = Object::new();
+    let set = |k: &str, v: JsValue| Reflect::set(&algorithm, &JsValue::from_str(k), &v).map(|_| ()).map_err(text);
+    let usages = Array::of2(&JsValue::from_str("sign"), &JsValue::from_str("verify"));
+    if let Some(bits) = kind.strip_prefix("RSA-") {
+        set("name", "RSASSA-PKCS1-v1_5".into())?;
+        set("modulusLength", JsValue::from_f64(bits.parse::<f64>().map_err(|_| "bad size")?))?;
+        set("publicExponent", Uint8Array::from(&[1u8, 0, 1][..]).into())?;
+        set("hash", "SHA-256".into())?;
+    } else if kind == "Ed25519" {
+        set("name", "Ed25519".into())?;
+    } else {
+        set("name", "ECDSA".into())?;
+        set("namedCurve", kind.into())?;
+    }
+    let pair = wasm_bindgen_futures::JsFuture::from(subtle.generate_key_with_object(&algorithm, true, &usages).map_err(text)?).await.map_err(text)?;
+    let private: web_sys::CryptoKey = Reflect::get(&pair, &JsValue::from_str("privateKey")).map_err(text)?.into();
+    let jwk = wasm_bindgen_futures::JsFuture::from(subtle.export_key("jwk", &private).map_err(text)?).await.map_err(text)?;
+    js_sys::JSON::stringify(&jwk).map_err(text)?.as_string().ok_or_else(|| "the key could not be exported".into())
+}

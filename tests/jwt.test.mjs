@@ -163,3 +163,33 @@ test('tokens in an application: refresh rotation catches a stolen refresh token'
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('generate keys off the main thread, export them, and sign with them', async () => {
+  const { context, page, problems } = await open();
+  await page.click('[data-testid=keytools] summary');
+  for (const kind of ['RSA-2048', 'P-256', 'Ed25519']) {
+    await page.selectOption('[data-testid=key-kind]', kind);
+    await page.click('[data-testid=key-generate]');
+    await page.waitForFunction(() => /generated in \d+ ms|failed/.test(document.querySelector('[data-testid=key-status]').innerText), null, { timeout: 60000 });
+    assert.match(await page.locator('[data-testid=key-status]').innerText(), /generated in \d+ ms by the browser's WebCrypto/, kind);
+  }
+  // The Ed25519 pair is now the verifier's: export it, then sign a token with it.
+  await page.click('[data-testid=export-public-pem]');
+  assert.match(await page.locator('[data-testid=key-output]').inputValue(), /^-----BEGIN PUBLIC KEY-----\n/);
+  await page.click('[data-testid=export-jwks]');
+  const jwks = JSON.parse(await page.locator('[data-testid=key-output]').inputValue());
+  assert.equal(jwks.keys[0].crv, 'Ed25519');
+  assert.equal(jwks.keys[0].d, undefined, 'no private member in a JWKS');
+  await page.click('[data-testid=builder] summary');
+  await page.selectOption('[data-testid=build-alg]', 'EdDSA');
+  await page.click('[data-testid=add-exp]');
+  await page.click('[data-testid=build-sign]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=build-message]').innerText.startsWith('Signed'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=header-json]').innerText.includes('EdDSA'));
+  // The preset's audience and issuer do not match this hand-made token's claims, so the
+  // signature is what is asserted here.
+  const labels = await page.locator('[data-testid=step] .row-label').allTextContents();
+  assert.ok(labels.includes('signature: valid'), labels.join(' | '));
+  assert.deepEqual(problems, []);
+  await context.close();
+});

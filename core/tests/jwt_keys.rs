@@ -46,3 +46,23 @@ fn what_cannot_be_read_says_why() {
     assert!(parse_any("{\"kty\":", None).unwrap_err().0.starts_with("the key is not JSON (line 1, column 7)"));
     assert!(parse_any("{\"kty\":\"oct\"}", None).unwrap_err().0.contains("has no \"k\""));
 }
+
+#[test]
+fn exports_read_back_as_the_same_key() {
+    use wirelab_core::jwt::keys::{from_jwk, from_jwks, jwks, private_jwk, private_pem};
+    let input = b"eyJhbGciOiJ0ZXN0In0.eyJzdWIiOiJleHBvcnQifQ";
+    for (name, alg) in [("rsa.pkcs8", Alg::RS256), ("p256.pkcs8", Alg::ES256), ("p384.pkcs8", Alg::ES384), ("p521.pkcs8", Alg::ES512), ("ed25519.pkcs8", Alg::EdDSA)] {
+        let key = from_pem(&pem(name)).unwrap();
+        let again = from_pem(&private_pem(&key).unwrap()).unwrap();
+        let from_json = from_jwk(&private_jwk(&key)).unwrap();
+        let public = from_pem(&public_pem(&key).unwrap()).unwrap();
+        for k in [&again, &from_json] {
+            assert!(k.can_sign(), "{name}");
+            assert_eq!(verify(alg, &public, input, &sign(alg, k, input, 5).unwrap()), Ok(()), "{name}");
+        }
+        let set = jwks(&[("one", &key), ("two", &public)]);
+        let (picked, i) = from_jwks(&set, Some("two")).unwrap();
+        assert_eq!((i, public_jwk(&picked)), (1, public_jwk(&key)), "{name}");
+        assert!(!set.to_string().contains("\"d\""), "a JWKS never carries private members");
+    }
+}

@@ -249,11 +249,81 @@ pub fn from_pem(text: &str) -> Result<Key, KeyError> {
 /// The public key as PEM (SPKI), as a server would keep it on disk; `None` for a secret.
 pub fn public_pem(key: &Key) -> Option<String> {
     use rsa::pkcs8::{EncodePublicKey, LineEnding};
+    let lf = LineEnding::LF;
     match key {
-        Key::RsaPrivate(k) => k.to_public_key().to_public_key_pem(LineEnding::LF).ok(),
-        Key::RsaPublic(k) => k.to_public_key_pem(LineEnding::LF).ok(),
-        _ => None,
+        Key::RsaPrivate(k) => k.to_public_key().to_public_key_pem(lf).ok(),
+        Key::RsaPublic(k) => k.to_public_key_pem(lf).ok(),
+        Key::P256Private(k) => k.verifying_key().to_public_key_pem(lf).ok(),
+        Key::P256Public(k) => k.to_public_key_pem(lf).ok(),
+        Key::P384Private(k) => k.verifying_key().to_public_key_pem(lf).ok(),
+        Key::P384Public(k) => k.to_public_key_pem(lf).ok(),
+        Key::P521Private(k) => p521::PublicKey::from_sec1_bytes(p521::ecdsa::VerifyingKey::from(k.as_ref()).to_encoded_point(false).as_bytes()).ok()?.to_public_key_pem(lf).ok(),
+        Key::P521Public(k) => p521::PublicKey::from_sec1_bytes(k.to_encoded_point(false).as_bytes()).ok()?.to_public_key_pem(lf).ok(),
+        Key::Ed25519Private(k) => k.verifying_key().to_public_key_pem(lf).ok(),
+        Key::Ed25519Public(k) => k.to_public_key_pem(lf).ok(),
+        Key::Secret(_) => None,
     }
+}
+
+/// The private key as PEM (PKCS#8); `None` for a public key or a secret.
+pub fn private_pem(key: &Key) -> Option<String> {
+    use rsa::pkcs8::{EncodePrivateKey, LineEnding};
+    let pem = match key {
+        Key::RsaPrivate(k) => k.to_pkcs8_pem(LineEnding::LF).ok()?,
+        Key::P256Private(k) => k.to_pkcs8_pem(LineEnding::LF).ok()?,
+        Key::P384Private(k) => k.to_pkcs8_pem(LineEnding::LF).ok()?,
+        Key::P521Private(k) => p521::SecretKey::from_slice(&k.to_bytes()).ok()?.to_pkcs8_pem(LineEnding::LF).ok()?,
+        Key::Ed25519Private(k) => k.to_pkcs8_pem(LineEnding::LF).ok()?,
+        _ => return None,
+    };
+    Some(pem.to_string())
+}
+
+/// The whole key as a JWK, private members included (RFC 7518 section 6).
+pub fn private_jwk(key: &Key) -> Value {
+    let b = |bytes: &[u8]| Value::String(base64url::encode(bytes));
+    let mut jwk = public_jwk(key);
+    let Some(o) = jwk.as_object_mut() else { return jwk };
+    match key {
+        Key::RsaPrivate(k) => {
+            use rsa::traits::PrivateKeyParts;
+            o.insert("d".into(), b(&k.d().to_bytes_be()));
+            if let [p, q] = k.primes() {
+                o.insert("p".into(), b(&p.to_bytes_be()));
+                o.insert("q".into(), b(&q.to_bytes_be()));
+            }
+        }
+        Key::P256Private(k) => {
+            o.insert("d".into(), b(&k.to_bytes()));
+        }
+        Key::P384Private(k) => {
+            o.insert("d".into(), b(&k.to_bytes()));
+        }
+        Key::P521Private(k) => {
+            o.insert("d".into(), b(&k.to_bytes()));
+        }
+        Key::Ed25519Private(k) => {
+            o.insert("d".into(), b(&k.to_bytes()));
+        }
+        _ => {}
+    }
+    jwk
+}
+
+/// A JWKS of the public halves of `keys`, each with its kid.
+pub fn jwks(keys: &[(&str, &Key)]) -> Value {
+    let list: Vec<Value> = keys
+        .iter()
+        .map(|(kid, k)| {
+            let mut jwk = public_jwk(k);
+            if let Some(o) = jwk.as_object_mut() {
+                o.insert("kid".into(), Value::String(kid.to_string()));
+                o.insert("use".into(), Value::String("sig".into()));
+            }
+            jwk
+        })
+        .collect();
+    serde_json::json!({ "keys": list })
 }
 
 /// Reads a key in any form a person pastes: a JWK, a JWKS (picking `kid`), or PEM. The

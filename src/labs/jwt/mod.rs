@@ -9,6 +9,7 @@ use editor::JwtEditor;
 use leptos::prelude::*;
 use wirelab_core::jwt::alg::Alg;
 use wirelab_core::jwt::build::{build, check_object, set_claim};
+use wirelab_core::jwt::keys::{from_jwk, jwks, parse_any, private_jwk, private_pem, public_jwk, public_pem};
 use wirelab_core::jwt::crack::{candidates, try_range};
 use wirelab_core::jwt::token::{decode, find, Decoded};
 use wirelab_core::jwt::inspect::{inspect, Inspection};
@@ -47,6 +48,7 @@ pub fn JwtLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
             <Decoded decoded=decoded />
             <Builder session=session form=form errors=errors decoded=decoded />
             <Crack session=session form=form errors=errors />
+            <KeyTools session=session form=form errors=errors />
         </Show>
     }
     .into_any();
@@ -330,5 +332,94 @@ fn Storage() -> impl IntoView {
             </table>
             <p class="help">"Session IDs against JWTs: a session ID means nothing by itself, and the server can end the session at once. A JWT carries its claims and is checked without the server's state, so it stays valid until its exp: revoking it early needs a deny list, which is server state again. Hence short access tokens, and refresh tokens the server does keep track of."</p>
         </section>
+    }
+}
+
+/// Key generation (by WebCrypto, off the main thread, with the time it takes shown) and export
+/// of the key in the editor as PEM, JWK or a public JWKS.
+///
+/// - `session`, `form`, `errors`: the lab's state; a new key goes into the editor's keys.
+#[component]
+fn KeyTools(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let kind = RwSignal::new("RSA-2048".to_string());
+    let busy = RwSignal::new(None::<f64>);
+    let clock = RwSignal::new(0.0f64);
+    let message = RwSignal::new(None::<(bool, String)>);
+    let output = RwSignal::new(None::<(String, String)>);
+    let generate = move |_| {
+        let what = kind.get_untracked();
+        let started = crate::browser::now_ms();
+        busy.set(Some(started));
+        message.set(None);
+        let ticker = set_interval_with_handle(move || clock.set(crate::browser::now_ms()), std::time::Duration::from_millis(100)).ok();
+        leptos::task::spawn_local(async move {
+            let result = crate::browser::generate_key(&what).await;
+            if let Some(t) = ticker {
+                t.clear();
+            }
+            let took = crate::browser::now_ms() - started;
+            busy.set(None);
+            let parsed = result.and_then(|jwk| serde_json::from_str::<serde_json::Value>(&jwk).map_err(|e| e.to_string())).and_then(|v| from_jwk(&v).map_err(|e| e.0));
+            match parsed {
+                Ok(key) => {
+                    let alg = match what.as_str() { "P-256" => "ES256", "P-384" => "ES384", "Ed25519" => "EdDSA", _ => "RS256" };
+                    let mut f = form.get_untracked();
+                    f.secret = serde_json::to_string_pretty(&private_jwk(&key)).unwrap_or_default();
+                    f.public_key = serde_json::to_string_pretty(&public_jwk(&key)).unwrap_or_default();
+                    if !f.allowed.split([',', ' ']).any(|a| a.trim() == alg) {
+                        f.allowed = if f.allowed.trim().is_empty() { alg.to_string() } else { format!("{}, {alg}", f.allowed.trim()) };
+                    }
+                    session.apply_form(form, errors, f, JwtForm::parse);
+                    message.set(Some((true, format!("{} generated in {:.0} ms by the browser's WebCrypto, off the page's main thread. It is now the verifier's key pair (private key in the secret field, never put in links); sign a token with it under Build and sign, choosing {alg}.", key.describe(), took))));
+                }
+                Err(e) => message.set(Some((false, format!("Key generation failed: {e}")))),
+            }
+        });
+    };
+    let export = move |what: &'static str| {
+        let f = form.get_untracked();
+        let key = parse_any(&f.secret, None).or_else(|_| parse_any(&f.public_key, None));
+        match key {
+            Ok((k, _)) => {
+                let text = match what {
+                    "private-pem" => private_pem(&k),
+                    "public-pem" => public_pem(&k),
+                    "jwk" => serde_json::to_string_pretty(&private_jwk(&k)).ok(),
+                    _ => serde_json::to_string_pretty(&jwks(&[("key-1", &k)])).ok(),
+                };
+                match text {
+                    Some(t) => output.set(Some((what.to_string(), t))),
+                    None => message.set(Some((false, format!("{} has no {what} form.", k.describe())))),
+                }
+            }
+            Err(e) => message.set(Some((false, format!("No key to export: {e}")))),
+        }
+    };
+    view! {
+        <details class="builder" data-testid="keytools">
+            <summary>"Generate or export keys"</summary>
+            <div class="field">
+                <label for="jwt-keykind">"Key type"</label>
+                <select id="jwt-keykind" data-testid="key-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                    {["RSA-2048", "RSA-3072", "RSA-4096", "P-256", "P-384", "Ed25519"].into_iter().map(|k| view! { <option value=k>{k}</option> }).collect_view()}
+                </select>
+            </div>
+            <button type="button" class="primary" data-testid="key-generate" disabled=move || busy.get().is_some() on:click=generate>"Generate a key pair"</button>
+            <p role="status" data-testid="key-status">{move || match busy.get() {
+                Some(started) => format!("Generating {}… {:.1} s", kind.get(), ((clock.get() - started) / 1000.0).max(0.0)),
+                None => message.get().map(|m| m.1).unwrap_or_default(),
+            }}</p>
+            <div class="buttons">
+                <button type="button" data-testid="export-private-pem" on:click=move |_| export("private-pem")>"Private key as PEM"</button>
+                <button type="button" data-testid="export-public-pem" on:click=move |_| export("public-pem")>"Public key as PEM"</button>
+                <button type="button" data-testid="export-jwk" on:click=move |_| export("jwk")>"Key pair as JWK"</button>
+                <button type="button" data-testid="export-jwks" on:click=move |_| export("jwks")>"Public keys as JWKS"</button>
+            </div>
+            {move || output.get().map(|(what, text)| view! {
+                <label class="field area">{format!("Exported ({what})")}
+                    <textarea readonly rows="8" data-testid="key-output" spellcheck="false">{text}</textarea>
+                </label>
+            })}
+        </details>
     }
 }
