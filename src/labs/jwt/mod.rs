@@ -346,6 +346,7 @@ fn KeyTools(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: R
     let clock = RwSignal::new(0.0f64);
     let message = RwSignal::new(None::<(bool, String)>);
     let output = RwSignal::new(None::<(String, String)>);
+    let generated = RwSignal::new(0u32);
     let generate = move |_| {
         let what = kind.get_untracked();
         let started = crate::browser::now_ms();
@@ -359,6 +360,7 @@ fn KeyTools(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: R
             }
             let took = crate::browser::now_ms() - started;
             busy.set(None);
+            generated.update(|n| *n += 1);
             let parsed = result.and_then(|jwk| serde_json::from_str::<serde_json::Value>(&jwk).map_err(|e| e.to_string())).and_then(|v| from_jwk(&v).map_err(|e| e.0));
             match parsed {
                 Ok(key) => {
@@ -405,7 +407,7 @@ fn KeyTools(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: R
                 </select>
             </div>
             <button type="button" class="primary" data-testid="key-generate" disabled=move || busy.get().is_some() on:click=generate>"Generate a key pair"</button>
-            <p role="status" data-testid="key-status">{move || match busy.get() {
+            <p role="status" data-testid="key-status" data-count=move || generated.get().to_string()>{move || match busy.get() {
                 Some(started) => format!("Generating {}… {:.1} s", kind.get(), ((clock.get() - started) / 1000.0).max(0.0)),
                 None => message.get().map(|m| m.1).unwrap_or_default(),
             }}</p>
