@@ -145,7 +145,8 @@ try {
   await dns.close();
 
   // JWT: operations per second in the page's wasm, and the dictionary attack's rate.
-  const jwtContext = await browser.newContext();
+  // Without the service worker, so the page's own requests (jose's files) can be routed.
+  const jwtContext = await browser.newContext({ serviceWorkers: 'block' });
   const jwtPage = await jwtContext.newPage();
   await jwtPage.goto(server.base + '#/jwt');
   await ready(jwtPage);
@@ -156,6 +157,36 @@ try {
     for (let k = 0; k < 3; k++) times.push(await jwtPage.evaluate(([op, n]) => window.wasmBindings.bench_jwt(op, n), [op, n]));
     jwtOps[name] = Math.round(n / (median(times) / 1000));
   }
+  // The same operations in jose (npm), which uses the browser's WebCrypto, in the same page.
+  // Its files are served from this origin for the benchmark only.
+  const joseDir = path.join(ROOT, 'tests/node_modules/jose/dist/webapi');
+  await jwtPage.route(`${server.base}__bench/jose/**`, (route) => {
+    const rel = new URL(route.request().url()).pathname.split('/__bench/jose/')[1];
+    route.fulfill({ path: path.join(joseDir, rel), contentType: 'text/javascript' });
+  });
+  const vectors = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/tests/vectors/rfc7515_jws.json'), 'utf8'));
+  const joseOps = await jwtPage.evaluate(async ({ base, rsa, ec }) => {
+    const jose = await import(base + '__bench/jose/index.js');
+    const enc = new TextEncoder();
+    const payload = enc.encode('{"sub":"bench"}');
+    const secret = new Uint8Array(32).fill(0x42);
+    const rsaPriv = await jose.importJWK({ ...rsa, alg: 'RS256' }, 'RS256');
+    const rsaPub = await jose.importJWK({ kty: 'RSA', n: rsa.n, e: rsa.e }, 'RS256');
+    const ecPriv = await jose.importJWK({ ...ec }, 'ES256');
+    const ecPub = await jose.importJWK({ kty: 'EC', crv: 'P-256', x: ec.x, y: ec.y }, 'ES256');
+    const rate = async (n, f) => { const t0 = performance.now(); for (let i = 0; i < n; i++) await f(); return Math.round(n / ((performance.now() - t0) / 1000)); };
+    const sign = (alg, key) => new jose.CompactSign(payload).setProtectedHeader({ alg }).sign(key);
+    const hs = await sign('HS256', secret);
+    const rs = await sign('RS256', rsaPriv);
+    const es = await sign('ES256', ecPriv);
+    return {
+      hs256_sign: await rate(5000, () => sign('HS256', secret)),
+      hs256_verify: await rate(5000, () => jose.compactVerify(hs, secret)),
+      rs256_verify: await rate(1000, () => jose.compactVerify(rs, rsaPub)),
+      es256_verify: await rate(1000, () => jose.compactVerify(es, ecPub)),
+    };
+  }, { base: server.base, rsa: vectors.a_2_1.jwk, ec: vectors.a_3_1.jwk });
+
   // RSA-2048 generation: its time, and the longest main-thread task while it runs.
   await jwtPage.evaluate(() => {
     window.__longest = 0;
@@ -181,6 +212,7 @@ try {
     ratelimit: { requests_per_second_1m: perSecond, slider_to_redraw_ms: sliderRedraw, slider_requests: heavyRequests },
     dns: { cold_rerun_after_edit_ms: dnsRerun, tour_rerun_after_edit_ms: dnsRerunTour, tour_steps: tourSteps, dnssec_rerun_after_edit_ms: dnssecRerun, wire_messages_per_second: wire },
     jwt_operations_per_second: jwtOps,
+    jose_operations_per_second: joseOps,
     jwt_rsa2048_generation_ms: median(keygen),
     jwt_longest_main_thread_task_during_generation_ms: longestTask,
   };
@@ -203,7 +235,7 @@ try {
     ['DNS: encode the authoritative answer, 200,000 times (median of 3)', `${(wire.encode / 1e6).toFixed(2)} M messages/s`],
     ['JWT: RSA-2048 key generation (WebCrypto, median of 5)', ms(median(keygen))],
     ['JWT: longest main-thread task while generating (longtask observer; 0 = none over 50 ms)', ms(longestTask)],
-    ...Object.entries(jwtOps).map(([k, v]) => [`JWT in wasm: ${k.replace(/_/g, ' ')} (median of 3)`, `${v.toLocaleString('en')} /s`]),
+    ...Object.entries(jwtOps).map(([k, v]) => [`JWT: ${k.replace(/_/g, ' ')}, Wirelab's wasm (median of 3)${joseOps[k] ? ' | jose (WebCrypto)' : ''}`, `${v.toLocaleString('en')} /s${joseOps[k] ? ` | ${joseOps[k].toLocaleString('en')} /s` : ''}`]),
     ['DNS: decode the authoritative answer, 200,000 times (median of 3)', `${(wire.decode / 1e6).toFixed(2)} M messages/s`],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
