@@ -46,7 +46,7 @@ pub fn parse_utc(text: &str) -> Result<i64, String> {
     let n = |s: &str| s.parse::<u32>().map_err(|_| bad());
     let (y, m, day) = (d[0].parse::<i64>().map_err(|_| bad())?, n(d[1])?, n(d[2])?);
     let (h, mi, sec) = (n(c[0])?, n(c[1])?, c.get(2).map(|s| n(s)).transpose()?.unwrap_or(0));
-    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || mi > 59 || sec > 60 {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || mi > 59 || sec > 60 || !(0..=9999).contains(&y) {
         return Err(bad());
     }
     Ok(from_utc(y, m, day, h, mi, sec))
@@ -64,16 +64,18 @@ pub fn span(secs: u64) -> String {
         0..=89 => format!("{secs} s"),
         90..=5399 => format!("{} min", (secs + 30) / 60),
         5400..=129_599 => format!("{} h", (secs + 1800) / 3600),
-        _ => format!("{} days", (secs + 43_200) / 86_400),
+        _ => format!("{} days", secs.saturating_add(43_200) / 86_400),
     }
 }
 
 /// When `at` is, seen from `now`: `in 4 min`, `2 h ago`, `now`.
 pub fn relative(at: i64, now: i64) -> String {
-    match at - now {
+    let d = at as i128 - now as i128;
+    let size = d.unsigned_abs().min(u64::MAX as u128) as u64;
+    match d {
         0 => "now".into(),
-        d if d > 0 => format!("in {}", span(d as u64)),
-        d => format!("{} ago", span(d.unsigned_abs())),
+        d if d > 0 => format!("in {}", span(size)),
+        _ => format!("{} ago", span(size)),
     }
 }
 
@@ -109,5 +111,7 @@ mod tests {
         assert_eq!(relative(1000, 1000 + 7200), "2 h ago");
         assert_eq!(relative(1000, 1000), "now");
         assert_eq!(relative(0, 86_400 * 3), "3 days ago");
+        assert!(relative(i64::MAX, i64::MIN).starts_with("in "));
+        assert!(relative(i64::MIN, i64::MAX).ends_with(" ago"));
     }
 }

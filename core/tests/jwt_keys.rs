@@ -39,7 +39,7 @@ fn every_pem_form_is_read_and_pairs_sign_and_verify() {
 
 #[test]
 fn what_cannot_be_read_says_why() {
-    assert!(from_pem("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----").unwrap_err().0.contains("certificate's public key"));
+    assert!(from_pem("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----").unwrap_err().0.contains("X.509 certificate"));
     assert!(from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").unwrap_err().0.contains("not a valid"));
     assert!(from_pem("-----BEGIN DH PARAMETERS-----").unwrap_err().0.contains("not a key type read here"));
     assert!(parse_any("hello", None).unwrap_err().0.starts_with("paste a JWK"));
@@ -64,5 +64,13 @@ fn exports_read_back_as_the_same_key() {
         let (picked, i) = from_jwks(&set, Some("two")).unwrap();
         assert_eq!((i, public_jwk(&picked)), (1, public_jwk(&key)), "{name}");
         assert!(!set.to_string().contains("\"d\""), "a JWKS never carries private members");
+    }
+}
+
+#[test]
+fn a_certificate_gives_its_public_key() {
+    for (cert, spki) in [("rsa.cert", "rsa.spki"), ("p256.cert", "p256.spki")] {
+        let from_cert = from_pem(&pem(cert)).unwrap_or_else(|e| panic!("{cert}: {e}"));
+        assert_eq!(public_jwk(&from_cert), public_jwk(&from_pem(&pem(spki)).unwrap()), "{cert}");
     }
 }

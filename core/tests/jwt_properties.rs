@@ -5,7 +5,8 @@ use proptest::prelude::*;
 use serde_json::Value;
 use wirelab_core::base64url;
 use wirelab_core::jwt::alg::Alg;
-use wirelab_core::jwt::keys::{from_jwk, from_jwks, Key};
+use wirelab_core::jwt::keys::{certificate_spki, from_jwk, from_jwks, from_pem, Key};
+use wirelab_core::jwt::scenario::{make_token, JwtScenario, Verifier};
 use wirelab_core::jwt::sign::verify;
 use wirelab_core::jwt::token::{decode, find, Decoded};
 
@@ -55,5 +56,31 @@ proptest! {
     fn any_jwk_or_jwks_shape_is_handled(v in json_value(), kid in proptest::option::of("[a-z]{0,4}")) {
         let _ = from_jwk(&v);
         let _ = from_jwks(&v, kid.as_deref());
+    }
+
+    #[test]
+    fn any_pem_text_or_certificate_bytes_are_handled(label in prop_oneof![Just("PUBLIC KEY"), Just("PRIVATE KEY"), Just("RSA PUBLIC KEY"), Just("RSA PRIVATE KEY"), Just("EC PRIVATE KEY"), Just("CERTIFICATE")], body in "[A-Za-z0-9+/=\n]{0,200}", der in proptest::collection::vec(any::<u8>(), 0..200)) {
+        let _ = from_pem(&format!("-----BEGIN {label}-----\n{body}\n-----END {label}-----"));
+        let _ = certificate_spki(&der);
+    }
+
+    #[test]
+    fn any_claims_are_checked_without_panic(claims in proptest::collection::btree_map(prop_oneof![Just("exp"), Just("nbf"), Just("iat"), Just("aud"), Just("iss"), Just("sub")].prop_map(String::from), prop_oneof![any::<i64>().prop_map(Value::from), any::<f64>().prop_map(Value::from), json_value()], 0..6), now in any::<i64>(), skew in 0u32..100_000, naive: bool) {
+        let claims = Value::Object(claims.into_iter().collect());
+        let payload = claims.to_string();
+        let secret = Key::Secret(vec![7; 32]);
+        let token = make_token("{\"alg\":\"HS256\"}", &payload, wirelab_core::jwt::alg::Alg::HS256, Some(&secret));
+        let s = JwtScenario {
+            token,
+            secret: base64url::encode(&[7; 32]),
+            secret_encoding: wirelab_core::jwt::scenario::SecretEncoding::Base64url,
+            allowed: vec!["HS256".into()],
+            now: Some(now / 4),
+            skew_s: skew,
+            verifier: if naive { Verifier::Naive } else { Verifier::Strict },
+            ..JwtScenario::default()
+        };
+        let t = wirelab_core::jwt::run(&s, 0);
+        prop_assert!(t.summary[0].starts_with("Accepted") || t.summary[0].starts_with("Rejected"));
     }
 }

@@ -240,10 +240,54 @@ pub fn from_pem(text: &str) -> Result<Key, KeyError> {
             }
             Err(fail("SEC1 EC private key on P-256, P-384 or P-521"))
         }
-        "-----BEGIN CERTIFICATE-----" => Err(KeyError("X.509 certificates are not read yet: paste the certificate's public key (openssl x509 -pubkey -noout)".into())),
+        "-----BEGIN CERTIFICATE-----" => {
+            let body: String = text.lines().filter(|l| !l.starts_with("-----")).map(str::trim).collect();
+            let der = base64url::decode(body.trim_end_matches('=').replace('+', "-").replace('/', "_").as_str()).map_err(|_| fail("base64 certificate"))?;
+            let spki = certificate_spki(&der).ok_or_else(|| fail("X.509 certificate (its public key could not be found)"))?;
+            let b64 = crate::base64url::encode_standard(spki);
+            let lines: Vec<String> = b64.as_bytes().chunks(64).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+            from_pem(&format!("-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n", lines.join("\n")))
+        }
         _ if label.starts_with("-----BEGIN") => Err(KeyError(format!("{label} is not a key type read here"))),
         _ => Err(KeyError("a PEM key starts with a line like -----BEGIN PUBLIC KEY-----".into())),
     }
+}
+
+/// One DER element at the start of `b`: (tag, the element's content, the rest after it).
+fn der(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let tag = *b.first()?;
+    let first = *b.get(1)? as usize;
+    let (len, head) = if first < 0x80 {
+        (first, 2)
+    } else {
+        let n = first & 0x7f;
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for i in 0..n {
+            len = (len << 8) | *b.get(2 + i)? as usize;
+        }
+        (len, 2 + n)
+    };
+    let end = head.checked_add(len)?;
+    Some((tag, b.get(head..end)?, b.get(end..)?))
+}
+
+/// The SubjectPublicKeyInfo of an X.509 certificate (RFC 5280 section 4.1), whole, as DER.
+pub fn certificate_spki(cert: &[u8]) -> Option<&[u8]> {
+    let (0x30, certificate, _) = der(cert)? else { return None };
+    let (0x30, tbs, _) = der(certificate)? else { return None };
+    let mut rest = tbs;
+    // An optional [0] version, then serial, signature algorithm, issuer, validity, subject.
+    if rest.first() == Some(&0xa0) {
+        rest = der(rest)?.2;
+    }
+    for _ in 0..5 {
+        rest = der(rest)?.2;
+    }
+    let (tag, content, after) = der(rest)?;
+    (tag == 0x30).then(|| &rest[..rest.len() - after.len()]).filter(|_| !content.is_empty())
 }
 
 /// The public key as PEM (SPKI), as a server would keep it on disk; `None` for a secret.

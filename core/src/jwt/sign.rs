@@ -154,6 +154,20 @@ mod ecdsa_signer {
     }
 }
 
+/// Whether `key` is the kind of key `alg` uses (RFC 8725 section 3.1: never use a key with an
+/// algorithm it was not meant for).
+pub fn key_fits(alg: Alg, key: &Key) -> bool {
+    matches!(
+        (alg, key),
+        (Alg::HS256 | Alg::HS384 | Alg::HS512, Key::Secret(_))
+            | (Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512, Key::RsaPrivate(_) | Key::RsaPublic(_))
+            | (Alg::ES256, Key::P256Private(_) | Key::P256Public(_))
+            | (Alg::ES384, Key::P384Private(_) | Key::P384Public(_))
+            | (Alg::ES512, Key::P521Private(_) | Key::P521Public(_))
+            | (Alg::EdDSA, Key::Ed25519Private(_) | Key::Ed25519Public(_))
+    )
+}
+
 /// The public half of a key (a secret stays a secret).
 fn public(key: &Key) -> Key {
     match key {

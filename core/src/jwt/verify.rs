@@ -248,7 +248,22 @@ fn verify_into(r: &mut Run, s: &JwtScenario, now: i64) {
         None => return,
     };
 
-    // 7. The signature.
+    // 7. The key's kind against the algorithm.
+    let fits = sign::key_fits(alg, &key);
+    match (fits, s.verifier) {
+        (true, _) => {
+            r.step(API, API, format!("key fits {}", alg.name()), Vec::new(), Vec::new(), "", format!("{} is the kind of key {} uses.", capitalise(&key.describe()), alg.name()), vec![rfc(8725, "3.1", "Perform Algorithm Verification")]);
+            r.pass("key kind", "matches");
+        }
+        (false, Verifier::Strict) => {
+            r.step(API, API, "key does not fit the algorithm".into(), Vec::new(), Vec::new(), "", format!("{} needs {}, but the key is {}. Using a key with an algorithm it was not made for is how algorithm confusion works, so the check stops here.", alg.name(), sign::needs(alg), key.describe()), vec![rfc(8725, "3.1", "Perform Algorithm Verification")]);
+            r.reject(format!("{} needs {}, but the key is {}", alg.name(), sign::needs(alg), key.describe()));
+            return;
+        }
+        (false, Verifier::Naive) => {}
+    }
+
+    // 8. The signature.
     let input = jws.signing_input();
     if s.verifier == Verifier::Naive && jws.signature.is_empty() {
         r.step(API, API, "empty signature: check skipped".into(), Vec::new(), Vec::new(), "", "The signature part is empty and the naive verifier treats that as nothing to check. Stripping the signature turned a signed token into an unchecked one.".into(), vec![rfc(8725, "3.1", "Perform Algorithm Verification")]);
@@ -391,7 +406,7 @@ fn check_claims(r: &mut Run, s: &JwtScenario, payload: &Payload, now: i64) {
     let spec = |section: &str, title: &str| vec![rfc(7519, section, title)];
     let time = |name: &str| claims.get(name).and_then(Value::as_f64).map(|v| v as i64);
     match time("exp") {
-        Some(exp) if now >= exp + skew => {
+        Some(exp) if now >= exp.saturating_add(skew) => {
             r.step(API, API, "exp: expired".into(), vec![field("exp", utc(exp), None, ""), field("now", utc(now), None, "")], Vec::new(), "", format!("The token expired {} (at {}), beyond the {skew} s of clock skew allowed. An expired token is refused even though its signature is valid.", relative(exp, now), utc(exp)), spec("4.1.4", "\"exp\" (Expiration Time) Claim"));
             r.reject(format!("the token expired {}", relative(exp, now)));
             return;
@@ -405,7 +420,7 @@ fn check_claims(r: &mut Run, s: &JwtScenario, payload: &Payload, now: i64) {
         }
     }
     if let Some(nbf) = time("nbf") {
-        if now + skew < nbf {
+        if now.saturating_add(skew) < nbf {
             r.step(API, API, "nbf: not yet valid".into(), vec![field("nbf", utc(nbf), None, "")], Vec::new(), "", format!("The token becomes valid {}.", relative(nbf, now)), spec("4.1.5", "\"nbf\" (Not Before) Claim"));
             r.reject(format!("not valid until {}", relative(nbf, now)));
             return;
@@ -413,7 +428,7 @@ fn check_claims(r: &mut Run, s: &JwtScenario, payload: &Payload, now: i64) {
         r.step(API, API, "nbf: valid now".into(), vec![field("nbf", utc(nbf), None, "")], Vec::new(), "", format!("Valid since {}.", relative(nbf, now)), spec("4.1.5", "\"nbf\" (Not Before) Claim"));
     }
     if let Some(iat) = time("iat") {
-        if iat > now + skew {
+        if iat > now.saturating_add(skew) {
             r.step(API, API, "iat: in the future".into(), vec![field("iat", utc(iat), None, "")], Vec::new(), "", format!("The token says it was issued {}: a clock is wrong, or the token was forged.", relative(iat, now)), spec("4.1.6", "\"iat\" (Issued At) Claim"));
             r.reject("issued in the future".into());
             return;
