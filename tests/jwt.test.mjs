@@ -193,3 +193,24 @@ test('generate keys off the main thread, export them, and sign with them', async
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('no serious accessibility violation with every JWT panel open, in both themes', async () => {
+  const fs = await import('node:fs');
+  const { createRequire } = await import('node:module');
+  const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  for (const scheme of ['light', 'dark']) {
+    const { context, page } = await open('#/jwt', { colorScheme: scheme, bypassCSP: true });
+    await preset(page, 'weak-secret');
+    await page.click('[data-testid=builder] summary');
+    await page.click('[data-testid=keytools] summary');
+    await page.click('[data-testid=export-jwks]');
+    await edit(page);
+    await page.addScriptTag({ content: AXE });
+    const violations = await page.evaluate(async () => {
+      const r = await axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    assert.deepEqual(violations, [], scheme);
+    await context.close();
+  }
+});

@@ -36,6 +36,18 @@ LabInfo {
     rfcs: &["RFC 1034", "RFC 1035", "RFC 2308", "RFC 7766", "RFC 5452"],
 },
 LabInfo {
+    id: "jwt",
+    title: "JWT: decode, verify, sign and break",
+    teaser: "Paste any token: see its parts and claims, watch a verifier check it step by step with real cryptography, sign your own, and see the classic attacks succeed against a naive verifier and fail against a strict one.",
+    learn: &[
+        "what a JWT's three parts hold, and why anyone can read the claims",
+        "how a verifier checks the algorithm, the key, the signature and each claim",
+        "why alg none, algorithm confusion, keys in the header and weak secrets are attacks",
+        "how access and refresh tokens work in an app, and why a JWT cannot be revoked early",
+    ],
+    rfcs: &["RFC 7519", "RFC 7515", "RFC 7518", "RFC 8725", "RFC 9700"],
+},
+LabInfo {
     id: "ratelimit",
     title: "Rate limiters, side by side",
     teaser: "Seven rate-limiting models on the same traffic, as charts: see exactly why request 137 got a 429, with its headers and Redis commands.",
@@ -49,17 +61,7 @@ LabInfo {
 }];
 
 /// Labs being built: reachable by their route, not listed on the home page until complete.
-pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
-    id: "jwt",
-    title: "JWT: decode, verify and break",
-    teaser: "Paste any token, or pick a built-in one: see its parts and claims, then watch a verifier check it step by step with real cryptography, and the classic attacks succeed against a naive verifier and fail against a strict one.",
-    learn: &[
-        "what a JWT's three parts hold, and why anyone can read the claims",
-        "how a verifier checks the algorithm, the key, the signature and each claim",
-        "why alg none, algorithm confusion and keys in the header are attacks",
-    ],
-    rfcs: &["RFC 7519", "RFC 7515", "RFC 7518", "RFC 8725"],
-}];
+pub const IN_PROGRESS: &[LabInfo] = &[];
 
 pub fn find(id: &str) -> Option<&'static LabInfo> {
     LABS.iter().chain(IN_PROGRESS.iter()).find(|l| l.id == id)

@@ -70,7 +70,7 @@ pub fn build(header: &str, payload: &str, secret_text: &str, encoding: SecretEnc
     let alg = Alg::from_name(alg_name).ok_or_else(|| format!("“{alg_name}” is not an algorithm (names are case-sensitive)"))?;
     let input = format!("{}.{}", base64url::encode(header.as_bytes()), base64url::encode(payload.as_bytes()));
     if alg == Alg::None {
-        return Ok(format!("{input}."));
+        return Err("alg none makes an unsigned token; it appears only in the attack scenarios (see “Attack: alg none”)".into());
     }
     if secret_text.trim().is_empty() {
         return Err(format!("signing with {} needs {} in the secret field", alg.name(), super::sign::needs(alg)));
@@ -110,6 +110,6 @@ mod tests {
         assert!(build("{\"alg\":\"RS256\"}", "{}", "", SecretEncoding::Utf8, 0).unwrap_err().contains("an RSA key"));
         assert!(build("{\"alg\":\"RS256\"}", "{}", "plain secret", SecretEncoding::Utf8, 0).unwrap_err().contains("RS256 needs an RSA key"));
         assert!(build("{\"alg\":\"HS256\"", "{}", "k", SecretEncoding::Utf8, 0).unwrap_err().starts_with("the header is not JSON (line 1"));
-        assert!(build("{\"alg\":\"none\"}", "{}", "", SecretEncoding::Utf8, 0).unwrap().ends_with('.'));
+        assert!(build("{\"alg\":\"none\"}", "{}", "", SecretEncoding::Utf8, 0).unwrap_err().contains("only in the attack scenarios"));
     }
 }

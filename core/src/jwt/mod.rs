@@ -1,7 +1,7 @@
-//! The JWT lab's core (in progress): finding and decoding tokens, the JWS algorithms, keys as
-//! JWK, JWKS or PEM, real signing and verification (HMAC, RSA PKCS#1 v1.5 and PSS, ECDSA,
-//! Ed25519), verification as a trace with a strict and a naive verifier, and the built-in
-//! scenarios (valid tokens and the classic attacks). Not yet listed on the home page.
+//! The JWT lab's core: finding and decoding tokens, the JWS algorithms, keys as JWK, JWKS, PEM
+//! or certificate, real signing and verification (HMAC, RSA PKCS#1 v1.5 and PSS, ECDSA,
+//! Ed25519), verification as a trace with a strict and a naive verifier, building tokens, a
+//! dictionary attack, tokens in an application, and the built-in scenarios.
 
 pub mod alg;
 pub mod app;

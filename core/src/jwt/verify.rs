@@ -328,6 +328,25 @@ fn select_key(r: &mut Run, s: &JwtScenario, header: &Value, alg: Alg, kid: Optio
                 }
             };
         }
+        if let Some(chain) = header.get("x5c").and_then(Value::as_array) {
+            let first = chain.first().and_then(Value::as_str).unwrap_or_default();
+            let pem = format!("-----BEGIN CERTIFICATE-----\n{first}\n-----END CERTIFICATE-----");
+            return match super::keys::from_pem(&pem) {
+                Ok(k) => {
+                    r.step(API, API, "uses the certificate in the token's header".into(), vec![field("x5c", format!("{} certificate(s)", chain.len()), None, "supplied by the token")], Vec::new(), "", format!("The header carries an x5c certificate chain, and the naive verifier takes the first certificate's key, {}, without checking that the chain leads to a certificate authority it trusts. Anyone can make a certificate for any name.", k.describe()), spec());
+                    r.pass("key", "from the token's x5c");
+                    Some(k)
+                }
+                Err(e) => {
+                    r.step(API, API, "the header's x5c is unreadable".into(), Vec::new(), Vec::new(), "", e.to_string(), spec());
+                    r.reject(e.to_string());
+                    None
+                }
+            };
+        }
+        if let Some(url) = header.get("jku").and_then(Value::as_str) {
+            r.step(API, API, "would fetch keys from the token's jku".into(), vec![field("jku", url.into(), None, "supplied by the token")], Vec::new(), "", format!("The header names {url} as the place to get keys, and a naive verifier fetches it: the attacker's own key set. (Wirelab never contacts another site, so the fetch is not made; the verifier falls back to its configured key here.)"), spec());
+        }
         if let Some(k) = kid.filter(|k| k.contains('/') || k.contains("..")) {
             r.step(API, KEYS, format!("read key file {k}"), Vec::new(), Vec::new(), "", format!("The naive verifier builds a file path from kid and reads the key from it. “{k}” walks out of the key directory to /dev/null, which reads as empty: the HMAC secret is zero bytes, which the attacker also knows. (Simplified: no file system is read; the path's effect is modelled.)"), spec());
             r.step(KEYS, API, "an empty secret".into(), Vec::new(), Vec::new(), "", "The key is 0 bytes long.".into(), spec());
@@ -521,6 +540,21 @@ mod tests {
         s.secret_encoding = super::super::scenario::SecretEncoding::Base64;
         let summary = &run(&s, PRESET_NOW).summary[0];
         assert!(summary.contains("does not match"), "{summary}");
+    }
+
+    #[test]
+    fn a_certificate_in_the_header_fools_only_the_naive_verifier() {
+        // A self-signed P-256 certificate made with OpenSSL, its key signing the token.
+        let cert = include_str!("../../tests/vectors/pem/p256.cert.pem");
+        let der_b64: String = cert.lines().filter(|l| !l.starts_with("-----")).collect();
+        let key = super::super::keys::from_pem(include_str!("../../tests/vectors/pem/p256.pkcs8.pem")).unwrap();
+        let header = format!("{{\"alg\":\"ES256\",\"x5c\":[\"{der_b64}\"]}}");
+        let mut s = preset("jwk-injection");
+        s.token = super::super::scenario::make_token(&header, "{\"iss\":\"https://auth.example.com\",\"aud\":\"api.example.com\",\"exp\":1795341840}", Alg::ES256, Some(&key));
+        let t = run(&s, 0);
+        assert_eq!(t.summary[0], "Accepted: the API serves the request.");
+        assert!(t.steps.iter().any(|st| st.label == "uses the certificate in the token's header"));
+        assert!(t.summary[1].contains("ES256 is not an allowed algorithm"), "{:?}", t.summary);
     }
 
     #[test]

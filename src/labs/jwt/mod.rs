@@ -1,5 +1,5 @@
-//! The JWT lab's page (in progress, not on the home page): the token decoded, the editor, and
-//! the verification trace on the shared trace page.
+//! The JWT lab's page: the token decoded, build and sign, the dictionary attack, key
+//! generation and export, and the verification (or application) trace on the shared page.
 
 mod editor;
 
