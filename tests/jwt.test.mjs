@@ -214,3 +214,16 @@ test('no serious accessibility violation with every JWT panel open, in both them
     await context.close();
   }
 });
+
+test('the scenario fixes "now", and one click uses the real time instead', async () => {
+  const { context, page, problems } = await open();
+  assert.match(await page.locator('[data-testid=clock-note]').innerText(), /as of 2026-11-22 10:00:00 UTC \(fixed by this scenario/);
+  await page.click('[data-testid=use-real-time]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=clock-note]').innerText.includes("by this browser's clock"));
+  await edit(page);
+  assert.equal(await page.locator('[data-testid=input-now]').inputValue(), '');
+  // Against the real clock the built-in token's times are what they are; the verdict says so.
+  assert.match(await summary(page), /^(Accepted|Rejected)/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

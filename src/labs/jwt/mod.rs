@@ -45,6 +45,7 @@ pub fn JwtLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
     let editor = view! {
         <JwtEditor session=session form=form errors=errors />
         <Show when=move || !app_mode.get() fallback=|| view! { <Storage /> }>
+            <Clock session=session form=form errors=errors />
             <Decoded decoded=decoded />
             <Builder session=session form=form errors=errors decoded=decoded />
             <Crack session=session form=form errors=errors />
@@ -423,5 +424,30 @@ fn KeyTools(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: R
                 </label>
             })}
         </details>
+    }
+}
+
+/// Which "now" the checks use: the scenario's fixed time or this browser's clock, with a button
+/// to switch to the real time.
+///
+/// - `session`, `form`, `errors`: the lab's state.
+#[component]
+fn Clock(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let fixed = move || session.scenario.with(|s| s.now);
+    let use_real = move |_| {
+        let mut f = form.get_untracked();
+        f.now.clear();
+        session.apply_form(form, errors, f, JwtForm::parse);
+    };
+    view! {
+        <p class="help" data-testid="clock-note">
+            {move || match fixed() {
+                Some(t) => format!("Times are checked as of {} (fixed by this scenario, so it always shows the same). ", wirelab_core::civil::utc(t)),
+                None => "Times are checked as of now, by this browser's clock. ".to_string(),
+            }}
+            <Show when=move || fixed().is_some()>
+                <button type="button" data-testid="use-real-time" on:click=use_real>"Use the real time"</button>
+            </Show>
+        </p>
     }
 }
