@@ -92,6 +92,21 @@ test('the HMAC secret never reaches the address bar or storage; the encoding cha
   assert.ok(!decodeURIComponent(page.url()).includes(secret), 'not in the address bar');
   const stored = await page.evaluate(() => localStorage.getItem('wirelab.jwt.v1') || '');
   assert.ok(!stored.includes(secret), 'not in local storage');
+  // A link carries the secret only when asked, after a warning.
+  const output = page.locator('[data-testid=share-output]');
+  const linkJson = async () => {
+    await page.click('[data-testid=copy-link]');
+    const link = await output.inputValue();
+    const body = new URL(link).hash.split('s=')[1].split('&')[0];
+    return Buffer.from(decodeURIComponent(body), 'base64url').toString('utf8');
+  };
+  await page.click('[data-testid=plain-link]');
+  const plain = await linkJson();
+  assert.match(plain, /"token":/);
+  assert.ok(!plain.includes(secret), 'no secret in a link by default');
+  await page.click('[data-testid=include-secrets]');
+  assert.match(await page.locator('.share-options [role=alert]').innerText(), /Anyone with this link will see the secret values/);
+  assert.ok((await linkJson()).includes(secret), 'the secret is in the link once asked for');
   // The same text read as UTF-8 instead of base64url is another key.
   await edit(page);
   await page.selectOption('[data-testid=input-secret_encoding]', 'utf8');
