@@ -130,6 +130,18 @@ pub fn to_json<S: Scenario>(scenario: &S, include_secrets: bool) -> String {
     value.to_string()
 }
 
+/// The end of every editor form's parse: the problems found reading what was typed, then the
+/// scenario's own checks for the fields that did read (at most one problem per field first).
+pub fn checked<S: Scenario>(s: S, mut errors: Vec<FieldError>) -> Result<S, Vec<FieldError>> {
+    let typed: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
+    errors.extend(s.validate().into_iter().filter(|e| !typed.contains(&e.field)));
+    if errors.is_empty() {
+        Ok(s)
+    } else {
+        Err(errors)
+    }
+}
+
 /// serde_json appends " at line L column C" to its messages; the position is reported apart.
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {

@@ -387,13 +387,7 @@ impl DnsForm {
         };
         let zones = self.zones.iter().filter(|(o, text)| world::example_zone(o) != Some(text.as_str())).cloned().collect();
         let s = DnsScenario { v: DnsScenario::VERSION, lookups, zones, lan_ms, root_ms, tld_ms, auth_ms, browser_cap_s, seed, attack: self.attack, dnssec: self.dnssec };
-        let typed: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
-        errors.extend(s.validate().into_iter().filter(|e| !typed.contains(&e.field)));
-        if errors.is_empty() {
-            Ok(s)
-        } else {
-            Err(errors)
-        }
+        crate::scenario::checked(s, errors)
     }
 }
 

@@ -361,13 +361,7 @@ impl JwtForm {
             rotation: self.rotation,
             reuse_detection: self.reuse_detection,
         };
-        let typed: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
-        errors.extend(s.validate().into_iter().filter(|e| !typed.contains(&e.field)));
-        if errors.is_empty() {
-            Ok(s)
-        } else {
-            Err(errors)
-        }
+        crate::scenario::checked(s, errors)
     }
 }
 

@@ -318,12 +318,7 @@ impl RateForm {
             return Err(errors);
         }
         let s = RateScenario { v: 1, limit, window_ms, burst, scope: self.scope, duration_ms, clients, algorithms: self.algorithms.clone() };
-        let errors = s.validate();
-        if errors.is_empty() {
-            Ok(s)
-        } else {
-            Err(errors)
-        }
+        crate::scenario::checked(s, errors)
     }
 }
 
