@@ -284,6 +284,39 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
     }
 }
 
+/// An editor's form bound to its lab: every edit keeps what was typed, shows each field's
+/// problem, and, when the form parses, becomes the scenario.
+pub struct FormEdit<S: Scenario + Send + Sync + 'static, O: LabOutput, F: Send + Sync + 'static> {
+    pub session: LabSession<S, O>,
+    pub form: RwSignal<F>,
+    pub errors: RwSignal<Vec<FieldError>>,
+    pub parse: fn(&F) -> Result<S, Vec<FieldError>>,
+}
+
+impl<S: Scenario + Send + Sync + 'static, O: LabOutput, F: Send + Sync + 'static> Clone for FormEdit<S, O, F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S: Scenario + Send + Sync + 'static, O: LabOutput, F: Send + Sync + 'static> Copy for FormEdit<S, O, F> {}
+
+impl<S: Scenario + Send + Sync + 'static, O: LabOutput, F: Clone + Send + Sync + 'static> FormEdit<S, O, F> {
+    /// Changes the form as typed and applies it.
+    pub fn edit(&self, change: &dyn Fn(&mut F)) {
+        let mut f = self.form.get_untracked();
+        change(&mut f);
+        self.session.apply_form(self.form, self.errors, f, self.parse);
+    }
+
+    /// One text field of the form: its value as typed, and the callback for each keystroke.
+    pub fn text(self, get: fn(&F) -> &String, set: fn(&mut F, String)) -> (Signal<String>, Callback<String>) {
+        let form = self.form;
+        let value = Signal::derive(move || form.with(|f| get(f).clone()));
+        let on_input = Callback::new(move |v: String| self.edit(&|f| set(f, v.clone())));
+        (value, on_input)
+    }
+}
+
 /// The page every trace lab shares: title, editor, controls, summary, timeline, inspector,
 /// share. `trace` is the run's trace (the session's output, or part of it); `extra` is a
 /// lab's own panel, shown under the timeline.

@@ -80,6 +80,20 @@ impl Alg {
         }
     }
 
+    /// The usual algorithm for a key: HS256 for a secret, RS256 for RSA, ES256/384/512 for the
+    /// NIST curves, EdDSA for Ed25519.
+    pub fn for_key(key: &super::keys::Key) -> Alg {
+        use super::keys::Key;
+        match key {
+            Key::Secret(_) => Alg::HS256,
+            Key::RsaPrivate(_) | Key::RsaPublic(_) => Alg::RS256,
+            Key::P256Private(_) | Key::P256Public(_) => Alg::ES256,
+            Key::P384Private(_) | Key::P384Public(_) => Alg::ES384,
+            Key::P521Private(_) | Key::P521Public(_) => Alg::ES512,
+            Key::Ed25519Private(_) | Key::Ed25519Public(_) => Alg::EdDSA,
+        }
+    }
+
     /// The `crv` an ECDSA algorithm requires (RFC 7518 section 3.4).
     pub fn curve(self) -> Option<&'static str> {
         match self {
@@ -103,5 +117,6 @@ mod tests {
         }
         assert_eq!(Alg::from_name("hs256"), None);
         assert_eq!(Alg::from_name("None"), None);
+        assert_eq!(Alg::for_key(&super::super::keys::Key::Secret(vec![1])), Alg::HS256);
     }
 }

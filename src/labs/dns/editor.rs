@@ -1,6 +1,6 @@
 use crate::components::field::{TextArea, TextField};
 use crate::components::preset::PresetPicker;
-use crate::labs::LabSession;
+use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
 use wirelab_core::dns::resolve::DnsRun;
 use wirelab_core::dns::scenario::{presets, zone_key, Attack, DnsForm, DnsScenario};
@@ -14,16 +14,11 @@ use wirelab_core::scenario::FieldError;
 /// - `form`, `errors`: what is typed and each field's problem; the page writes them too.
 #[component]
 pub fn DnsEditor(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let apply = move |f: DnsForm| session.apply_form(form, errors, f, DnsForm::parse);
-    let edit = move |change: &dyn Fn(&mut DnsForm)| {
-        let mut f = form.get_untracked();
-        change(&mut f);
-        apply(f);
-    };
+    let fe = FormEdit { session, form, errors, parse: DnsForm::parse };
+    let edit = move |change: &dyn Fn(&mut DnsForm)| fe.edit(change);
     let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, presets(), &id, |s| DnsForm::from(s)));
     let number = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&DnsForm) -> &String, set: fn(&mut DnsForm, String)| {
-        let value = Signal::derive(move || form.with(|f| get(f).clone()));
-        let on_input = Callback::new(move |v: String| edit(&|f| set(f, v.clone())));
+        let (value, on_input) = fe.text(get, set);
         view! { <TextField id=format!("dns-{key}") key=key label=label help=help value=value errors=errors on_input=on_input /> }
     };
     let summary = move || {

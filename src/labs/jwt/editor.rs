@@ -1,6 +1,6 @@
 use crate::components::field::{TextArea, TextField};
 use crate::components::preset::PresetPicker;
-use crate::labs::LabSession;
+use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
 use wirelab_core::jwt::scenario::{presets, JwtForm, JwtScenario, Mode, SecretEncoding, Verifier};
 use wirelab_core::scenario::FieldError;
@@ -13,21 +13,15 @@ use wirelab_core::scenario::FieldError;
 /// - `form`, `errors`: what is typed and each field's problem.
 #[component]
 pub fn JwtEditor(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let apply = move |f: JwtForm| session.apply_form(form, errors, f, JwtForm::parse);
-    let edit = move |change: &dyn Fn(&mut JwtForm)| {
-        let mut f = form.get_untracked();
-        change(&mut f);
-        apply(f);
-    };
+    let fe = FormEdit { session, form, errors, parse: JwtForm::parse };
+    let edit = move |change: &dyn Fn(&mut JwtForm)| fe.edit(change);
     let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, presets(), &id, |s| JwtForm::from(s)));
     let text = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&JwtForm) -> &String, set: fn(&mut JwtForm, String)| {
-        let value = Signal::derive(move || form.with(|f| get(f).clone()));
-        let on_input = Callback::new(move |v: String| edit(&|f| set(f, v.clone())));
+        let (value, on_input) = fe.text(get, set);
         view! { <TextField id=format!("jwt-{key}") key=key label=label help=help value=value errors=errors on_input=on_input /> }
     };
     let area = move |key: &'static str, label: &'static str, help: &'static str, rows: u32, get: fn(&JwtForm) -> &String, set: fn(&mut JwtForm, String)| {
-        let value = Signal::derive(move || form.with(|f| get(f).clone()));
-        let on_input = Callback::new(move |v: String| edit(&|f| set(f, v.clone())));
+        let (value, on_input) = fe.text(get, set);
         view! { <TextArea id=format!("jwt-{key}") key=key.to_string() label=label.to_string() help=help rows=rows value=value errors=errors on_input=on_input /> }
     };
     let check = move |key: &'static str, label: &'static str, get: fn(&JwtForm) -> bool, set: fn(&mut JwtForm, bool)| {

@@ -3,7 +3,7 @@
 
 mod editor;
 
-use super::{lab_page, LabSession};
+use super::{lab_page, FormEdit, LabSession};
 use crate::components::banner::Notices;
 use editor::JwtEditor;
 use leptos::prelude::*;
@@ -117,6 +117,7 @@ fn Decoded(decoded: Memo<Inspection>) -> impl IntoView {
 /// - `decoded`: the current token, to start from.
 #[component]
 fn Builder(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>, decoded: Memo<Inspection>) -> impl IntoView {
+    let fe = FormEdit { session, form, errors, parse: JwtForm::parse };
     let header = RwSignal::new(String::new());
     let payload = RwSignal::new(String::new());
     let message = RwSignal::new(None::<(bool, String)>);
@@ -152,9 +153,7 @@ fn Builder(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: Rw
         let secret = form.with_untracked(|f| if f.secret.is_empty() { secret } else { f.secret.clone() });
         match build(&header.get_untracked(), &payload.get_untracked(), &secret, encoding, now() as u64) {
             Ok(token) => {
-                let mut f = form.get_untracked();
-                f.token = token;
-                session.apply_form(form, errors, f, JwtForm::parse);
+                fe.edit(&|f| f.token = token.clone());
                 session.step.set(0);
                 message.set(Some((true, "Signed: the token above is the new one, and its verification is below.".into())));
             }
@@ -239,6 +238,7 @@ fn attack_slice(attack: Attack, list: StoredValue<Vec<String>>, target: StoredVa
 /// - `session`, `form`, `errors`: the lab's state, to use a found secret.
 #[component]
 fn Crack(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let fe = FormEdit { session, form, errors, parse: JwtForm::parse };
     let list = StoredValue::new(Vec::<String>::new());
     let target = StoredValue::new(None::<(Alg, String, Vec<u8>)>);
     let attack = Attack { tried: RwSignal::new(0), found: RwSignal::new(None), running: RwSignal::new(false), started_ms: RwSignal::new(0.0), elapsed_ms: RwSignal::new(0.0) };
@@ -277,10 +277,10 @@ fn Crack(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSi
     };
     let use_secret = move |_| {
         if let Some(secret) = attack.found.get_untracked() {
-            let mut f = form.get_untracked();
-            f.secret = secret;
-            f.secret_encoding = wirelab_core::jwt::scenario::SecretEncoding::Utf8;
-            session.apply_form(form, errors, f, JwtForm::parse);
+            fe.edit(&|f| {
+                f.secret = secret.clone();
+                f.secret_encoding = wirelab_core::jwt::scenario::SecretEncoding::Utf8;
+            });
         }
     };
     view! {
@@ -342,6 +342,7 @@ fn Storage() -> impl IntoView {
 /// - `session`, `form`, `errors`: the lab's state; a new key goes into the editor's keys.
 #[component]
 fn KeyTools(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let fe = FormEdit { session, form, errors, parse: JwtForm::parse };
     let kind = RwSignal::new("RSA-2048".to_string());
     let busy = RwSignal::new(None::<f64>);
     let clock = RwSignal::new(0.0f64);
@@ -365,14 +366,14 @@ fn KeyTools(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: R
             let parsed = result.and_then(|jwk| serde_json::from_str::<serde_json::Value>(&jwk).map_err(|e| e.to_string())).and_then(|v| from_jwk(&v).map_err(|e| e.0));
             match parsed {
                 Ok(key) => {
-                    let alg = match what.as_str() { "P-256" => "ES256", "P-384" => "ES384", "Ed25519" => "EdDSA", _ => "RS256" };
-                    let mut f = form.get_untracked();
-                    f.secret = serde_json::to_string_pretty(&private_jwk(&key)).unwrap_or_default();
-                    f.public_key = serde_json::to_string_pretty(&public_jwk(&key)).unwrap_or_default();
-                    if !f.allowed.split([',', ' ']).any(|a| a.trim() == alg) {
-                        f.allowed = if f.allowed.trim().is_empty() { alg.to_string() } else { format!("{}, {alg}", f.allowed.trim()) };
-                    }
-                    session.apply_form(form, errors, f, JwtForm::parse);
+                    let alg = Alg::for_key(&key).name();
+                    fe.edit(&|f| {
+                        f.secret = serde_json::to_string_pretty(&private_jwk(&key)).unwrap_or_default();
+                        f.public_key = serde_json::to_string_pretty(&public_jwk(&key)).unwrap_or_default();
+                        if !f.allowed.split([',', ' ']).any(|a| a.trim() == alg) {
+                            f.allowed = if f.allowed.trim().is_empty() { alg.to_string() } else { format!("{}, {alg}", f.allowed.trim()) };
+                        }
+                    });
                     message.set(Some((true, format!("{} generated in {:.0} ms by the browser's WebCrypto, off the page's main thread. It is now the verifier's key pair (private key in the secret field, never put in links); sign a token with it under Build and sign, choosing {alg}.", key.describe(), took))));
                 }
                 Err(e) => message.set(Some((false, format!("Key generation failed: {e}")))),
@@ -433,12 +434,9 @@ fn KeyTools(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: R
 /// - `session`, `form`, `errors`: the lab's state.
 #[component]
 fn Clock(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let fe = FormEdit { session, form, errors, parse: JwtForm::parse };
     let fixed = move || session.scenario.with(|s| s.now);
-    let use_real = move |_| {
-        let mut f = form.get_untracked();
-        f.now.clear();
-        session.apply_form(form, errors, f, JwtForm::parse);
-    };
+    let use_real = move |_| fe.edit(&|f| f.now.clear());
     view! {
         <p class="help" data-testid="clock-note">
             {move || match fixed() {

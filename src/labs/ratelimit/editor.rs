@@ -1,6 +1,6 @@
 use crate::components::field::TextField;
 use crate::components::preset::PresetPicker;
-use crate::labs::LabSession;
+use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
 use wirelab_core::ratelimit::algorithms::Algorithm;
 use wirelab_core::ratelimit::report::RateReport;
@@ -16,16 +16,11 @@ use wirelab_core::scenario::FieldError;
 /// - `errors`: each field's problem, if any.
 #[component]
 pub fn RateEditor(session: LabSession<RateScenario, RateReport>, form: RwSignal<RateForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let apply = move |f: RateForm| session.apply_form(form, errors, f, RateForm::parse);
-    let edit = move |change: &dyn Fn(&mut RateForm)| {
-        let mut f = form.get_untracked();
-        change(&mut f);
-        apply(f);
-    };
+    let fe = FormEdit { session, form, errors, parse: RateForm::parse };
+    let edit = move |change: &dyn Fn(&mut RateForm)| fe.edit(change);
     let error_of = move |key: String| errors.with(|e| e.iter().find(|e| e.field == key).map(|e| e.message.clone()));
     let number = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&RateForm) -> &String, set: fn(&mut RateForm, String)| {
-        let value = Signal::derive(move || form.with(|f| get(f).clone()));
-        let on_input = Callback::new(move |v: String| edit(&|f| set(f, v.clone())));
+        let (value, on_input) = fe.text(get, set);
         view! { <TextField id=format!("rl-{key}") key=key label=label help=help value=value errors=errors on_input=on_input /> }
     };
     let summary = move || {

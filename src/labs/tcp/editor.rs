@@ -1,6 +1,6 @@
 use crate::components::field::TextField;
 use crate::components::preset::PresetPicker;
-use crate::labs::LabSession;
+use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
 use wirelab_core::scenario::FieldError;
 use wirelab_core::tcp::scenario::TcpForm;
@@ -14,15 +14,10 @@ use wirelab_core::tcp::{self, Closer, TcpScenario};
 pub fn TcpEditor(session: LabSession<TcpScenario>) -> impl IntoView {
     let form = RwSignal::new(TcpForm::from(&session.scenario.get_untracked()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let apply = move |f: TcpForm| session.apply_form(form, errors, f, TcpForm::parse);
+    let fe = FormEdit { session, form, errors, parse: TcpForm::parse };
     let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, tcp::presets(), &id, |s| TcpForm::from(s)));
     let text = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&TcpForm) -> &String, set: fn(&mut TcpForm, String)| {
-        let value = Signal::derive(move || form.with(|f| get(f).clone()));
-        let on_input = Callback::new(move |v: String| {
-            let mut f = form.get_untracked();
-            set(&mut f, v);
-            apply(f);
-        });
+        let (value, on_input) = fe.text(get, set);
         view! { <TextField id=format!("tcp-{key}") key=key label=label help=help value=value errors=errors on_input=on_input /> }
     };
     let summary = move || {
@@ -58,9 +53,8 @@ pub fn TcpEditor(session: LabSession<TcpScenario>) -> impl IntoView {
                 <div class="field">
                     <label for="tcp-closer">"Who closes first"</label>
                     <select id="tcp-closer" data-testid="input-closer" on:change=move |ev| {
-                        let mut f = form.get_untracked();
-                        f.closer = match event_target_value(&ev).as_str() { "server" => Closer::Server, "both" => Closer::Both, _ => Closer::Client };
-                        apply(f);
+                        let closer = match event_target_value(&ev).as_str() { "server" => Closer::Server, "both" => Closer::Both, _ => Closer::Client };
+                        fe.edit(&|f| f.closer = closer);
                     }>
                         <option value="client" selected=move || form.with(|f| f.closer == Closer::Client)>"The client"</option>
                         <option value="server" selected=move || form.with(|f| f.closer == Closer::Server)>"The server"</option>
@@ -71,9 +65,8 @@ pub fn TcpEditor(session: LabSession<TcpScenario>) -> impl IntoView {
                     <input id="tcp-listening" type="checkbox" data-testid="input-server_listening"
                         prop:checked=move || form.with(|f| f.server_listening)
                         on:change=move |ev| {
-                            let mut f = form.get_untracked();
-                            f.server_listening = event_target_checked(&ev);
-                            apply(f);
+                            let on = event_target_checked(&ev);
+                            fe.edit(&|f| f.server_listening = on);
                         } />
                     <label for="tcp-listening">"The server listens on its port"</label>
                 </div>
