@@ -56,7 +56,53 @@ ensure_python_test_tools() {
   fi
 }
 
+# The site (docs/site.md): the home page at the root and each lab's page in a folder named by
+# its id, each page its own Trunk build with its own wasm. A lab's page is a binary in src/bin.
+lab_pages() {
+  (cd "$ROOT/src/bin" && ls -- *.rs | sed 's/\.rs$//' | sort)
+}
+
+# Writes .pages/<page>/index.html from index.html: the page's name, its binary, paths one
+# folder deeper, and the list of lab pages for the routing script.
+write_pages() {
+  local labs list page dir bin
+  labs="$(lab_pages)"
+  list="$(printf "'%s', " $labs | sed 's/, $//')"
+  rm -rf "$ROOT/.pages"
+  for page in home $labs; do
+    dir="$ROOT/.pages/$page"
+    mkdir -p "$dir"
+    bin="$page"; [ "$page" = home ] && bin=wirelab
+    sed -e "s/var LABS = \[[^]]*\];/var LABS = [$list];/" \
+        -e "s/data-page=\"home\"/data-page=\"$page\"/" \
+        -e "s/data-bin=\"wirelab\"/data-bin=\"$bin\"/" \
+        -e 's#href="Cargo.toml"#href="../../Cargo.toml"#' \
+        -e 's#href="style/#href="../../style/#' \
+        -e 's#href="sw.js"#href="../../sw.js"#' \
+        "$ROOT/index.html" > "$dir/index.html"
+    # Only the root carries the service worker.
+    [ "$page" = home ] || sed -i '/rel="copy-file" href="..\/..\/sw.js"/d' "$dir/index.html"
+  done
+}
+
 build_release() {
-  log "building the release (trunk, offline, wasm-opt -Oz)"
-  (cd "$ROOT" && trunk build --release --offline)
+  local page labs
+  labs="$(lab_pages)"
+  write_pages
+  log "building every page's wasm (cargo, release, $(echo home $labs | wc -w) binaries)"
+  (cd "$ROOT" && cargo build --release --target wasm32-unknown-unknown --bins --quiet)
+  for page in home $labs; do
+    log "packing the $page page (trunk, offline, wasm-opt -Oz)"
+    (cd "$ROOT" && trunk build --release --offline --dist "$ROOT/target/site/$page" "$ROOT/.pages/$page/index.html")
+  done
+  rm -rf "$ROOT/dist"
+  cp -r "$ROOT/target/site/home" "$ROOT/dist"
+  for page in $labs; do cp -r "$ROOT/target/site/$page" "$ROOT/dist/$page"; done
+  # The service worker's list of files to keep for offline use, and a version that changes
+  # with any of them (asset names carry content hashes; the pages are hashed here).
+  local files version
+  files="$(cd "$ROOT/dist" && find . -type f ! -name sw.js | sort | sed -e 's#/index\.html$#/#' -e "s#.*#'&'#" | paste -sd, -)"
+  version="$(cd "$ROOT/dist" && find . -type f ! -name sw.js | sort | xargs cat | sha256sum | cut -c1-16)"
+  sed -i -e "s#^const FILES = \[\];#const FILES = [$files];#" -e "s#^const VERSION = 'dev';#const VERSION = '$version';#" "$ROOT/dist/sw.js"
+  log "site assembled in dist/: home and $(echo $labs | wc -w) lab pages"
 }

@@ -141,13 +141,14 @@ pub fn observe_height(f: impl Fn(f64) + 'static) {
     }
 }
 
-/// Registers the service worker that makes the app work offline after the first visit.
-pub fn register_service_worker() {
+/// Registers the service worker that makes the app work offline after the first visit. It sits
+/// at the site's root (`root`, relative to this page), so its scope covers every page.
+pub fn register_service_worker(root: &str) {
     let Some(w) = window() else { return };
     let navigator = w.navigator();
     let has_sw = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
     if has_sw {
-        ignore_rejection(&navigator.service_worker().register("./sw.js"));
+        ignore_rejection(&navigator.service_worker().register(&format!("{root}sw.js")));
     }
 }
 

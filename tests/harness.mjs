@@ -40,10 +40,15 @@ export async function serve() {
       return res.end(PARENT);
     }
     if (!url.pathname.startsWith(PREFIX)) { res.writeHead(404); return res.end('not found'); }
-    let rel = decodeURIComponent(url.pathname.slice(PREFIX.length)) || 'index.html';
-    const file = path.join(DIST, rel);
-    if (!file.startsWith(DIST) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      res.writeHead(404); return res.end('not found');
+    // As any static server does: a folder's index.html, and a folder named without its
+    // trailing slash redirected to it.
+    const rel = decodeURIComponent(url.pathname.slice(PREFIX.length));
+    let file = path.join(DIST, rel);
+    if (!file.startsWith(DIST) || !fs.existsSync(file)) { res.writeHead(404); return res.end('not found'); }
+    if (fs.statSync(file).isDirectory()) {
+      if (!url.pathname.endsWith('/')) { res.writeHead(301, { location: url.pathname + '/' + url.search }); return res.end(); }
+      file = path.join(file, 'index.html');
+      if (!fs.existsSync(file)) { res.writeHead(404); return res.end('not found'); }
     }
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache' });
     fs.createReadStream(file).pipe(res);

@@ -119,10 +119,32 @@ fn mermaid_text(text: &str) -> String {
     out
 }
 
+/// Text from outside (a link, a paste) made safe to show as plain text: control characters and
+/// the bidirectional-text controls (which can reverse what follows them) are written as
+/// `\u{…}` escapes, so what a person sees is what the text holds.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.push_str(&format!("\\u{{{:04x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::tcp;
+
+    #[test]
+    fn visible_escapes_controls_and_bidi_overrides() {
+        assert_eq!(visible("a\u{0}b\u{202e}c\n"), "a\\u{0000}b\\u{202e}c\\u{000a}");
+        assert_eq!(visible("plain text, ünïcode"), "plain text, ünïcode");
+    }
 
     #[test]
     fn svg_is_well_formed_and_escapes_text() {

@@ -95,7 +95,7 @@ pub fn parse(fragment: &str) -> Result<Location, LinkError> {
     };
     let path = path.trim_end_matches('/');
     let mut location = Location {
-        lab: if path.is_empty() { None } else { Some(path.to_string()) },
+        lab: if path.is_empty() { None } else { Some(lab_id(path)) },
         ..Location::default()
     };
     for pair in query.split('&').filter(|p| !p.is_empty()) {
@@ -113,6 +113,36 @@ pub fn parse(fragment: &str) -> Result<Location, LinkError> {
         }
     }
     Ok(location)
+}
+
+/// A lab's id as a link spells it: percent-escapes decoded (invalid UTF-8 replaced) and
+/// letters lowercased, so `#/TCP` and `#/%74cp` both name the TCP lab.
+fn lab_id(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).to_lowercase()
+}
+
+/// The lab a fragment names, read even when the rest of the link is too broken to parse (at
+/// most 40 characters of it).
+pub fn lab_name(fragment: &str) -> Option<String> {
+    let path: String = fragment.trim_start_matches('#').trim_start_matches('/').chars().take(40).take_while(|c| *c != '?').collect();
+    let path = path.trim_end_matches('/');
+    (!path.is_empty()).then(|| lab_id(path))
 }
 
 /// Cheap check for embed mode that works even when the rest of the link is broken.
@@ -212,6 +242,18 @@ mod tests {
         assert_eq!(parse("#/tcp").unwrap().lab.as_deref(), Some("tcp"));
         let l = parse("#/tcp/?step=3&embed=1&future=x").unwrap();
         assert_eq!((l.lab.as_deref(), l.step, l.embed), (Some("tcp"), Some(3), true));
+    }
+
+    #[test]
+    fn lab_names_ignore_case_and_percent_escapes() {
+        assert_eq!(parse("#/TCP?step=2").unwrap().lab.as_deref(), Some("tcp"));
+        assert_eq!(parse("#/%74Cp").unwrap().lab.as_deref(), Some("tcp"));
+        assert_eq!(parse("#/a%20b%").unwrap().lab.as_deref(), Some("a b%"));
+        assert_eq!(parse("#/%ff").unwrap().lab.as_deref(), Some("\u{fffd}"));
+        // A link too broken to parse still names its lab.
+        assert_eq!(lab_name("#/DNS?step=0"), Some("dns".to_string()));
+        assert_eq!(lab_name("#/"), None);
+        assert_eq!(lab_name(&format!("#/{}", "x".repeat(100))).map(|l| l.len()), Some(40));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The DNS lab's page: its editor, the shared trace page, and a panel of the caches over time.
 
+pub mod bench;
 mod editor;
 
 use super::{lab_page, LabOutput, LabSession};

@@ -1,6 +1,7 @@
 //! The JWT lab's page: the token decoded, build and sign, the dictionary attack, key
 //! generation and export, and the verification (or application) trace on the shared page.
 
+pub mod bench;
 mod editor;
 
 use super::{lab_page, FormEdit, LabSession};

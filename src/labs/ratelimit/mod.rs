@@ -1,6 +1,7 @@
 //! The rate limiter lab's page: the same traffic through every model, as charts on one time
 //! axis, a comparison table, and the full story of any one request.
 
+pub mod bench;
 mod editor;
 
 use super::{LabOutput, LabSession};
