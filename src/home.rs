@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 use wirelab_core::labs::LABS;
 
-/// The home page: every finished lab, with what it teaches. `root` is the site's root relative
-/// to this page; each lab's page is the folder named by its id.
+/// The home page (the site's root): every finished lab, with what it teaches. Each lab's page
+/// is the folder named by its id.
 #[component]
-pub fn Home(root: &'static str) -> impl IntoView {
+pub fn Home() -> impl IntoView {
     view! {
         <section class="home" data-testid="home">
             <h1>"Watch the internet's plumbing work"</h1>
@@ -14,7 +14,7 @@ pub fn Home(root: &'static str) -> impl IntoView {
             <ul class="lab-cards">
                 {LABS.iter().map(|lab| view! {
                     <li class="lab-card" data-testid="lab-card">
-                        <h2><a href=format!("{root}{}/", lab.id) data-testid=format!("open-{}", lab.id)>{lab.title}</a></h2>
+                        <h2><a href=format!("{}/", lab.id) data-testid=format!("open-{}", lab.id)>{lab.title}</a></h2>
                         <p>{lab.teaser}</p>
                         <h3>"You will learn"</h3>
                         <ul>{lab.learn.iter().map(|l| view! { <li>{*l}</li> }).collect_view()}</ul>

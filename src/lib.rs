@@ -159,11 +159,17 @@ pub fn App(page: Page) -> impl IntoView {
     }
 
     let root = page.root();
+    // A lab's page does not carry the home page's catalogue: asked for `#/`, its script goes
+    // to the root, and the link below is there until it does.
+    let home = move || match page {
+        Page::Home => view! { <home::Home /> }.into_any(),
+        Page::Lab { .. } => view! { <p class="not-found"><a href=root>"See the labs"</a></p> }.into_any(),
+    };
     let content = move || match route(&fragment.get(), page, notices) {
-        Route::Home => view! { <home::Home root=root /> }.into_any(),
+        Route::Home => home(),
         Route::Lab(location) => match page {
             Page::Lab { mount, .. } => mount(location, notices, embed),
-            Page::Home => view! { <home::Home root=root /> }.into_any(),
+            Page::Home => home(),
         },
         Route::Elsewhere(info, fragment) => {
             let href = format!("{root}{}/{fragment}", info.id);
