@@ -6,40 +6,86 @@ import { serve, launch, ready, DIST, ROOT } from './harness.mjs';
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const kb = (n) => (n / 1024).toFixed(1) + ' KiB';
+// Budgets are in kB (1,000 bytes), the stricter reading.
+const kB = (n) => (n / 1000).toFixed(1) + ' kB';
 const ms = (n) => n.toFixed(1) + ' ms';
 
+// The size budgets of each route: what a browser transfers (gzip) to open it (issue 9).
+const ROUTES = [
+  { name: 'home', path: '', ready: '[data-testid=home]', budget: 120 },
+  { name: 'tcp', path: 'tcp/', ready: '[data-testid=step]', budget: 250 },
+  { name: 'ratelimit', path: 'ratelimit/', ready: '[data-testid=chart]', budget: 250 },
+  { name: 'dns', path: 'dns/', ready: '[data-testid=step]', budget: 250 },
+  { name: 'jwt', path: 'jwt/', ready: '[data-testid=step]', budget: 400 },
+];
+
+/** Raw and gzip bytes of every file of the built site, by kind. */
 function sizes() {
   const out = {};
-  for (const file of fs.readdirSync(DIST)) {
-    const ext = path.extname(file).slice(1);
-    if (!['wasm', 'js', 'css', 'html'].includes(ext)) continue;
-    const bytes = fs.readFileSync(path.join(DIST, file));
-    const entry = out[ext] ||= { raw: 0, gzip: 0 };
-    entry.raw += bytes.length;
-    entry.gzip += zlib.gzipSync(bytes, { level: 9 }).length;
-  }
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) { walk(file); continue; }
+      const ext = path.extname(file).slice(1);
+      if (!['wasm', 'js', 'css', 'html'].includes(ext)) continue;
+      const bytes = fs.readFileSync(file);
+      const item = out[ext] ||= { raw: 0, gzip: 0 };
+      item.raw += bytes.length;
+      item.gzip += zlib.gzipSync(bytes, { level: 9 }).length;
+    }
+  };
+  walk(DIST);
   return out;
 }
 
-async function loadTime(browser, base, throttle) {
-  const times = [];
-  for (let i = 0; i < 5; i++) {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    const page = await context.newPage();
-    if (throttle) {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', {
-        offline: false, latency: 170, downloadThroughput: (9e6 / 8), uploadThroughput: (1.5e6 / 8),
-      });
-    }
-    await page.goto(base + '#/tcp', { waitUntil: 'commit' });
-    const handle = await page.waitForFunction(
-      () => document.querySelector('[data-testid=step]') && performance.now(), null, { polling: 'raf', timeout: 60000 });
-    times.push(await handle.jsonValue());
-    await context.close();
+/** Opens a route as a first visit (no service worker, empty cache) and returns what the
+ * browser transferred for it (encoded bodies and headers), by kind, and the time from
+ * navigation until the route is interactive. */
+async function visit(browser, base, route, throttle) {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  if (throttle) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false, latency: 170, downloadThroughput: (9e6 / 8), uploadThroughput: (1.5e6 / 8),
+    });
   }
-  return median(times);
+  const requests = [];
+  page.on('requestfinished', (r) => requests.push(r));
+  await page.goto(base + route.path, { waitUntil: 'commit' });
+  const handle = await page.waitForFunction(
+    (selector) => document.querySelector(selector) && performance.now(), route.ready, { polling: 'raf', timeout: 60000 });
+  const interactive = await handle.jsonValue();
+  await page.waitForLoadState('networkidle');
+  const transfer = { total: 0, files: [] };
+  for (const r of requests) {
+    const s = await r.sizes();
+    const bytes = s.responseBodySize + s.responseHeadersSize;
+    const ext = path.extname(new URL(r.url()).pathname).slice(1) || 'html';
+    transfer[ext] = (transfer[ext] || 0) + bytes;
+    transfer.total += bytes;
+    transfer.files.push(new URL(r.url()).pathname.slice(new URL(base).pathname.length) || './');
+  }
+  await context.close();
+  return { interactive, transfer };
+}
+
+/** Per route: transfer (the same on every visit), and the median time to interactive. */
+async function routes(browser, base) {
+  const out = {};
+  for (const route of ROUTES) {
+    const fast = [], slow = [];
+    let transfer;
+    for (let i = 0; i < 5; i++) {
+      const v = await visit(browser, base, route, false);
+      fast.push(v.interactive);
+      transfer = v.transfer;
+    }
+    for (let i = 0; i < 3; i++) slow.push((await visit(browser, base, route, true)).interactive);
+    out[route.name] = { transfer, budget_kb: route.budget, unthrottled_ms: median(fast), throttled_4g_ms: median(slow) };
+  }
+  return out;
 }
 
 /** Time from an action until the DOM under `selector` changes, in the page's own clock. */
@@ -87,12 +133,11 @@ const server = await serve();
 const browser = await launch();
 try {
   const size = sizes();
-  const unthrottled = await loadTime(browser, server.base, false);
-  const throttled = await loadTime(browser, server.base, true);
+  const perRoute = await routes(browser, server.base);
 
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.base + '#/tcp');
+  await page.goto(server.base + 'tcp/');
   await ready(page);
   await page.waitForSelector('[data-testid=step]');
   const step = await reaction(page, '[data-testid=position]', 'step', 21);
@@ -106,7 +151,7 @@ try {
   // Rate limiter: a million requests through each model in the page's wasm.
   const rl = await browser.newContext();
   const rlPage = await rl.newPage();
-  await rlPage.goto(server.base + '#/ratelimit');
+  await rlPage.goto(server.base + 'ratelimit/');
   await ready(rlPage);
   await rlPage.waitForSelector('[data-testid=chart]');
   const models = ['token_bucket', 'leaky_queue', 'leaky_meter', 'fixed_window', 'sliding_log', 'sliding_counter', 'gcra'];
@@ -125,7 +170,7 @@ try {
   // DNS: re-run the cold lookup after an edit and redraw its timeline; the wire codec's rate.
   const dns = await browser.newContext();
   const dnsPage = await dns.newPage();
-  await dnsPage.goto(server.base + '#/dns');
+  await dnsPage.goto(server.base + 'dns/');
   await ready(dnsPage);
   await dnsPage.waitForSelector('[data-testid=step]');
   const dnsRerun = await reaction(dnsPage, '[data-testid=timeline]', 'dnsEdit', 11);
@@ -148,7 +193,7 @@ try {
   // Without the service worker, so the page's own requests (jose's files) can be routed.
   const jwtContext = await browser.newContext({ serviceWorkers: 'block' });
   const jwtPage = await jwtContext.newPage();
-  await jwtPage.goto(server.base + '#/jwt');
+  await jwtPage.goto(server.base + 'jwt/');
   await ready(jwtPage);
   await jwtPage.waitForSelector('[data-testid=step]');
   const jwtOps = {};
@@ -206,7 +251,7 @@ try {
   const results = {
     date: new Date().toISOString(),
     bytes: size,
-    load_to_interactive_ms: { unthrottled, throttled_4g: throttled },
+    routes: perRoute,
     advance_one_step_ms: step,
     rerun_after_edit_ms: { basic: rerun, slow_start: rerunBig, slow_start_steps: bigSteps },
     ratelimit: { requests_per_second_1m: perSecond, slider_to_redraw_ms: sliderRedraw, slider_requests: heavyRequests },
@@ -218,12 +263,8 @@ try {
   };
   fs.writeFileSync(path.join(ROOT, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
   const rows = [
-    ['wasm (raw / gzip)', `${kb(size.wasm.raw)} / ${kb(size.wasm.gzip)}`],
-    ['JS (raw / gzip)', `${kb(size.js.raw)} / ${kb(size.js.gzip)}`],
-    ['CSS (raw / gzip)', `${kb(size.css.raw)} / ${kb(size.css.gzip)}`],
-    ['HTML (raw / gzip)', `${kb(size.html.raw)} / ${kb(size.html.gzip)}`],
-    ['navigation → interactive, unthrottled (median of 5)', ms(unthrottled)],
-    ['navigation → interactive, 4G: 9/1.5 Mbit/s, 170 ms RTT (median of 5)', ms(throttled)],
+    ['whole site, every page: wasm (raw / gzip)', `${kb(size.wasm.raw)} / ${kb(size.wasm.gzip)}`],
+    ['whole site, every page: JS, CSS, HTML (gzip)', `${kb(size.js.gzip)}, ${kb(size.css.gzip)}, ${kb(size.html.gzip)}`],
     ['advance one step → DOM updated (median of 21)', ms(step)],
     ['edit RTT → trace re-run and redrawn, default scenario (median of 11)', ms(rerun)],
     [`edit RTT → re-run and redrawn, slow-start preset, ${bigSteps} steps (median of 7)`, ms(rerunBig)],
@@ -238,6 +279,12 @@ try {
     ...Object.entries(jwtOps).map(([k, v]) => [`JWT: ${k.replace(/_/g, ' ')}, Wirelab's wasm (median of 3)${joseOps[k] ? ' | jose (WebCrypto)' : ''}`, `${v.toLocaleString('en')} /s${joseOps[k] ? ` | ${joseOps[k].toLocaleString('en')} /s` : ''}`]),
     ['DNS: decode the authoritative answer, 200,000 times (median of 3)', `${(wire.decode / 1e6).toFixed(2)} M messages/s`],
   ];
+  console.log('\nroute      | transfer (gzip, first visit) | of it wasm | budget   | within | → interactive | on 4G (9 Mbit/s, 170 ms)');
+  console.log('-----------|------------------------------|------------|----------|--------|---------------|-------------------------');
+  for (const [name, r] of Object.entries(perRoute)) {
+    const within = r.transfer.total <= r.budget_kb * 1000 ? 'yes' : 'NO';
+    console.log(`${name.padEnd(10)} | ${kB(r.transfer.total).padStart(28)} | ${kB(r.transfer.wasm || 0).padStart(10)} | ${(r.budget_kb + ' kB').padStart(8)} | ${within.padStart(6)} | ${ms(r.unthrottled_ms).padStart(13)} | ${ms(r.throttled_4g_ms).padStart(9)}`);
+  }
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log('\n' + 'measure'.padEnd(width) + ' | value');
   console.log('-'.repeat(width) + '-|-' + '-'.repeat(20));

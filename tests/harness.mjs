@@ -4,6 +4,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,6 +30,13 @@ addEventListener('message', (e) => {
 });
 </script></body></html>`;
 
+const compressed = new Map();
+function gzipped(file) {
+  const key = file + ':' + fs.statSync(file).mtimeMs;
+  if (!compressed.has(key)) compressed.set(key, zlib.gzipSync(fs.readFileSync(file), { level: 9 }));
+  return compressed.get(key);
+}
+
 /** Serves dist/ at PREFIX (no rewrites: only real files), and /parent.html. */
 export async function serve() {
   const requests = [];
@@ -50,7 +58,15 @@ export async function serve() {
       file = path.join(file, 'index.html');
       if (!fs.existsSync(file)) { res.writeHead(404); return res.end('not found'); }
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache' });
+    const type = TYPES[path.extname(file)] || 'application/octet-stream';
+    const headers = { 'content-type': type, 'cache-control': 'no-cache' };
+    // Compressed as a static host serves it (gzip at the highest level, done once per file),
+    // so that the benchmark measures what a browser really transfers.
+    if (/\bgzip\b/.test(req.headers['accept-encoding'] || '') && type !== 'application/octet-stream') {
+      res.writeHead(200, { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding' });
+      return res.end(gzipped(file));
+    }
+    res.writeHead(200, headers);
     fs.createReadStream(file).pipe(res);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,33 +1,30 @@
-//! Base64url without padding (RFC 4648 section 5), as used in permalinks and later in JWTs.
-//! Decoding reports the exact position of the first bad character.
+//! Base64url without padding (RFC 4648 section 5), as used in permalinks and JWTs, and standard
+//! base64 with padding for DNS presentation form. The coding is the `base64` crate's; this
+//! module keeps the project's error type, which names the exact position of the first bad
+//! character for the person who pasted it.
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+use base64::engine::DecodePaddingMode;
+use base64::Engine;
+
+/// Base64url, no padding written or accepted, and no stray bits in the last character
+/// (canonical input only, RFC 4648 section 3.5).
+const URL_SAFE_STRICT: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(false),
+);
 
 pub fn encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        let chars = chunk.len() + 1;
-        for i in 0..chars {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
+    URL_SAFE_STRICT.encode(bytes)
 }
 
 /// Standard base64 with padding (RFC 4648 section 4), as DNS presentation form writes keys and
 /// signatures.
 pub fn encode_standard(bytes: &[u8]) -> String {
-    let mut out: String = encode(bytes).chars().map(|c| match c {
-        '-' => '+',
-        '_' => '/',
-        c => c,
-    }).collect();
-    while !out.len().is_multiple_of(4) {
-        out.push('=');
-    }
-    out
+    STANDARD.encode(bytes)
 }
 
 /// Why a base64url string did not decode.
@@ -59,45 +56,21 @@ impl std::fmt::Display for DecodeError {
     }
 }
 
-fn value(c: u8) -> Option<u32> {
-    match c {
-        b'A'..=b'Z' => Some((c - b'A') as u32),
-        b'a'..=b'z' => Some((c - b'a' + 26) as u32),
-        b'0'..=b'9' => Some((c - b'0' + 52) as u32),
-        b'-' => Some(62),
-        b'_' => Some(63),
-        _ => None,
-    }
-}
-
 pub fn decode(text: &str) -> Result<Vec<u8>, DecodeError> {
-    let raw = text.as_bytes();
-    for (position, ch) in text.char_indices() {
-        if !ch.is_ascii() || value(ch as u8).is_none() {
-            let position = text[..position].chars().count();
-            return Err(DecodeError::InvalidCharacter { position, character: ch });
-        }
-    }
-    if raw.len() % 4 == 1 {
-        return Err(DecodeError::InvalidLength { length: raw.len() });
-    }
-    let mut out = Vec::with_capacity(raw.len() * 3 / 4);
-    for chunk in raw.chunks(4) {
-        let mut n = 0u32;
-        for (i, c) in chunk.iter().enumerate() {
-            // Checked above: every byte is in the alphabet.
-            n |= value(*c).unwrap_or(0) << (18 - 6 * i);
-        }
-        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        let keep = chunk.len() - 1;
-        out.extend_from_slice(&bytes[..keep]);
-        let unused_bits = n & ((1 << (8 * (3 - keep))) - 1);
-        if keep < 3 && unused_bits != 0 {
-            // Only the last chunk can be partial, and every character is ASCII by now.
-            return Err(DecodeError::TrailingBits { position: text.len() - 1 });
-        }
-    }
-    Ok(out)
+    // The character a byte offset starts (every byte before the first bad one is ASCII, so
+    // the offset is a character boundary), and its position counted in characters.
+    let at = |offset: usize| {
+        let character = text.get(offset..).and_then(|rest| rest.chars().next()).unwrap_or('\u{fffd}');
+        DecodeError::InvalidCharacter { position: text.get(..offset).map_or(offset, |t| t.chars().count()), character }
+    };
+    URL_SAFE_STRICT.decode(text).map_err(|e| match e {
+        base64::DecodeError::InvalidByte(offset, _) => at(offset),
+        // Padding is not part of base64url as links and JWTs use it: the first '=' is the
+        // bad character.
+        base64::DecodeError::InvalidPadding => at(text.find('=').unwrap_or(0)),
+        base64::DecodeError::InvalidLength(_) => DecodeError::InvalidLength { length: text.len() },
+        base64::DecodeError::InvalidLastSymbol(offset, _) => DecodeError::TrailingBits { position: offset },
+    })
 }
 
 #[cfg(test)]
@@ -128,7 +101,13 @@ mod tests {
         assert_eq!(decode("Zm9v*mFy"), Err(DecodeError::InvalidCharacter { position: 4, character: '*' }));
         assert_eq!(decode("Zm9v+"), Err(DecodeError::InvalidCharacter { position: 4, character: '+' }));
         assert_eq!(decode("Zm9vY"), Err(DecodeError::InvalidLength { length: 5 }));
-        assert!(matches!(decode("Zh"), Err(DecodeError::TrailingBits { .. })));
+        assert_eq!(decode("Zh"), Err(DecodeError::TrailingBits { position: 1 }));
+        // Every bad character is found before the length is judged, wherever it is.
+        assert_eq!(decode("Zm9vY*"), Err(DecodeError::InvalidCharacter { position: 5, character: '*' }));
+        assert_eq!(decode("é_Zm9v"), Err(DecodeError::InvalidCharacter { position: 0, character: 'é' }));
+        assert_eq!(decode("Zm9vYg=="), Err(DecodeError::InvalidCharacter { position: 6, character: '=' }));
+        assert_eq!(decode("Zm9vYg=").unwrap_err().to_string(), "character 7 ('=') is not base64url (A-Z, a-z, 0-9, '-', '_')");
+        assert_eq!(DecodeError::InvalidLength { length: 5 }.to_string(), "5 characters cannot be base64url (a length of 4n+1 never is)");
     }
 
     proptest! {
