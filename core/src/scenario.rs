@@ -119,6 +119,11 @@ pub fn from_json<S: Scenario>(text: &str) -> Result<S, ScenarioError> {
 
 /// The scenario's JSON text; secret fields are left out unless `include_secrets`.
 pub fn to_json<S: Scenario>(scenario: &S, include_secrets: bool) -> String {
+    to_value(scenario, include_secrets).to_string()
+}
+
+/// The scenario as a JSON value, its secret fields left out unless asked for.
+pub fn to_value<S: Scenario>(scenario: &S, include_secrets: bool) -> Value {
     let mut value = serde_json::to_value(scenario).unwrap_or(Value::Null);
     if !include_secrets {
         if let Some(object) = value.as_object_mut() {
@@ -127,7 +132,7 @@ pub fn to_json<S: Scenario>(scenario: &S, include_secrets: bool) -> String {
             }
         }
     }
-    value.to_string()
+    value
 }
 
 /// The end of every editor form's parse: the problems found reading what was typed, then the

@@ -62,17 +62,15 @@ fn storage_key(lab: &str) -> String {
 /// What local storage holds for a lab: the scenario (without secrets) and the step.
 fn stored<S: Scenario>(notices: Notices) -> Option<(S, Option<usize>)> {
     let key = storage_key(S::LAB);
-    let text = browser::load(&key)?;
-    let parsed = serde_json::from_str::<serde_json::Value>(&text)
-        .map_err(|e| e.to_string())
-        .and_then(|v| {
-            let s = v.get("scenario").ok_or("it has no scenario")?;
-            let scenario = scenario::from_json::<S>(&s.to_string()).map_err(|e| e.to_string())?;
-            let step = v.get("step").and_then(|s| s.as_u64()).map(|s| s as usize);
-            Ok((scenario, step))
-        });
+    let parsed = browser::load::<serde_json::Value>(&key).and_then(|kept| {
+        let Some(v) = kept else { return Ok(None) };
+        let s = v.get("scenario").ok_or("it has no scenario")?;
+        let scenario = scenario::from_json::<S>(&s.to_string()).map_err(|e| e.to_string())?;
+        let step = v.get("step").and_then(|s| s.as_u64()).map(|s| s as usize);
+        Ok(Some((scenario, step)))
+    });
     match parsed {
-        Ok(found) => Some(found),
+        Ok(found) => found,
         Err(reason) => {
             browser::remove(&key);
             notices.push(format!(
@@ -211,8 +209,8 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
                 pending.set_value(set_timeout_with_handle(write_link, Duration::from_millis(250)).ok());
             }
             if !embed {
-                let stored = format!("{{\"scenario\":{},\"step\":{}}}", scenario::to_json(&*s, false), current.get());
-                browser::save(&storage_key(S::LAB), &stored);
+                let kept = serde_json::json!({ "scenario": scenario::to_value(&*s, false), "step": current.get() });
+                browser::save(&storage_key(S::LAB), &kept);
             }
         });
     }
