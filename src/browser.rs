@@ -61,17 +61,23 @@ pub fn set_theme_attribute(theme: Option<&str>) {
     };
 }
 
-/// Copies text to the clipboard; the promise's outcome is not awaited (the UI also shows the
-/// text selected, for a manual copy when the clipboard is unavailable).
-pub fn copy_text(text: &str) -> bool {
-    match window() {
-        Some(w) => {
-            let clipboard = w.navigator().clipboard();
-            ignore_rejection(&clipboard.write_text(text));
-            true
-        }
-        None => false,
+/// Copies text to the clipboard. `Err` says why it could not: the clipboard API is missing
+/// (a page served over plain http, an older browser) or the browser refused the write.
+pub async fn copy_text(text: &str) -> Result<(), String> {
+    let navigator = window().ok_or("there is no window")?.navigator();
+    // `navigator.clipboard` is undefined outside secure contexts; calling it would throw.
+    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).unwrap_or(JsValue::UNDEFINED);
+    if clipboard.is_undefined() || clipboard.is_null() {
+        return Err("this page cannot reach the clipboard (browsers allow it only over https or on this computer)".into());
     }
+    let promise = navigator.clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise).await.map(|_| ()).map_err(|e| {
+        let name = js_sys::Reflect::get(&e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+        match name.as_str() {
+            "NotAllowedError" => "the browser refused to write to the clipboard".to_string(),
+            _ => format!("the clipboard write failed ({})", js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or(name)),
+        }
+    })
 }
 
 /// Handles a promise's rejection quietly (the UI has its own fallback), so that it does not

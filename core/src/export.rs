@@ -105,13 +105,17 @@ fn mermaid_id(id: &str) -> String {
 }
 
 /// Message text: Mermaid reads `#…;` as an entity and `;` or a newline as the end of a line,
-/// so those are written as entity codes.
+/// so those are written as entity codes; so are `<`, `>` and `"`, which Mermaid would otherwise
+/// pass into the HTML of the drawn diagram.
 fn mermaid_text(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         match c {
             '#' => out.push_str("#35;"),
             ';' => out.push_str("#59;"),
+            '<' => out.push_str("#60;"),
+            '>' => out.push_str("#62;"),
+            '"' => out.push_str("#34;"),
             '\n' | '\r' => out.push(' '),
             c => out.push(c),
         }
@@ -139,6 +143,18 @@ pub fn visible(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::tcp;
+
+    #[test]
+    fn mermaid_text_carries_no_markup() {
+        let mut trace = tcp::run(&tcp::TcpScenario::default());
+        trace.actors[0].name = "<img src=x onerror=alert(1)> \"q\"".into();
+        trace.steps[0].label = "<script>alert(1)</script>;#".into();
+        let m = mermaid(&trace);
+        // The only '>' left is in the arrows.
+        assert!(!m.contains('<') && !m.replace("->>", "").contains('>') && !m.contains('"'), "{m}");
+        assert!(m.contains("#60;img src=x onerror=alert(1)#62; #34;q#34;"), "{m}");
+        assert!(m.contains("#60;script#62;alert(1)#60;/script#62;#59;#35;"), "{m}");
+    }
 
     #[test]
     fn visible_escapes_controls_and_bidi_overrides() {

@@ -50,7 +50,7 @@ LabInfo {
 LabInfo {
     id: "ratelimit",
     title: "Rate limiters, side by side",
-    teaser: "Seven rate-limiting models on the same traffic, as charts: see exactly why request 137 got a 429, with its headers and Redis commands.",
+    teaser: "Seven rate-limiting models on the same traffic, as charts: pick any request and see exactly why it got a 429, with its headers and Redis commands.",
     learn: &[
         "how token and leaky buckets, windows, logs and GCRA differ on bursts and smoothness",
         "why a fixed window lets twice the limit through at a boundary",

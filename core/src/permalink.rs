@@ -28,6 +28,9 @@ pub struct Location {
     pub payload: Option<Payload>,
     /// The 1-based step number the link names, if any.
     pub step: Option<usize>,
+    /// What was wrong with the link's step, if it named one that is not a step number. The
+    /// rest of the link still counts: the lab opens its scenario at the first step.
+    pub step_error: Option<LinkError>,
     pub embed: bool,
 }
 
@@ -104,8 +107,11 @@ pub fn parse(fragment: &str) -> Result<Location, LinkError> {
             "z" => location.payload = Some(Payload::Compressed(value.to_string())),
             "s" => location.payload = Some(Payload::Plain(value.to_string())),
             "step" => {
-                let step = value.parse::<usize>().ok().filter(|n| *n >= 1);
-                location.step = Some(step.ok_or_else(|| LinkError::BadStep(value.chars().take(20).collect()))?);
+                location.step = value.parse::<usize>().ok().filter(|n| *n >= 1);
+                location.step_error = match location.step {
+                    Some(_) => None,
+                    None => Some(LinkError::BadStep(value.chars().take(20).collect())),
+                };
             }
             "embed" => location.embed = value != "0",
             // Unknown keys are ignored so that later versions can add some.
@@ -295,8 +301,12 @@ mod tests {
     fn each_failure_names_its_cause() {
         let long = format!("#/demo?s={}", "A".repeat(MAX_FRAGMENT_BYTES));
         assert!(matches!(parse(&long), Err(LinkError::TooLong { .. })));
-        assert_eq!(parse("#/demo?step=zero"), Err(LinkError::BadStep("zero".into())));
-        assert_eq!(parse("#/demo?step=0"), Err(LinkError::BadStep("0".into())));
+        // A bad step is reported, and the rest of the link kept.
+        for (text, fragment) in [("zero", "#/demo?s=e30&step=zero"), ("0", "#/demo?s=e30&step=0")] {
+            let l = parse(fragment).unwrap();
+            assert_eq!((l.step, l.step_error), (None, Some(LinkError::BadStep(text.into()))));
+            assert_eq!(l.payload, Some(Payload::Plain("e30".into())));
+        }
         let bad = parse("#/demo?z=ab*d").unwrap();
         assert!(matches!(scenario::<Demo>(&bad), Err(LinkError::BadBase64 { parameter: 'z', .. })));
         let not_deflate = parse(&format!("#/demo?z={}", base64url::encode(b"hello, not deflate"))).unwrap();

@@ -42,7 +42,8 @@ pub fn Banner(notices: Notices) -> impl IntoView {
         <div class="banners" role="status" aria-live="polite">
             <For each=move || notices.0.get() key=|n| n.id let:notice>
                 <div class="banner" data-testid="banner">
-                    <p>{notice.text.clone()}</p>
+                    // What a link carried is shown as text, its control and bidi characters escaped.
+                    <p>{wirelab_core::export::visible(&notice.text)}</p>
                     <button aria-label="Dismiss this message" data-testid="banner-dismiss"
                         on:click=move |_| notices.0.update(|l| l.retain(|n| n.id != notice.id))>"✕"</button>
                 </div>

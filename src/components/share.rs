@@ -25,11 +25,30 @@ pub fn SharePanel(fragment: Callback<LinkOptions, String>, has_secrets: bool, ti
     let include_secrets = RwSignal::new(false);
     let plain = RwSignal::new(false);
     let output = RwSignal::new(None::<(String, String)>);
+    let area = NodeRef::<leptos::html::Textarea>::new();
     let options = move |embed| LinkOptions { include_secrets: include_secrets.get(), plain: plain.get(), embed };
-    let copy = move |what: &str, text: String| {
-        let copied = browser::copy_text(&text);
-        let note = if copied { format!("{what} copied. It is also here to select:") } else { format!("Copy the {what} from here:") };
-        output.set(Some((note, text)));
+    // The text always appears in the box; the note then says whether the clipboard has it.
+    // When it does not, the box gets the focus with its text selected, ready for Ctrl+C.
+    let copy = move |what: &'static str, text: String| {
+        output.set(Some((format!("Copying the {}…", what.to_lowercase()), text.clone())));
+        leptos::task::spawn_local(async move {
+            let note = match browser::copy_text(&text).await {
+                Ok(()) => format!("{what} copied. It is also here to select:"),
+                Err(reason) => {
+                    request_animation_frame(move || {
+                        if let Some(t) = area.get_untracked() {
+                            let _ = t.focus();
+                            t.select();
+                        }
+                    });
+                    format!("Not copied: {reason}. The {} is selected below: press Ctrl+C (⌘C on a Mac) to copy it.", what.to_lowercase())
+                }
+            };
+            // Only if this is still the text shown (a newer copy replaces it).
+            if output.with_untracked(|o| o.as_ref().is_some_and(|(_, t)| *t == text)) {
+                output.set(Some((note, text)));
+            }
+        });
     };
     let copy_link = move |_| copy("Link", browser::base_url() + &fragment.run(options(false)));
     let copy_embed = move |_| {
@@ -84,8 +103,8 @@ pub fn SharePanel(fragment: Callback<LinkOptions, String>, has_secrets: bool, ti
             </div>
             {move || output.get().map(|(note, text)| view! {
                 <label class="share-output">
-                    <span>{note}</span>
-                    <textarea readonly data-testid="share-output" rows="3" prop:value=text
+                    <span data-testid="share-note" role="status">{note}</span>
+                    <textarea readonly data-testid="share-output" rows="3" prop:value=text node_ref=area
                         on:focus=move |ev| {
                             use wasm_bindgen::JsCast;
                             if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) { t.select(); }

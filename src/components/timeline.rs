@@ -31,7 +31,15 @@ pub fn Timeline(trace: Memo<Trace>, current: Signal<usize>, on_select: Callback<
         });
     });
     let on_key = move |ev: web_sys::KeyboardEvent, i: usize, len: usize| match ev.key().as_str() {
-        "Enter" | " " => {
+        // Enter selects the row. Space selects a row that is not yet selected; on the selected
+        // row (where arrow keys leave the focus) it goes on to the page, where it plays and
+        // pauses, as everywhere else.
+        "Enter" => {
+            ev.prevent_default();
+            ev.stop_propagation();
+            on_select.run(i);
+        }
+        " " if current.get_untracked() != i => {
             ev.prevent_default();
             ev.stop_propagation();
             on_select.run(i);

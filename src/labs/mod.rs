@@ -93,6 +93,9 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
                 None
             }
         };
+        if let Some(e) = &location.step_error {
+            notices.push(format!("{e} Showing step 1."));
+        }
         let linked = from_link.is_some();
         let (initial, stored_step) = match from_link {
             Some(s) => (s, None),
@@ -105,6 +108,7 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
                 notices.push(format!("{e} Showing step 1."));
                 0
             }),
+            (None, _) if location.step_error.is_some() => 0,
             (None, _) => stored_step.filter(|s| *s < steps).unwrap_or(0),
         };
 
@@ -177,6 +181,14 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
     /// The permalink fragment of the current view.
     pub fn fragment(&self, options: LinkOptions) -> String {
         permalink::link(&*self.scenario.read_untracked(), self.current.get_untracked(), options)
+    }
+
+    /// The full app's address of what is shown, for an embed's "Open in Wirelab" link. It is
+    /// read in a reactive context, so the link follows every edit and step.
+    pub fn full_link(&self) -> String {
+        self.scenario.track();
+        self.current.track();
+        browser::base_url() + &self.fragment(LinkOptions::default())
     }
 
     /// Keeps the address bar a permalink of what is shown, and the scenario in local storage.
@@ -328,7 +340,7 @@ pub fn lab_page<S: Scenario + Send + Sync + 'static, O: LabOutput>(
     let LabSession { len, current, playing, speed, embed, select, .. } = session;
     let fragment = Callback::new(move |options: LinkOptions| session.fragment(options));
     let exports = trace_exports(trace, current);
-    let open_full = move || browser::base_url() + &session.fragment(LinkOptions::default());
+    let open_full = move || session.full_link();
     let summary = move || {
         trace.with(|t| {
             t.summary.iter().chain(t.warnings.iter()).map(|line| view! { <li>{line.clone()}</li> }).collect_view()

@@ -37,6 +37,9 @@ pub struct Stats {
     pub allowed_per_client: Vec<u64>,
 }
 
+/// Version of the exported report JSON (`docs/trace.md`); bump it when a field changes.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RateReport {
     pub limits: Limits,
@@ -83,7 +86,13 @@ impl RateReport {
     /// The report as JSON: limits, requests, and each model's decisions and statistics
     /// (times in microseconds; levels in thousandths of a request).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        if let Some(object) = value.as_object_mut() {
+            // Like every lab's export: the schema's version and the lab first.
+            object.insert("schema".into(), REPORT_SCHEMA_VERSION.into());
+            object.insert("lab".into(), "ratelimit".into());
+        }
+        value.to_string()
     }
 
     /// Every decision as CSV (RFC 4180): one row per request and model.
@@ -465,7 +474,8 @@ mod preset_tests {
             assert!(s.validate().is_empty(), "{id}: {:?}", s.validate());
             let r = run(&s);
             assert_eq!(r.runs.len(), 7, "{id}");
-            assert!(serde_json::from_str::<serde_json::Value>(&r.to_json()).is_ok());
+            let json = serde_json::from_str::<serde_json::Value>(&r.to_json()).unwrap();
+            assert_eq!((json["schema"].as_u64(), json["lab"].as_str()), (Some(1), Some("ratelimit")));
         }
         let heavy = presets().into_iter().find(|p| p.0 == "heavy").unwrap().2;
         let n = run(&heavy).requests.len();

@@ -5,7 +5,6 @@ pub mod bench;
 mod editor;
 
 use super::{LabOutput, LabSession};
-use crate::browser;
 use crate::components::banner::Notices;
 use crate::components::controls::StepControls;
 use crate::components::share::{Export, SharePanel};
@@ -288,7 +287,7 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
             make: Callback::new(move |()| report.with_untracked(|r| r.to_csv())),
         },
     ];
-    let open_full = move || browser::base_url() + &session.fragment(LinkOptions::default());
+    let open_full = move || session.full_link();
     let client_names = move || scenario.with(|s| s.clients.iter().enumerate().map(|(i, c)| (i, c.name.clone())).collect::<Vec<_>>());
     let span_label = move || report.with(|r| seconds(r.span));
     let add_at = RwSignal::new(String::new());
