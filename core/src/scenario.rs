@@ -49,6 +49,8 @@ pub enum ScenarioError {
     NotJson { line: usize, column: usize, message: String },
     NotAnObject,
     BadVersion,
+    /// A number that is no version this Wirelab reads (negative, fractional, or past u32).
+    UnknownVersion(String),
     NewerVersion { found: u32, supported: u32 },
     UnsupportedVersion { found: u32 },
     /// A key or value of the wrong shape, in serde's words (names the key).
@@ -64,7 +66,8 @@ impl fmt::Display for ScenarioError {
                 write!(f, "the scenario is not valid JSON (line {line}, column {column}: {message})")
             }
             ScenarioError::NotAnObject => write!(f, "the scenario must be a JSON object like {{\"v\":1, …}}"),
-            ScenarioError::BadVersion => write!(f, "the scenario's \"v\" must be a whole number"),
+            ScenarioError::BadVersion => write!(f, "the scenario's \"v\" must be a version number, like 1"),
+            ScenarioError::UnknownVersion(v) => write!(f, "the scenario's version {v} is not one this Wirelab can read"),
             ScenarioError::NewerVersion { found, supported } => write!(
                 f,
                 "the scenario is version {found}, made by a newer Wirelab; this one reads up to version {supported}"
@@ -88,16 +91,32 @@ impl fmt::Display for ScenarioError {
 }
 
 /// Decodes, upgrades and validates a scenario from its JSON text.
+/// serde_json's message, without its position (given apart), and in plain words where its own
+/// would mislead: a lone UTF-16 surrogate escape is reported by it as a bad hex escape.
+fn json_problem(text: &str, message: &str) -> String {
+    let lone_surrogate = text.to_ascii_lowercase().match_indices("\\ud").any(|(i, _)| {
+        text.as_bytes().get(i + 3).is_some_and(|b| matches!(b.to_ascii_lowercase(), b'8'..=b'9' | b'a'..=b'f'))
+    });
+    if lone_surrogate && (message.contains("hex escape") || message.contains("surrogate")) {
+        return "a \\uD800–\\uDFFF escape is half of a UTF-16 pair and must come with its other half".into();
+    }
+    strip_position(message)
+}
+
 pub fn from_json<S: Scenario>(text: &str) -> Result<S, ScenarioError> {
     let mut value: Value = serde_json::from_str(text).map_err(|e| ScenarioError::NotJson {
         line: e.line(),
         column: e.column(),
-        message: strip_position(&e.to_string()),
+        message: json_problem(text, &e.to_string()),
     })?;
     let object = value.as_object_mut().ok_or(ScenarioError::NotAnObject)?;
     let version = match object.get("v") {
         None => S::VERSION,
-        Some(v) => v.as_u64().and_then(|v| u32::try_from(v).ok()).ok_or(ScenarioError::BadVersion)?,
+        Some(v) => match v.as_u64().and_then(|v| u32::try_from(v).ok()) {
+            Some(v) => v,
+            None if v.is_number() => return Err(ScenarioError::UnknownVersion(v.to_string().chars().take(24).collect())),
+            None => return Err(ScenarioError::BadVersion),
+        },
     };
     if version > S::VERSION {
         return Err(ScenarioError::NewerVersion { found: version, supported: S::VERSION });
@@ -135,6 +154,33 @@ pub fn to_value<S: Scenario>(scenario: &S, include_secrets: bool) -> Value {
     value
 }
 
+/// A whole number typed into a form field (`_` may group digits), or the reason it is not one,
+/// worded for the person: empty, negative, too large, or not a number (the text shown, cut at
+/// 20 characters, its control characters escaped).
+pub fn whole_number<T: std::str::FromStr>(text: &str) -> Result<T, String> {
+    let t = text.trim().replace('_', "");
+    let shown = || crate::export::visible(&t.chars().take(20).collect::<String>());
+    if t.is_empty() {
+        return Err("enter a number".into());
+    }
+    if t.len() > 400 {
+        return Err("too long to be a number".into());
+    }
+    match t.parse::<T>() {
+        Ok(v) => Ok(v),
+        Err(_) => {
+            let digits = |d: &str| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit());
+            if t.strip_prefix('-').is_some_and(digits) {
+                Err(format!("“{}” is negative: enter 0 or more", shown()))
+            } else if digits(&t) {
+                Err(format!("“{}” is too large", shown()))
+            } else {
+                Err(format!("“{}” is not a whole number", shown()))
+            }
+        }
+    }
+}
+
 /// The end of every editor form's parse: the problems found reading what was typed, then the
 /// scenario's own checks for the fields that did read (at most one problem per field first).
 pub fn checked<S: Scenario>(s: S, mut errors: Vec<FieldError>) -> Result<S, Vec<FieldError>> {
@@ -157,6 +203,19 @@ fn strip_position(message: &str) -> String {
 
 #[cfg(test)]
 pub(crate) mod tests {
+
+    #[test]
+    fn whole_numbers_say_what_is_wrong() {
+        assert_eq!(whole_number::<u64>(" 1_000 "), Ok(1000));
+        assert_eq!(whole_number::<u64>(""), Err("enter a number".to_string()));
+        assert_eq!(whole_number::<u64>("-5"), Err("“-5” is negative: enter 0 or more".to_string()));
+        assert_eq!(whole_number::<u16>("70000"), Err("“70000” is too large".to_string()));
+        assert_eq!(whole_number::<u64>("99999999999999999999999"), Err("“99999999999999999999” is too large".to_string()));
+        assert_eq!(whole_number::<u64>("1.5"), Err("“1.5” is not a whole number".to_string()));
+        assert_eq!(whole_number::<u64>("1\u{202e}2"), Err("“1\\u{202e}2” is not a whole number".to_string()));
+        assert_eq!(whole_number::<u64>(&"9".repeat(500)), Err("too long to be a number".to_string()));
+    }
+
     use super::*;
     use serde::Deserialize;
 
@@ -221,6 +280,10 @@ pub(crate) mod tests {
         assert_eq!(from_json::<Demo>(r#"{"v":3}"#), Err(ScenarioError::NewerVersion { found: 3, supported: 2 }));
         assert_eq!(from_json::<Demo>(r#"{"v":0}"#), Err(ScenarioError::UnsupportedVersion { found: 0 }));
         assert_eq!(from_json::<Demo>(r#"{"v":"2"}"#), Err(ScenarioError::BadVersion));
+        assert_eq!(from_json::<Demo>(r#"{"v":-1}"#).unwrap_err().to_string(), "the scenario's version -1 is not one this Wirelab can read");
+        assert_eq!(from_json::<Demo>(r#"{"v":999999999999}"#), Err(ScenarioError::UnknownVersion("999999999999".into())));
+        let surrogate = from_json::<Demo>(r#"{"name":"\ud800"}"#).unwrap_err().to_string();
+        assert!(surrogate.contains("half of a UTF-16 pair"), "{surrogate}");
         assert_eq!(from_json::<Demo>("[1]"), Err(ScenarioError::NotAnObject));
         match from_json::<Demo>("{\n \"name\": }") {
             Err(ScenarioError::NotJson { line: 2, column, .. }) => assert_eq!(column, 10),

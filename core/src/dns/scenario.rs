@@ -281,6 +281,9 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
     if let Ok(n) = t.parse::<u64>() {
         return Ok(n);
     }
+    if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!("“{text}” is too long a time"));
+    }
     let mut total: u64 = 0;
     let mut digits = String::new();
     for c in t.chars() {
@@ -295,8 +298,13 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
             's' => 1,
             _ => return Err(format!("“{text}” is not a time: write seconds, or e.g. 45s, 30m, 1h10m, 2d")),
         };
-        let n: u64 = digits.parse().map_err(|_| format!("“{text}” is not a time: a number must come before each unit"))?;
-        total = total.saturating_add(n.saturating_mul(size));
+        if digits.is_empty() {
+            return Err(format!("“{text}” is not a time: a number must come before each unit"));
+        }
+        // Past u64 is past any limit: say so about what was typed, not a saturated number.
+        let too_long = || format!("“{text}” is too long a time");
+        let n: u64 = digits.parse().map_err(|_| too_long())?;
+        total = n.checked_mul(size).and_then(|n| total.checked_add(n)).ok_or_else(too_long)?;
         digits.clear();
     }
     if !digits.is_empty() || t.is_empty() {
@@ -364,13 +372,10 @@ impl DnsForm {
     pub fn parse(&self) -> Result<DnsScenario, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut number = |key: &str, text: &str| -> u64 {
-            match text.trim().parse::<u64>() {
-                Ok(v) => v,
-                Err(_) => {
-                    errors.push(FieldError::new(key, format!("“{}” is not a whole number", text.trim())));
-                    0
-                }
-            }
+            crate::scenario::whole_number(text).unwrap_or_else(|e| {
+                errors.push(FieldError::new(key, e));
+                0
+            })
         };
         let lan_ms = number("lan_ms", &self.lan_ms).min(u32::MAX as u64) as u32;
         let root_ms = number("root_ms", &self.root_ms).min(u32::MAX as u64) as u32;
@@ -418,6 +423,11 @@ mod tests {
         assert_eq!(duration_text(4200), "1h10m");
         assert!(parse_duration("10x").is_err());
         assert!(parse_duration("h").is_err());
+        // Numbers past any time are reported as typed, never as a saturated value.
+        for text in ["1h99999999999999999999m", "300000000000000d", "99999999999999999999"] {
+            assert_eq!(parse_duration(text), Err(format!("“{text}” is too long a time")));
+        }
+        assert_eq!(parse_duration("1hm"), Err("“1hm” is not a time: a number must come before each unit".to_string()));
         assert!(parse_duration("5m3").is_err());
     }
 

@@ -43,6 +43,16 @@ impl Pattern {
         }
     }
 
+    /// The time of the pattern's last request, in ms; `None` if it is past any `u64` time.
+    pub fn last_ms(&self) -> Option<u64> {
+        match self {
+            Pattern::Steady { start_ms, every_ms, count } => every_ms.checked_mul(count.saturating_sub(1))?.checked_add(*start_ms),
+            Pattern::Burst { at_ms, spread_ms, .. } => at_ms.checked_add(*spread_ms),
+            Pattern::Random { start_ms, duration_ms, .. } => start_ms.checked_add(*duration_ms),
+            Pattern::Manual { times_ms } => Some(times_ms.iter().copied().max().unwrap_or(0)),
+        }
+    }
+
     /// Arrival times in microseconds, in order.
     pub fn times(&self) -> Vec<Micros> {
         match self {
@@ -131,6 +141,8 @@ pub mod limits {
     /// Requests in one scenario; enough for a million-request benchmark through the core.
     pub const REQUESTS: u64 = 1_000_000;
     pub const NAME_CHARS: usize = 40;
+    /// The latest time of any request, in ms: 24 hours, as long as the longest run.
+    pub const TIME_MS: u64 = 86_400_000;
 }
 
 impl RateScenario {
@@ -166,11 +178,13 @@ impl Scenario for RateScenario {
             if c.patterns.len() > PATTERNS {
                 e.push(FieldError::new("clients", format!("client {}: at most {PATTERNS} patterns", i + 1)));
             }
-            for text in [&c.name, &c.user, &c.ip] {
-                if text.chars().count() > NAME_CHARS {
-                    e.push(FieldError::new("clients", format!("client {}: names are at most {NAME_CHARS} characters", i + 1)));
+            for (key, what, text) in [("name", "name", &c.name), ("user", "user", &c.user), ("ip", "IP", &c.ip)] {
+                let n = text.chars().count();
+                if n > NAME_CHARS {
+                    e.push(FieldError::new(&format!("clients.{i}.{key}"), format!("the {what} is {n} characters; at most {NAME_CHARS}")));
                 }
             }
+            let patterns = format!("clients.{i}.patterns");
             for p in &c.patterns {
                 let bad = match p {
                     Pattern::Steady { every_ms, .. } => *every_ms == 0,
@@ -178,7 +192,12 @@ impl Scenario for RateScenario {
                     _ => false,
                 };
                 if bad {
-                    e.push(FieldError::new("clients", format!("client {}: a gap of 0 ms would never end", i + 1)));
+                    e.push(FieldError::new(&patterns, "a gap of 0 ms would never end"));
+                }
+                match p.last_ms() {
+                    Some(last) if last <= TIME_MS => {}
+                    Some(last) => e.push(FieldError::new(&patterns, format!("a request at {last} ms is past the last time allowed, {TIME_MS} ms (24 h)"))),
+                    None => e.push(FieldError::new(&patterns, format!("its requests reach past any time (the last time allowed is {TIME_MS} ms, 24 h)"))),
                 }
             }
         }
@@ -294,14 +313,10 @@ impl RateForm {
     pub fn parse(&self) -> Result<RateScenario, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut number = |field: &str, text: &str| -> u64 {
-            match text.trim().replace('_', "").parse::<u64>() {
-                Ok(v) => v,
-                Err(_) => {
-                    let shown: String = text.trim().chars().take(20).collect();
-                    errors.push(FieldError::new(field, if shown.is_empty() { "enter a number".to_string() } else { format!("“{shown}” is not a whole number") }));
-                    0
-                }
-            }
+            crate::scenario::whole_number(text).unwrap_or_else(|e| {
+                errors.push(FieldError::new(field, e));
+                0
+            })
         };
         let limit = number("limit", &self.limit);
         let window_ms = number("window_ms", &self.window_ms);
@@ -324,6 +339,30 @@ impl RateForm {
 
 #[cfg(test)]
 mod form_tests {
+    use crate::scenario::Scenario as _;
+
+    #[test]
+    fn request_times_and_names_have_stated_limits() {
+        let at = |patterns: Vec<Pattern>| RateScenario { clients: vec![Client { patterns, ..Client::default() }], ..RateScenario::default() };
+        let messages = |s: RateScenario| s.validate().into_iter().map(|e| (e.field, e.message)).collect::<Vec<_>>();
+        let huge = u64::MAX;
+        // The newcomer's link: three requests from start_ms = every_ms = 2^64 - 1.
+        assert_eq!(
+            messages(at(vec![Pattern::Steady { start_ms: huge, every_ms: huge, count: 3 }])),
+            [("clients.0.patterns".to_string(), "its requests reach past any time (the last time allowed is 86400000 ms, 24 h)".to_string())]
+        );
+        assert_eq!(
+            messages(at(vec![Pattern::Manual { times_ms: vec![5, 86_400_001] }])),
+            [("clients.0.patterns".to_string(), "a request at 86400001 ms is past the last time allowed, 86400000 ms (24 h)".to_string())]
+        );
+        assert!(messages(at(vec![Pattern::Steady { start_ms: 0, every_ms: 43_200_000, count: 3 }])).is_empty(), "exactly 24 h is allowed");
+        assert!(!messages(at(vec![Pattern::Burst { at_ms: 86_400_000, count: 2, spread_ms: 1 }])).is_empty());
+        assert!(!messages(at(vec![Pattern::Random { start_ms: 86_000_000, duration_ms: 500_000, mean_gap_ms: 10, seed: 1 }])).is_empty());
+        // A name over the limit is reported once, for its own field, with its length.
+        let mut s = RateScenario::default();
+        s.clients[0].user = "u".repeat(41);
+        assert_eq!(messages(s), [("clients.0.user".to_string(), "the user is 41 characters; at most 40".to_string())]);
+    }
     use super::*;
 
     #[test]

@@ -222,27 +222,7 @@ impl From<&TcpScenario> for TcpForm {
 const FIELD_MAX_CHARS: usize = 400;
 
 fn number<T: std::str::FromStr>(field: &str, text: &str, errors: &mut Vec<FieldError>) -> Option<T> {
-    let t = text.trim().replace('_', "");
-    if t.is_empty() {
-        errors.push(FieldError::new(field, "enter a number"));
-        return None;
-    }
-    if text.len() > FIELD_MAX_CHARS {
-        errors.push(FieldError::new(field, "too long to be a number"));
-        return None;
-    }
-    match t.parse::<T>() {
-        Ok(v) => Some(v),
-        Err(_) if t.chars().all(|c| c.is_ascii_digit()) => {
-            errors.push(FieldError::new(field, "too large"));
-            None
-        }
-        Err(_) => {
-            let shown: String = t.chars().take(20).collect();
-            errors.push(FieldError::new(field, format!("“{shown}” is not a whole number")));
-            None
-        }
-    }
+    crate::scenario::whole_number(text).map_err(|e| errors.push(FieldError::new(field, e))).ok()
 }
 
 impl TcpForm {
@@ -344,7 +324,7 @@ mod form_tests {
             [
                 ("seed", "enter a number"),
                 ("rtt_ms", "“fast” is not a whole number"),
-                ("mss", "too large"),
+                ("mss", "“99999” is too large"),
                 ("lose", "“x” is not a segment number; list numbers like 3, 7"),
             ]
         );

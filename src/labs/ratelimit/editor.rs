@@ -34,11 +34,14 @@ pub fn RateEditor(session: LabSession<RateScenario, RateReport>, form: RwSignal<
     let clients = Memo::new(move |_| form.with(|f| f.clients.len()));
     let client_view = move |i: usize| {
         let key = format!("clients.{i}.patterns");
-        let field = move |label: &'static str, get: fn(&ClientForm) -> &String, set: fn(&mut ClientForm, String)| {
+        let field = move |label: &'static str, name: &'static str, get: fn(&ClientForm) -> &String, set: fn(&mut ClientForm, String)| {
+            let error = format!("clients.{i}.{name}");
             view! {
                 <label class="client-field">{label}
-                    <input type="text" autocomplete="off" prop:value=move || form.with(|f| f.clients.get(i).map(|c| get(c).clone()).unwrap_or_default())
+                    <input type="text" autocomplete="off" data-testid=format!("input-clients-{i}-{name}")
+                        prop:value=move || form.with(|f| f.clients.get(i).map(|c| get(c).clone()).unwrap_or_default())
                         on:input=move |ev| { let v = event_target_value(&ev); edit(&|f| if let Some(c) = f.clients.get_mut(i) { set(c, v.clone()) }); } />
+                    <small class="field-error" data-testid=format!("error-clients-{i}-{name}")>{move || error_of(error.clone())}</small>
                 </label>
             }
         };
@@ -47,9 +50,9 @@ pub fn RateEditor(session: LabSession<RateScenario, RateReport>, form: RwSignal<
         view! {
             <fieldset class="client" data-testid="client">
                 <legend>{format!("Client {}", i + 1)}</legend>
-                {field("Name", |c| &c.name, |c, v| c.name = v)}
-                {field("User", |c| &c.user, |c, v| c.user = v)}
-                {field("IP", |c| &c.ip, |c, v| c.ip = v)}
+                {field("Name", "name", |c| &c.name, |c, v| c.name = v)}
+                {field("User", "user", |c| &c.user, |c, v| c.user = v)}
+                {field("IP", "ip", |c| &c.ip, |c, v| c.ip = v)}
                 <label class="client-traffic" class:invalid=move || error_of(key.clone()).is_some()>"Traffic (one pattern a line)"
                     <textarea rows="3" spellcheck="false" data-testid=format!("input-patterns-{i}")
                         aria-invalid=move || error_of(key2.clone()).is_some().to_string()
