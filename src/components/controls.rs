@@ -72,3 +72,28 @@ fn icon(d: &'static str) -> impl IntoView {
         </svg>
     }
 }
+
+/// The selected step's label and explanation in a few lines, beside the step controls. Shown
+/// only on screens too narrow for the inspector to sit beside the diagram (style/main.css), so
+/// that what a tapped step means is on screen with it; the link goes to the whole inspector.
+///
+/// - `trace`: the run; `current`: the selected step's index.
+#[component]
+pub fn StepCaption(trace: Memo<wirelab_core::trace::Trace>, current: Signal<usize>) -> impl IntoView {
+    let caption = move || {
+        trace.with(|t| t.steps.get(current.get()).map(|s| (format!("{}. {}", current.get() + 1, s.label), s.explanation.clone())))
+    };
+    view! {
+        <p class="step-caption" data-testid="step-caption">
+            {move || caption().map(|(label, explanation)| view! {
+                <strong>{label}</strong>" "{explanation}
+            })}
+            " "<a href="#inspector" class="step-caption-more" on:click=|ev| {
+                ev.prevent_default();
+                if let Some(el) = document().get_element_by_id("inspector") {
+                    el.scroll_into_view();
+                }
+            }>"Details ↓"</a>
+        </p>
+    }
+}

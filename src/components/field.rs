@@ -44,6 +44,8 @@ pub fn TextField(
 ///
 /// - `id`, `key`, `label`, `help`, `value`, `errors`, `on_input`: as for [`TextField`].
 /// - `rows`: the visible height in lines.
+/// - `wrap`: wrap long lines (a token, one long word) instead of scrolling sideways (zone text,
+///   where each line is a record).
 #[component]
 pub fn TextArea(
     id: String,
@@ -51,6 +53,7 @@ pub fn TextArea(
     label: String,
     help: &'static str,
     rows: u32,
+    #[prop(optional)] wrap: bool,
     value: Signal<String>,
     errors: RwSignal<Vec<FieldError>>,
     on_input: Callback<String>,
@@ -63,7 +66,7 @@ pub fn TextArea(
     view! {
         <div class="field area" class:invalid=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
-            <textarea id=id rows=rows autocomplete="off" spellcheck="false" wrap="off"
+            <textarea id=id rows=rows autocomplete="off" spellcheck="false" wrap=if wrap { "soft" } else { "off" } class:wrap=wrap
                 data-testid=format!("input-{key}")
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=described

@@ -11,7 +11,7 @@ use wirelab_core::trace::{ActorState, StepKind, Trace};
 pub fn Inspector(trace: Memo<Trace>, current: Signal<usize>) -> impl IntoView {
     let focus = RwSignal::new(None::<usize>);
     view! {
-        <section class="inspector" data-testid="inspector" aria-labelledby="inspector-title">
+        <section class="inspector" id="inspector" data-testid="inspector" aria-labelledby="inspector-title">
             {move || {
                 focus.set(None);
                 let trace = trace.read();

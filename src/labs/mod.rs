@@ -9,7 +9,7 @@ pub mod tcp;
 
 use crate::browser;
 use crate::components::banner::Notices;
-use crate::components::controls::StepControls;
+use crate::components::controls::{StepCaption, StepControls};
 use crate::components::inspector::Inspector;
 use crate::components::share::{Export, SharePanel};
 use crate::components::timeline::Timeline;
@@ -360,6 +360,7 @@ pub fn lab_page<S: Scenario + Send + Sync + 'static, O: LabOutput>(
                     {editor}
                     <div class="sticky-controls">
                         <StepControls len=len current=current on_select=select playing=playing speed=speed />
+                        <StepCaption trace=trace current=current />
                     </div>
                     <section class="summary" aria-label="What this run shows">
                         <ul data-testid="summary">{summary}</ul>

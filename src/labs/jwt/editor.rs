@@ -20,9 +20,10 @@ pub fn JwtEditor(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, erro
         let (value, on_input) = fe.text(get, set);
         view! { <TextField id=format!("jwt-{key}") key=key label=label help=help value=value errors=errors on_input=on_input /> }
     };
+    // The token is one long word: it wraps, where keys and JSON keep their lines.
     let area = move |key: &'static str, label: &'static str, help: &'static str, rows: u32, get: fn(&JwtForm) -> &String, set: fn(&mut JwtForm, String)| {
         let (value, on_input) = fe.text(get, set);
-        view! { <TextArea id=format!("jwt-{key}") key=key.to_string() label=label.to_string() help=help rows=rows value=value errors=errors on_input=on_input /> }
+        view! { <TextArea id=format!("jwt-{key}") key=key.to_string() label=label.to_string() help=help rows=rows wrap=key == "token" value=value errors=errors on_input=on_input /> }
     };
     let check = move |key: &'static str, label: &'static str, get: fn(&JwtForm) -> bool, set: fn(&mut JwtForm, bool)| {
         let id = format!("jwt-{key}");
