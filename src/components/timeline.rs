@@ -58,6 +58,7 @@ pub fn Timeline(trace: Memo<Trace>, current: Signal<usize>, on_select: Callback<
     };
     view! {
         <div class="timeline" data-testid="timeline" node_ref=container>
+            <p class="scroll-hint" data-testid="scroll-hint">"The diagram is wider than this screen: swipe or scroll it sideways for every lane →"</p>
             {move || {
                 let trace = trace.read();
                 let layout = diagram::layout(&trace);
@@ -157,7 +158,6 @@ pub fn Timeline(trace: Memo<Trace>, current: Signal<usize>, on_select: Callback<
                     </svg>
                 }
             }}
-            <p class="scroll-hint" data-testid="scroll-hint">"The diagram is wider than this screen: swipe or scroll it sideways for every lane →"</p>
             <p class="timeline-legend">
                 "Rows follow time in order, not to scale; each row shows when it starts. A sloped arrow is a message in flight, ✕ a lost one, a dot an event inside one side."
                 {move || trace.with(|t| (t.lab == "tcp").then_some(" Sequence numbers are relative, counted from each side's ISN."))}
