@@ -175,3 +175,17 @@ test('at 360 px: the diagram says it scrolls and every lane can be reached; the 
   assert.equal(await wide.page.isVisible('[data-testid=scroll-hint]'), false);
   await wide.context.close();
 });
+
+test('at 360 px the rate limiter\'s comparison table fits, Fairness column included', async () => {
+  const { context, page, problems } = await open('ratelimit/', { viewport: { width: 360, height: 740 } });
+  await page.waitForSelector('table.comparison');
+  const [scroll, client] = await page.$eval('.table-scroll', (t) => [t.scrollWidth, t.clientWidth]);
+  assert.ok(scroll <= client, `the table is ${scroll}px in a ${client}px box`);
+  const fairness = await page.$eval('table.comparison th:last-child', (th) => {
+    const r = th.getBoundingClientRect(), v = th.closest('.table-scroll').getBoundingClientRect();
+    return [th.innerText, r.right <= v.right + 0.5];
+  });
+  assert.deepEqual(fairness, ['Fairness', true]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
