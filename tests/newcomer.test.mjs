@@ -189,3 +189,24 @@ test('at 360 px the rate limiter\'s comparison table fits, Fairness column inclu
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('at 360 px the JWT step controls are near the token: the decoded view starts folded, and says what it holds', async () => {
+  const { context, page, problems } = await open('jwt/', { viewport: { width: 360, height: 740 } });
+  await page.waitForSelector('[data-testid=step]');
+  const gap = await page.evaluate(() => {
+    const top = (s) => document.querySelector(s).getBoundingClientRect().top;
+    return top('[data-testid=controls]') - top('[data-testid=input-token]');
+  });
+  assert.ok(gap < 740, `the controls are ${gap}px below the token`);
+  assert.match(await page.innerText('[data-testid=decoded-summary]'), /^Decoded \d+ claims/);
+  await page.click('[data-testid=decoded-summary]');
+  assert.ok(await page.isVisible('[data-testid=payload-json]'));
+  // The token box wraps: nothing of it runs past the edge.
+  const [scroll, client] = await page.$eval('[data-testid=input-token]', (t) => [t.scrollWidth, t.clientWidth]);
+  assert.ok(scroll <= client, `token box ${scroll} > ${client}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+  const wide = await open('jwt/', { viewport: { width: 1280, height: 800 } });
+  assert.ok(await wide.page.isVisible('[data-testid=payload-json]'), 'open on a wide screen');
+  await wide.context.close();
+});

@@ -68,9 +68,22 @@ fn local_time(secs: i64) -> String {
 /// - `decoded`: what the core read in the paste.
 #[component]
 fn Decoded(decoded: Memo<Inspection>) -> impl IntoView {
+    // Open where the inspector sits beside the diagram; on a narrow screen it starts folded, so
+    // that the verification's steps are not a long scroll below the token. Its summary line
+    // still says what the token holds.
+    let wide = crate::browser::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_none_or(|w| w >= 1000.0);
+    let brief = move || {
+        decoded.with(|d| match &d.error {
+            Some(_) => "cannot be decoded: see why".to_string(),
+            None => {
+                let expiry = d.claims.iter().find(|c| c.name == "exp").map(|c| format!(", {} {}", if c.relative.ends_with("ago") { "expired" } else { "expires" }, c.relative)).unwrap_or_default();
+                format!("{} claims{expiry}", d.claims.len())
+            }
+        })
+    };
     view! {
-        <section class="jwt-decoded" data-testid="decoded" aria-labelledby="decoded-title">
-            <h2 id="decoded-title">"Decoded"</h2>
+        <details class="jwt-decoded" data-testid="decoded" open=wide>
+            <summary data-testid="decoded-summary"><h2 id="decoded-title">"Decoded"</h2>" "<span class="help">{brief}</span></summary>
             {move || decoded.with(|d| {
                 let error = d.error.clone().map(|e| view! { <p class="field-error" role="status" data-testid="decode-error">{e}</p> });
                 let context = d.context.clone().map(|c| view! { <p class="help">{format!("Token found {c}.")}</p> });
@@ -106,7 +119,7 @@ fn Decoded(decoded: Memo<Inspection>) -> impl IntoView {
                     })}
                 }
             })}
-        </section>
+        </details>
     }
 }
 
