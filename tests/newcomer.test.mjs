@@ -210,3 +210,16 @@ test('at 360 px the JWT step controls are near the token: the decoded view start
   assert.ok(await wide.page.isVisible('[data-testid=payload-json]'), 'open on a wide screen');
   await wide.context.close();
 });
+
+test('DNS: the caches panel shows what the selected step leaves, not what a later step stores at the same moment', async () => {
+  const { context, page, problems } = await open('dns/');
+  await page.waitForSelector('[data-testid=step]');
+  const last = await page.locator('[data-testid=step]').count() - 1;
+  const browserEntries = () => page.locator('[data-testid=cache-0] [data-testid=cache-entry]').count();
+  await page.click(`[data-testid=step][data-step="${last - 1}"]`);
+  assert.equal(await browserEntries(), 0, 'the browser has not cached the answer yet');
+  await page.click(`[data-testid=step][data-step="${last}"]`);
+  assert.equal(await browserEntries(), 1, 'the last step hands the answer to the browser, which keeps it');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

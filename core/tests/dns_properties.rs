@@ -67,7 +67,7 @@ proptest! {
             }
         }
         // No cache entry shows more TTL left than it was stored with.
-        for c in run.caches_at(run.end()) {
+        for c in run.caches_at(run.end(), None) {
             prop_assert!(c.left_s <= c.ttl_s);
         }
     }

@@ -93,6 +93,10 @@ pub struct CacheEvent {
     pub what: String,
     pub stored: SimTime,
     pub expires: SimTime,
+    /// The index of the trace step whose message made the cache store it (the step recorded
+    /// last when it was stored), so that a view of the caches at a step shows what that step
+    /// left, not what a later step at the same moment stores.
+    pub step: usize,
 }
 
 /// A cache entry as it stands at one moment.
@@ -121,10 +125,12 @@ impl DnsRun {
         self.trace.steps.iter().map(|s| s.arrives.unwrap_or(s.at)).max().unwrap_or_default()
     }
 
-    /// Every cache's live entries at `t`, with the TTL left, caches in lane order.
-    pub fn caches_at(&self, t: SimTime) -> Vec<CacheView> {
+    /// Every cache's live entries at `t`, with the TTL left, caches in lane order. With
+    /// `step`, only what that step and the steps before it stored (the caches as the selected
+    /// step leaves them); without, everything stored by `t`.
+    pub fn caches_at(&self, t: SimTime, step: Option<usize>) -> Vec<CacheView> {
         let mut latest: BTreeMap<(usize, &str, &str), &CacheEvent> = BTreeMap::new();
-        for e in self.cache_log.iter().filter(|e| e.stored <= t) {
+        for e in self.cache_log.iter().filter(|e| e.stored <= t && step.is_none_or(|i| e.step <= i)) {
             latest.insert((e.cache, &e.name, &e.rtype), e);
         }
         latest
@@ -188,7 +194,8 @@ impl Cache {
     fn put(&mut self, log: &mut Vec<CacheEvent>, now: SimTime, name: &Name, t: u16, records: Vec<Record>, negative: Option<u8>, ttl_s: u64) {
         let expires = now.saturating_add(ttl_s * 1_000_000);
         let (key, rt) = Cache::key(name, t);
-        log.push(CacheEvent { cache: self.lane, name: key.clone(), rtype: rtype::name(rt), what: what_of(&records, negative), stored: now, expires });
+        // The step is filled in by the run, which knows the trace (see `Run::stamp`).
+        log.push(CacheEvent { cache: self.lane, name: key.clone(), rtype: rtype::name(rt), what: what_of(&records, negative), stored: now, expires, step: usize::MAX });
         self.entries.insert((key, rt), Entry { records, negative, expires });
     }
 
@@ -571,6 +578,14 @@ impl<'a> Run<'a> {
         self.cache_answer(BROWSER, done, &l.name, l.qtype, &records, rcode, soa.as_ref());
     }
 
+    /// Ties the cache entries just stored to the step recorded last, whose message caused them.
+    fn stamp(&mut self) {
+        let last = self.trace.steps.len().saturating_sub(1);
+        for e in self.log.iter_mut().rev().take_while(|e| e.step == usize::MAX) {
+            e.step = last;
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn cache_answer(&mut self, who: usize, now: SimTime, name: &Name, qtype: u16, records: &[Record], rcode: u8, soa: Option<&Record>) {
         if rcode != 0 && rcode != 3 {
@@ -593,6 +608,7 @@ impl<'a> Run<'a> {
         };
         let kept = if negative { soa.cloned().into_iter().collect() } else { records.to_vec() };
         cache.put(&mut self.log, now, name, qtype, kept, negative.then_some(rcode), ttl);
+        self.stamp();
     }
 
     /// The address of a server named `host`: from the response's glue, else the cache, else by
@@ -699,6 +715,7 @@ impl<'a> Run<'a> {
                 learned.extend(response.authority.iter().filter(|r| r.rtype == rtype::NS).cloned());
                 learned.extend(response.additional.iter().cloned());
                 self.resolver.put_records(&mut self.log, now, &learned);
+                self.stamp();
                 match outcome {
                     Outcome::Referral { .. } => {
                         let hosts: Vec<Name> = response.authority.iter().filter_map(|r| match &r.data {
@@ -737,6 +754,7 @@ impl<'a> Run<'a> {
                         });
                         let rcode = response.header.rcode;
                         self.resolver.put(&mut self.log, now, &target, qtype, soa.clone().into_iter().collect(), Some(rcode), minimum.unwrap_or(0) as u64);
+                        self.stamp();
                         return Found { records: chain, rcode, soa, ready: now };
                     }
                     Outcome::Refused => return Found::fail(chain, now),
@@ -771,6 +789,7 @@ impl<'a> Run<'a> {
             }
             let before = self.state(RESOLVER, landed);
             self.resolver.put_records(&mut self.log, landed, &m.answers);
+            self.stamp();
             self.local(landed, RESOLVER, format!("accepts the forged {target} → {}", ip(FORGED_ADDRESS)), format!("Nothing in a plain DNS answer proves who sent it: an answer is accepted when its ID, port and question match. The forged record is now cached for a day, and every client of this resolver is sent to {} (cache poisoning). Simplified: a real attacker triggers the query and floods guesses; here the guess is right the first time.", ip(FORGED_ADDRESS)), spec(), before);
             let late = self.message(arrive, self.setup.auth_ms, AUTHORITATIVE, RESOLVER, real, None, "The real answer arrives, but the query it answers is already settled: the resolver drops it.".into(), spec());
             return Some(Found { records: m.answers, rcode: 0, soa: None, ready: late.min(landed) });
@@ -904,6 +923,7 @@ impl<'a> Run<'a> {
                 self.note_dnssec(&response);
                 let keys: Vec<Record> = response.answers.iter().filter(|r| r.rtype == rtype::DNSKEY).cloned().collect();
                 self.resolver.put_records(&mut self.log, now, &keys);
+                self.stamp();
                 keys.first().cloned()
             }
         };
@@ -1048,10 +1068,23 @@ pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
     let mut history: BTreeMap<(String, u16), Vec<Seen>> = BTreeMap::new();
     for l in &lookups {
         let first = r.trace.steps.len();
+        let first_event = r.log.len();
         r.lookup(l);
         // A message that arrives after the lookup settled (a real answer beaten by a forged
-        // one) is recorded late; rows go in time order.
-        r.trace.steps[first..].sort_by_key(|s| s.at);
+        // one) is recorded late; rows go in time order, and cache entries keep their step.
+        let mut order: Vec<usize> = (first..r.trace.steps.len()).collect();
+        order.sort_by_key(|&i| r.trace.steps[i].at);
+        let mut moved = vec![0; order.len()];
+        for (to, &from) in order.iter().enumerate() {
+            moved[from - first] = first + to;
+        }
+        let mut recorded: Vec<Option<Step>> = r.trace.steps.drain(first..).map(Some).collect();
+        r.trace.steps.extend(order.iter().filter_map(|&i| recorded[i - first].take()));
+        for e in &mut r.log[first_event..] {
+            if let Some(&to) = e.step.checked_sub(first).and_then(|k| moved.get(k)) {
+                e.step = to;
+            }
+        }
         let steps = &r.trace.steps[first..];
         // The lookup ends when the browser has its answer (later arrivals change nothing).
         let (start, end) = (steps[0].at, steps.iter().filter(|s| s.to == BROWSER).map(|s| s.arrives.unwrap_or(s.at)).max().unwrap_or(steps[0].at));
@@ -1185,12 +1218,31 @@ mod tests {
         assert!(run.trace.steps.iter().any(|s| s.at == SimTime(10_000_000) && s.label.starts_with("browser cache hit")));
         assert!(run.trace.steps.iter().any(|s| s.at == SimTime(120_000_000) && s.label.starts_with("stub cache hit")));
         // The time view: at 30 s the browser has 30 s left of its 60 (stored at 130 ms).
-        let at30 = run.caches_at(SimTime(30_000_000));
+        let at30 = run.caches_at(SimTime(30_000_000), None);
         let browser = at30.iter().find(|c| c.cache == BROWSER && c.name == "www.example.com.").unwrap();
         assert_eq!((browser.left_s, browser.ttl_s), (30, 60));
         let stub = at30.iter().find(|c| c.cache == STUB).unwrap();
         assert_eq!(stub.what, "93.184.216.34");
-        assert!(run.caches_at(SimTime(4000 * 1_000_000)).iter().all(|c| c.rtype != "A" || c.name != "www.example.com."), "expired by then");
+        assert!(run.caches_at(SimTime(4000 * 1_000_000), None).iter().all(|c| c.rtype != "A" || c.name != "www.example.com."), "expired by then");
+    }
+
+    #[test]
+    fn the_caches_at_a_step_are_as_that_step_leaves_them() {
+        let run = scenario::run(&scenario::DnsScenario::default());
+        let steps = &run.trace.steps;
+        // The last step hands the answer to the browser, which caches it; at the step before,
+        // which arrives at that same moment, the browser's cache is still empty.
+        let last = steps.len() - 1;
+        assert_eq!(steps[last].to, BROWSER);
+        let t = steps[last - 1].arrives.unwrap_or(steps[last - 1].at);
+        assert_eq!(steps[last].at, t, "the two steps share a moment");
+        let browser = |step| run.caches_at(t, Some(step)).into_iter().filter(|c| c.cache == BROWSER).count();
+        assert_eq!(browser(last - 1), 0);
+        assert_eq!(browser(last), 1);
+        // Every entry names a step that exists and that happens by the time it is stored.
+        for e in &run.cache_log {
+            assert!(e.step < steps.len() && steps[e.step].at <= e.stored, "{e:?}");
+        }
     }
 
     #[test]
@@ -1212,7 +1264,7 @@ mod tests {
         assert!(t.summary[1].contains("0 server queries"), "answered from the negative cache: {:?}", t.summary);
         // example.com's SOA minimum is 300 s: at 400 s the denial has expired.
         assert!(t.summary[2].contains("1 server query"), "{:?}", t.summary);
-        let stub = run.caches_at(SimTime(200_000_000)).into_iter().find(|c| c.cache == STUB).unwrap();
+        let stub = run.caches_at(SimTime(200_000_000), None).into_iter().find(|c| c.cache == STUB).unwrap();
         assert_eq!((stub.what.as_str(), stub.ttl_s), ("NXDOMAIN", 300));
     }
 

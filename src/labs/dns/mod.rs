@@ -73,11 +73,15 @@ fn short(text: &str) -> String {
 fn Caches(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     let run = session.trace;
     // The clock, in microseconds; it follows the selected step until the person moves it.
+    // While it follows a step, the caches are as that step leaves them: an entry that a later
+    // step stores at the same moment is not shown yet.
     let now = RwSignal::new(0u64);
+    let following = RwSignal::new(true);
     Effect::new(move |_| {
         let i = session.current.get();
         let t = run.with_untracked(|r| r.trace.steps.get(i).map(|s| s.arrives.unwrap_or(s.at).micros()).unwrap_or(0));
         now.set(t);
+        following.set(true);
     });
     // The slider reaches past the last step by the longest TTL cached (at most two days).
     let horizon_s = Memo::new(move |_| {
@@ -86,9 +90,15 @@ fn Caches(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsForm>, err
             (last.max(r.end().micros()) / 1_000_000) + 1
         })
     });
-    let views = Memo::new(move |_| run.with(|r| r.caches_at(SimTime(now.get()))));
+    let views = Memo::new(move |_| {
+        let step = following.get().then(|| session.current.get());
+        run.with(|r| r.caches_at(SimTime(now.get()), step))
+    });
     let seconds = move || now.get() / 1_000_000;
-    let set_seconds = move |s: u64| now.set(s.min(horizon_s.get_untracked()) * 1_000_000);
+    let set_seconds = move |s: u64| {
+        following.set(false);
+        now.set(s.min(horizon_s.get_untracked()) * 1_000_000);
+    };
     let shift = move |by: i64| set_seconds((seconds() as i64 + by).max(0) as u64);
     let table = move |lane: usize| {
         let rows = move || {
