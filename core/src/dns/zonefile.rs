@@ -27,14 +27,17 @@ pub const TEXT_MAX: usize = 32 * 1024;
 /// A problem on one line of a zone's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineError {
-    /// 1-based.
+    /// 1-based; 0 when the problem is the whole zone (its size, a missing SOA), not one line.
     pub line: usize,
     pub message: String,
 }
 
 impl fmt::Display for LineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
+        match self.line {
+            0 => write!(f, "{}", self.message),
+            line => write!(f, "line {line}: {}", self.message),
+        }
     }
 }
 
@@ -220,7 +223,7 @@ fn rdata(t: u16, origin: &Name, args: &[String]) -> Result<RData, String> {
 /// Reads one zone's text. Every record must lie at or below `origin`.
 pub fn parse(origin: &Name, text: &str) -> Result<Vec<Record>, Vec<LineError>> {
     if text.len() > TEXT_MAX {
-        return Err(vec![LineError { line: 1, message: format!("the zone is {} characters; at most {TEXT_MAX}", text.len()) }]);
+        return Err(vec![LineError { line: 0, message: format!("the zone is {} characters; at most {TEXT_MAX}", text.len()) }]);
     }
     let mut records = Vec::new();
     let mut errors = Vec::new();
@@ -297,7 +300,7 @@ pub fn parse(origin: &Name, text: &str) -> Result<Vec<Record>, Vec<LineError>> {
     }
     let soas: Vec<usize> = records.iter().filter(|(_, r)| r.rtype == rtype::SOA).map(|(l, _)| *l).collect();
     if soas.is_empty() && errors.is_empty() {
-        errors.push(LineError { line: 1, message: "the zone needs one SOA record at its origin (@), e.g. “@ 3600 SOA ns1 hostmaster 1 7200 900 1209600 300”".into() });
+        errors.push(LineError { line: 0, message: "the zone needs one SOA record at its origin (@), e.g. “@ 3600 SOA ns1 hostmaster 1 7200 900 1209600 300”".into() });
     }
     if let Some(line) = soas.get(1) {
         errors.push(LineError { line: *line, message: "a zone has exactly one SOA record".into() });
@@ -397,7 +400,12 @@ mod tests {
         assert!(first_error("www 60 TXT \"open").contains("not closed"));
         assert!(first_error(&format!("www 60 TXT \"{}\"", "x".repeat(256))).contains("at most 255 octets"));
         assert!(first_error("www 60 CNAME web\nwww 60 A 192.0.2.1").starts_with("line 3: www.example.com. has a CNAME and also A"));
-        assert_eq!(parse(&n("example.com"), "www 60 A 192.0.2.1").unwrap_err()[0].line, 1);
+        // Whole-zone problems name no line.
+        let missing = parse(&n("example.com"), "www 60 A 192.0.2.1").unwrap_err();
+        assert_eq!(missing[0].line, 0);
+        assert!(missing[0].to_string().starts_with("the zone needs one SOA record"), "{}", missing[0]);
+        let huge = parse(&n("example.com"), &"x".repeat(1 << 20)).unwrap_err();
+        assert!(huge[0].to_string().starts_with("the zone is 1048576 characters; at most"), "{}", huge[0]);
     }
 
     #[test]

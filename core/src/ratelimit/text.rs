@@ -15,13 +15,17 @@ use super::scenario::Pattern;
 /// Why a line did not parse, with its 1-based line number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextError {
+    /// 1-based; 0 when the problem is the whole text (its size), not one line.
     pub line: usize,
     pub message: String,
 }
 
 impl std::fmt::Display for TextError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
+        match self.line {
+            0 => write!(f, "{}", self.message),
+            line => write!(f, "line {line}: {}", self.message),
+        }
     }
 }
 
@@ -45,7 +49,7 @@ pub fn format(patterns: &[Pattern]) -> String {
 
 pub fn parse(text: &str) -> Result<Vec<Pattern>, TextError> {
     if text.len() > MAX_CHARS {
-        return Err(TextError { line: 1, message: format!("too long: at most {MAX_CHARS} characters") });
+        return Err(TextError { line: 0, message: format!("the traffic is {} characters; at most {MAX_CHARS}", text.len()) });
     }
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
@@ -133,6 +137,9 @@ mod tests {
         assert_eq!(parse("at 1\nburst at=x count=1").unwrap_err().to_string(), "line 2: at= must be a whole number, not “x”");
         assert_eq!(parse("burst at=1 count=1 sprd=4").unwrap_err().to_string(), "line 1: “sprd=4” is not understood here; burst takes at= count= spread=");
         assert_eq!(parse("at 5 -3").unwrap_err().line, 1);
+        // Too much text is not a problem of line 1.
+        let big = "at 1\n".repeat(MAX_CHARS / 4);
+        assert_eq!(parse(&big).unwrap_err().to_string(), format!("the traffic is {} characters; at most {MAX_CHARS}", big.len()));
     }
 
     proptest! {
