@@ -30,26 +30,27 @@ pub fn replace_hash(fragment: &str) {
     }
 }
 
-// Local storage through gloo-storage. Every call is fallible and none panics: storage that is
-// disabled or full is the same as nothing stored.
-use gloo_storage::{errors::StorageError, LocalStorage, Storage as _};
+// Local storage. Every call is fallible and none panics: storage that is blocked (reading
+// `localStorage` throws), disabled or full is the same as nothing stored. (gloo-storage would
+// replace these few lines, but it throws when storage is blocked; see docs/site.md.)
+fn storage() -> Option<web_sys::Storage> {
+    window().and_then(|w| w.local_storage().ok().flatten())
+}
 
-/// A value kept in local storage as JSON. `Ok(None)` when nothing is kept under `key` (or
-/// storage is unavailable); `Err` with the reason when what is kept does not read as `T`.
-pub fn load<T: serde::de::DeserializeOwned>(key: &str) -> Result<Option<T>, String> {
-    match LocalStorage::get::<T>(key) {
-        Ok(value) => Ok(Some(value)),
-        Err(StorageError::KeyNotFound(_)) | Err(StorageError::JsError(_)) => Ok(None),
-        Err(StorageError::SerdeError(e)) => Err(e.to_string()),
+pub fn load(key: &str) -> Option<String> {
+    storage().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+pub fn save(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
     }
 }
 
-pub fn save<T: serde::Serialize>(key: &str, value: &T) {
-    let _ = LocalStorage::set(key, value);
-}
-
 pub fn remove(key: &str) {
-    LocalStorage::delete(key);
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
 }
 
 /// Sets or clears `data-theme` on the root element.

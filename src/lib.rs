@@ -103,7 +103,7 @@ enum Theme {
 
 impl Theme {
     fn load() -> Theme {
-        match browser::load::<String>("wirelab.theme").ok().flatten().as_deref() {
+        match browser::load("wirelab.theme").as_deref() {
             Some("light") => Theme::Light,
             Some("dark") => Theme::Dark,
             _ => Theme::System,
@@ -150,7 +150,7 @@ pub fn App(page: Page) -> impl IntoView {
         let t = theme.get();
         browser::set_theme_attribute(t.attribute());
         match t.attribute() {
-            Some(a) => browser::save("wirelab.theme", &a),
+            Some(a) => browser::save("wirelab.theme", a),
             None => browser::remove("wirelab.theme"),
         }
     });

@@ -223,3 +223,21 @@ test('DNS: the caches panel shows what the selected step leaves, not what a late
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('with site data blocked (reading localStorage throws) every page still works', async () => {
+  const block = () => {
+    Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });
+  };
+  for (const path of ['', 'tcp/', 'dns/']) {
+    const { context, page, problems } = await open(path, { init: block });
+    await page.waitForSelector(path ? '[data-testid=step]' : '[data-testid=home]');
+    await page.click('[data-testid=theme]');
+    assert.match(await page.innerText('[data-testid=theme]'), /Theme: light/);
+    if (path) {
+      await page.click('[data-testid=next]');
+      assert.match(await position(page), /^2 \//);
+    }
+    assert.deepEqual(problems, [], path);
+    await context.close();
+  }
+});

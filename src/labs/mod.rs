@@ -62,8 +62,8 @@ fn storage_key(lab: &str) -> String {
 /// What local storage holds for a lab: the scenario (without secrets) and the step.
 fn stored<S: Scenario>(notices: Notices) -> Option<(S, Option<usize>)> {
     let key = storage_key(S::LAB);
-    let parsed = browser::load::<serde_json::Value>(&key).and_then(|kept| {
-        let Some(v) = kept else { return Ok(None) };
+    let parsed: Result<_, String> = browser::load(&key).map_or(Ok(None), |text| {
+        let v = serde_json::from_str::<serde_json::Value>(&text).map_err(|e| e.to_string())?;
         let s = v.get("scenario").ok_or("it has no scenario")?;
         let scenario = scenario::from_json::<S>(&s.to_string()).map_err(|e| e.to_string())?;
         let step = v.get("step").and_then(|s| s.as_u64()).map(|s| s as usize);
@@ -222,7 +222,7 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
             }
             if !embed {
                 let kept = serde_json::json!({ "scenario": scenario::to_value(&*s, false), "step": current.get() });
-                browser::save(&storage_key(S::LAB), &kept);
+                browser::save(&storage_key(S::LAB), &kept.to_string());
             }
         });
     }
