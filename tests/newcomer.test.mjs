@@ -241,3 +241,28 @@ test('with site data blocked (reading localStorage throws) every page still work
     await context.close();
   }
 });
+
+test('no page load warns about an ignored integrity attribute, and claim times never split', async () => {
+  for (const path of ['', 'tcp/', 'jwt/']) {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    const warnings = [];
+    page.on('console', (m) => { if (/integrity/i.test(m.text())) warnings.push(m.text()); });
+    await page.goto(server.base + path);
+    await ready(page);
+    await page.waitForTimeout(300);
+    assert.deepEqual(warnings, [], path);
+    if (path === 'jwt/') {
+      await page.click('[data-testid=decoded-summary]');
+      // Each short claim value (a time, a name) stays on one line.
+      const split = await page.$$eval('[data-testid=claim] td.mono.short', (cells) => cells.filter((c) => {
+        const r = document.createRange(); r.selectNodeContents(c);
+        return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1;
+      }).map((c) => c.innerText));
+      assert.deepEqual(split, []);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 360, `the page is ${width}px wide`);
+    }
+    await context.close();
+  }
+});

@@ -96,7 +96,8 @@ fn Decoded(decoded: Memo<Inspection>) -> impl IntoView {
                     view! {
                         <tr data-testid="claim">
                             <th scope="row">{c.name.clone()}</th>
-                            <td class="mono">{c.value.clone()}</td>
+                            // A short value (a time, a name) never breaks; a long one (a jti) wraps anywhere.
+                            <td class="mono" class:short=c.value.chars().count() <= 16>{c.value.clone()}</td>
                             <td>{c.meaning.clone()}
                                 {c.time.is_some().then(|| view! { <span class="claim-time">{c.utc.clone()}<br/>{local}<br/><strong>{c.relative.clone()}</strong></span> })}
                             </td>
