@@ -752,7 +752,12 @@ impl<'a> Reader<'a> {
         let name = self.name()?;
         let rtype = self.u16()?;
         let class = self.u16()?;
-        let ttl = self.u32()?;
+        // RFC 2181 section 8: a TTL with the top bit set is read as if it were zero (as
+        // dnspython and other resolvers do), never as a TTL of over 68 years.
+        let ttl = match self.u32()? {
+            t if t > i32::MAX as u32 => 0,
+            t => t,
+        };
         let declared = self.u16()? as usize;
         let start = self.at;
         if start + declared > self.b.len() {
@@ -847,6 +852,19 @@ mod tests {
 
     fn name(s: &str) -> Name {
         Name::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_ttl_with_the_top_bit_set_reads_as_zero_rfc2181() {
+        for (sent, read) in [(0x7fff_ffffu32, 0x7fff_ffffu32), (0x8000_0000, 0), (0xffff_ffff, 0), (300, 300)] {
+            let mut m = Message { answers: vec![a("www.example.com.", 0, [192, 0, 2, 1])], ..Message::default() };
+            let mut bytes = encode(&m, false).bytes;
+            // The answer's TTL is the 4 bytes after its name (compressed: 2), type and class.
+            let at = bytes.len() - 4 - 2 - 4;
+            bytes[at..at + 4].copy_from_slice(&sent.to_be_bytes());
+            m.answers[0].ttl = read;
+            assert_eq!(decode(&bytes).unwrap().answers, m.answers, "sent {sent:#x}");
+        }
     }
 
     fn a(owner: &str, ttl: u32, ip: [u8; 4]) -> Record {
@@ -1007,7 +1025,7 @@ mod tests {
             (arb_name(), arb_name(), any::<[u32; 5]>()).prop_map(|(mname, rname, v)| RData::Soa { mname, rname, serial: v[0], refresh: v[1], retry: v[2], expire: v[3], minimum: v[4] }),
             (any::<u16>(), any::<u16>(), any::<u16>(), arb_name()).prop_map(|(priority, weight, port, target)| RData::Srv { priority, weight, port, target }),
         ];
-        (arb_name(), any::<u32>(), data).prop_map(|(name, ttl, data)| Record { name, rtype: data.rtype(), class: CLASS_IN, ttl, data })
+        (arb_name(), 0..=i32::MAX as u32, data).prop_map(|(name, ttl, data)| Record { name, rtype: data.rtype(), class: CLASS_IN, ttl, data })
     }
 
     proptest! {
