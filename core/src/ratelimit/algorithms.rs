@@ -548,9 +548,23 @@ pub struct GcraAnswer {
 
 /// GCRA with emission interval T = window/limit and delay-variation tolerance τ = T·burst: the
 /// theoretical arrival time (TAT) may run at most τ − T ahead of now.
+///
+/// It keeps time in nanoseconds, as governor, redis-cell and throttled do: T is window/limit
+/// truncated to whole nanoseconds (1 s / 231 = 4,329,004 ns), so at a rate that does not divide
+/// a second evenly its decisions agree with theirs. Times it reports are rounded up to whole
+/// microseconds, so that a client waiting that long is admitted.
 pub struct Gcra {
     l: Limits,
-    tat: Micros,
+    /// The TAT, in nanoseconds.
+    tat: u128,
+}
+
+/// Nanoseconds in a microsecond.
+const NS: u128 = 1000;
+
+/// Nanoseconds, rounded up to whole microseconds.
+fn micros_up(ns: u128) -> Micros {
+    ns.div_ceil(NS).min(Micros::MAX as u128) as Micros
 }
 
 impl Gcra {
@@ -558,13 +572,19 @@ impl Gcra {
         Gcra { l, tat: 0 }
     }
 
+    /// The emission interval T in nanoseconds (at least 1).
+    pub fn interval_ns(&self) -> u128 {
+        (self.l.window as u128 * NS / self.l.limit.max(1) as u128).max(1)
+    }
+
     /// One request of `quantity` cells, as redis-cell and throttled decide it:
     /// tat = max(now, TAT); new = tat + T·quantity; allowed iff now ≥ new − τ.
     pub fn throttle(&mut self, now: Micros, quantity: u64) -> GcraAnswer {
-        let t = self.l.interval();
-        let tolerance = t * self.l.burst;
+        let now = now as u128 * NS;
+        let t = self.interval_ns();
+        let tolerance = t * self.l.burst as u128;
         let tat = self.tat.max(now);
-        let increment = t * quantity;
+        let increment = t * quantity as u128;
         let new_tat = tat + increment;
         let allow_at = new_tat.saturating_sub(tolerance);
         let limited = now < allow_at;
@@ -573,23 +593,24 @@ impl Gcra {
             self.tat = new_tat;
         }
         // remaining = floor((τ − ttl) / T) when τ − ttl > −T, else 0.
-        let remaining = if tolerance + t > ttl { (tolerance.saturating_sub(ttl)) / t } else { 0 };
+        let remaining = if tolerance + t > ttl { (tolerance.saturating_sub(ttl) / t) as u64 } else { 0 };
         GcraAnswer {
             limited,
             limit: self.l.burst,
             remaining,
-            reset_after: ttl,
-            retry_after: if limited && increment <= tolerance { Some(allow_at - now) } else { None },
+            reset_after: micros_up(ttl),
+            retry_after: if limited && increment <= tolerance { Some(micros_up(allow_at - now)) } else { None },
         }
     }
 }
 
 impl Limiter for Gcra {
     fn check(&mut self, now: Micros) -> Decision {
-        let t = self.l.interval() as u128;
-        let before = self.tat.saturating_sub(now) as u128;
+        let t = self.interval_ns();
+        let now_ns = now as u128 * NS;
+        let before = self.tat.saturating_sub(now_ns);
         let a = self.throttle(now, 1);
-        let after = self.tat.saturating_sub(now) as u128;
+        let after = self.tat.saturating_sub(now_ns);
         Decision {
             allowed: !a.limited,
             delay: 0,
@@ -602,13 +623,24 @@ impl Limiter for Gcra {
     }
 
     fn state(&self, now: Micros) -> Vec<(String, String)> {
-        let t = self.l.interval();
+        let t = self.interval_ns();
+        let shown = |ns: u128| ms_ns(ns);
         vec![
-            ("TAT".into(), ms(self.tat)),
-            ("TAT − now".into(), ms(self.tat.saturating_sub(now))),
-            ("emission interval T".into(), ms(t)),
-            ("tolerance τ".into(), ms(t * self.l.burst)),
+            ("TAT".into(), shown(self.tat)),
+            ("TAT − now".into(), shown(self.tat.saturating_sub(now as u128 * NS))),
+            ("emission interval T".into(), shown(t)),
+            ("tolerance τ".into(), shown(t * self.l.burst as u128)),
         ]
+    }
+}
+
+/// A duration in nanoseconds for people: as [`ms`] when it is whole microseconds, else to the
+/// nanosecond (GCRA's emission interval at 231 per second is 4.329004 ms).
+fn ms_ns(ns: u128) -> String {
+    if ns.is_multiple_of(NS) {
+        ms((ns / NS).min(Micros::MAX as u128) as Micros)
+    } else {
+        format!("{:.6} ms", ns as f64 / 1e6)
     }
 }
 
@@ -617,6 +649,26 @@ mod tests {
     use super::*;
 
     const SEC: Micros = 1_000_000;
+
+    #[test]
+    fn gcra_agrees_with_governor_at_a_rate_that_does_not_divide_a_second() {
+        // governor's Quota::per_second(231) with burst 2: T = 1 s / 231 = 4,329,004 ns. With T
+        // rounded to 4,330 µs the last request was refused with a 1 µs retry.
+        let mut g = Gcra::new(Limits { limit: 231, window: SEC, burst: 2 });
+        assert_eq!(g.interval_ns(), 4_329_004);
+        let first = g.throttle(47_033, 2);
+        let rest: Vec<bool> = [52_172, 56_012, 60_022].iter().map(|&t| !g.throttle(t, 1).limited).collect();
+        assert!(!first.limited);
+        assert_eq!(rest, [true, true, true]);
+        // One more at once is refused, and told to come back when it would pass, rounded up to
+        // the microsecond: the TAT is now 68,678,020 ns, so it passes from TAT + T − τ =
+        // 64,349,016 ns, 4,326,016 ns after it was sent.
+        let refused = g.throttle(60_023, 1);
+        assert!(refused.limited);
+        assert_eq!(refused.retry_after, Some(4_327));
+        assert!(g.throttle(60_023 + 4_326, 1).limited, "a microsecond early is still too early");
+        assert!(!g.throttle(60_023 + 4_327, 1).limited, "waiting the retry time is enough");
+    }
 
     fn run(a: Algorithm, l: Limits, times_ms: &[u64]) -> Vec<bool> {
         let mut m = new_limiter(a, l);
