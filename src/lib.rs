@@ -73,7 +73,7 @@ fn route(fragment: &str, page: Page, notices: Notices) -> Route {
         Ok(location) => location,
         Err(e) => {
             let lab = permalink::lab_name(fragment);
-            if lab.as_deref().map_or(true, |id| wirelab_core::labs::find(id).is_some()) {
+            if lab.as_deref().is_none_or(|id| wirelab_core::labs::find(id).is_some()) {
                 notices.push(format!("{e} Showing the default scenario instead."));
             }
             Location { lab, ..Location::default() }
