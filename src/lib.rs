@@ -56,10 +56,11 @@ pub fn start(page: Page) {
 }
 
 /// Which view a fragment asks of this page.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 enum Route {
     Home,
-    Lab(Location),
+    /// This page's lab, drawn by its mount, at the location.
+    Lab(MountLab, Location),
     /// A lab that has its own page elsewhere in the site; the page's script goes there.
     Elsewhere(&'static LabInfo, String),
     NotFound(String),
@@ -86,7 +87,7 @@ fn route(fragment: &str, page: Page, notices: Notices) -> Route {
     }
     match (page, location.lab.as_deref()) {
         (_, None) => Route::Home,
-        (Page::Lab { info, .. }, Some(id)) if id == info.id => Route::Lab(location),
+        (Page::Lab { info, mount }, Some(id)) if id == info.id => Route::Lab(mount, location),
         (_, Some(id)) => match wirelab_core::labs::find(id) {
             Some(other) => Route::Elsewhere(other, fragment.to_string()),
             None => Route::NotFound(id.chars().take(40).collect()),
@@ -167,10 +168,7 @@ pub fn App(page: Page) -> impl IntoView {
     };
     let content = move || match route(&fragment.get(), page, notices) {
         Route::Home => home(),
-        Route::Lab(location) => match page {
-            Page::Lab { mount, .. } => mount(location, notices, embed),
-            Page::Home => home(),
-        },
+        Route::Lab(mount, location) => mount(location, notices, embed),
         Route::Elsewhere(info, fragment) => {
             let href = format!("{root}{}/{fragment}", info.id);
             view! {

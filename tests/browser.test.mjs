@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { serve, launch, watch, ready } from './harness.mjs';
+import { serve, launch, watch, ready, openPage } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -13,14 +13,7 @@ before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 /** A fresh context (own storage) and page, watched for errors and outside requests. */
-async function open(hash = '', options = {}) {
-  const context = await browser.newContext({ bypassCSP: false, ...options });
-  const page = await context.newPage();
-  const problems = watch(page, server.origin);
-  await page.goto(server.base + hash);
-  await ready(page);
-  return { context, page, problems };
-}
+const open = (hash = '', options = {}) => openPage(browser, server, hash, options);
 
 const b64url = (text) => Buffer.from(text).toString('base64url');
 const position = (page) => page.locator('[data-testid=position]').innerText();

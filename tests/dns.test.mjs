@@ -1,20 +1,16 @@
 // The DNS lab in headless Chromium against the release build, served from a sub-path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watch, ready } from './harness.mjs';
+import { serve, launch, watch, ready, openPage } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 async function open(hash = '#/dns', options = {}) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  const problems = watch(page, server.origin);
-  await page.goto(server.base + hash);
-  await ready(page);
-  await page.waitForSelector('[data-testid=inspector] #inspector-title');
-  return { context, page, problems };
+  const opened = await openPage(browser, server, hash, options);
+  await opened.page.waitForSelector('[data-testid=inspector] #inspector-title');
+  return opened;
 }
 
 const position = (page) => page.locator('[data-testid=position]').innerText();

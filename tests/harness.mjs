@@ -97,6 +97,19 @@ export function watch(page, origin) {
   return problems;
 }
 
+/** A fresh context (its own storage) and page at `path` under the site's base, watched for
+ * problems (see `watch`), once the app has mounted. `init` runs before the page's own scripts;
+ * the other options go to the browser context. */
+export async function openPage(browser, server, path, { init, ...options } = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  if (init) await page.addInitScript(init);
+  const problems = watch(page, server.origin);
+  await page.goto(server.base + path);
+  await ready(page);
+  return { context, page, problems };
+}
+
 /** Waits until the app has mounted (the wasm has started and drawn). */
 export async function ready(page) {
   await page.waitForSelector('main#main > *', { timeout: 30000 });

@@ -1,20 +1,16 @@
 // The JWT lab (in progress) in headless Chromium against the release build, from a sub-path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watch, ready } from './harness.mjs';
+import { serve, launch, watch, ready, openPage } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 async function open(hash = '#/jwt', options = {}) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  const problems = watch(page, server.origin);
-  await page.goto(server.base + hash);
-  await ready(page);
-  await page.waitForSelector('[data-testid=inspector] #inspector-title');
-  return { context, page, problems };
+  const opened = await openPage(browser, server, hash, options);
+  await opened.page.waitForSelector('[data-testid=inspector] #inspector-title');
+  return opened;
 }
 const summary = (page) => page.locator('[data-testid=summary]').innerText();
 async function preset(page, id) {

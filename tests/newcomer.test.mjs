@@ -1,21 +1,13 @@
 // What a newcomer's first hour found (issue 16), each fixed and kept fixed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watch, ready } from './harness.mjs';
+import { serve, launch, watch, ready, openPage } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-async function open(path, { init, ...options } = {}) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  if (init) await page.addInitScript(init);
-  const problems = watch(page, server.origin);
-  await page.goto(server.base + path);
-  await ready(page);
-  return { context, page, problems };
-}
+const open = (path, options) => openPage(browser, server, path, options);
 
 const b64url = (text) => Buffer.from(text).toString('base64url');
 const position = (page) => page.locator('[data-testid=position]').innerText();

@@ -2,20 +2,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, launch, watch, ready } from './harness.mjs';
+import { serve, launch, watch, ready, openPage } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 async function open(hash = '#/ratelimit', options = {}) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  const problems = watch(page, server.origin);
-  await page.goto(server.base + hash);
-  await ready(page);
-  await page.waitForSelector('[data-testid=chart]');
-  return { context, page, problems };
+  const opened = await openPage(browser, server, hash, options);
+  await opened.page.waitForSelector('[data-testid=chart]');
+  return opened;
 }
 
 const position = (page) => page.locator('[data-testid=position]').innerText();
