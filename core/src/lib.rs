@@ -14,6 +14,7 @@ pub mod dns;
 pub mod jwt;
 pub mod export;
 pub mod labs;
+pub mod order;
 pub mod permalink;
 pub mod ratelimit;
 pub mod rng;

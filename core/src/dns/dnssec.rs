@@ -64,7 +64,7 @@ fn signed_data(sig: &RData, rrset: &[Record]) -> Vec<u8> {
     }
     let mut head = rdata_wire(&unsigned);
     let mut rdatas: Vec<Vec<u8>> = rrset.iter().map(|r| rdata_wire(&r.data.lowercased())).collect();
-    rdatas.sort();
+    crate::order::sort(&mut rdatas);
     rdatas.dedup();
     let Some(first) = rrset.first() else { return head };
     for data in rdatas {

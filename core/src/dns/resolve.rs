@@ -1002,7 +1002,7 @@ fn lesson(l: &Lookup, records: Option<&Message>) -> Option<String> {
                 RData::Mx { preference, exchange } => Some((*preference, exchange.to_string())),
                 _ => None,
             }).collect();
-            mx.sort();
+            crate::order::sort(&mut mx);
             (!mx.is_empty()).then(|| format!("Mail for {} goes to {} first (lowest preference, {}){}.", l.name, mx[0].1, mx[0].0, if mx.len() > 1 { format!("; if it does not answer, to {} ({})", mx[1].1, mx[1].0) } else { String::new() }))
         }
         rtype::SRV => m.answers.iter().find_map(|r| match &r.data {
@@ -1062,7 +1062,7 @@ pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
         validated: BTreeSet::new(),
     };
     let mut lookups = setup.lookups.clone();
-    lookups.sort_by_key(|l| l.at_s);
+    crate::order::sort_by_key(&mut lookups, |l| l.at_s);
     // Per name and type: the first lookup's time, and every lookup's (servers asked, answer TTL).
     let mut first_ms: BTreeMap<(String, u16), f64> = BTreeMap::new();
     let mut history: BTreeMap<(String, u16), Vec<Seen>> = BTreeMap::new();
@@ -1073,7 +1073,7 @@ pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
         // A message that arrives after the lookup settled (a real answer beaten by a forged
         // one) is recorded late; rows go in time order, and cache entries keep their step.
         let mut order: Vec<usize> = (first..r.trace.steps.len()).collect();
-        order.sort_by_key(|&i| r.trace.steps[i].at);
+        crate::order::sort_by_key(&mut order, |&i| r.trace.steps[i].at);
         let mut moved = vec![0; order.len()];
         for (to, &from) in order.iter().enumerate() {
             moved[from - first] = first + to;

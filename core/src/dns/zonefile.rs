@@ -308,7 +308,7 @@ pub fn parse(origin: &Name, text: &str) -> Result<Vec<Record>, Vec<LineError>> {
     if let Some((line, r)) = records.iter().find(|(_, r)| r.rtype == rtype::SOA && !same_name(&r.name, origin)) {
         errors.push(LineError { line: *line, message: format!("the SOA belongs at the zone's origin (@), not at {}", r.name) });
     }
-    errors.sort_by_key(|e| e.line);
+    crate::order::sort_by_key(&mut errors, |e| e.line);
     if errors.is_empty() {
         Ok(records.into_iter().map(|(_, r)| r).collect())
     } else {

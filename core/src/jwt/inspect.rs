@@ -131,7 +131,7 @@ pub fn inspect(text: &str, now: i64) -> Inspection {
                         // In the payload's own order: find each key where it first appears.
                         let text = String::from_utf8_lossy(&jws.payload_bytes).to_string();
                         let mut names: Vec<&String> = claims.keys().collect();
-                        names.sort_by_key(|k| text.find(&format!("\"{k}\"")).unwrap_or(usize::MAX));
+                        crate::order::sort_by_key(&mut names, |k| text.find(&format!("\"{k}\"")).unwrap_or(usize::MAX));
                         for name in names {
                             let value = &claims[name];
                             let time = matches!(name.as_str(), "exp" | "nbf" | "iat").then(|| value.as_f64().map(|f| f as i64)).flatten();

@@ -78,7 +78,7 @@ pub fn requests(s: &RateScenario) -> (Vec<Request>, Vec<String>) {
         .flat_map(|(i, c)| c.patterns.iter().flat_map(|p| p.times()).map(move |at| (at, i)))
         .map(|(at, client)| Request { at, client, key: client_key[client] })
         .collect();
-    out.sort_by_key(|r| (r.at, r.client));
+    crate::order::sort_by_key(&mut out, |r| (r.at, r.client));
     (out, keys)
 }
 
@@ -171,7 +171,7 @@ fn stats(s: &RateScenario, reqs: &[Request], decisions: &[Decision]) -> Stats {
             longest_wait = longest_wait.max(w);
         }
     }
-    admitted_times.sort_unstable();
+    crate::order::sort(&mut admitted_times);
     let mut max_in_any_second = 0;
     let mut start = 0;
     for end in 0..admitted_times.len() {

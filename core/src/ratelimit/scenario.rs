@@ -67,7 +67,7 @@ impl Pattern {
             }
             Pattern::Manual { times_ms } => {
                 let mut t: Vec<Micros> = times_ms.iter().map(|ms| ms * 1000).collect();
-                t.sort_unstable();
+                crate::order::sort(&mut t);
                 t
             }
         }

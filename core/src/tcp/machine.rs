@@ -532,7 +532,8 @@ impl Endpoint {
         } else {
             if !self.out_of_order.iter().any(|(s, _)| *s == seq) {
                 self.out_of_order.push((seq, data.to_vec()));
-                self.out_of_order.sort_by_key(|(s, _)| s.wrapping_sub(self.rcv_nxt));
+                let next = self.rcv_nxt;
+                crate::order::sort_by_key(&mut self.out_of_order, |(s, _)| s.wrapping_sub(next));
             }
             // RFC 5681 section 4.2: an out-of-order segment should be acknowledged at once, with
             // the same (duplicate) ACK, so the sender learns of the gap.

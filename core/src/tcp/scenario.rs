@@ -272,7 +272,7 @@ impl TcpForm {
         if !errors.is_empty() {
             return Err(errors);
         }
-        lose.sort_unstable();
+        crate::order::sort(&mut lose);
         lose.dedup();
         let scenario = TcpScenario {
             v: TcpScenario::VERSION,

@@ -145,7 +145,7 @@ fn Caches(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsForm>, err
             return;
         }
         next.lookups.push(LookupSpec { at: s, ..first });
-        next.lookups.sort_by_key(|l| l.at);
+        wirelab_core::order::sort_by_key(&mut next.lookups, |l| l.at);
         session.replace(form, errors, next, |s| DnsForm::from(s));
         // Show the new lookup's first step.
         let step = run.with_untracked(|r| r.trace.steps.iter().position(|st| st.at.micros() >= s * 1_000_000));

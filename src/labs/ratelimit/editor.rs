@@ -99,7 +99,7 @@ pub fn RateEditor(session: LabSession<RateScenario, RateReport>, form: RwSignal<
                                         f.algorithms.retain(|x| *x != a);
                                         if on {
                                             f.algorithms.push(a);
-                                            f.algorithms.sort_by_key(|x| Algorithm::ALL.iter().position(|y| y == x));
+                                            wirelab_core::order::sort_by_key(&mut f.algorithms, |x| Algorithm::ALL.iter().position(|y| y == x));
                                         }
                                     });
                                 } />

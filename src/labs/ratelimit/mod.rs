@@ -80,7 +80,7 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
         }) {
             Some(times) => {
                 times.push(ms);
-                times.sort_unstable();
+                wirelab_core::order::sort(times);
             }
             None => client.patterns.push(Pattern::Manual { times_ms: vec![ms] }),
         }
