@@ -69,18 +69,45 @@ lab_pages() {
   (cd "$ROOT/src/bin" && ls -- *.rs | sed 's/\.rs$//' | sort)
 }
 
+# The separately loaded cryptography (src/ext.rs, core/src/ext.rs): one crate each in ext/.
+ext_crates() {
+  (cd "$ROOT/ext" && ls -d -- */ | sed 's#/$##' | sort)
+}
+
+# Builds each extension's wasm into target/site/ext/<id>-<hash>.js and _bg.wasm (the hash is
+# of the wasm, so a changed extension gets a new name), with the same compile settings as the
+# pages, then wasm-bindgen and wasm-opt -Oz as Trunk runs them for a page. Run in release_env.
+build_exts() {
+  local id raw hash out="$ROOT/target/site/ext"
+  rm -rf "$out" && mkdir -p "$out"
+  for id in $(ext_crates); do
+    log "building the $id extension (cargo, wasm-bindgen, wasm-opt -Oz)"
+    cargo build --release --target wasm32-unknown-unknown -p "wirelab-ext-$id" --lib --quiet
+    raw="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/wirelab_ext_$id.wasm"
+    hash="$(sha256sum "$raw" | cut -c1-16)"
+    wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$id-$hash" "$raw"
+    wasm-opt -Oz "$out/$id-${hash}_bg.wasm" -o "$out/$id-${hash}_bg.wasm"
+  done
+}
+
 # Writes .pages/<page>/index.html from index.html: the page's name, its binary, paths one
-# folder deeper, and the list of lab pages for the routing script.
+# folder deeper, the list of lab pages for the routing script, and where each extension is.
 write_pages() {
-  local labs list page dir bin
+  local labs list page dir bin metas js root
   labs="$(lab_pages)"
+  metas=""
+  for js in $(cd "$ROOT/target/site/ext" 2>/dev/null && ls -- *.js 2>/dev/null); do
+    metas="$metas<meta name=\"wirelab-ext-${js%%-*}\" content=\"ROOT/ext/$js\">"
+  done
   list="$(printf "'%s', " $labs | sed 's/, $//')"
   rm -rf "$ROOT/.pages"
   for page in home $labs; do
     dir="$ROOT/.pages/$page"
     mkdir -p "$dir"
     bin="$page"; [ "$page" = home ] && bin=wirelab
+    root="."; [ "$page" = home ] || root=".."
     sed -e "s/var LABS = \[[^]]*\];/var LABS = [$list];/" \
+        -e "s#<meta name=\"color-scheme\"#${metas//ROOT/$root}<meta name=\"color-scheme\"#" \
         -e "s/data-page=\"home\"/data-page=\"$page\"/" \
         -e "s/data-bin=\"wirelab\"/data-bin=\"$bin\"/" \
         -e 's#href="Cargo.toml"#href="../../Cargo.toml"#' \
@@ -114,6 +141,7 @@ release_env() {
 build_release() {
   local page labs
   labs="$(lab_pages)"
+  (release_env && cd "$ROOT" && build_exts)
   write_pages
   (
     release_env
@@ -127,6 +155,7 @@ build_release() {
   rm -rf "$ROOT/dist"
   cp -r "$ROOT/target/site/home" "$ROOT/dist"
   for page in $labs; do cp -r "$ROOT/target/site/$page" "$ROOT/dist/$page"; done
+  cp -r "$ROOT/target/site/ext" "$ROOT/dist/ext"
   # The service worker's list of files to keep for offline use, and a version that changes
   # with any of them (asset names carry content hashes; the pages are hashed here).
   local files version

@@ -9,6 +9,7 @@
 
 pub mod browser;
 pub mod components;
+pub mod ext;
 pub mod home;
 pub mod labs;
 
@@ -141,6 +142,7 @@ impl Theme {
 #[component]
 pub fn App(page: Page) -> impl IntoView {
     let notices = Notices::new();
+    ext::install(notices);
     let embed = permalink::is_embed(&browser::hash());
     let fragment = RwSignal::new(browser::hash());
     let listener = window_event_listener(ev::hashchange, move |_| fragment.set(browser::hash()));

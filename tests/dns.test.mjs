@@ -189,10 +189,16 @@ test('every built-in scenario runs and shows its steps', async () => {
 });
 
 test('DNSSEC: the chain of trust from the root, and a forged answer refused', async () => {
-  const { context, page, problems } = await open();
+  const { context, page, problems, requests } = await open();
+  const ed25519 = () => requests.filter((u) => /\/ext\/ed25519-[0-9a-f]{16}(_bg\.wasm|\.js)$/.test(u));
+  assert.deepEqual(ed25519(), [], 'the Ed25519 code is not part of the page\'s first download');
   await preset(page, 'dnssec');
+  // Ed25519 arrives on first use, and the run starts again with DNSSEC.
+  await page.waitForFunction(() => /validated \(AD\)/.test(document.querySelector('[data-testid=summary]').innerText));
+  assert.equal(ed25519().length, 2, 'the extension\'s module and wasm, fetched once');
   await page.waitForSelector('[data-testid=simplified]');
   assert.match(await summary(page), /→ 93\.184\.216\.34, validated \(AD\)\./);
+  assert.doesNotMatch(await summary(page), /still loading/);
   await stepLabelled(page, /^\. DNSKEY trusted/);
   assert.match(await page.locator('[data-testid=explanation]').innerText(), /trust anchor/);
   await stepLabelled(page, /^example\.com\. DNSKEY trusted/);

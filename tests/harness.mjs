@@ -105,9 +105,12 @@ export async function openPage(browser, server, path, { init, ...options } = {})
   const page = await context.newPage();
   if (init) await page.addInitScript(init);
   const problems = watch(page, server.origin);
+  // Every URL the page asked for, from the first.
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
   await page.goto(server.base + path);
   await ready(page);
-  return { context, page, problems };
+  return { context, page, problems, requests };
 }
 
 /** Waits until the app has mounted (the wasm has started and drawn). */

@@ -238,3 +238,36 @@ test('the scenario fixes "now", and one click uses the real time instead', async
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('P-384 and P-521 code arrives on first use: a generated P-384 key signs ES384, and its link reopens at its step', async () => {
+  const { context, page, problems, requests } = await open();
+  const nist = () => requests.filter((u) => /\/ext\/nist-[0-9a-f]{16}(_bg\.wasm|\.js)$/.test(u));
+  assert.deepEqual(nist(), [], 'the P-384 and P-521 code is not part of the page\'s first download');
+  await page.click('[data-testid=keytools] summary');
+  await page.selectOption('[data-testid=key-kind]', 'P-384');
+  await page.click('[data-testid=key-generate]');
+  await page.waitForFunction(() => /generated in \d+ ms|failed/.test(document.querySelector('[data-testid=key-status]').innerText), null, { timeout: 60000 });
+  assert.match(await page.locator('[data-testid=key-status]').innerText(), /a P-384 private key generated in \d+ ms/);
+  assert.equal(nist().length, 2, 'the extension\'s module and wasm, fetched once');
+  await page.click('[data-testid=builder] summary');
+  await page.selectOption('[data-testid=build-alg]', 'ES384');
+  await page.click('[data-testid=add-exp]');
+  await page.click('[data-testid=build-sign]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=header-json]').innerText.includes('ES384'));
+  const labels = await page.locator('[data-testid=step] .row-label').allTextContents();
+  assert.ok(labels.includes('signature: valid'), labels.join(' | '));
+  // The link (public key and token; the private key stays here) opens in a fresh browser at
+  // the signature's step, which exists only once the code has arrived there too.
+  const at = labels.indexOf('signature: valid') + 1;
+  await page.locator('[data-testid=step]').nth(at - 1).click();
+  await page.waitForFunction((n) => new URL(location.href).hash.includes(`step=${n}`), at);
+  const link = new URL(page.url());
+  const other = await openPage(browser, server, link.pathname.replace(/^.*\/wirelab\//, '') + link.hash);
+  await other.page.waitForFunction((n) => document.querySelector('[data-testid=position]')?.innerText.startsWith(`${n} /`)
+    && [...document.querySelectorAll('[data-testid=step] .row-label')].length > n, at);
+  assert.equal((await other.page.locator('[data-testid=step] .row-label').allTextContents())[at - 1], 'signature: valid');
+  assert.deepEqual(other.problems, []);
+  await other.context.close();
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,5 +1,6 @@
 // The site as pages: each page downloads only its own wasm; every link form used before the
-// split opens exactly what it opened; moving between labs; offline for a lab never opened.
+// split opens exactly what it opened; moving between labs; offline for a lab never opened (and
+// for its separately loaded cryptography).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, watch, ready } from './harness.mjs';
@@ -134,12 +135,15 @@ test('after visiting only the home page, a lab never opened works with the serve
     if (keys.length !== 1) return false;
     const cached = (await (await caches.open(keys[0])).keys()).map((r) => r.url);
     return ['dns/', 'jwt/'].every((p) => cached.some((u) => u.endsWith('/' + p)))
-      && cached.filter((u) => u.endsWith('_bg.wasm')).length === 5;
+      && cached.filter((u) => u.endsWith('_bg.wasm')).length === 7;
   }, null, { timeout: 30000 });
   await own.close();
   await page.goto(own.base + 'dns/#/dns?step=2');
   await page.waitForSelector('article.lab[data-lab=dns] [data-testid=step]');
   assert.match(await position(page), /^2 \//);
+  // The separately loaded cryptography (DNSSEC's Ed25519) is there too.
+  await page.selectOption('[data-testid=preset]', 'dnssec');
+  await page.waitForFunction(() => /validated \(AD\)/.test(document.querySelector('[data-testid=summary]').innerText));
   // An old-form link, offline too: the root's script sends it to the cached JWT page.
   await page.goto(own.base + '#/jwt');
   await page.waitForSelector('article.lab[data-lab=jwt] [data-testid=step]');

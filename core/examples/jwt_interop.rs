@@ -21,7 +21,7 @@ fn keys() -> Vec<(Alg, Key)> {
     let rsa = jwk(&v["a_2_1"]["jwk"]);
     let p256 = jwk(&v["a_3_1"]["jwk"]);
     let p521 = jwk(&v["a_4_1"]["jwk"]);
-    let p384 = p384::ecdsa::SigningKey::from_slice(&[7u8; 48]).ok().map(Key::P384Private);
+    let p384 = Key::ec_private(wirelab_core::ext::Curve::P384, &[7u8; 48]).ok();
     let ed = Some(Key::Ed25519Private(ed25519_dalek::SigningKey::from_bytes(&[9u8; 32])));
     let secret = Some(Key::Secret(b"an interoperability secret of sixty-four bytes, long for HS512!!".to_vec()));
     let mut out = Vec::new();

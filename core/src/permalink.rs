@@ -140,7 +140,7 @@ fn lab_id(path: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).to_lowercase()
+    String::from_utf8_lossy(&out).to_ascii_lowercase()
 }
 
 /// The lab a fragment names, read even when the rest of the link is too broken to parse (at

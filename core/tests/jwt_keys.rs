@@ -2,7 +2,8 @@
 //! private key signs what its public key verifies, and the forms of one key agree.
 
 use wirelab_core::jwt::alg::Alg;
-use wirelab_core::jwt::keys::{from_pem, parse_any, public_jwk, public_pem};
+use wirelab_core::jwt::keys::{from_pem, parse_any, private_pem, public_jwk, public_pem};
+use p384::pkcs8::DecodePrivateKey;
 use wirelab_core::jwt::sign::{sign, verify};
 
 fn pem(name: &str) -> String {
@@ -72,5 +73,24 @@ fn a_certificate_gives_its_public_key() {
     for (cert, spki) in [("rsa.cert", "rsa.spki"), ("p256.cert", "p256.spki")] {
         let from_cert = from_pem(&pem(cert)).unwrap_or_else(|e| panic!("{cert}: {e}"));
         assert_eq!(public_jwk(&from_cert), public_jwk(&from_pem(&pem(spki)).unwrap()), "{cert}");
+    }
+}
+
+/// P-384 and P-521 keys are bytes in the core (their arithmetic loads separately); the PEM
+/// written for them is byte for byte what the curve crates write.
+#[test]
+fn nist_curve_pems_are_written_as_the_curve_crates_write_them() {
+    use p384::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+    for name in ["p384.pkcs8", "p521.pkcs8"] {
+        let key = from_pem(&pem(name)).unwrap();
+        let (public, private) = if name.starts_with("p384") {
+            let k = p384::SecretKey::from_pkcs8_pem(&pem(name)).unwrap();
+            (k.public_key().to_public_key_pem(LineEnding::LF).unwrap(), k.to_pkcs8_pem(LineEnding::LF).unwrap().to_string())
+        } else {
+            let k = p521::SecretKey::from_pkcs8_pem(&pem(name)).unwrap();
+            (k.public_key().to_public_key_pem(LineEnding::LF).unwrap(), k.to_pkcs8_pem(LineEnding::LF).unwrap().to_string())
+        };
+        assert_eq!(public_pem(&key).unwrap(), public, "{name}");
+        assert_eq!(private_pem(&key).unwrap(), private, "{name}");
     }
 }

@@ -117,7 +117,7 @@ fn every_algorithm_signs_and_verifies_and_refuses_the_wrong_kind_of_key() {
     let rsa = key(&v["a_2_1"]["jwk"]);
     let p256 = key(&v["a_3_1"]["jwk"]);
     let p521 = key(&v["a_4_1"]["jwk"]);
-    let p384 = Key::P384Private(p384::ecdsa::SigningKey::from_slice(&[7u8; 48]).unwrap());
+    let p384 = Key::ec_private(wirelab_core::ext::Curve::P384, &[7u8; 48]).unwrap();
     let ed = Key::Ed25519Private(ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]));
     let secret = Key::Secret(b"a secret of at least 64 bytes for HS512, so that no warning applies!".to_vec());
     let input = b"eyJhbGciOiJ0ZXN0In0.eyJzdWIiOiIxMjMifQ";

@@ -30,7 +30,7 @@ pub fn SharePanel(fragment: Callback<LinkOptions, String>, has_secrets: bool, ti
     // The text always appears in the box; the note then says whether the clipboard has it.
     // When it does not, the box gets the focus with its text selected, ready for Ctrl+C.
     let copy = move |what: &'static str, text: String| {
-        output.set(Some((format!("Copying the {}…", what.to_lowercase()), text.clone())));
+        output.set(Some((format!("Copying the {}…", what.to_ascii_lowercase()), text.clone())));
         leptos::task::spawn_local(async move {
             let note = match browser::copy_text(&text).await {
                 Ok(()) => format!("{what} copied. It is also here to select:"),
@@ -41,7 +41,7 @@ pub fn SharePanel(fragment: Callback<LinkOptions, String>, has_secrets: bool, ti
                             t.select();
                         }
                     });
-                    format!("Not copied: {reason}. The {} is selected below: press Ctrl+C (⌘C on a Mac) to copy it.", what.to_lowercase())
+                    format!("Not copied: {reason}. The {} is selected below: press Ctrl+C (⌘C on a Mac) to copy it.", what.to_ascii_lowercase())
                 }
             };
             // Only if this is still the text shown (a newer copy replaces it).

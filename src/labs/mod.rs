@@ -75,7 +75,7 @@ fn stored<S: Scenario>(notices: Notices) -> Option<(S, Option<usize>)> {
             browser::remove(&key);
             notices.push(format!(
                 "Your last {} scenario, kept in this browser, could not be read ({reason}). It was discarded and the default is shown.",
-                S::LAB.to_uppercase()
+                S::LAB.to_ascii_uppercase()
             ));
             None
         }
@@ -102,21 +102,32 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
             None if location.payload.is_some() || embed => (S::default(), None),
             None => stored::<S>(notices).unwrap_or_default(),
         };
-        let steps = run(&initial).steps();
+        let (first, loading) = crate::ext::noting_missing(|| run(&initial));
+        let steps = first.steps();
         let step = match (location.step, linked) {
+            // The steps are counted again once the cryptography it waits for arrives; until then
+            // the linked step is kept (and shown as the last step there is).
+            (Some(n), _) if loading && n >= 1 => n - 1,
             (Some(n), _) => permalink::resolve_step(n, steps).unwrap_or_else(|e| {
                 notices.push(format!("{e} Showing step 1."));
                 0
             }),
             (None, _) if location.step_error.is_some() => 0,
-            (None, _) => stored_step.filter(|s| *s < steps).unwrap_or(0),
+            (None, _) => stored_step.filter(|s| loading || *s < steps).unwrap_or(0),
         };
 
         let scenario = RwSignal::new(initial);
         let step = RwSignal::new(step);
         // The run happens only when the scenario changes, so its output is new by definition;
         // comparing two large outputs for equality would cost as much as drawing them.
-        let trace = Memo::new_with_compare(move |_| run(&scenario.read()), |_, _| true);
+        // It runs again when separately loaded cryptography arrives (crate::ext).
+        let trace = Memo::new_with_compare(
+            move |_| {
+                crate::ext::track();
+                run(&scenario.read())
+            },
+            |_, _| true,
+        );
         let len = Signal::derive(move || trace.with(|t| t.steps()));
         let current = Signal::derive(move || step.get().min(len.get().saturating_sub(1)));
         let playing = RwSignal::new(false);

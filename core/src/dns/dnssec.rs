@@ -11,7 +11,7 @@
 use super::wire::{rdata_wire, rtype, Name, RData, Record, CLASS_IN};
 use super::wire::{Message, Question};
 use super::zone::{is_within, same_name, Outcome, Server};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use crate::ext::{self, EdRefusal};
 use sha2::{Digest, Sha256};
 
 /// DNSSEC algorithm 15: Ed25519 (RFC 8080).
@@ -26,15 +26,25 @@ pub const EXPIRATION: u32 = EPOCH + 30 * 86_400;
 /// Flags of a key that signs the zone and is pointed at by the parent's DS (ZONE and SEP bits).
 pub const KEY_FLAGS: u16 = 257;
 
-/// The zone's demonstration key: derived from its name, the same on every run.
-pub fn signing_key(origin: &Name) -> SigningKey {
-    let seed: [u8; 32] = Sha256::digest([b"wirelab demonstration DNSSEC key for ".as_slice(), &origin.canonical_wire()].concat()).into();
-    SigningKey::from_bytes(&seed)
+/// The zone's demonstration key (its Ed25519 seed): derived from its name, the same on every
+/// run.
+pub fn signing_key(origin: &Name) -> [u8; 32] {
+    Sha256::digest([b"wirelab demonstration DNSSEC key for ".as_slice(), &origin.canonical_wire()].concat()).into()
+}
+
+// Ed25519 is loaded separately on the web (`crate::ext`); a run signs only once it is there
+// (`resolve::run` shows the run without DNSSEC until then), so these find it.
+fn ed25519_public(seed: &[u8; 32]) -> Vec<u8> {
+    ext::ed25519().map(|e| e.public_key(seed).to_vec()).unwrap_or_default()
+}
+
+fn ed25519_sign(seed: &[u8; 32], data: &[u8]) -> Vec<u8> {
+    ext::ed25519().map(|e| e.sign(seed, data).to_vec()).unwrap_or_default()
 }
 
 /// The zone's DNSKEY record.
 pub fn dnskey(origin: &Name, ttl: u32) -> Record {
-    let public_key = signing_key(origin).verifying_key().to_bytes().to_vec();
+    let public_key = ed25519_public(&signing_key(origin));
     Record { name: origin.clone(), rtype: rtype::DNSKEY, class: CLASS_IN, ttl, data: RData::Dnskey { flags: KEY_FLAGS, protocol: 3, algorithm: ED25519, public_key } }
 }
 
@@ -93,7 +103,7 @@ pub fn sign(rrset: &[Record], signer: &Name) -> Option<Record> {
         signer: signer.clone(),
         signature: Vec::new(),
     };
-    let signature = signing_key(signer).sign(&signed_data(&sig, rrset)).to_bytes().to_vec();
+    let signature = ed25519_sign(&signing_key(signer), &signed_data(&sig, rrset));
     if let RData::Rrsig { signature: s, .. } = &mut sig {
         *s = signature;
     }
@@ -126,9 +136,12 @@ pub fn verify(rrsig: &Record, rrset: &[Record], key: &Record, now: u32) -> Resul
         return Err("the signature is outside its validity period".into());
     }
     let bytes: [u8; 32] = public_key.as_slice().try_into().map_err(|_| format!("an Ed25519 key is 32 bytes, not {}", public_key.len()))?;
-    let verifying = VerifyingKey::from_bytes(&bytes).map_err(|_| "the key is not a valid Ed25519 point".to_string())?;
     let sig: [u8; 64] = signature.as_slice().try_into().map_err(|_| format!("an Ed25519 signature is 64 bytes, not {}", signature.len()))?;
-    verifying.verify(&signed_data(&rrsig.data, rrset), &Signature::from_bytes(&sig)).map_err(|_| "the signature does not match the records: they were changed, or signed by another key".to_string())
+    let ed = ext::ed25519().map_err(|m| m.to_string())?;
+    ed.verify(&bytes, &signed_data(&rrsig.data, rrset), &sig).map_err(|refusal| match refusal {
+        EdRefusal::NotAPoint => "the key is not a valid Ed25519 point".to_string(),
+        EdRefusal::Mismatch => "the signature does not match the records: they were changed, or signed by another key".to_string(),
+    })
 }
 
 /// Signs the world: a DNSKEY at each zone's origin and, in each parent, a DS for every child

@@ -1026,6 +1026,17 @@ type Seen = (usize, Option<u32>);
 
 /// Runs the lookups in time order against `world`.
 pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
+    // DNSSEC's Ed25519 is loaded separately on the web: until it arrives, the run is shown
+    // without DNSSEC, says so, and is run again when it is there.
+    let loading = if setup.dnssec { crate::ext::ed25519().err() } else { None };
+    let unsigned;
+    let setup = match loading {
+        Some(_) => {
+            unsigned = Setup { dnssec: false, ..setup.clone() };
+            &unsigned
+        }
+        None => setup,
+    };
     let mut signed;
     let world = if setup.dnssec {
         signed = world.to_vec();
@@ -1061,6 +1072,9 @@ pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
         keys: BTreeMap::new(),
         validated: BTreeSet::new(),
     };
+    if let Some(missing) = loading {
+        r.trace.warnings.push(format!("DNSSEC is off in this run while {missing}; the run starts again with DNSSEC when it arrives."));
+    }
     let mut lookups = setup.lookups.clone();
     crate::order::sort_by_key(&mut lookups, |l| l.at_s);
     // Per name and type: the first lookup's time, and every lookup's (servers asked, answer TTL).

@@ -3,6 +3,9 @@
 //! Every problem names the member at fault.
 
 use crate::base64url;
+use crate::ext::{self, Curve};
+use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier};
+use der::{Decode, Encode};
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
 use serde_json::Value;
@@ -15,12 +18,26 @@ pub enum Key {
     RsaPublic(RsaPublicKey),
     P256Private(p256::ecdsa::SigningKey),
     P256Public(p256::ecdsa::VerifyingKey),
-    P384Private(p384::ecdsa::SigningKey),
-    P384Public(p384::ecdsa::VerifyingKey),
-    P521Private(Box<p521::ecdsa::SigningKey>),
-    P521Public(p521::ecdsa::VerifyingKey),
+    P384Private(EcPrivate),
+    P384Public(EcPublic),
+    P521Private(EcPrivate),
+    P521Public(EcPublic),
     Ed25519Private(ed25519_dalek::SigningKey),
     Ed25519Public(ed25519_dalek::VerifyingKey),
+}
+
+/// A P-384 or P-521 private key: its scalar (padded to the curve's size) and its public point.
+/// Their arithmetic is loaded separately (`crate::ext`); here they are bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EcPrivate {
+    pub d: Vec<u8>,
+    pub point: Vec<u8>,
+}
+
+/// A P-384 or P-521 public key: an uncompressed SEC1 point, checked to be on the curve.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EcPublic {
+    pub point: Vec<u8>,
 }
 
 impl std::fmt::Debug for Key {
@@ -48,6 +65,30 @@ impl Key {
         }
     }
 
+    /// A P-384 or P-521 private key from its scalar, which is checked.
+    pub fn ec_private(curve: Curve, d: &[u8]) -> Result<Key, KeyError> {
+        let nist = ext::nist().map_err(|m| KeyError(m.to_string()))?;
+        let point = nist.public_key(curve, d).map_err(KeyError)?;
+        let mut padded = vec![0u8; curve.size().saturating_sub(d.len())];
+        padded.extend_from_slice(d);
+        let key = EcPrivate { d: padded, point };
+        Ok(match curve {
+            Curve::P384 => Key::P384Private(key),
+            Curve::P521 => Key::P521Private(key),
+        })
+    }
+
+    /// A P-384 or P-521 public key from its SEC1 point, which is checked to be on the curve.
+    pub fn ec_public(curve: Curve, point: Vec<u8>) -> Result<Key, KeyError> {
+        let nist = ext::nist().map_err(|m| KeyError(m.to_string()))?;
+        nist.check_point(curve, &point).map_err(KeyError)?;
+        let key = EcPublic { point };
+        Ok(match curve {
+            Curve::P384 => Key::P384Public(key),
+            Curve::P521 => Key::P521Public(key),
+        })
+    }
+
     /// Whether this key can sign (a secret or a private key).
     pub fn can_sign(&self) -> bool {
         matches!(self, Key::Secret(_) | Key::RsaPrivate(_) | Key::P256Private(_) | Key::P384Private(_) | Key::P521Private(_) | Key::Ed25519Private(_))
@@ -67,10 +108,8 @@ pub fn public_jwk(key: &Key) -> Value {
         Key::RsaPublic(k) => serde_json::json!({ "kty": "RSA", "n": b(&k.n().to_bytes_be()), "e": b(&k.e().to_bytes_be()) }),
         Key::P256Private(k) => ec("P-256", k.verifying_key().to_encoded_point(false).as_bytes()),
         Key::P256Public(k) => ec("P-256", k.to_encoded_point(false).as_bytes()),
-        Key::P384Private(k) => ec("P-384", k.verifying_key().to_encoded_point(false).as_bytes()),
-        Key::P384Public(k) => ec("P-384", k.to_encoded_point(false).as_bytes()),
-        Key::P521Private(k) => ec("P-521", p521::ecdsa::VerifyingKey::from(k.as_ref()).to_encoded_point(false).as_bytes()),
-        Key::P521Public(k) => ec("P-521", k.to_encoded_point(false).as_bytes()),
+        Key::P384Private(EcPrivate { point, .. }) | Key::P384Public(EcPublic { point }) => ec("P-384", point),
+        Key::P521Private(EcPrivate { point, .. }) | Key::P521Public(EcPublic { point }) => ec("P-521", point),
         Key::Ed25519Private(k) => serde_json::json!({ "kty": "OKP", "crv": "Ed25519", "x": b(k.verifying_key().as_bytes()) }),
         Key::Ed25519Public(k) => serde_json::json!({ "kty": "OKP", "crv": "Ed25519", "x": b(k.as_bytes()) }),
     }
@@ -139,10 +178,10 @@ pub fn from_jwk(jwk: &Value) -> Result<Key, KeyError> {
             match (crv, private) {
                 ("P-256", true) => p256::ecdsa::SigningKey::from_slice(&bytes(jwk, "d")?).map(Key::P256Private).map_err(|e| bad(&e)),
                 ("P-256", false) => p256::ecdsa::VerifyingKey::from_sec1_bytes(&point(jwk, 32)?).map(Key::P256Public).map_err(|e| bad(&e)),
-                ("P-384", true) => p384::ecdsa::SigningKey::from_slice(&bytes(jwk, "d")?).map(Key::P384Private).map_err(|e| bad(&e)),
-                ("P-384", false) => p384::ecdsa::VerifyingKey::from_sec1_bytes(&point(jwk, 48)?).map(Key::P384Public).map_err(|e| bad(&e)),
-                ("P-521", true) => p521::ecdsa::SigningKey::from_slice(&bytes(jwk, "d")?).map(|k| Key::P521Private(Box::new(k))).map_err(|e| bad(&e)),
-                ("P-521", false) => p521::ecdsa::VerifyingKey::from_sec1_bytes(&point(jwk, 66)?).map(Key::P521Public).map_err(|e| bad(&e)),
+                ("P-384", true) => Key::ec_private(Curve::P384, &bytes(jwk, "d")?),
+                ("P-384", false) => Key::ec_public(Curve::P384, point(jwk, 48)?),
+                ("P-521", true) => Key::ec_private(Curve::P521, &bytes(jwk, "d")?),
+                ("P-521", false) => Key::ec_public(Curve::P521, point(jwk, 66)?),
                 (other, _) => Err(KeyError(format!("the curve “{other}” is not one of P-256, P-384, P-521"))),
             }
         }
@@ -197,11 +236,8 @@ pub fn from_pem(text: &str) -> Result<Key, KeyError> {
             if let Ok(k) = p256::ecdsa::VerifyingKey::from_public_key_pem(text) {
                 return Ok(Key::P256Public(k));
             }
-            if let Ok(k) = p384::ecdsa::VerifyingKey::from_public_key_pem(text) {
-                return Ok(Key::P384Public(k));
-            }
-            if let Ok(k) = p521::PublicKey::from_public_key_pem(text) {
-                return p521::ecdsa::VerifyingKey::from_affine(*k.as_affine()).map(Key::P521Public).map_err(|_| fail("P-521 public key"));
+            if let Some((curve, point)) = pem_der(text).as_deref().and_then(nist_spki) {
+                return Key::ec_public(curve, point);
             }
             if let Ok(k) = ed25519_dalek::VerifyingKey::from_public_key_pem(text) {
                 return Ok(Key::Ed25519Public(k));
@@ -217,11 +253,8 @@ pub fn from_pem(text: &str) -> Result<Key, KeyError> {
             if let Ok(k) = p256::ecdsa::SigningKey::from_pkcs8_pem(text) {
                 return Ok(Key::P256Private(k));
             }
-            if let Ok(k) = p384::ecdsa::SigningKey::from_pkcs8_pem(text) {
-                return Ok(Key::P384Private(k));
-            }
-            if let Ok(k) = p521::SecretKey::from_pkcs8_pem(text) {
-                return p521::ecdsa::SigningKey::from_bytes(&k.to_bytes()).map(|k| Key::P521Private(Box::new(k))).map_err(|_| fail("P-521 private key"));
+            if let Some((curve, d)) = pem_der(text).as_deref().and_then(nist_pkcs8) {
+                return Key::ec_private(curve, &d);
             }
             if let Ok(k) = ed25519_dalek::SigningKey::from_pkcs8_pem(text) {
                 return Ok(Key::Ed25519Private(k));
@@ -232,11 +265,8 @@ pub fn from_pem(text: &str) -> Result<Key, KeyError> {
             if let Ok(k) = p256::SecretKey::from_sec1_pem(text) {
                 return Ok(Key::P256Private(k.into()));
             }
-            if let Ok(k) = p384::SecretKey::from_sec1_pem(text) {
-                return Ok(Key::P384Private(k.into()));
-            }
-            if let Ok(k) = p521::SecretKey::from_sec1_pem(text) {
-                return p521::ecdsa::SigningKey::from_bytes(&k.to_bytes()).map(|k| Key::P521Private(Box::new(k))).map_err(|_| fail("P-521 private key"));
+            if let Some((curve, d)) = pem_der(text).as_deref().and_then(|der| nist_sec1(der, None)) {
+                return Key::ec_private(curve, &d);
             }
             Err(fail("SEC1 EC private key on P-256, P-384 or P-521"))
         }
@@ -251,6 +281,79 @@ pub fn from_pem(text: &str) -> Result<Key, KeyError> {
         _ if label.starts_with("-----BEGIN") => Err(KeyError(format!("{label} is not a key type read here"))),
         _ => Err(KeyError("a PEM key starts with a line like -----BEGIN PUBLIC KEY-----".into())),
     }
+}
+
+const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const SECP521R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+
+fn curve_oid(curve: Curve) -> ObjectIdentifier {
+    match curve {
+        Curve::P384 => SECP384R1,
+        Curve::P521 => SECP521R1,
+    }
+}
+
+fn oid_curve(oid: ObjectIdentifier) -> Option<Curve> {
+    [Curve::P384, Curve::P521].into_iter().find(|c| curve_oid(*c) == oid)
+}
+
+/// A PEM block's DER bytes.
+fn pem_der(text: &str) -> Option<Vec<u8>> {
+    pem_rfc7468::decode_vec(text.as_bytes()).ok().map(|(_, der)| der)
+}
+
+/// A P-384 or P-521 SubjectPublicKeyInfo (RFC 5480): the curve and the point.
+fn nist_spki(der: &[u8]) -> Option<(Curve, Vec<u8>)> {
+    let spki = spki::SubjectPublicKeyInfoRef::from_der(der).ok()?;
+    if spki.algorithm.oid != EC_PUBLIC_KEY {
+        return None;
+    }
+    let curve = oid_curve(spki.algorithm.parameters_oid().ok()?)?;
+    Some((curve, spki.subject_public_key.as_bytes()?.to_vec()))
+}
+
+/// A SEC1 ECPrivateKey (RFC 5915) on P-384 or P-521: the curve (from the key, else `known`)
+/// and the scalar.
+fn nist_sec1(der: &[u8], known: Option<Curve>) -> Option<(Curve, Vec<u8>)> {
+    let key = sec1::EcPrivateKey::from_der(der).ok()?;
+    let named = key.parameters.and_then(|p| p.named_curve()).map(oid_curve);
+    let curve = match (named, known) {
+        (Some(Some(c)), Some(k)) if c != k => return None,
+        (Some(c), _) => c?,
+        (None, k) => k?,
+    };
+    Some((curve, key.private_key.to_vec()))
+}
+
+/// A PKCS#8 PrivateKeyInfo (RFC 5208, RFC 5915 section 3) holding a P-384 or P-521 key.
+fn nist_pkcs8(der: &[u8]) -> Option<(Curve, Vec<u8>)> {
+    let info = pkcs8::PrivateKeyInfo::from_der(der).ok()?;
+    if info.algorithm.oid != EC_PUBLIC_KEY {
+        return None;
+    }
+    let curve = oid_curve(info.algorithm.parameters_oid().ok()?)?;
+    nist_sec1(info.private_key, Some(curve))
+}
+
+fn algorithm(curve: Curve) -> spki::AlgorithmIdentifierRef<'static> {
+    // A constant's reference lives for the whole program.
+    static OIDS: [ObjectIdentifier; 2] = [SECP384R1, SECP521R1];
+    let oid: &'static ObjectIdentifier = if curve == Curve::P384 { &OIDS[0] } else { &OIDS[1] };
+    spki::AlgorithmIdentifierRef { oid: EC_PUBLIC_KEY, parameters: Some(AnyRef::from(oid)) }
+}
+
+/// The SPKI PEM of a P-384 or P-521 point, as OpenSSL and the RustCrypto curves write it.
+fn nist_public_pem(curve: Curve, point: &[u8]) -> Option<String> {
+    let spki = spki::SubjectPublicKeyInfoRef { algorithm: algorithm(curve), subject_public_key: BitStringRef::from_bytes(point).ok()? };
+    pem_rfc7468::encode_string("PUBLIC KEY", pem_rfc7468::LineEnding::LF, &spki.to_der().ok()?).ok()
+}
+
+/// The PKCS#8 PEM of a P-384 or P-521 private key (with its public point, RFC 5915).
+fn nist_private_pem(curve: Curve, key: &EcPrivate) -> Option<String> {
+    let inner = sec1::EcPrivateKey { private_key: &key.d, parameters: None, public_key: Some(&key.point) }.to_der().ok()?;
+    let info = pkcs8::PrivateKeyInfo::new(algorithm(curve), &inner);
+    pem_rfc7468::encode_string("PRIVATE KEY", pem_rfc7468::LineEnding::LF, &info.to_der().ok()?).ok()
 }
 
 /// One DER element at the start of `b`: (tag, the element's content, the rest after it).
@@ -299,10 +402,8 @@ pub fn public_pem(key: &Key) -> Option<String> {
         Key::RsaPublic(k) => k.to_public_key_pem(lf).ok(),
         Key::P256Private(k) => k.verifying_key().to_public_key_pem(lf).ok(),
         Key::P256Public(k) => k.to_public_key_pem(lf).ok(),
-        Key::P384Private(k) => k.verifying_key().to_public_key_pem(lf).ok(),
-        Key::P384Public(k) => k.to_public_key_pem(lf).ok(),
-        Key::P521Private(k) => p521::PublicKey::from_sec1_bytes(p521::ecdsa::VerifyingKey::from(k.as_ref()).to_encoded_point(false).as_bytes()).ok()?.to_public_key_pem(lf).ok(),
-        Key::P521Public(k) => p521::PublicKey::from_sec1_bytes(k.to_encoded_point(false).as_bytes()).ok()?.to_public_key_pem(lf).ok(),
+        Key::P384Private(EcPrivate { point, .. }) | Key::P384Public(EcPublic { point }) => nist_public_pem(Curve::P384, point),
+        Key::P521Private(EcPrivate { point, .. }) | Key::P521Public(EcPublic { point }) => nist_public_pem(Curve::P521, point),
         Key::Ed25519Private(k) => k.verifying_key().to_public_key_pem(lf).ok(),
         Key::Ed25519Public(k) => k.to_public_key_pem(lf).ok(),
         Key::Secret(_) => None,
@@ -315,8 +416,8 @@ pub fn private_pem(key: &Key) -> Option<String> {
     let pem = match key {
         Key::RsaPrivate(k) => k.to_pkcs8_pem(LineEnding::LF).ok()?,
         Key::P256Private(k) => k.to_pkcs8_pem(LineEnding::LF).ok()?,
-        Key::P384Private(k) => k.to_pkcs8_pem(LineEnding::LF).ok()?,
-        Key::P521Private(k) => p521::SecretKey::from_slice(&k.to_bytes()).ok()?.to_pkcs8_pem(LineEnding::LF).ok()?,
+        Key::P384Private(k) => return nist_private_pem(Curve::P384, k),
+        Key::P521Private(k) => return nist_private_pem(Curve::P521, k),
         Key::Ed25519Private(k) => k.to_pkcs8_pem(LineEnding::LF).ok()?,
         _ => return None,
     };
@@ -340,11 +441,8 @@ pub fn private_jwk(key: &Key) -> Value {
         Key::P256Private(k) => {
             o.insert("d".into(), b(&k.to_bytes()));
         }
-        Key::P384Private(k) => {
-            o.insert("d".into(), b(&k.to_bytes()));
-        }
-        Key::P521Private(k) => {
-            o.insert("d".into(), b(&k.to_bytes()));
+        Key::P384Private(k) | Key::P521Private(k) => {
+            o.insert("d".into(), b(&k.d));
         }
         Key::Ed25519Private(k) => {
             o.insert("d".into(), b(&k.to_bytes()));

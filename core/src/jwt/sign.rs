@@ -2,7 +2,8 @@
 //! section 3, RFC 8037). ECDSA signatures are the fixed-size `r || s` JWS uses, not DER.
 
 use super::alg::{Alg, Family};
-use super::keys::Key;
+use super::keys::{EcPublic, Key};
+use crate::ext::Curve;
 use crate::rng::SplitMix64;
 use hmac::{Hmac, Mac};
 use rsa::{Pkcs1v15Sign, Pss};
@@ -22,6 +23,8 @@ pub enum SignError {
     /// The signature is well formed but does not match.
     Mismatch,
     Failed(String),
+    /// The algorithm's code is loaded separately and has not arrived yet (`crate::ext`).
+    Unavailable(crate::ext::Missing),
 }
 
 impl fmt::Display for SignError {
@@ -33,6 +36,7 @@ impl fmt::Display for SignError {
             SignError::WrongLength { alg, expected, found } => write!(f, "a {} signature is {expected} bytes; this one is {found}", alg.name()),
             SignError::Mismatch => write!(f, "the signature does not match: the token was changed after signing, or signed with another key"),
             SignError::Failed(e) => write!(f, "{e}"),
+            SignError::Unavailable(m) => write!(f, "{m}"),
         }
     }
 }
@@ -123,7 +127,7 @@ pub fn sign(alg: Alg, key: &Key, input: &[u8], salt_seed: u64) -> Result<Vec<u8>
         (Family::Hmac, Key::Secret(s)) => Ok(hmac(alg, s, input)),
         (Family::RsaPkcs1, Key::RsaPrivate(k)) => k.sign(pkcs1(alg), &digest(alg, input)).map_err(|e| SignError::Failed(e.to_string())),
         (Family::RsaPss, Key::RsaPrivate(k)) => k.sign_with_rng(&mut SaltSource(SplitMix64::new(salt_seed)), pss(alg), &digest(alg, input)).map_err(|e| SignError::Failed(e.to_string())),
-        (Family::Ecdsa, _) => sign_ecdsa(alg, key, input, salt_seed).ok_or_else(wrong),
+        (Family::Ecdsa, _) => sign_ecdsa(alg, key, input, salt_seed).ok_or_else(wrong)?,
         (Family::EdDsa, Key::Ed25519Private(k)) => {
             use ed25519_dalek::Signer;
             Ok(k.sign(input).to_bytes().to_vec())
@@ -133,22 +137,23 @@ pub fn sign(alg: Alg, key: &Key, input: &[u8], salt_seed: u64) -> Result<Vec<u8>
 }
 
 mod ecdsa_signer {
-    use super::{Alg, Key};
+    use super::{Alg, Key, SignError};
+    use crate::ext::Curve;
+    use crate::jwt::keys::EcPrivate;
+
+    /// P-384 and P-521 through their separately loaded code.
+    fn nist(curve: Curve, key: &EcPrivate, input: &[u8], seed: u64) -> Result<Vec<u8>, SignError> {
+        let provider = crate::ext::nist().map_err(SignError::Unavailable)?;
+        provider.sign(curve, &key.d, input, seed).map_err(SignError::Failed)
+    }
 
     /// ECDSA with the deterministic nonce of RFC 6979, as `r || s`.
-    pub fn sign_ecdsa(alg: Alg, key: &Key, input: &[u8], seed: u64) -> Option<Vec<u8>> {
+    pub fn sign_ecdsa(alg: Alg, key: &Key, input: &[u8], seed: u64) -> Option<Result<Vec<u8>, SignError>> {
         use p256::ecdsa::signature::Signer;
         match (alg, key) {
-            (Alg::ES256, Key::P256Private(k)) => Some(Signer::<p256::ecdsa::Signature>::sign(k, input).to_bytes().to_vec()),
-            (Alg::ES384, Key::P384Private(k)) => Some(Signer::<p384::ecdsa::Signature>::sign(k, input).to_bytes().to_vec()),
-            (Alg::ES512, Key::P521Private(k)) => {
-                // P-521 signs a SHA-512 digest; its RFC 6979 nonce is mixed with extra input,
-                // here from the seed so the run repeats exactly.
-                use p521::ecdsa::signature::hazmat::RandomizedPrehashSigner;
-                let hash = <sha2::Sha512 as sha2::Digest>::digest(input);
-                let mut extra = super::SaltSource(crate::rng::SplitMix64::new(seed));
-                RandomizedPrehashSigner::<p521::ecdsa::Signature>::sign_prehash_with_rng(k.as_ref(), &mut extra, &hash).ok().map(|s| s.to_bytes().to_vec())
-            }
+            (Alg::ES256, Key::P256Private(k)) => Some(Ok(Signer::<p256::ecdsa::Signature>::sign(k, input).to_bytes().to_vec())),
+            (Alg::ES384, Key::P384Private(k)) => Some(nist(Curve::P384, k, input, seed)),
+            (Alg::ES512, Key::P521Private(k)) => Some(nist(Curve::P521, k, input, seed)),
             _ => None,
         }
     }
@@ -173,8 +178,8 @@ fn public(key: &Key) -> Key {
     match key {
         Key::RsaPrivate(k) => Key::RsaPublic(k.to_public_key()),
         Key::P256Private(k) => Key::P256Public(*k.verifying_key()),
-        Key::P384Private(k) => Key::P384Public(*k.verifying_key()),
-        Key::P521Private(k) => Key::P521Public(p521::ecdsa::VerifyingKey::from(k.as_ref())),
+        Key::P384Private(k) => Key::P384Public(EcPublic { point: k.point.clone() }),
+        Key::P521Private(k) => Key::P521Public(EcPublic { point: k.point.clone() }),
         Key::Ed25519Private(k) => Key::Ed25519Public(k.verifying_key()),
         other => other.clone(),
     }
@@ -214,15 +219,15 @@ pub fn verify(alg: Alg, key: &Key, input: &[u8], signature: &[u8]) -> Result<(),
                 let sig = p256::ecdsa::Signature::from_slice(signature).map_err(|_| SignError::Mismatch)?;
                 k.verify(input, &sig).map_err(|_| SignError::Mismatch)
             }
-            (Alg::ES384, Key::P384Public(k)) => {
-                length(96)?;
-                let sig = p384::ecdsa::Signature::from_slice(signature).map_err(|_| SignError::Mismatch)?;
-                k.verify(input, &sig).map_err(|_| SignError::Mismatch)
-            }
-            (Alg::ES512, Key::P521Public(k)) => {
-                length(132)?;
-                let sig = p521::ecdsa::Signature::from_slice(signature).map_err(|_| SignError::Mismatch)?;
-                p521::ecdsa::signature::Verifier::verify(k, input, &sig).map_err(|_| SignError::Mismatch)
+            (Alg::ES384, Key::P384Public(k)) | (Alg::ES512, Key::P521Public(k)) => {
+                let curve = if alg == Alg::ES384 { Curve::P384 } else { Curve::P521 };
+                length(2 * curve.size())?;
+                let provider = crate::ext::nist().map_err(SignError::Unavailable)?;
+                if provider.verify(curve, &k.point, input, signature) {
+                    Ok(())
+                } else {
+                    Err(SignError::Mismatch)
+                }
             }
             _ => Err(wrong()),
         },

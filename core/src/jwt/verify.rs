@@ -295,6 +295,7 @@ fn verify_into(r: &mut Run, s: &JwtScenario, now: i64) {
             };
             let label = match e {
                 SignError::WrongKey { .. } => "key does not fit the algorithm",
+                SignError::Unavailable(_) => "signature: code loading",
                 _ => "signature: invalid",
             };
             r.step(API, API, label.into(), fields, jws.signature.clone(), "the signature's bytes", format!("{}.{why}", capitalise(&e.to_string())), spec);
@@ -307,7 +308,7 @@ fn verify_into(r: &mut Run, s: &JwtScenario, now: i64) {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
 }
 
 /// Chooses the key as the verifier would, with its steps. `None` when the run has ended.

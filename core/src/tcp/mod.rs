@@ -241,13 +241,13 @@ impl<'a> Driver<'a> {
                 format!("RTO expired ({rto_ms} ms)"),
                 format!(
                     "No acknowledgment came back within the retransmission timeout of {rto_ms} ms, so the {} assumes the oldest unacknowledged segment was lost and sends it again (attempt {attempt}). The timeout doubles for the next try (exponential back-off), and the congestion window drops to one segment: a timeout is taken as a sign of congestion.",
-                    name.to_lowercase()
+                    name.to_ascii_lowercase()
                 ),
                 vec![SpecRef::rfc(6298, "5", "Managing the RTO Timer"), SpecRef::rfc(5681, "3.1", "Slow Start and Congestion Avoidance")],
             ),
             TimerEvent::GaveUp => (
                 "gives up".to_string(),
-                format!("The {} has retransmitted too often without an answer and abandons the connection; the application gets an error.", name.to_lowercase()),
+                format!("The {} has retransmitted too often without an answer and abandons the connection; the application gets an error.", name.to_ascii_lowercase()),
                 vec![SpecRef::rfc(9293, "3.8.3", "TCP Connection Failures")],
             ),
             TimerEvent::TimeWaitOver => (
@@ -255,7 +255,7 @@ impl<'a> Driver<'a> {
                 format!(
                     "TIME-WAIT has lasted twice the maximum segment lifetime ({} s). Any segment of this connection still in the network has died out, and a lost final ACK would have been asked for again by now, so the {} forgets the connection: CLOSED. Only now may the same pair of ports be reused safely.",
                     2 * self.s.msl_ms as u64 / 1000,
-                    name.to_lowercase()
+                    name.to_ascii_lowercase()
                 ),
                 vec![SpecRef::rfc(9293, "3.10.8", "Timeouts"), SpecRef::rfc(9293, "3.4.2", "Knowing When to Keep Quiet")],
             ),

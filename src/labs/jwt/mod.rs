@@ -162,7 +162,7 @@ fn Builder(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: Rw
             Err(e) => message.set(Some((false, e))),
         }
     };
-    let sign_it = move |_| {
+    let sign_it = move |_| crate::ext::retrying(move || {
         let (secret, encoding) = session.scenario.with_untracked(|s| (s.secret.clone(), s.secret_encoding));
         // The form's secret is what was typed (the scenario keeps the last valid one).
         let secret = form.with_untracked(|f| if f.secret.is_empty() { secret } else { f.secret.clone() });
@@ -174,7 +174,7 @@ fn Builder(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: Rw
             }
             Err(e) => message.set(Some((false, e))),
         }
-    };
+    });
     view! {
         <details class="builder" data-testid="builder">
             <summary>"Build and sign a token"</summary>
@@ -378,6 +378,9 @@ fn KeyTools(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: R
             let took = crate::browser::now_ms() - started;
             busy.set(None);
             generated.update(|n| *n += 1);
+            if what.contains("384") || what.contains("521") {
+                crate::ext::load(wirelab_core::ext::Ext::Nist).await;
+            }
             let parsed = result.and_then(|jwk| serde_json::from_str::<serde_json::Value>(&jwk).map_err(|e| e.to_string())).and_then(|v| from_jwk(&v).map_err(|e| e.0));
             match parsed {
                 Ok(key) => {
@@ -395,7 +398,7 @@ fn KeyTools(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: R
             }
         });
     };
-    let export = move |what: &'static str| {
+    let export = move |what: &'static str| crate::ext::retrying(move || {
         let f = form.get_untracked();
         let key = parse_any(&f.secret, None).or_else(|_| parse_any(&f.public_key, None));
         match key {
@@ -413,7 +416,7 @@ fn KeyTools(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: R
             }
             Err(e) => message.set(Some((false, format!("No key to export: {e}")))),
         }
-    };
+    });
     view! {
         <details class="builder" data-testid="keytools">
             <summary>"Generate or export keys"</summary>
