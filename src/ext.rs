@@ -46,7 +46,7 @@ pub fn track() {
 /// Starts loading `which` (once); the core calls this when it finds it missing.
 pub fn request(which: Ext) {
     MISSED.with(|m| *m.borrow_mut() = Some(which));
-    let _ = load(which);
+    drop(load(which));
 }
 
 /// The load of `which`: resolves to whether it is now registered.

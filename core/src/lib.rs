@@ -13,6 +13,7 @@ pub mod diagram;
 pub mod dns;
 pub mod jwt;
 pub mod export;
+pub mod fuzzing;
 pub mod ext;
 pub mod labs;
 pub mod order;

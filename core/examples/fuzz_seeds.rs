@@ -1,0 +1,60 @@
+//! Writes the fuzz targets' starting corpora (`scripts/fuzz.sh` runs it): every built-in
+//! scenario as a link in both forms and as JSON, the JWT presets' tokens and the test keys, the
+//! DNS runs' messages, the example zones, and the rate limiter's traffic text.
+//! Usage: cargo run -p wirelab-core --example fuzz_seeds -- <corpus folder>
+
+use std::path::{Path, PathBuf};
+use wirelab_core::permalink::{self, LinkOptions};
+use wirelab_core::scenario::{self, Scenario};
+use wirelab_core::{dns, jwt, ratelimit, tcp};
+
+fn write(root: &Path, target: &str, name: &str, bytes: &[u8]) {
+    let dir = root.join(target);
+    std::fs::create_dir_all(&dir).expect("the corpus folder can be made");
+    std::fs::write(dir.join(format!("seed-{name}")), bytes).expect("a seed can be written");
+}
+
+fn lab<S: Scenario>(root: &Path, presets: Vec<(&str, &str, S)>) {
+    for (id, _, s) in presets {
+        for plain in [false, true] {
+            let link = permalink::link(&s, 0, LinkOptions { include_secrets: true, plain, embed: false });
+            write(root, "links", &format!("{}-{id}-{}", S::LAB, if plain { "s" } else { "z" }), link.as_bytes());
+        }
+        write(root, "scenario_json", &format!("{}-{id}", S::LAB), scenario::to_json(&s, true).as_bytes());
+    }
+}
+
+fn main() {
+    let root = PathBuf::from(std::env::args().nth(1).expect("usage: fuzz_seeds <corpus folder>"));
+    lab(&root, tcp::presets());
+    lab(&root, dns::scenario::presets());
+    lab(&root, jwt::scenario::presets());
+    lab(&root, ratelimit::scenario::presets());
+    for (id, _, s) in jwt::scenario::presets() {
+        write(&root, "jwt_token", id, s.token.as_bytes());
+        write(&root, "jwt_token", &format!("{id}-bearer"), format!("Authorization: Bearer {}", s.token).as_bytes());
+        write(&root, "jwt_keys", id, s.public_key.as_bytes());
+    }
+    let pems = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/pem");
+    for entry in std::fs::read_dir(pems).expect("the test keys are there").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        write(&root, "jwt_keys", &name, &std::fs::read(entry.path()).expect("a test key reads"));
+    }
+    for (id, _, s) in dns::scenario::presets() {
+        for (i, step) in dns::scenario::run(&s).trace.steps.iter().enumerate().filter(|(_, st)| !st.bytes.is_empty()).take(12) {
+            write(&root, "dns_wire", &format!("{id}-{i}"), &step.bytes);
+        }
+    }
+    for (origin, text) in dns::world::ZONES {
+        write(&root, "dns_zonefile", origin, text.as_bytes());
+    }
+    for (id, _, s) in ratelimit::scenario::presets() {
+        let form = ratelimit::scenario::RateForm::from(&s);
+        for (i, c) in form.clients.iter().enumerate() {
+            write(&root, "ratelimit_text", &format!("{id}-{i}"), c.patterns.as_bytes());
+        }
+    }
+    let tcp = tcp::scenario::TcpForm::from(&tcp::scenario::TcpScenario::default());
+    let fields = [&tcp.seed, &tcp.client_isn, &tcp.server_isn, &tcp.rtt_ms, &tcp.mss, &tcp.initial_window, &tcp.client_bytes, &tcp.server_bytes, &tcp.lose, &tcp.msl_ms, &tcp.client_port, &tcp.server_port];
+    write(&root, "forms", "defaults", fields.iter().map(|f| f.as_str()).collect::<Vec<_>>().join("\u{1f}").as_bytes());
+}

@@ -1,0 +1,191 @@
+//! The checks the fuzz targets run (`fuzz/`, `scripts/fuzz.sh`), one function per parser of
+//! untrusted input. They are here, not in the targets, so that every input the fuzzer found
+//! that once failed is run again by the normal tests (`tests/fuzz_regressions.rs`). Each
+//! function panics when a law is broken; the fuzzer reports that as a crash.
+
+use crate::permalink::{self, LinkOptions};
+use crate::scenario::{self, Scenario};
+use crate::dns::{wire, wire::Name, world, zonefile};
+use crate::jwt::{inspect, keys, token};
+use crate::ratelimit::text;
+use crate::{dns, jwt, ratelimit, tcp};
+
+/// The time the JWT runs use.
+const NOW: i64 = 1_795_305_600;
+
+
+fn links_lab<S: Scenario + std::fmt::Debug>(location: &permalink::Location, run: impl Fn(&S)) {
+    let Ok(Some(s)) = permalink::scenario::<S>(location) else { return };
+    run(&s);
+    for plain in [false, true] {
+        let link = permalink::link(&s, 0, LinkOptions { include_secrets: true, plain, embed: false });
+        let again = permalink::parse(&link).expect("a written link parses");
+        let back = permalink::scenario::<S>(&again).expect("a written link's scenario reads").expect("it has one");
+        assert_eq!(back, s, "{link}");
+    }
+}
+
+/// A link from a stranger: any fragment, for every lab. A link that opens a scenario runs it
+/// (what the page does next), and the scenario written back into a link, in both forms and
+/// with its secrets, reads back as the same scenario.
+pub fn links(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = permalink::lab_name(text);
+    let _ = permalink::is_embed(text);
+    let Ok(location) = permalink::parse(text) else { return };
+    match location.lab.as_deref() {
+        Some("tcp") => links_lab::<tcp::scenario::TcpScenario>(&location, |s| drop(tcp::run(s))),
+        Some("dns") => links_lab::<dns::scenario::DnsScenario>(&location, |s| drop(dns::scenario::run(s))),
+        Some("jwt") => links_lab::<jwt::scenario::JwtScenario>(&location, |s| drop(jwt::run(s, NOW))),
+        Some("ratelimit") => links_lab::<ratelimit::scenario::RateScenario>(&location, |s| drop(ratelimit::report::run(s))),
+        _ => {}
+    }
+}
+
+
+fn scenario_json_lab<S: Scenario + std::fmt::Debug>(text: &str, run: impl Fn(&S)) {
+    let Ok(s) = scenario::from_json::<S>(text) else { return };
+    run(&s);
+    let written = scenario::to_json(&s, true);
+    assert_eq!(scenario::from_json::<S>(&written).expect("written JSON reads"), s, "{written}");
+}
+
+/// Any scenario JSON (a link's payload, or what the browser kept), for every lab: read, run,
+/// and written back (secrets included) it reads as the same scenario.
+pub fn scenario_json(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    scenario_json_lab::<tcp::scenario::TcpScenario>(text, |s| drop(tcp::run(s)));
+    scenario_json_lab::<dns::scenario::DnsScenario>(text, |s| drop(dns::scenario::run(s)));
+    scenario_json_lab::<jwt::scenario::JwtScenario>(text, |s| drop(jwt::run(s, NOW)));
+    scenario_json_lab::<ratelimit::scenario::RateScenario>(text, |s| drop(ratelimit::report::run(s)));
+}
+
+
+/// Any pasted text as a token: finding it (Bearer headers, URLs, cookies), decoding it, and
+/// the inspector the page draws from it.
+pub fn jwt_token(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    if let Ok(found) = token::find(text) {
+        let _ = token::decode(&found.token);
+    }
+    let _ = token::decode(text);
+    let _ = inspect::inspect(text, NOW);
+}
+
+
+/// Any pasted key: JWK, JWKS (with and without a kid), PEM of every label, certificates. A key
+/// that reads is written back as a JWK that reads as the same key.
+pub fn jwt_keys(data: &[u8]) {
+    let _ = keys::certificate_spki(data);
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    for kid in [None, Some("k1")] {
+        if let Ok((key, _)) = keys::parse_any(text, kid) {
+            let jwk = keys::private_jwk(&key);
+            let back = keys::from_jwk(&jwk).expect("a key's own JWK reads");
+            assert_eq!(keys::public_jwk(&back), keys::public_jwk(&key));
+            let _ = keys::public_pem(&key);
+            let _ = keys::private_pem(&key);
+        }
+    }
+}
+
+
+/// Any bytes as a DNS message (RFC 1035): decoded, then encoded and decoded again to the same
+/// message, with and without name compression.
+pub fn dns_wire(data: &[u8]) {
+    let Ok(message) = wire::decode(data) else { return };
+    for compress in [false, true] {
+        let encoded = wire::encode(&message, compress);
+        let again = wire::decode(&encoded.bytes).expect("an encoded message decodes");
+        assert_eq!(again, message);
+    }
+}
+
+
+/// Any zone text (RFC 1035 section 5) under each example origin: an error names a line of the
+/// text (or 0 for the whole zone), and a zone that reads, printed, reads as the same records.
+pub fn dns_zonefile(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let lines = text.lines().count().max(1);
+    for (origin, _) in world::ZONES.iter().take(2) {
+        let Ok(origin) = Name::parse(origin) else { continue };
+        match zonefile::parse(&origin, text) {
+            Ok(records) => {
+                let printed = zonefile::print(&origin, &records);
+                assert_eq!(zonefile::parse(&origin, &printed).expect("a printed zone reads"), records, "{printed}");
+            }
+            Err(errors) => {
+                assert!(!errors.is_empty());
+                assert!(errors.iter().all(|e| e.line <= lines), "{errors:?}");
+            }
+        }
+    }
+}
+
+
+/// Any traffic text for the rate limiter: an error names a line of the text (or 0 for the
+/// whole text).
+pub fn ratelimit_text(data: &[u8]) {
+    let Ok(input) = std::str::from_utf8(data) else { return };
+    if let Err(e) = text::parse(input) {
+        assert!(e.line <= input.lines().count().max(1), "{e}");
+    }
+}
+
+
+/// Every editor form of every lab, any text in any field: the input is split at 0x1f into the
+/// forms' text fields in turn. A form either reads as a scenario that runs, or names the fields
+/// at fault.
+pub fn forms(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut parts = text.split('\u{1f}').map(str::to_string);
+    let mut next = |field: &mut String| {
+        if let Some(p) = parts.next() {
+            *field = p;
+        }
+    };
+
+    let mut f = tcp::scenario::TcpForm::from(&Default::default());
+    for field in [&mut f.seed, &mut f.client_isn, &mut f.server_isn, &mut f.rtt_ms, &mut f.mss, &mut f.initial_window, &mut f.client_bytes, &mut f.server_bytes, &mut f.lose, &mut f.msl_ms, &mut f.client_port, &mut f.server_port] {
+        next(field);
+    }
+    match f.parse() {
+        Ok(s) => drop(tcp::run(&s)),
+        Err(errors) => assert!(!errors.is_empty()),
+    }
+
+    let mut f = dns::scenario::DnsForm::from(&Default::default());
+    for field in [&mut f.lookups, &mut f.lan_ms, &mut f.root_ms, &mut f.tld_ms, &mut f.auth_ms, &mut f.browser_cap_s, &mut f.seed] {
+        next(field);
+    }
+    if let Some((_, zone)) = f.zones.first_mut() {
+        next(zone);
+    }
+    match f.parse() {
+        Ok(s) => drop(dns::scenario::run(&s)),
+        Err(errors) => assert!(!errors.is_empty()),
+    }
+
+    let mut f = jwt::scenario::JwtForm::from(&Default::default());
+    for field in [&mut f.token, &mut f.public_key, &mut f.secret, &mut f.allowed, &mut f.now, &mut f.skew_s, &mut f.audience, &mut f.issuer, &mut f.access_ttl_s, &mut f.refresh_ttl_s] {
+        next(field);
+    }
+    match f.parse() {
+        Ok(s) => drop(jwt::run(&s, NOW)),
+        Err(errors) => assert!(!errors.is_empty()),
+    }
+
+    let mut f = ratelimit::scenario::RateForm::from(&Default::default());
+    for field in [&mut f.limit, &mut f.window_ms, &mut f.burst, &mut f.duration_ms] {
+        next(field);
+    }
+    if let Some(c) = f.clients.first_mut() {
+        for field in [&mut c.name, &mut c.user, &mut c.ip, &mut c.patterns] {
+            next(field);
+        }
+    }
+    match f.parse() {
+        Ok(s) => drop(ratelimit::report::run(&s)),
+        Err(errors) => assert!(!errors.is_empty()),
+    }
+}

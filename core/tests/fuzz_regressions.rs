@@ -1,0 +1,66 @@
+//! Every input the fuzzer once found failing (`fuzz/regressions/<target>/`, kept by
+//! `scripts/fuzz.sh`) runs again through the same checks, and so does every built-in scenario,
+//! so the checks themselves stay true on real inputs.
+
+use std::path::Path;
+use wirelab_core::fuzzing;
+use wirelab_core::permalink::{self, LinkOptions};
+use wirelab_core::scenario::{self, Scenario};
+use wirelab_core::{dns, jwt, ratelimit, tcp};
+
+const TARGETS: [(&str, fn(&[u8])); 8] = [
+    ("links", fuzzing::links),
+    ("scenario_json", fuzzing::scenario_json),
+    ("jwt_token", fuzzing::jwt_token),
+    ("jwt_keys", fuzzing::jwt_keys),
+    ("dns_wire", fuzzing::dns_wire),
+    ("dns_zonefile", fuzzing::dns_zonefile),
+    ("ratelimit_text", fuzzing::ratelimit_text),
+    ("forms", fuzzing::forms),
+];
+
+#[test]
+fn every_input_the_fuzzer_found_runs_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/regressions");
+    let mut ran = 0;
+    for (target, check) in TARGETS {
+        let Ok(entries) = std::fs::read_dir(root.join(target)) else { continue };
+        for entry in entries.flatten() {
+            let data = std::fs::read(entry.path()).unwrap();
+            check(&data);
+            ran += 1;
+        }
+    }
+    eprintln!("{ran} regression inputs");
+}
+
+fn lab<S: Scenario>(presets: Vec<(&str, &str, S)>) {
+    for (_, _, s) in presets {
+        for plain in [false, true] {
+            fuzzing::links(permalink::link(&s, 0, LinkOptions { include_secrets: true, plain, embed: false }).as_bytes());
+        }
+        fuzzing::scenario_json(scenario::to_json(&s, true).as_bytes());
+    }
+}
+
+#[test]
+fn the_fuzz_checks_hold_on_every_built_in_scenario() {
+    lab(tcp::presets());
+    lab(dns::scenario::presets());
+    lab(jwt::scenario::presets());
+    lab(ratelimit::scenario::presets());
+    for (_, _, s) in jwt::scenario::presets() {
+        fuzzing::jwt_token(s.token.as_bytes());
+        fuzzing::jwt_keys(s.public_key.as_bytes());
+    }
+    for (_, _, s) in dns::scenario::presets() {
+        for step in dns::scenario::run(&s).trace.steps.iter().filter(|st| !st.bytes.is_empty()) {
+            fuzzing::dns_wire(&step.bytes);
+        }
+    }
+    for (_, text) in dns::world::ZONES {
+        fuzzing::dns_zonefile(text.as_bytes());
+    }
+    fuzzing::forms(b"");
+    fuzzing::forms("1\u{1f}x\u{1f}\u{1f}99999999999999999999".as_bytes());
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of every parser of untrusted input (fuzz/, cargo-fuzz and libFuzzer on
+# the nightly toolchain). Not part of the test command: run it when a parser changes.
+#
+#   ./scripts/fuzz.sh [seconds per target, default 300] [target ...]
+#
+# Corpora grow in fuzz/corpus/<target>/ (seeded from the built-in scenarios, test keys and
+# zones). An input that breaks a check is copied to fuzz/regressions/<target>/, which the normal
+# tests replay (core/tests/fuzz_regressions.rs): commit it with the fix. Prints each target's
+# executions and coverage.
+source "$(dirname "$0")/setup.sh"
+cd "$ROOT"
+seconds="${1:-300}"; shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(links scenario_json jwt_token jwt_keys dns_wire dns_zonefile ratelimit_text forms)
+
+if ! rustup toolchain list | grep -q '^nightly'; then
+  log "installing the nightly toolchain (libFuzzer needs it)"
+  rustup toolchain install nightly --profile minimal
+fi
+if ! cargo fuzz --version 2>/dev/null | grep -q '^cargo-fuzz 0\.13'; then
+  log "installing cargo-fuzz 0.13 (once)"
+  cargo install cargo-fuzz --version "~0.13" --locked
+fi
+log "seeding the corpora from the built-in scenarios"
+cargo run --quiet -p wirelab-core --example fuzz_seeds -- "$ROOT/fuzz/corpus"
+
+status=0
+summary=""
+for t in "${targets[@]}"; do
+  log "fuzzing $t for $seconds s"
+  mkdir -p "fuzz/corpus/$t" "fuzz/regressions/$t"
+  logfile="$ROOT/target/fuzz-$t.log"
+  if (cd fuzz && cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$seconds" -print_final_stats=1 -max_len=65536) > "$logfile" 2>&1; then
+    result="no failure"
+  else
+    result="FAILED"; status=1
+    for crash in fuzz/artifacts/"$t"/*; do
+      [ -f "$crash" ] && cp "$crash" "fuzz/regressions/$t/" && result="$result, kept $(basename "$crash")"
+    done
+  fi
+  execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$logfile" | tail -1)"
+  cov="$(grep -o 'cov: [0-9]*' "$logfile" | tail -1)"
+  summary="$summary$(printf '%-16s %12s executions  %-10s %s' "$t" "${execs:-?}" "${cov:-cov: ?}" "$result")\n"
+done
+printf "\n%b" "$summary"
+exit $status
