@@ -8,7 +8,10 @@ use wirelab_core::permalink::{self, LinkOptions};
 use wirelab_core::scenario::{self, Scenario};
 use wirelab_core::{dns, jwt, ratelimit, tcp};
 
-const TARGETS: [(&str, fn(&[u8])); 8] = [
+/// A target and its check.
+type Target = (&'static str, fn(&[u8]));
+
+const TARGETS: [Target; 8] = [
     ("links", fuzzing::links),
     ("scenario_json", fuzzing::scenario_json),
     ("jwt_token", fuzzing::jwt_token),
