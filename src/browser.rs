@@ -187,7 +187,7 @@ pub async fn generate_key(kind: &str) -> Result<String, String> {
     let usages = Array::of2(&JsValue::from_str("sign"), &JsValue::from_str("verify"));
     if let Some(bits) = kind.strip_prefix("RSA-") {
         set("name", "RSASSA-PKCS1-v1_5".into())?;
-        set("modulusLength", JsValue::from_f64(bits.parse::<f64>().map_err(|_| "bad size")?))?;
+        set("modulusLength", JsValue::from_f64(f64::from(bits.parse::<u32>().map_err(|_| "bad size")?)))?;
         set("publicExponent", Uint8Array::from(&[1u8, 0, 1][..]).into())?;
         set("hash", "SHA-256".into())?;
     } else if kind == "Ed25519" {

@@ -56,5 +56,8 @@ fn main() {
     }
     let tcp = tcp::scenario::TcpForm::from(&tcp::scenario::TcpScenario::default());
     let fields = [&tcp.seed, &tcp.client_isn, &tcp.server_isn, &tcp.rtt_ms, &tcp.mss, &tcp.initial_window, &tcp.client_bytes, &tcp.server_bytes, &tcp.lose, &tcp.msl_ms, &tcp.client_port, &tcp.server_port];
-    write(&root, "forms", "defaults", fields.iter().map(|f| f.as_str()).collect::<Vec<_>>().join("\u{1f}").as_bytes());
+    let joined = fields.iter().map(|f| f.as_str()).collect::<Vec<_>>().join("\u{1f}");
+    for lab in 0..4u8 {
+        write(&root, "forms", &format!("defaults-{lab}"), &[&[lab], joined.as_bytes()].concat());
+    }
 }

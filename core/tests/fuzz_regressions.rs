@@ -65,5 +65,8 @@ fn the_fuzz_checks_hold_on_every_built_in_scenario() {
         fuzzing::dns_zonefile(text.as_bytes());
     }
     fuzzing::forms(b"");
-    fuzzing::forms("1\u{1f}x\u{1f}\u{1f}99999999999999999999".as_bytes());
+    for lab in 0..4u8 {
+        fuzzing::forms(&[&[lab], "1\u{1f}x\u{1f}\u{1f}99999999999999999999".as_bytes()].concat());
+        fuzzing::forms(&[lab]);
+    }
 }

@@ -45,7 +45,9 @@ pub fn StepControls(
             <label class="speed">
                 "Speed "
                 <select data-testid="speed" on:change=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).parse::<f64>() { speed.set(v); }
+                    // Matched against the options' own text: no float parser in the wasm.
+                    let value = event_target_value(&ev);
+                    if let Some(v) = SPEEDS.iter().find(|s| s.to_string() == value) { speed.set(*v); }
                 }>
                     {SPEEDS.iter().map(|s| view! {
                         <option value=s.to_string() selected=move || speed.get() == *s>{format!("{s}×")}</option>
