@@ -115,6 +115,15 @@ pub fn public_jwk(key: &Key) -> Value {
     }
 }
 
+/// The largest RSA modulus read, in bits. JWTs use 2048 to 4096; a larger key would make each
+/// signature take seconds, so it is refused before any arithmetic (the RSA crates stop at 4096
+/// too).
+pub const RSA_BITS_MAX: usize = 4096;
+
+fn rsa_too_large(bits: usize) -> KeyError {
+    KeyError(format!("the RSA key has {bits} bits; keys of up to {RSA_BITS_MAX} bits are read here (JWTs use 2048 to 4096)"))
+}
+
 /// Why a JWK or JWKS was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyError(pub String);
@@ -160,6 +169,9 @@ pub fn from_jwk(jwk: &Value) -> Result<Key, KeyError> {
         "oct" => Ok(Key::Secret(bytes(jwk, "k")?)),
         "RSA" => {
             let (n, e) = (uint(jwk, "n")?, uint(jwk, "e")?);
+            if n.bits() > RSA_BITS_MAX {
+                return Err(rsa_too_large(n.bits()));
+            }
             if private {
                 let primes = match (jwk.get("p"), jwk.get("q")) {
                     (Some(_), Some(_)) => vec![uint(jwk, "p")?, uint(jwk, "q")?],
@@ -223,6 +235,15 @@ pub fn from_jwks(jwks: &Value, kid: Option<&str>) -> Result<(Key, usize), KeyErr
 /// Reads a PEM key: SPKI (`PUBLIC KEY`), PKCS#1 (`RSA PUBLIC KEY`, `RSA PRIVATE KEY`), PKCS#8
 /// (`PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`), for RSA, P-256, P-384, P-521 and Ed25519.
 pub fn from_pem(text: &str) -> Result<Key, KeyError> {
+    let key = pem_key(text)?;
+    match &key {
+        Key::RsaPrivate(k) if k.size() * 8 > RSA_BITS_MAX => Err(rsa_too_large(k.size() * 8)),
+        Key::RsaPublic(k) if k.size() * 8 > RSA_BITS_MAX => Err(rsa_too_large(k.size() * 8)),
+        _ => Ok(key),
+    }
+}
+
+fn pem_key(text: &str) -> Result<Key, KeyError> {
     use ed25519_dalek::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _};
     use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
     let text = text.trim();

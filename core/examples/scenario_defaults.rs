@@ -1,0 +1,15 @@
+//! Prints each lab's default scenario as JSON, one object keyed by lab id, for the browser's
+//! hostile-input test (tests/hostile.test.mjs), which puts hostile values in every field.
+
+use wirelab_core::scenario::{self, Scenario};
+use wirelab_core::{dns, jwt, ratelimit, tcp};
+
+fn entry<S: Scenario>() -> (String, serde_json::Value) {
+    (S::LAB.to_string(), scenario::to_value(&S::default(), true))
+}
+
+fn main() {
+    let all: serde_json::Map<String, serde_json::Value> =
+        [entry::<tcp::scenario::TcpScenario>(), entry::<dns::scenario::DnsScenario>(), entry::<jwt::scenario::JwtScenario>(), entry::<ratelimit::scenario::RateScenario>()].into_iter().collect();
+    println!("{}", serde_json::Value::Object(all));
+}
