@@ -40,6 +40,13 @@ pub fn links(data: &[u8]) {
     }
 }
 
+fn scenario_json_lab<S: Scenario + std::fmt::Debug>(text: &str, run: impl Fn(&S)) {
+    let Ok(s) = scenario::from_json::<S>(text) else { return };
+    run(&s);
+    let written = scenario::to_json(&s, true);
+    assert_eq!(scenario::from_json::<S>(&written).expect("written JSON reads"), s, "{written}");
+}
+
 /// Any scenario JSON (a link's payload, or what the browser kept), for every lab: read, run,
 /// and written back (secrets included) it reads as the same scenario.
 pub fn scenario_json(data: &[u8]) {
