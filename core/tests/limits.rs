@@ -94,3 +94,19 @@ fn tcp_losses_beyond_their_count_are_refused() {
     let errors = form.parse().unwrap_err();
     assert!(errors.iter().any(|e| e.field == "lose" && e.message.contains(&tcp_limits::LOSE_COUNT.to_string())), "{errors:?}");
 }
+
+#[test]
+fn rate_limiter_traffic_beyond_its_request_count_is_refused_before_it_runs() {
+    use wirelab_core::ratelimit::scenario::{limits as rate_limits, RateForm, RateScenario};
+    let mut form = RateForm::from(&RateScenario::default());
+    form.clients.truncate(1);
+    form.clients[0].patterns = format!("steady every=1 count={} start=0", rate_limits::REQUESTS + 1);
+    let errors = form.parse().unwrap_err();
+    assert!(errors.iter().any(|e| e.field == "clients" && e.message == format!("at most {} requests in all", rate_limits::REQUESTS)), "{errors:?}");
+    form.clients[0].patterns = format!("steady every=1 count={} start=0", rate_limits::REQUESTS);
+    assert!(form.parse().is_ok());
+    // Random traffic is counted by drawing it, so its length is limited first.
+    form.clients[0].patterns = format!("random start=0 duration={} gap=100000 seed=1", rate_limits::RANDOM_MS + 1);
+    let errors = form.parse().unwrap_err();
+    assert!(errors.iter().any(|e| e.message == format!("at most {} ms of random traffic in all", rate_limits::RANDOM_MS)), "{errors:?}");
+}

@@ -33,13 +33,25 @@ pub enum Pattern {
 }
 
 impl Pattern {
-    /// How many requests the pattern makes, without making them.
+    /// How many requests the pattern makes, without keeping them. A random pattern draws once
+    /// a millisecond, so counting it costs its duration in draws: see `limits::RANDOM_MS`.
     pub fn count(&self) -> u64 {
         match self {
             Pattern::Steady { count, .. } | Pattern::Burst { count, .. } => *count,
-            // At most one a millisecond; the expected number is far lower.
-            Pattern::Random { duration_ms, .. } => *duration_ms,
+            Pattern::Random { duration_ms, mean_gap_ms, seed, .. } => {
+                let mut rng = SplitMix64::new(*seed);
+                let threshold = u64::MAX / (*mean_gap_ms).max(1);
+                (0..*duration_ms).filter(|_| rng.next_u64() < threshold).count() as u64
+            }
             Pattern::Manual { times_ms } => times_ms.len() as u64,
+        }
+    }
+
+    /// Milliseconds of random traffic: one draw each.
+    pub fn random_ms(&self) -> u64 {
+        match self {
+            Pattern::Random { duration_ms, .. } => *duration_ms,
+            _ => 0,
         }
     }
 
@@ -138,8 +150,13 @@ pub mod limits {
     pub const DURATION_MS: (u64, u64) = (1, 86_400_000);
     pub const CLIENTS: usize = 12;
     pub const PATTERNS: usize = 12;
-    /// Requests in one scenario; enough for a million-request benchmark through the core.
-    pub const REQUESTS: u64 = 1_000_000;
+    /// Requests in one scenario: at this many, running all seven models takes about 15 ms
+    /// natively and two frames in the page; a million took over a second. (The benchmark's
+    /// million requests go through the models directly, not through a scenario.)
+    pub const REQUESTS: u64 = 20_000;
+    /// Milliseconds of random traffic in one scenario (one draw each): bounds the work of
+    /// counting and making it to a few milliseconds.
+    pub const RANDOM_MS: u64 = 1_000_000;
     pub const NAME_CHARS: usize = 40;
     /// The latest time of any request, in ms: 24 hours, as long as the longest run.
     pub const TIME_MS: u64 = 86_400_000;
@@ -201,7 +218,10 @@ impl Scenario for RateScenario {
                 }
             }
         }
-        if self.request_count() > REQUESTS {
+        let random_ms = self.clients.iter().flat_map(|c| &c.patterns).map(Pattern::random_ms).fold(0u64, u64::saturating_add);
+        if random_ms > RANDOM_MS {
+            e.push(FieldError::new("clients", format!("at most {RANDOM_MS} ms of random traffic in all")));
+        } else if self.request_count() > REQUESTS {
             e.push(FieldError::new("clients", format!("at most {REQUESTS} requests in all")));
         }
         if self.algorithms.is_empty() {
