@@ -88,13 +88,27 @@ pub fn jwt_keys(data: &[u8]) {
 
 
 /// Any bytes as a DNS message (RFC 1035): decoded, then encoded and decoded again to the same
-/// message, with and without name compression.
+/// message. Without compression exactly; with it, up to the ASCII case of names: compression
+/// matches names without regard to case (RFC 4343), as dnspython does, so a later name may
+/// point at an earlier one spelled in another case (a finding of the fuzzer, kept as a
+/// regression).
 pub fn dns_wire(data: &[u8]) {
     let Ok(message) = wire::decode(data) else { return };
-    for compress in [false, true] {
-        let encoded = wire::encode(&message, compress);
-        let again = wire::decode(&encoded.bytes).expect("an encoded message decodes");
-        assert_eq!(again, message);
+    let plain = wire::decode(&wire::encode(&message, false).bytes).expect("an encoded message decodes");
+    assert_eq!(plain, message);
+    let compressed = wire::decode(&wire::encode(&message, true).bytes).expect("a compressed message decodes");
+    assert_eq!(folded(&compressed), folded(&message));
+}
+
+/// The message with every name, in questions, owners and record data, in lowercase.
+fn folded(m: &wire::Message) -> wire::Message {
+    let records = |rs: &[wire::Record]| rs.iter().map(|r| wire::Record { name: r.name.lowercase(), data: r.data.lowercased(), ..r.clone() }).collect();
+    wire::Message {
+        header: m.header,
+        questions: m.questions.iter().map(|q| wire::Question { name: q.name.lowercase(), ..q.clone() }).collect(),
+        answers: records(&m.answers),
+        authority: records(&m.authority),
+        additional: records(&m.additional),
     }
 }
 

@@ -172,11 +172,22 @@ pub fn from_jwk(jwk: &Value) -> Result<Key, KeyError> {
             if n.bits() > RSA_BITS_MAX {
                 return Err(rsa_too_large(n.bits()));
             }
+            // Zero or tiny values make the RSA crate's arithmetic underflow (it panics); no real
+            // key has them, so they are refused first.
+            if n.bits() < 512 {
+                return Err(KeyError(format!("the RSA modulus \"n\" has {} bits; an RSA key has at least 512 (JWTs use 2048 to 4096)", n.bits())));
+            }
+            if e.bits() < 2 {
+                return Err(KeyError("the RSA exponent \"e\" must be at least 3 (it is usually 65537, \"AQAB\")".into()));
+            }
             if private {
                 let primes = match (jwk.get("p"), jwk.get("q")) {
                     (Some(_), Some(_)) => vec![uint(jwk, "p")?, uint(jwk, "q")?],
                     _ => Vec::new(),
                 };
+                if uint(jwk, "d")?.bits() < 2 || primes.iter().any(|p| p.bits() < 2) {
+                    return Err(KeyError("the RSA private key is not consistent: \"d\", \"p\" and \"q\" must be greater than 1".into()));
+                }
                 let key = RsaPrivateKey::from_components(n, e, uint(jwk, "d")?, primes).map_err(|e| KeyError(format!("the RSA private key is not consistent: {e}")))?;
                 key.validate().map_err(|e| KeyError(format!("the RSA private key is not consistent: {e}")))?;
                 Ok(Key::RsaPrivate(Box::new(key)))
