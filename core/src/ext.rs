@@ -184,33 +184,9 @@ pub fn ed25519() -> Result<Rc<dyn Ed25519>, Missing> {
 /// The implementations: linked natively, and into each extension's wasm, never into a page.
 pub mod native {
     use super::{Curve, EdRefusal, Ed25519, Nist};
-    use crate::rng::SplitMix64;
+    use crate::rng::{Seeded, SplitMix64};
 
     pub struct NistNative;
-
-    /// Extra input for P-521's nonces, from the seed.
-    struct Seeded(SplitMix64);
-
-    impl rand_core::RngCore for Seeded {
-        fn next_u32(&mut self) -> u32 {
-            self.0.next_u32()
-        }
-        fn next_u64(&mut self) -> u64 {
-            self.0.next_u64()
-        }
-        fn fill_bytes(&mut self, dest: &mut [u8]) {
-            for chunk in dest.chunks_mut(8) {
-                let v = self.0.next_u64().to_le_bytes();
-                chunk.copy_from_slice(&v[..chunk.len()]);
-            }
-        }
-        fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
-            self.fill_bytes(dest);
-            Ok(())
-        }
-    }
-
-    impl rand_core::CryptoRng for Seeded {}
 
     impl Nist for NistNative {
         fn public_key(&self, curve: Curve, d: &[u8]) -> Result<Vec<u8>, String> {

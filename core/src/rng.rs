@@ -27,6 +27,32 @@ impl SplitMix64 {
     }
 }
 
+/// SplitMix64 as a `rand_core` source, for the places a cryptography crate asks for one but the
+/// bytes need not be secret and a run must repeat exactly: PSS salt, P-521's extra nonce input.
+/// A real signer draws these at random.
+pub struct Seeded(pub SplitMix64);
+
+impl rand_core::RngCore for Seeded {
+    fn next_u32(&mut self) -> u32 {
+        self.0.next_u32()
+    }
+    fn next_u64(&mut self) -> u64 {
+        self.0.next_u64()
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        for chunk in dest.chunks_mut(8) {
+            let v = self.0.next_u64().to_le_bytes();
+            chunk.copy_from_slice(&v[..chunk.len()]);
+        }
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+        self.fill_bytes(dest);
+        Ok(())
+    }
+}
+
+impl rand_core::CryptoRng for Seeded {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 use super::alg::{Alg, Family};
 use super::keys::{EcPublic, Key};
 use crate::ext::Curve;
-use crate::rng::SplitMix64;
+use crate::rng::{Seeded, SplitMix64};
 use hmac::{Hmac, Mac};
 use rsa::{Pkcs1v15Sign, Pss};
 use sha2::{Digest, Sha256, Sha384, Sha512};
@@ -90,30 +90,6 @@ fn pss(alg: Alg) -> Pss {
     }
 }
 
-/// A deterministic source of PSS salt, from the scenario's seed, so that a run can be repeated
-/// exactly. The salt is not secret; a real signer draws it at random.
-struct SaltSource(SplitMix64);
-
-impl rand_core::RngCore for SaltSource {
-    fn next_u32(&mut self) -> u32 {
-        self.0.next_u32()
-    }
-    fn next_u64(&mut self) -> u64 {
-        self.0.next_u64()
-    }
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        for chunk in dest.chunks_mut(8) {
-            let v = self.0.next_u64().to_le_bytes();
-            chunk.copy_from_slice(&v[..chunk.len()]);
-        }
-    }
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
-        self.fill_bytes(dest);
-        Ok(())
-    }
-}
-
-impl rand_core::CryptoRng for SaltSource {}
 
 /// Signs `input` (the JWS signing input) with `key`. `salt_seed` feeds PSS's salt.
 pub fn sign(alg: Alg, key: &Key, input: &[u8], salt_seed: u64) -> Result<Vec<u8>, SignError> {
@@ -126,7 +102,7 @@ pub fn sign(alg: Alg, key: &Key, input: &[u8], salt_seed: u64) -> Result<Vec<u8>
         (Family::Unsecured, _) => Err(SignError::Unsecured),
         (Family::Hmac, Key::Secret(s)) => Ok(hmac(alg, s, input)),
         (Family::RsaPkcs1, Key::RsaPrivate(k)) => k.sign(pkcs1(alg), &digest(alg, input)).map_err(|e| SignError::Failed(e.to_string())),
-        (Family::RsaPss, Key::RsaPrivate(k)) => k.sign_with_rng(&mut SaltSource(SplitMix64::new(salt_seed)), pss(alg), &digest(alg, input)).map_err(|e| SignError::Failed(e.to_string())),
+        (Family::RsaPss, Key::RsaPrivate(k)) => k.sign_with_rng(&mut Seeded(SplitMix64::new(salt_seed)), pss(alg), &digest(alg, input)).map_err(|e| SignError::Failed(e.to_string())),
         (Family::Ecdsa, _) => sign_ecdsa(alg, key, input, salt_seed).ok_or_else(wrong)?,
         (Family::EdDsa, Key::Ed25519Private(k)) => {
             use ed25519_dalek::Signer;
