@@ -8,8 +8,10 @@
 #
 # Corpora grow in fuzz/corpus/<target>/ (seeded from the built-in scenarios, test keys and
 # zones). An input that breaks a check is copied to fuzz/regressions/<target>/, which the normal
-# tests replay (core/tests/fuzz_regressions.rs): commit it with the fix. Prints each target's
-# executions and coverage.
+# tests replay (core/tests/fuzz_regressions.rs): commit it with the fix. An input that runs
+# longer than 2 s (libFuzzer's timeout is whole seconds; a frame is 16 ms) counts as a failure
+# too. Prints each target's executions, coverage, and the execution at which coverage last
+# grew: far below the total means the target had stopped finding new code.
 source "$(dirname "$0")/setup.sh"
 cd "$ROOT"
 seconds="${1:-300}"; shift || true
@@ -33,7 +35,7 @@ for t in "${targets[@]}"; do
   log "fuzzing $t for $seconds s"
   mkdir -p "fuzz/corpus/$t" "fuzz/regressions/$t"
   logfile="$ROOT/target/fuzz-$t.log"
-  if (cd fuzz && cargo +nightly fuzz run --sanitizer none "$t" "corpus/$t" -- -max_total_time="$seconds" -print_final_stats=1 -max_len=16384) > "$logfile" 2>&1; then
+  if (cd fuzz && cargo +nightly fuzz run --sanitizer none "$t" "corpus/$t" -- -max_total_time="$seconds" -timeout=2 -print_final_stats=1 -max_len=16384) > "$logfile" 2>&1; then
     result="no failure"
   else
     result="FAILED"; status=1
@@ -45,7 +47,9 @@ for t in "${targets[@]}"; do
   (cd fuzz && cargo +nightly fuzz cmin --sanitizer none "$t" "corpus/$t" > "$ROOT/target/fuzz-$t-cmin.log" 2>&1) || true
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$logfile" | tail -1)"
   cov="$(grep -o 'cov: [0-9]*' "$logfile" | tail -1)"
-  summary="$summary$(printf '%-16s %12s executions  %-10s %s' "$t" "${execs:-?}" "${cov:-cov: ?}" "$result")\n"
+  # The execution at which the edge count last rose (libFuzzer's status lines: "#N ... cov: C").
+  grew="$(awk '/^#[0-9]+\t/ && match($0, /cov: [0-9]+/) { c = substr($0, RSTART + 5, RLENGTH - 5) + 0; if (c > best) { best = c; at = substr($1, 2) } } END { print at }' "$logfile")"
+  summary="$summary$(printf '%-16s %12s executions  %-10s last grew at %-10s %s' "$t" "${execs:-?}" "${cov:-cov: ?}" "${grew:-?}" "$result")\n"
 done
 printf "\n%b" "$summary"
 exit $status

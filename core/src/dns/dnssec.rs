@@ -34,12 +34,53 @@ pub fn signing_key(origin: &Name) -> [u8; 32] {
 
 // Ed25519 is loaded separately on the web (`crate::ext`); a run signs only once it is there
 // (`resolve::run` shows the run without DNSSEC until then), so these find it.
+//
+// The keys and signatures are deterministic (RFC 8032), and a run asks for the same ones many
+// times (every answer is signed afresh and checked again, and every run of an edited scenario
+// signs the same zones), so keys, signatures and verdicts are remembered. The results are the
+// same; only repeats are skipped.
 fn ed25519_public(seed: &[u8; 32]) -> Vec<u8> {
-    ext::ed25519().map(|e| e.public_key(seed).to_vec()).unwrap_or_default()
+    remembered(b'k', &[seed], |e| e.public_key(seed).to_vec())
 }
 
 fn ed25519_sign(seed: &[u8; 32], data: &[u8]) -> Vec<u8> {
-    ext::ed25519().map(|e| e.sign(seed, data).to_vec()).unwrap_or_default()
+    remembered(b's', &[seed, data], |e| e.sign(seed, data).to_vec())
+}
+
+/// Results by the SHA-256 of what was asked, sorted for binary search; emptied when full.
+type Memo = std::cell::RefCell<Vec<([u8; 32], Vec<u8>)>>;
+thread_local! {
+    static MEMO: Memo = const { std::cell::RefCell::new(Vec::new()) };
+}
+const MEMO_MAX: usize = 4096;
+
+fn remembered(kind: u8, parts: &[&[u8]], compute: impl FnOnce(&dyn ext::Ed25519) -> Vec<u8>) -> Vec<u8> {
+    let mut h = Sha256::new();
+    h.update([kind]);
+    for p in parts {
+        h.update((p.len() as u32).to_be_bytes());
+        h.update(p);
+    }
+    let key: [u8; 32] = h.finalize().into();
+    let at = MEMO.with(|m| m.borrow().binary_search_by(|(k, _)| k.cmp(&key)));
+    match at {
+        Ok(i) => MEMO.with(|m| m.borrow()[i].1.clone()),
+        Err(i) => {
+            // Not remembered while Ed25519 is missing: nothing was computed.
+            let Ok(e) = ext::ed25519() else { return Vec::new() };
+            let value = compute(&*e);
+            MEMO.with(|m| {
+                let mut m = m.borrow_mut();
+                if m.len() >= MEMO_MAX {
+                    m.clear();
+                    m.push((key, value.clone()));
+                } else {
+                    m.insert(i, (key, value.clone()));
+                }
+            });
+            value
+        }
+    }
 }
 
 /// The zone's DNSKEY record.
@@ -137,11 +178,20 @@ pub fn verify(rrsig: &Record, rrset: &[Record], key: &Record, now: u32) -> Resul
     }
     let bytes: [u8; 32] = public_key.as_slice().try_into().map_err(|_| format!("an Ed25519 key is 32 bytes, not {}", public_key.len()))?;
     let sig: [u8; 64] = signature.as_slice().try_into().map_err(|_| format!("an Ed25519 signature is 64 bytes, not {}", signature.len()))?;
-    let ed = ext::ed25519().map_err(|m| m.to_string())?;
-    ed.verify(&bytes, &signed_data(&rrsig.data, rrset), &sig).map_err(|refusal| match refusal {
-        EdRefusal::NotAPoint => "the key is not a valid Ed25519 point".to_string(),
-        EdRefusal::Mismatch => "the signature does not match the records: they were changed, or signed by another key".to_string(),
-    })
+    if let Err(missing) = ext::ed25519() {
+        return Err(missing.to_string());
+    }
+    let data = signed_data(&rrsig.data, rrset);
+    let verdict = remembered(b'v', &[&bytes, &data, &sig], |e| match e.verify(&bytes, &data, &sig) {
+        Ok(()) => vec![0],
+        Err(EdRefusal::NotAPoint) => vec![1],
+        Err(EdRefusal::Mismatch) => vec![2],
+    });
+    match verdict.first() {
+        Some(0) => Ok(()),
+        Some(1) => Err("the key is not a valid Ed25519 point".to_string()),
+        _ => Err("the signature does not match the records: they were changed, or signed by another key".to_string()),
+    }
 }
 
 /// Signs the world: a DNSKEY at each zone's origin and, in each parent, a DS for every child
