@@ -22,4 +22,5 @@ pub mod ratelimit;
 pub mod rng;
 pub mod scenario;
 pub mod tcp;
+pub mod tls;
 pub mod trace;

@@ -53,6 +53,40 @@ impl rand_core::RngCore for Seeded {
 
 impl rand_core::CryptoRng for Seeded {}
 
+/// Given bytes first, then [`Seeded`]: a scenario that fixes a signature's salt (TLS's RSA-PSS
+/// CertificateVerify with RFC 8448's salt) hands the crate exactly those bytes when it draws the
+/// salt. What is drawn after (RSA blinding) does not change the result.
+pub struct Given {
+    pub bytes: Vec<u8>,
+    pub at: usize,
+    pub then: Seeded,
+}
+
+impl rand_core::RngCore for Given {
+    fn next_u32(&mut self) -> u32 {
+        let mut b = [0u8; 4];
+        self.fill_bytes(&mut b);
+        u32::from_le_bytes(b)
+    }
+    fn next_u64(&mut self) -> u64 {
+        let mut b = [0u8; 8];
+        self.fill_bytes(&mut b);
+        u64::from_le_bytes(b)
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        let given = (self.bytes.len() - self.at).min(dest.len());
+        dest[..given].copy_from_slice(&self.bytes[self.at..self.at + given]);
+        self.at += given;
+        rand_core::RngCore::fill_bytes(&mut self.then, &mut dest[given..]);
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+        self.fill_bytes(dest);
+        Ok(())
+    }
+}
+
+impl rand_core::CryptoRng for Given {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

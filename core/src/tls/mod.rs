@@ -1,0 +1,368 @@
+//! TLS 1.3 (RFC 8446) with real cryptography: a client and a server negotiate a suite and a
+//! group, exchange X25519 key shares, derive the key schedule from the transcript, the server
+//! proves its certificate's key with a CertificateVerify signature, both send Finished, and
+//! application data and close_notify go out as encrypted records.
+//!
+//! Every byte is computed from the inputs. With RFC 8448's randoms, keys and the salt of its
+//! RSA-PSS signature, the handshake reproduces RFC 8448 section 3 byte for byte
+//! (`core/tests/tls_rfc8448.rs`).
+//!
+//! This module is the engine: [`handshake`] runs one connection and returns every message,
+//! record and secret. The lab's scenario, trace and page are built on it.
+
+pub mod crypto;
+pub mod schedule;
+pub mod wire;
+
+use crate::rng::{Given, Seeded, SplitMix64};
+use crypto::{nonce, x25519, x25519_public, HashAlg, Suite};
+use schedule::{Schedule, TrafficKeys, Transcripts};
+use wire::{content_type, ClientHello, Extension, ServerHello, Writer};
+
+/// The named group X25519 (RFC 8446 section 4.2.7).
+pub const X25519: u16 = 0x001d;
+/// The signature scheme rsa_pss_rsae_sha256.
+pub const RSA_PSS_RSAE_SHA256: u16 = 0x0804;
+/// The most plaintext one record carries (RFC 8446 section 5.1).
+pub const MAX_FRAGMENT: usize = 1 << 14;
+
+/// Which side sent something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Client,
+    Server,
+}
+
+/// What the client offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientConfig {
+    pub random: [u8; 32],
+    /// A non-empty legacy session id makes middleboxes see a TLS 1.2 resumption
+    /// ("middlebox compatibility mode", RFC 8446 appendix D.4).
+    pub session_id: Vec<u8>,
+    pub suites: Vec<u16>,
+    /// supported_groups, by preference.
+    pub groups: Vec<u16>,
+    /// The key shares sent in the first ClientHello: a group and its private key.
+    pub key_shares: Vec<(u16, [u8; 32])>,
+    pub schemes: Vec<u16>,
+    pub server_name: Option<String>,
+    pub alpn: Vec<String>,
+    /// renegotiation_info and session_ticket, as a client that also speaks TLS 1.2 sends them.
+    pub legacy_extensions: bool,
+    pub psk_modes: Vec<u8>,
+    pub record_size_limit: Option<u16>,
+}
+
+/// The server's signing key.
+#[derive(Debug, Clone)]
+pub enum ServerKey {
+    /// RSA, signing with RSA-PSS (rsa_pss_rsae_sha256). `salt` fixes the PSS salt (RFC 8448's,
+    /// to reproduce its signature); empty, the salt comes from the scenario's seed.
+    Rsa { key: Box<rsa::RsaPrivateKey>, salt: Vec<u8> },
+}
+
+/// A NewSessionTicket the server sends after the handshake (RFC 8446 section 4.6.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketConfig {
+    pub lifetime: u32,
+    pub age_add: u32,
+    pub nonce: Vec<u8>,
+    pub ticket: Vec<u8>,
+    /// early_data's max_early_data_size, if the ticket allows 0-RTT.
+    pub max_early_data: Option<u32>,
+}
+
+/// What the server accepts and holds.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub random: [u8; 32],
+    /// The suites it accepts, by its preference.
+    pub suites: Vec<u16>,
+    pub groups: Vec<u16>,
+    /// Its X25519 private key for this connection.
+    pub key_share: [u8; 32],
+    /// Its certificate chain as DER, its own first.
+    pub chain: Vec<Vec<u8>>,
+    pub key: ServerKey,
+    pub record_size_limit: Option<u16>,
+    pub alpn: Vec<String>,
+    pub ticket: Option<TicketConfig>,
+    /// The seed for anything else drawn at random.
+    pub seed: u64,
+}
+
+/// The application data each side sends once the handshake is done.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AppData {
+    pub client: Vec<u8>,
+    pub server: Vec<u8>,
+}
+
+/// One handshake message as sent.
+#[derive(Debug)]
+pub struct Message {
+    pub from: Side,
+    pub name: &'static str,
+    /// Its bytes and fields.
+    pub wire: Writer,
+}
+
+/// Which keys protect a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protection {
+    /// None yet: ClientHello and ServerHello go in the clear.
+    Plaintext,
+    Handshake,
+    Application,
+}
+
+/// One record on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub from: Side,
+    pub protection: Protection,
+    /// The real content type (inside the encryption for protected records).
+    pub content: u8,
+    /// What the record carries: the handshake messages (indexes into
+    /// [`Handshake::messages`]), or application data or an alert.
+    pub messages: Vec<usize>,
+    /// The record's sequence number under its keys (RFC 8446 section 5.3).
+    pub sequence: u64,
+    /// The inner plaintext: content, then the content type (TLSInnerPlaintext).
+    pub inner: Vec<u8>,
+    /// The per-record nonce, for protected records.
+    pub nonce: Option<[u8; 12]>,
+    /// The record's bytes: header and fragment (ciphertext and tag when protected).
+    pub bytes: Vec<u8>,
+}
+
+/// Why a handshake stopped, with the alert that says so (RFC 8446 section 6.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// No suite both sides support: handshake_failure.
+    NoCommonSuite,
+    /// No key share in a group the server accepts, and no group to retry with:
+    /// handshake_failure.
+    NoCommonGroup,
+    /// A key share the lab cannot compute (a group other than X25519).
+    UnsupportedGroup(u16),
+    /// The server key could not sign.
+    SigningFailed(String),
+}
+
+/// A finished TLS 1.3 handshake and the records after it.
+#[derive(Debug)]
+pub struct Handshake {
+    pub suite: Suite,
+    pub group: u16,
+    pub messages: Vec<Message>,
+    pub records: Vec<Record>,
+    pub client_public: [u8; 32],
+    pub server_public: [u8; 32],
+    pub shared_secret: [u8; 32],
+    pub schedule: Schedule,
+    /// Transcript hashes: through ServerHello, through CertificateVerify's predecessor
+    /// (what CertificateVerify signs), through server Finished, through client Finished.
+    pub transcript_to_server_hello: Vec<u8>,
+    pub transcript_to_certificate: Vec<u8>,
+    pub transcript_to_server_finished: Vec<u8>,
+    pub transcript_to_client_finished: Vec<u8>,
+    /// The bytes CertificateVerify's signature covers (RFC 8446 section 4.4.3).
+    pub signed_content: Vec<u8>,
+    pub server_verify_data: Vec<u8>,
+    pub client_verify_data: Vec<u8>,
+}
+
+/// The content a CertificateVerify signs: 64 spaces, the context string, a zero byte, and the
+/// transcript hash.
+pub fn certificate_verify_content(server: bool, transcript_hash: &[u8]) -> Vec<u8> {
+    let mut c = vec![0x20u8; 64];
+    c.extend(if server { &b"TLS 1.3, server CertificateVerify"[..] } else { &b"TLS 1.3, client CertificateVerify"[..] });
+    c.push(0);
+    c.extend(transcript_hash);
+    c
+}
+
+impl ClientConfig {
+    fn hello(&self, shares: &[(u16, Vec<u8>)]) -> ClientHello {
+        let mut ext = Vec::new();
+        if let Some(host) = &self.server_name {
+            ext.push(Extension::ServerName(Some(host.clone())));
+        }
+        if self.legacy_extensions {
+            ext.push(Extension::RenegotiationInfo(Vec::new()));
+        }
+        ext.push(Extension::SupportedGroups(self.groups.clone()));
+        if self.legacy_extensions {
+            ext.push(Extension::SessionTicket(Vec::new()));
+        }
+        if !self.alpn.is_empty() {
+            ext.push(Extension::Alpn(self.alpn.clone()));
+        }
+        ext.push(Extension::KeyShareClient(shares.to_vec()));
+        ext.push(Extension::SupportedVersionsClient(vec![0x0304]));
+        ext.push(Extension::SignatureAlgorithms(self.schemes.clone()));
+        if !self.psk_modes.is_empty() {
+            ext.push(Extension::PskKeyExchangeModes(self.psk_modes.clone()));
+        }
+        if let Some(limit) = self.record_size_limit {
+            ext.push(Extension::RecordSizeLimit(limit));
+        }
+        ClientHello { random: self.random, session_id: self.session_id.clone(), suites: self.suites.clone(), extensions: ext }
+    }
+}
+
+/// Protects `content` of type `content_type` as records under `keys`, starting at sequence
+/// number `*sequence` (RFC 8446 section 5.2), at most [`MAX_FRAGMENT`] bytes each.
+fn protect(suite: Suite, keys: &TrafficKeys, sequence: &mut u64, from: Side, protection: Protection, content: u8, messages: Vec<usize>, data: &[u8]) -> Vec<Record> {
+    let mut out = Vec::new();
+    let chunks: Vec<&[u8]> = if data.is_empty() { vec![data] } else { data.chunks(MAX_FRAGMENT).collect() };
+    for chunk in chunks {
+        let mut inner = chunk.to_vec();
+        inner.push(content);
+        let header = wire::encrypted_header(inner.len() + Suite::TAG_LEN);
+        let n = nonce(&keys.iv, *sequence);
+        let sealed = suite.seal(&keys.key, &n, &header, &inner);
+        let mut bytes = header.to_vec();
+        bytes.extend(sealed);
+        out.push(Record { from, protection, content, messages: messages.clone(), sequence: *sequence, inner, nonce: Some(n), bytes });
+        *sequence += 1;
+    }
+    out
+}
+
+/// Decrypts a protected record's bytes with `keys` at `sequence`: the inner plaintext, or
+/// `None` if the tag does not match.
+pub fn unprotect(suite: Suite, keys: &TrafficKeys, sequence: u64, record: &[u8]) -> Option<Vec<u8>> {
+    if record.len() < 5 + Suite::TAG_LEN {
+        return None;
+    }
+    suite.open(&keys.key, &nonce(&keys.iv, sequence), &record[..5], &record[5..])
+}
+
+fn sign(key: &ServerKey, content: &[u8], seed: u64) -> Result<(u16, Vec<u8>), Failure> {
+    match key {
+        ServerKey::Rsa { key, salt } => {
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(content);
+            let mut rng = Given { bytes: salt.clone(), at: 0, then: Seeded(SplitMix64::new(seed)) };
+            let signature = key.sign_with_rng(&mut rng, rsa::Pss::new::<sha2::Sha256>(), &digest).map_err(|e| Failure::SigningFailed(e.to_string()))?;
+            Ok((RSA_PSS_RSAE_SHA256, signature))
+        }
+    }
+}
+
+/// Runs a full TLS 1.3 handshake (RFC 8446 section 2, figure 1), then the application data
+/// and both close_notify alerts.
+pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -> Result<Handshake, Failure> {
+    // The server picks by its own preference among what the client offers (section 4.1.1).
+    let suite = server.suites.iter().filter(|s| client.suites.contains(s)).find_map(|s| Suite::from_code(*s)).ok_or(Failure::NoCommonSuite)?;
+    let h: HashAlg = suite.hash();
+    let (group, client_private) = client.key_shares.iter().find(|(g, _)| server.groups.contains(g)).copied().ok_or(Failure::NoCommonGroup)?;
+    if group != X25519 {
+        return Err(Failure::UnsupportedGroup(group));
+    }
+    let shares: Vec<(u16, Vec<u8>)> = client.key_shares.iter().map(|(g, k)| (*g, if *g == X25519 { x25519_public(k).to_vec() } else { Vec::new() })).collect();
+    let client_public = x25519_public(&client_private);
+    let server_public = x25519_public(&server.key_share);
+    let shared_secret = x25519(&server.key_share, &client_public);
+
+    let mut messages: Vec<Message> = Vec::new();
+    let mut records: Vec<Record> = Vec::new();
+    let mut transcript: Vec<u8> = Vec::new();
+    let mut send = |from, name, wire: Writer, transcript: &mut Vec<u8>| {
+        transcript.extend(&wire.bytes);
+        messages.push(Message { from, name, wire });
+        messages.len() - 1
+    };
+
+    // ClientHello, in the clear (section 4.1.2); the first record says TLS 1.0 for old servers.
+    let ch = send(Side::Client, "ClientHello", client.hello(&shares).encode(), &mut transcript);
+    // ServerHello (section 4.1.3).
+    let sh_ext = vec![Extension::KeyShareServer(group, server_public.to_vec()), Extension::SupportedVersionsServer(0x0304)];
+    let sh_msg = ServerHello { random: server.random, session_id: client.session_id.clone(), suite: suite.code(), extensions: sh_ext };
+    let sh = send(Side::Server, "ServerHello", sh_msg.encode(), &mut transcript);
+    let transcript_to_server_hello = h.digest(&transcript);
+
+    // EncryptedExtensions (section 4.3.1): what the server agreed to that needs no key.
+    let mut ee_ext = vec![Extension::SupportedGroups(server.groups.clone())];
+    if let Some(limit) = server.record_size_limit {
+        ee_ext.push(Extension::RecordSizeLimit(limit));
+    }
+    if let Some(p) = server.alpn.iter().find(|p| client.alpn.contains(p)) {
+        ee_ext.push(Extension::Alpn(vec![p.clone()]));
+    }
+    if client.server_name.is_some() {
+        ee_ext.push(Extension::ServerName(None));
+    }
+    let ee = send(Side::Server, "EncryptedExtensions", wire::encrypted_extensions(&ee_ext), &mut transcript);
+    let cert = send(Side::Server, "Certificate", wire::certificate(&[], &server.chain), &mut transcript);
+    let transcript_to_certificate = h.digest(&transcript);
+    let signed_content = certificate_verify_content(true, &transcript_to_certificate);
+    let (scheme, signature) = sign(&server.key, &signed_content, server.seed)?;
+    let cv = send(Side::Server, "CertificateVerify", wire::certificate_verify(scheme, &signature), &mut transcript);
+
+    // The handshake traffic secrets need only the transcript through ServerHello, so the
+    // schedule is computed once the whole transcript is known; the Finished keys come from it.
+    let hs_only = Schedule::full(suite, None, &shared_secret, &Transcripts { to_server_hello: &transcript_to_server_hello, to_server_finished: &[], to_client_finished: &[] });
+    let server_verify_data = h.hmac(&hs_only.server_finished_key, &h.digest(&transcript));
+    let sf = send(Side::Server, "Finished", wire::finished(&server_verify_data), &mut transcript);
+    let transcript_to_server_finished = h.digest(&transcript);
+    let client_verify_data = h.hmac(&hs_only.client_finished_key, &transcript_to_server_finished);
+    let cf = send(Side::Client, "Finished", wire::finished(&client_verify_data), &mut transcript);
+    let transcript_to_client_finished = h.digest(&transcript);
+    let schedule = Schedule::full(
+        suite,
+        None,
+        &shared_secret,
+        &Transcripts { to_server_hello: &transcript_to_server_hello, to_server_finished: &transcript_to_server_finished, to_client_finished: &transcript_to_client_finished },
+    );
+
+    // NewSessionTicket (section 4.6.1), after the client's Finished.
+    let nst = server.ticket.as_ref().map(|t| send(Side::Server, "NewSessionTicket", wire::new_session_ticket(t.lifetime, t.age_add, &t.nonce, &t.ticket, t.max_early_data), &mut Vec::new()));
+
+    // The records.
+    let plain = |from, content, legacy, index: usize, messages: &[Message]| Record {
+        from,
+        protection: Protection::Plaintext,
+        content,
+        messages: vec![index],
+        sequence: 0,
+        inner: messages[index].wire.bytes.clone(),
+        nonce: None,
+        bytes: wire::plaintext_record(content, legacy, &messages[index].wire.bytes),
+    };
+    records.push(plain(Side::Client, content_type::HANDSHAKE, 0x0301, ch, &messages));
+    records.push(plain(Side::Server, content_type::HANDSHAKE, 0x0303, sh, &messages));
+    let flight: Vec<u8> = [ee, cert, cv, sf].iter().flat_map(|i| messages[*i].wire.bytes.clone()).collect();
+    let (mut server_hs_seq, mut client_hs_seq, mut server_ap_seq, mut client_ap_seq) = (0u64, 0u64, 0u64, 0u64);
+    records.extend(protect(suite, &schedule.server_handshake, &mut server_hs_seq, Side::Server, Protection::Handshake, content_type::HANDSHAKE, vec![ee, cert, cv, sf], &flight));
+    records.extend(protect(suite, &schedule.client_handshake, &mut client_hs_seq, Side::Client, Protection::Handshake, content_type::HANDSHAKE, vec![cf], &messages[cf].wire.bytes));
+    if let Some(nst) = nst {
+        records.extend(protect(suite, &schedule.server_application, &mut server_ap_seq, Side::Server, Protection::Application, content_type::HANDSHAKE, vec![nst], &messages[nst].wire.bytes));
+    }
+    records.extend(protect(suite, &schedule.client_application, &mut client_ap_seq, Side::Client, Protection::Application, content_type::APPLICATION_DATA, vec![], &data.client));
+    records.extend(protect(suite, &schedule.server_application, &mut server_ap_seq, Side::Server, Protection::Application, content_type::APPLICATION_DATA, vec![], &data.server));
+    // close_notify: a warning-level alert (section 6.1).
+    records.extend(protect(suite, &schedule.client_application, &mut client_ap_seq, Side::Client, Protection::Application, content_type::ALERT, vec![], &[1, 0]));
+    records.extend(protect(suite, &schedule.server_application, &mut server_ap_seq, Side::Server, Protection::Application, content_type::ALERT, vec![], &[1, 0]));
+
+    Ok(Handshake {
+        suite,
+        group,
+        messages,
+        records,
+        client_public,
+        server_public,
+        shared_secret,
+        schedule,
+        transcript_to_server_hello,
+        transcript_to_certificate,
+        transcript_to_server_finished,
+        transcript_to_client_finished,
+        signed_content,
+        server_verify_data,
+        client_verify_data,
+    })
+}
