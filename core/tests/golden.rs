@@ -54,3 +54,13 @@ fn jwt_presets_match_their_golden_traces() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn tls_presets_match_their_golden_traces() {
+    use wirelab_core::tls;
+    let failures: Vec<String> = tls::presets()
+        .into_iter()
+        .filter_map(|(id, _, s)| check(&format!("tls-{id}"), &tls::run(&s).trace.to_text()).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -199,3 +199,52 @@ fn each_suite_completes_and_the_server_picks_by_its_own_preference() {
     server.suites = vec![0x1304];
     assert_eq!(tls::handshake(&client, &server, &data).unwrap_err(), tls::Failure::NoCommonSuite);
 }
+
+#[test]
+fn the_rfc8448_preset_runs_the_same_bytes_through_the_scenario() {
+    let vectors: Value = serde_json::from_str(VECTORS).unwrap();
+    let (_, _, s) = tls::presets().into_iter().find(|(id, _, _)| *id == "rfc8448").unwrap();
+    let run = tls::run(&s);
+    let bytes_of = |label: &str| run.trace.steps.iter().find(|st| st.label == label).unwrap_or_else(|| panic!("a step {label}")).bytes.clone();
+    assert_eq!(bytes_of("ClientHello"), v(&vectors, "client_hello_record"));
+    assert_eq!(bytes_of("ServerHello"), v(&vectors, "server_hello_record"));
+    assert_eq!(bytes_of("{EncryptedExtensions, Certificate, CertificateVerify, Finished}"), v(&vectors, "record_server_handshake_flight_encrypted"));
+    assert_eq!(bytes_of("{Finished}"), v(&vectors, "record_client_finished_encrypted"));
+    assert_eq!(bytes_of("{application data}: request"), v(&vectors, "record_client_appdata_encrypted"));
+    assert_eq!(bytes_of("{application data}: response"), v(&vectors, "record_server_appdata_encrypted_seq1"));
+    assert_eq!(bytes_of("{NewSessionTicket}"), hex(TICKET_RECORD));
+    let master = run.schedule.iter().find(|n| n.name == "master_secret").unwrap();
+    assert_eq!(master.value, v(&vectors, "master_secret"));
+}
+
+#[test]
+fn presets_are_valid_and_each_runs() {
+    use wirelab_core::scenario::Scenario;
+    for (id, _, s) in tls::presets() {
+        assert_eq!(s.validate(), vec![], "{id}");
+        let run = tls::run(&s);
+        assert!(run.trace.steps.len() >= 5, "{id}");
+        let failed = run.trace.steps.iter().any(|st| st.label.starts_with("alert: "));
+        assert_eq!(failed, id.starts_with("no-"), "{id} fails exactly when it is meant to");
+        assert_eq!(run.schedule.is_empty(), failed, "{id}");
+    }
+}
+
+#[test]
+fn links_leave_out_the_private_keys_unless_asked() {
+    let (_, _, s) = tls::presets().into_iter().find(|(id, _, _)| *id == "rfc8448").unwrap();
+    let plain = wirelab_core::scenario::to_json(&s, false);
+    assert!(!plain.contains("49af42ba") && !plain.contains("b1580eea"), "{plain}");
+    let with = wirelab_core::scenario::to_json(&s, true);
+    assert!(with.contains("49af42ba") && with.contains("b1580eea"));
+}
+
+#[test]
+fn the_handshake_takes_one_round_trip_after_tcp() {
+    let (_, _, s) = tls::presets().into_iter().find(|(id, _, _)| *id == "long-rtt").unwrap();
+    let run = tls::run(&s);
+    let at = |label: &str| run.trace.steps.iter().find(|st| st.label == label).unwrap().at.micros();
+    // TCP's round trip, then the ClientHello; the request one TLS round trip later.
+    assert_eq!(at("ClientHello"), 600_000);
+    assert_eq!(at("{application data}: request"), 1_200_000);
+}

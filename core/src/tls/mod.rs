@@ -11,8 +11,13 @@
 //! record and secret. The lab's scenario, trace and page are built on it.
 
 pub mod crypto;
+pub mod run;
+pub mod scenario;
 pub mod schedule;
 pub mod wire;
+
+pub use run::{run, TlsRun};
+pub use scenario::{presets, TlsScenario};
 
 use crate::rng::{Given, Seeded, SplitMix64};
 use crypto::{nonce, x25519, x25519_public, HashAlg, Suite};
@@ -147,6 +152,8 @@ pub enum Failure {
     NoCommonGroup,
     /// A key share the lab cannot compute (a group other than X25519).
     UnsupportedGroup(u16),
+    /// The client accepts no signature scheme the server's key can make: handshake_failure.
+    NoSignatureScheme,
     /// The server key could not sign.
     SigningFailed(String),
 }
@@ -259,6 +266,9 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
     // The server picks by its own preference among what the client offers (section 4.1.1).
     let suite = server.suites.iter().filter(|s| client.suites.contains(s)).find_map(|s| Suite::from_code(*s)).ok_or(Failure::NoCommonSuite)?;
     let h: HashAlg = suite.hash();
+    if !client.schemes.contains(&RSA_PSS_RSAE_SHA256) {
+        return Err(Failure::NoSignatureScheme);
+    }
     let (group, client_private) = client.key_shares.iter().find(|(g, _)| server.groups.contains(g)).copied().ok_or(Failure::NoCommonGroup)?;
     if group != X25519 {
         return Err(Failure::UnsupportedGroup(group));
@@ -365,4 +375,24 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         server_verify_data,
         client_verify_data,
     })
+}
+
+/// The server's certificate and key in this version of the lab: RFC 8448's, a self-signed
+/// certificate for "rsa" with a 1024-bit RSA key (RFC 8448 section 2). Too short for real use;
+/// it keeps the example reproducible.
+pub mod rfc8448_identity {
+    /// The certificate's DER.
+    pub const CERTIFICATE: &str = "308201ac30820115a003020102020102300d06092a864886f70d01010b0500300e310c300a06035504031303727361301e170d3136303733303031323335395a170d3236303733303031323335395a300e310c300a0603550403130372736130819f300d06092a864886f70d010101050003818d0030818902818100b4bb498f8279303d980836399b36c6988c0c68de55e1bdb826d3901a2461eafd2de49a91d015abbc9a95137ace6c1af19eaa6af98c7ced43120998e187a80ee0ccb0524b1b018c3e0b63264d449a6d38e22a5fda430846748030530ef0461c8ca9d9efbfae8ea6d1d03e2bd193eff0ab9a8002c47428a6d35a8d88d79f7f1e3f0203010001a31a301830090603551d1304023000300b0603551d0f0404030205a0300d06092a864886f70d01010b05000381810085aad2a0e5b9276b908c65f73a7267170618a54c5f8a7b337d2df7a594365417f2eae8f8a58c8f8172f9319cf36b7fd6c55b80f21a03015156726096fd335e5e67f2dbf102702e608ccae6bec1fc63a42a99be5c3eb7107c3c54e9b9eb2bd5203b1c3b84e0a8b2f759409ba3eac9d91d402dcc0cc8f8961229ac9187b42b4de1";
+    pub const N: &str = "b4bb498f8279303d980836399b36c6988c0c68de55e1bdb826d3901a2461eafd2de49a91d015abbc9a95137ace6c1af19eaa6af98c7ced43120998e187a80ee0ccb0524b1b018c3e0b63264d449a6d38e22a5fda430846748030530ef0461c8ca9d9efbfae8ea6d1d03e2bd193eff0ab9a8002c47428a6d35a8d88d79f7f1e3f";
+    pub const D: &str = "04dea705d43a6ea7209dd8072111a83c81e322a59278b33480641eaf7c0a6985b8e31c44f6de62e1b4c2309f6126e77b7c41e923314bbfa3881305dc1217f16c819ce538e922f369828d0e57195d8c8488460207b2faa726bcf708bbd7db7f679f893492fc2a622e08970aac441ce4e0c3088df25ae679233df8a3bda2ff9941";
+    pub const P: &str = "e435fb7cc83737756dacea96ab7f59a2cc1069db7deb190e17e33a532b273f30a327aa0aaabc58cd67466af9845fadc675fe094af92c4bd1f2c1bc33dd2e0515";
+    pub const Q: &str = "cabd3bc0e0438664c8d4cc9f99977a94d9bbfead8e43870abae3f7eb8b4e0eee8af1d9b4719ba6196cf2cbbaeeebf8b3490afe9e9ffa74a88aa51fc645629303";
+
+    /// The certificate's DER and the private key.
+    pub fn load() -> (Vec<u8>, rsa::RsaPrivateKey) {
+        let bytes = |h: &str| super::scenario::hex(h).unwrap_or_default();
+        let big = |h: &str| rsa::BigUint::from_bytes_be(&bytes(h));
+        let key = rsa::RsaPrivateKey::from_components(big(N), big("010001"), big(D), vec![big(P), big(Q)]).expect("RFC 8448's key is consistent (tested)");
+        (bytes(CERTIFICATE), key)
+    }
 }

@@ -1,0 +1,326 @@
+//! The TLS lab's run: a scenario becomes a connection on a time axis (the TCP handshake, then
+//! TLS 1.3's one round trip, then encrypted application data and close_notify), as a trace
+//! whose steps carry the real records, and the key schedule the picture draws.
+
+use super::crypto::Suite;
+use super::scenario::{self, group_code, scheme_code, suite_code, TlsScenario};
+use super::schedule::Node;
+use super::wire::{self, content_type};
+use super::{ClientConfig, Failure, Handshake, Protection, Record, ServerConfig, ServerKey, Side, TicketConfig};
+use crate::rng::SplitMix64;
+use crate::tcp::wire::{Flags, Segment};
+use crate::trace::{Actor, ByteRange, Field, SimTime, SpecRef, Step, StepKind, Trace};
+
+const CLIENT: usize = 0;
+const SERVER: usize = 1;
+const CLIENT_IP: [u8; 4] = [192, 0, 2, 10];
+const SERVER_IP: [u8; 4] = [198, 51, 100, 20];
+const CLIENT_PORT: u16 = 49152;
+const SERVER_PORT: u16 = 443;
+
+/// What the lab draws: the trace, and the key schedule (empty when the handshake failed
+/// before keys existed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsRun {
+    pub trace: Trace,
+    pub schedule: Vec<Node>,
+    /// The suite negotiated, when one was.
+    pub suite: Option<String>,
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn field(name: &str, value: String, range: Option<(usize, usize)>, note: &str) -> Field {
+    Field { name: name.to_string(), value, bytes: range.map(|(a, b)| ByteRange::new(a, b)), note: note.to_string(), points_to: None }
+}
+
+fn spec(section: &str, title: &str) -> Vec<SpecRef> {
+    vec![SpecRef::rfc(8446, section, title)]
+}
+
+/// The configurations a scenario describes.
+pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) {
+    let (client_random, server_random, client_key, server_key) = s.randoms_and_keys();
+    let mut rng = SplitMix64::new(s.seed ^ 0x7715_5a17);
+    let codes = |names: &[String], code: fn(&str) -> Option<u16>| names.iter().filter_map(|n| code(n)).collect::<Vec<u16>>();
+    let client_groups = codes(&s.client_groups, group_code);
+    let key_shares = if client_groups.contains(&super::X25519) { vec![(super::X25519, client_key)] } else { Vec::new() };
+    let rfc = s.rfc8448_extensions;
+    let client = ClientConfig {
+        random: client_random,
+        session_id: Vec::new(),
+        suites: codes(&s.client_suites, suite_code),
+        groups: client_groups,
+        key_shares,
+        schemes: codes(&s.signature_algorithms, scheme_code),
+        server_name: (!s.server_name.is_empty()).then(|| s.server_name.clone()),
+        alpn: s.client_alpn.clone(),
+        legacy_extensions: rfc,
+        psk_modes: if rfc { vec![1] } else { Vec::new() },
+        record_size_limit: rfc.then_some(0x4001),
+    };
+    let (certificate, key) = super::rfc8448_identity::load();
+    let salt = scenario::hex(&s.pss_salt).unwrap_or_default();
+    let ticket = scenario::hex(&s.ticket).unwrap_or_default();
+    let age_add = rng.next_u32();
+    let server = ServerConfig {
+        random: server_random,
+        suites: codes(&s.server_suites, suite_code),
+        groups: codes(&s.server_groups, group_code),
+        key_share: server_key,
+        chain: vec![certificate],
+        key: ServerKey::Rsa { key: Box::new(key), salt },
+        record_size_limit: rfc.then_some(0x4001),
+        alpn: s.server_alpn.clone(),
+        ticket: (!ticket.is_empty()).then(|| TicketConfig { lifetime: s.ticket_lifetime, age_add: s.ticket_age_add.unwrap_or(age_add), nonce: vec![0, 0], ticket, max_early_data: s.max_early_data }),
+        seed: s.seed,
+    };
+    let data = super::AppData { client: scenario::data(&s.request).unwrap_or_default(), server: scenario::data(&s.response).unwrap_or_default() };
+    (client, server, data)
+}
+
+/// Runs the scenario.
+pub fn run(s: &TlsScenario) -> TlsRun {
+    let actors = vec![
+        Actor { id: "client".into(), name: "Client".into(), detail: format!("{}:{CLIENT_PORT}", ip(CLIENT_IP)) },
+        Actor { id: "server".into(), name: "Server".into(), detail: format!("{}:{SERVER_PORT} ({})", ip(SERVER_IP), if s.server_name.is_empty() { "no name" } else { &s.server_name }) },
+    ];
+    let mut t = Trace::new("tls", "A TLS 1.3 connection", actors);
+    let half = s.rtt_ms as u64 * 500;
+    let mut b = Builder { t: &mut t, half };
+    let (client, server, data) = configs(s);
+    b.tcp_handshake(s.seed);
+    let hello_at = 2 * half;
+    let result = super::handshake(&client, &server, &data);
+    let mut out = TlsRun { trace: Trace::new("tls", "", Vec::new()), schedule: Vec::new(), suite: None };
+    match result {
+        Ok(hs) => {
+            b.connection(&hs, hello_at);
+            out.schedule = hs.schedule.nodes();
+            out.suite = Some(hs.suite.name().to_string());
+            let data_at = hello_at + 2 * half;
+            b.t.summary.push(format!(
+                "The handshake took one round trip: the client's request left {} after its ClientHello, {} after the first SYN (TCP's round trip, then TLS's).",
+                SimTime(data_at - hello_at),
+                SimTime(data_at)
+            ));
+            b.t.summary.push(format!("Negotiated {} with {} key exchange; the server proved its key with an RSA-PSS signature.", hs.suite.name(), wire::group_name(hs.group)));
+        }
+        Err(failure) => b.failed(&client, &failure, hello_at),
+    }
+    b.t.summary.push("The server's certificate and key are RFC 8448's (a 1024-bit RSA demonstration key): certificate chains you can build and break are a later part of this lab.".into());
+    out.trace = t;
+    out
+}
+
+fn ip(a: [u8; 4]) -> String {
+    format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])
+}
+
+struct Builder<'a> {
+    t: &'a mut Trace,
+    /// Half a round trip, in microseconds.
+    half: u64,
+}
+
+impl Builder<'_> {
+    fn push(&mut self, at: u64, kind: StepKind, from: usize, to: usize, label: String, fields: Vec<Field>, bytes: Vec<u8>, bytes_label: &str, explanation: String, spec: Vec<SpecRef>) {
+        let arrives = (kind == StepKind::Message).then(|| SimTime(at + self.half));
+        self.t.steps.push(Step { at: SimTime(at), arrives, kind, from, to, label, fields, bytes, bytes_label: bytes_label.to_string(), states: Vec::new(), explanation, spec });
+    }
+
+    fn tcp_handshake(&mut self, seed: u64) {
+        let mut rng = SplitMix64::new(seed);
+        let (cisn, sisn) = (rng.next_u32(), rng.next_u32());
+        let segs = [
+            (CLIENT, Segment { source_port: CLIENT_PORT, destination_port: SERVER_PORT, seq: cisn, ack: 0, flags: Flags::SYN, window: 65535, mss: Some(1460), payload: Vec::new() }, "SYN", "The client opens a TCP connection to port 443. TLS needs a reliable byte stream under it: nothing TLS can send before this handshake completes."),
+            (SERVER, Segment { source_port: SERVER_PORT, destination_port: CLIENT_PORT, seq: sisn, ack: cisn.wrapping_add(1), flags: Flags::SYN.with(Flags::ACK), window: 65535, mss: Some(1460), payload: Vec::new() }, "SYN, ACK", "The server accepts the connection."),
+            (CLIENT, Segment { source_port: CLIENT_PORT, destination_port: SERVER_PORT, seq: cisn.wrapping_add(1), ack: sisn.wrapping_add(1), flags: Flags::ACK, window: 65535, mss: None, payload: Vec::new() }, "ACK", "The connection is open after one round trip; the client sends its ClientHello at once, right behind this ACK."),
+        ];
+        for (i, (from, seg, label, why)) in segs.into_iter().enumerate() {
+            let (src, dst) = if from == CLIENT { (CLIENT_IP, SERVER_IP) } else { (SERVER_IP, CLIENT_IP) };
+            let bytes = seg.encode(src, dst);
+            let (own, other) = if from == CLIENT { (cisn, Some(sisn)) } else { (sisn, Some(cisn)) };
+            let fields = seg.fields(&bytes, own, if i == 0 { None } else { other });
+            let at = (i as u64).min(2) * self.half;
+            self.push(at, StepKind::Message, from, 1 - from, format!("TCP {label}"), fields, bytes, "TCP segment", why.to_string(), vec![SpecRef::rfc(9293, "3.5", "Establishing a Connection")]);
+        }
+    }
+
+    fn record_fields(&self, r: &Record, messages: &[super::Message], suite: Suite) -> Vec<Field> {
+        let mut f = vec![
+            field("content_type", format!("{} ({})", content_type::name(r.bytes[0]), r.bytes[0]), Some((0, 1)), if r.protection == Protection::Plaintext { "" } else { "Always application_data outside: the real type is hidden inside the encryption." }),
+            field("legacy_record_version", format!("0x{:02x}{:02x}", r.bytes[1], r.bytes[2]), Some((1, 3)), "Ignored; 0x0301 in the first ClientHello for old servers, 0x0303 after."),
+            field("length", format!("{} bytes", r.bytes.len() - 5), Some((3, 5)), ""),
+        ];
+        match r.protection {
+            Protection::Plaintext => {
+                for i in &r.messages {
+                    for m in &messages[*i].wire.fields {
+                        let mut m = m.clone();
+                        m.bytes = m.bytes.map(|b| ByteRange::new(b.start + 5, b.end + 5));
+                        f.push(m);
+                    }
+                }
+            }
+            _ => {
+                let tag_at = r.bytes.len() - Suite::TAG_LEN;
+                let keys = match (r.from, r.protection) {
+                    (Side::Client, Protection::Handshake) => "client_handshake_key",
+                    (Side::Server, Protection::Handshake) => "server_handshake_key",
+                    (Side::Client, _) => "client_application_key",
+                    (Side::Server, _) => "server_application_key",
+                };
+                f.push(field("encrypted_record", format!("{} bytes of {}", tag_at - 5, suite.name()), Some((5, tag_at)), "The inner plaintext, encrypted: its content, then its real content type."));
+                f.push(field("authentication tag", hex(&r.bytes[tag_at..]), Some((tag_at, r.bytes.len())), "Changing any byte of the record, header included, makes this check fail."));
+                f.push(field("keys", keys.to_string(), None, "From the key schedule; see its picture."));
+                f.push(field("sequence number", r.sequence.to_string(), None, "Counts records under these keys; never sent, both sides keep it."));
+                if let Some(n) = r.nonce {
+                    f.push(field("nonce", hex(&n), None, "The IV XOR the sequence number, left-padded (RFC 8446 section 5.3): never the same twice under one key."));
+                }
+                f.push(field("additional data", hex(&r.bytes[..5]), None, "The record header, authenticated but not encrypted."));
+                f.push(field("inner content type", format!("{} ({})", content_type::name(r.content), r.content), None, ""));
+                f.push(field("inner plaintext", if r.inner.len() > 96 { format!("{}… ({} bytes)", hex(&r.inner[..96]), r.inner.len()) } else { hex(&r.inner) }, None, "What decrypting gives: the content, then the content type byte."));
+            }
+        }
+        f
+    }
+
+    fn record_step(&mut self, at: u64, r: &Record, hs: &Handshake, label: String, explanation: String, spec: Vec<SpecRef>) {
+        let from = if r.from == Side::Client { CLIENT } else { SERVER };
+        let fields = self.record_fields(r, &hs.messages, hs.suite);
+        let what = if r.protection == Protection::Plaintext { "TLS record (plaintext)" } else { "TLS record (encrypted)" };
+        self.push(at, StepKind::Message, from, 1 - from, label, fields, r.bytes.clone(), what, explanation, spec);
+    }
+
+    /// A message the receiver decrypted, as a local step with its plaintext bytes.
+    fn inside(&mut self, at: u64, who: usize, m: &super::Message, explanation: String, spec: Vec<SpecRef>) {
+        self.push(at, StepKind::Local, who, who, format!("{} (decrypted)", m.name), m.wire.fields.clone(), m.wire.bytes.clone(), "handshake message", explanation, spec);
+    }
+
+    fn secrets(&mut self, at: u64, who: usize, label: &str, names: &[&str], nodes: &[Node], explanation: String) {
+        let fields = names
+            .iter()
+            .filter_map(|n| nodes.iter().find(|x| x.name == *n))
+            .map(|n| field(n.name, hex(&n.value), None, &n.formula))
+            .collect();
+        self.push(at, StepKind::Local, who, who, label.to_string(), fields, Vec::new(), "", explanation, spec("7.1", "Key Schedule"));
+    }
+
+    fn connection(&mut self, hs: &Handshake, at: u64) {
+        let h = self.half;
+        let nodes = hs.schedule.nodes();
+        let msg = |name: &str, from: Side| hs.messages.iter().position(|m| m.name == name && m.from == from);
+        let records = &hs.records;
+        let suite = hs.suite;
+        self.record_step(
+            at,
+            &records[0],
+            hs,
+            "ClientHello".into(),
+            format!(
+                "The client offers {} cipher suites, its groups and signature schemes, and guesses the key exchange: it sends an X25519 public key now (key_share), so the handshake needs only one round trip. Everything here is in the clear, including the server name.",
+                hs.messages[0].wire.fields.iter().filter(|f| f.name.ends_with("› suite")).count()
+            ),
+            spec("4.1.2", "Client Hello"),
+        );
+        let server_at = at + h;
+        self.record_step(
+            server_at,
+            &records[1],
+            hs,
+            "ServerHello".into(),
+            format!("The server picks {} and answers with its own X25519 public key. From here both sides can compute the same shared secret; everything after this record is encrypted.", suite.name()),
+            spec("4.1.3", "Server Hello"),
+        );
+        self.secrets(
+            server_at,
+            SERVER,
+            "Server derives the handshake keys",
+            &["early_secret", "handshake_secret", "server_handshake_traffic_secret", "client_handshake_traffic_secret", "server_handshake_key", "server_handshake_iv"],
+            &nodes,
+            format!("X25519 of its private key and the client's public key gives the shared secret {}. HKDF mixes it with the transcript hash of ClientHello and ServerHello into each direction's handshake keys.", hex(&hs.shared_secret)),
+        );
+        self.record_step(
+            server_at,
+            &records[2],
+            hs,
+            "{EncryptedExtensions, Certificate, CertificateVerify, Finished}".into(),
+            "The server's whole flight in one encrypted record, under the server handshake key. An observer sees only its length.".into(),
+            spec("5.2", "Record Payload Protection"),
+        );
+        let client_at = at + 2 * h;
+        self.secrets(
+            client_at,
+            CLIENT,
+            "Client derives the handshake keys",
+            &["handshake_secret", "server_handshake_traffic_secret", "client_handshake_traffic_secret", "server_handshake_key", "server_handshake_iv"],
+            &nodes,
+            "The same computation on the client's side, with its private key and the server's public key: the same secret, never sent.".into(),
+        );
+        let inside: [(&str, &str, &str, &str); 4] = [
+            ("EncryptedExtensions", "4.3.1", "Encrypted Extensions", "What the server agreed to that needs no keys: now hidden from observers."),
+            ("Certificate", "4.4.2", "Certificate", "The server's certificate chain, encrypted in TLS 1.3 (TLS 1.2 sent it in the clear)."),
+            ("CertificateVerify", "4.4.3", "Certificate Verify", "A signature with the certificate's private key over the transcript so far: the server holds the key, and nobody changed the handshake. The client checks it with the certificate's public key."),
+            ("Finished", "4.4.4", "Finished", "An HMAC of the whole transcript with the server's finished key. The client computes the same value and compares."),
+        ];
+        for (name, section, title, why) in inside {
+            if let Some(i) = msg(name, Side::Server) {
+                let m = &hs.messages[i];
+                self.inside(client_at, CLIENT, m, why.to_string(), spec(section, title));
+            }
+        }
+        self.secrets(
+            client_at,
+            CLIENT,
+            "Both sides derive the application keys",
+            &["master_secret", "client_application_traffic_secret_0", "server_application_traffic_secret_0", "client_application_key", "client_application_iv", "server_application_key", "server_application_iv"],
+            &nodes,
+            "The transcript through the server's Finished feeds the master secret's traffic secrets. The server computed these when it sent Finished, and may already send data.".into(),
+        );
+        let mut rest = records.iter().skip(3);
+        if let Some(cf) = rest.next() {
+            self.record_step(client_at, cf, hs, "{Finished}".into(), "The client's Finished under the client handshake key: the server checks it before trusting anything the client sends.".into(), spec("4.4.4", "Finished"));
+        }
+        // The server reads the request half a round trip later and answers; the client closes
+        // when the response arrives, and the server closes when the client's close_notify does.
+        for r in rest {
+            let (label, why, sec, title, when) = match (r.from, r.content) {
+                (Side::Server, content_type::HANDSHAKE) => ("{NewSessionTicket}", "A ticket for resuming later without a full handshake (a PSK), under the server application key.", "4.6.1", "New Session Ticket", client_at + h),
+                (Side::Client, content_type::APPLICATION_DATA) => ("{application data}: request", "The request, encrypted with the client application key: one round trip after the ClientHello.", "5.2", "Record Payload Protection", client_at),
+                (Side::Server, content_type::APPLICATION_DATA) => ("{application data}: response", "The response, encrypted with the server application key.", "5.2", "Record Payload Protection", client_at + h),
+                (Side::Client, _) => ("{alert}: close_notify", "The client is done: close_notify tells the server no more data follows, so a cut connection cannot pass for a complete response.", "6.1", "Closure Alerts", client_at + 2 * h),
+                (Side::Server, _) => ("{alert}: close_notify", "The server closes its side too.", "6.1", "Closure Alerts", client_at + 3 * h),
+            };
+            self.record_step(when, r, hs, label.to_string(), why.to_string(), spec(sec, title));
+        }
+    }
+
+    fn failed(&mut self, client: &ClientConfig, failure: &Failure, at: u64) {
+        let hello = client.hello(&client.key_shares.iter().map(|(g, k)| (*g, if *g == super::X25519 { super::x25519_public(k).to_vec() } else { Vec::new() })).collect::<Vec<_>>()).encode();
+        let bytes = wire::plaintext_record(content_type::HANDSHAKE, 0x0301, &hello.bytes);
+        let mut fields = vec![field("content_type", "handshake (22)".into(), Some((0, 1)), ""), field("legacy_record_version", "0x0301".into(), Some((1, 3)), ""), field("length", format!("{} bytes", bytes.len() - 5), Some((3, 5)), "")];
+        fields.extend(hello.fields.iter().map(|f| Field { bytes: f.bytes.map(|b| ByteRange::new(b.start + 5, b.end + 5)), ..f.clone() }));
+        self.push(at, StepKind::Message, CLIENT, SERVER, "ClientHello".into(), fields, bytes, "TLS record (plaintext)", "The client's offer, in the clear.".into(), spec("4.1.2", "Client Hello"));
+        let (why, alert) = match failure {
+            Failure::NoCommonSuite => ("None of the client's cipher suites is a TLS 1.3 suite the server accepts. TLS 1.2 suites (ECDHE_RSA…, RSA…) cannot be used with TLS 1.3's handshake.".to_string(), 40u8),
+            Failure::NoCommonGroup => ("The client and the server share no key exchange group.".to_string(), 40),
+            Failure::NoSignatureScheme => ("The server's key is RSA, and TLS 1.3 signs with RSA only by RSA-PSS (RFC 8446 section 4.4.3); the client does not accept rsa_pss_rsae_sha256, so the server cannot prove its key.".to_string(), 40),
+            Failure::UnsupportedGroup(g) => (format!("A common group exists ({}), but the client sent no X25519 key share; the server would answer with a HelloRetryRequest, which this version of the lab does not build yet.", wire::group_name(*g)), 40),
+            Failure::SigningFailed(e) => (format!("The server could not sign: {e}."), 80),
+        };
+        let alert_bytes = wire::plaintext_record(content_type::ALERT, 0x0303, &[2, alert]);
+        let name = if alert == 40 { "handshake_failure" } else { "internal_error" };
+        let fields = vec![
+            field("content_type", "alert (21)".into(), Some((0, 1)), ""),
+            field("legacy_record_version", "0x0303".into(), Some((1, 3)), ""),
+            field("length", "2 bytes".into(), Some((3, 5)), ""),
+            field("level", "fatal (2)".into(), Some((5, 6)), "Every alert but close_notify and user_canceled ends the connection."),
+            field("description", format!("{name} ({alert})"), Some((6, 7)), ""),
+        ];
+        self.push(at + self.half, StepKind::Message, SERVER, CLIENT, format!("alert: {name}"), fields, alert_bytes, "TLS record (plaintext)", why.clone(), spec("6.2", "Error Alerts"));
+        self.t.summary.push(format!("The handshake failed: {why}"));
+    }
+}

@@ -1,0 +1,321 @@
+//! The TLS lab's inputs, and its built-in scenarios.
+
+use super::crypto::Suite;
+use crate::rng::SplitMix64;
+use crate::scenario::{FieldError, Scenario};
+use serde::{Deserialize, Serialize};
+
+/// The TLS lab's scenario, version 1. Field docs are the editor's help texts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TlsScenario {
+    pub v: u32,
+    /// Seed for every value left blank (randoms, private keys, the PSS salt, the ticket's age_add).
+    pub seed: u64,
+    /// Round-trip time in milliseconds (half of it each way).
+    pub rtt_ms: u32,
+    /// The client's random, 64 hex digits; blank: from the seed.
+    pub client_random: String,
+    /// The server's random, 64 hex digits; blank: from the seed.
+    pub server_random: String,
+    /// The client's X25519 private key, 64 hex digits; blank: from the seed. Secret.
+    pub client_key: String,
+    /// The server's X25519 private key, 64 hex digits; blank: from the seed. Secret.
+    pub server_key: String,
+    /// Cipher suites the client offers, by preference (IANA names).
+    pub client_suites: Vec<String>,
+    /// Cipher suites the server accepts, by its preference.
+    pub server_suites: Vec<String>,
+    /// Groups the client supports (supported_groups); it sends a key share for X25519.
+    pub client_groups: Vec<String>,
+    /// Groups the server accepts.
+    pub server_groups: Vec<String>,
+    /// Signature schemes the client accepts (signature_algorithms).
+    pub signature_algorithms: Vec<String>,
+    /// The host name the client asks for (server_name); blank: no SNI.
+    pub server_name: String,
+    /// Application protocols the client offers (ALPN), e.g. h2, http/1.1.
+    pub client_alpn: Vec<String>,
+    /// Application protocols the server speaks, by preference.
+    pub server_alpn: Vec<String>,
+    /// What the client sends once the handshake is done: text, or `hex:` and hex digits.
+    pub request: String,
+    /// What the server sends back: text, or `hex:` and hex digits.
+    pub response: String,
+    /// The extensions a client that also speaks TLS 1.2 adds (renegotiation_info,
+    /// session_ticket), psk_key_exchange_modes and record_size_limit, as RFC 8448's client.
+    pub rfc8448_extensions: bool,
+    /// The RSA-PSS salt of the server's CertificateVerify, 64 hex digits; blank: from the seed.
+    pub pss_salt: String,
+    /// The ticket of a NewSessionTicket the server sends after the handshake, in hex; blank:
+    /// no ticket.
+    pub ticket: String,
+    /// The ticket's lifetime in seconds.
+    pub ticket_lifetime: u32,
+    /// The ticket's age_add; blank: from the seed.
+    pub ticket_age_add: Option<u32>,
+    /// The 0-RTT data the ticket allows, in bytes; blank: none.
+    pub max_early_data: Option<u32>,
+}
+
+impl Default for TlsScenario {
+    fn default() -> Self {
+        TlsScenario {
+            v: TlsScenario::VERSION,
+            seed: 1,
+            rtt_ms: 100,
+            client_random: String::new(),
+            server_random: String::new(),
+            client_key: String::new(),
+            server_key: String::new(),
+            client_suites: names(&["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_256_GCM_SHA384"]),
+            server_suites: names(&["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]),
+            client_groups: names(&["x25519", "secp256r1", "secp384r1"]),
+            server_groups: names(&["x25519", "secp256r1"]),
+            signature_algorithms: names(&["ecdsa_secp256r1_sha256", "rsa_pss_rsae_sha256", "rsa_pkcs1_sha256", "ed25519"]),
+            server_name: "example.com".into(),
+            client_alpn: names(&["h2", "http/1.1"]),
+            server_alpn: names(&["h2", "http/1.1"]),
+            request: "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n".into(),
+            response: "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello".into(),
+            rfc8448_extensions: false,
+            pss_salt: String::new(),
+            ticket: String::new(),
+            ticket_lifetime: 7200,
+            ticket_age_add: None,
+            max_early_data: None,
+        }
+    }
+}
+
+fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// Limits of each input.
+pub mod limits {
+    pub const RTT_MS: (u32, u32) = (1, 10_000);
+    /// Entries in each list of suites, groups, schemes or protocols.
+    pub const LIST: usize = 32;
+    /// Bytes of application data each way: up to four full records.
+    pub const DATA: usize = 65_536;
+    /// Bytes of a ticket.
+    pub const TICKET: usize = 1024;
+    pub const NAME: usize = 253;
+    pub const ALPN: usize = 255;
+}
+
+/// Parses hex digits (spaces and colons between bytes allowed) into bytes, or says what is
+/// wrong with which character.
+pub fn hex(text: &str) -> Result<Vec<u8>, String> {
+    let digits: Vec<(usize, char)> = text.char_indices().filter(|(_, c)| !matches!(c, ' ' | ':' | '\n' | '\r' | '\t')).collect();
+    if let Some((at, c)) = digits.iter().find(|(_, c)| !c.is_ascii_hexdigit()) {
+        let c = crate::export::visible(&c.to_string());
+        return Err(format!("“{c}” at character {} is not a hex digit", text[..*at].chars().count() + 1));
+    }
+    if digits.len() % 2 == 1 {
+        return Err(format!("{} hex digits: a byte is two, so the count must be even", digits.len()));
+    }
+    Ok(digits.chunks(2).map(|p| (p[0].1.to_digit(16).unwrap_or(0) * 16 + p[1].1.to_digit(16).unwrap_or(0)) as u8).collect())
+}
+
+fn exact32(field: &str, text: &str, errors: &mut Vec<FieldError>) {
+    if text.trim().is_empty() {
+        return;
+    }
+    match hex(text) {
+        Ok(b) if b.len() == 32 => {}
+        Ok(b) => errors.push(FieldError::new(field, format!("must be 32 bytes (64 hex digits), not {}", b.len()))),
+        Err(e) => errors.push(FieldError::new(field, e)),
+    }
+}
+
+/// Application data as bytes: text as UTF-8, or `hex:` and hex digits.
+pub fn data(text: &str) -> Result<Vec<u8>, String> {
+    match text.strip_prefix("hex:") {
+        Some(h) => hex(h),
+        None => Ok(text.as_bytes().to_vec()),
+    }
+}
+
+/// A suite name as its code: TLS 1.3's three, or a TLS 1.2 name the lab knows and refuses.
+pub fn suite_code(name: &str) -> Option<u16> {
+    let n = name.trim();
+    Suite::ALL.into_iter().find(|s| s.name().eq_ignore_ascii_case(n)).map(|s| s.code()).or_else(|| {
+        LEGACY_SUITES.iter().find(|(s, _)| s.eq_ignore_ascii_case(n)).map(|(_, c)| *c)
+    })
+}
+
+/// TLS 1.2 suites a client may still offer: a TLS 1.3 server cannot pick them.
+pub const LEGACY_SUITES: &[(&str, u16)] = &[
+    ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 0xc02f),
+    ("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", 0xc030),
+    ("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 0xc02b),
+    ("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", 0xcca8),
+    ("TLS_RSA_WITH_AES_128_GCM_SHA256", 0x009c),
+    ("TLS_RSA_WITH_AES_128_CBC_SHA", 0x002f),
+    ("TLS_RSA_WITH_3DES_EDE_CBC_SHA", 0x000a),
+    ("TLS_RSA_WITH_RC4_128_SHA", 0x0005),
+];
+
+/// A group name as its code.
+pub fn group_code(name: &str) -> Option<u16> {
+    let n = name.trim().to_ascii_lowercase();
+    [0x001d, 0x0017, 0x0018, 0x0019, 0x001e, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104].into_iter().find(|g| super::wire::group_name(*g) == n)
+}
+
+/// A signature scheme name as its code.
+pub fn scheme_code(name: &str) -> Option<u16> {
+    let n = name.trim().to_ascii_lowercase();
+    [0x0403, 0x0503, 0x0603, 0x0203, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0201, 0x0402, 0x0502, 0x0602, 0x0202, 0x0807, 0x0808, 0x0809, 0x080a, 0x080b]
+        .into_iter()
+        .find(|s| {
+            let full = super::wire::scheme_name(*s);
+            full == n || full.split(' ').next() == Some(n.as_str()) || format!("0x{s:04x}") == n
+        })
+}
+
+fn list(field: &str, items: &[String], code: fn(&str) -> Option<u16>, what: &str, errors: &mut Vec<FieldError>) {
+    if items.len() > limits::LIST {
+        errors.push(FieldError::new(field, format!("at most {} {what}s", limits::LIST)));
+    } else if let Some(bad) = items.iter().find(|i| code(i).is_none()) {
+        let shown = crate::export::visible(&bad.chars().take(40).collect::<String>());
+        errors.push(FieldError::new(field, format!("“{shown}” is not a {what} this lab knows")));
+    }
+}
+
+impl TlsScenario {
+    /// The 32-byte values in use: given, or drawn from the seed in a fixed order.
+    pub fn randoms_and_keys(&self) -> ([u8; 32], [u8; 32], [u8; 32], [u8; 32]) {
+        let mut rng = SplitMix64::new(self.seed);
+        let mut draw = || {
+            let mut b = [0u8; 32];
+            for chunk in b.chunks_mut(8) {
+                chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
+            }
+            b
+        };
+        let drawn = [draw(), draw(), draw(), draw()];
+        let pick = |text: &str, d: [u8; 32]| hex(text).ok().and_then(|b| <[u8; 32]>::try_from(b).ok()).unwrap_or(d);
+        (pick(&self.client_random, drawn[0]), pick(&self.server_random, drawn[1]), pick(&self.client_key, drawn[2]), pick(&self.server_key, drawn[3]))
+    }
+}
+
+impl Scenario for TlsScenario {
+    const LAB: &'static str = "tls";
+    const VERSION: u32 = 1;
+    const SECRET_FIELDS: &'static [&'static str] = &["client_key", "server_key"];
+
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if self.rtt_ms < limits::RTT_MS.0 || self.rtt_ms > limits::RTT_MS.1 {
+            errors.push(FieldError::new("rtt_ms", format!("must be from {} to {} ms", limits::RTT_MS.0, limits::RTT_MS.1)));
+        }
+        for (field, text) in [("client_random", &self.client_random), ("server_random", &self.server_random), ("client_key", &self.client_key), ("server_key", &self.server_key), ("pss_salt", &self.pss_salt)] {
+            exact32(field, text, &mut errors);
+        }
+        list("client_suites", &self.client_suites, suite_code, "cipher suite", &mut errors);
+        list("server_suites", &self.server_suites, |n| Suite::ALL.into_iter().find(|s| s.name().eq_ignore_ascii_case(n.trim())).map(|s| s.code()), "TLS 1.3 cipher suite", &mut errors);
+        list("client_groups", &self.client_groups, group_code, "group", &mut errors);
+        list("server_groups", &self.server_groups, group_code, "group", &mut errors);
+        list("signature_algorithms", &self.signature_algorithms, scheme_code, "signature scheme", &mut errors);
+        if self.server_name.len() > limits::NAME {
+            errors.push(FieldError::new("server_name", format!("at most {} characters", limits::NAME)));
+        } else if let Some(c) = self.server_name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.')) {
+            errors.push(FieldError::new("server_name", format!("“{}” cannot be in a host name: letters, digits, hyphens and dots", crate::export::visible(&c.to_string()))));
+        }
+        for (field, protocols) in [("client_alpn", &self.client_alpn), ("server_alpn", &self.server_alpn)] {
+            if protocols.len() > limits::LIST {
+                errors.push(FieldError::new(field, format!("at most {} protocols", limits::LIST)));
+            } else if protocols.iter().any(|p| p.is_empty() || p.len() > limits::ALPN) {
+                errors.push(FieldError::new(field, format!("each protocol name is 1 to {} bytes", limits::ALPN)));
+            }
+        }
+        for (field, text) in [("request", &self.request), ("response", &self.response)] {
+            match data(text) {
+                Ok(b) if b.len() > limits::DATA => errors.push(FieldError::new(field, format!("at most {} bytes", limits::DATA))),
+                Ok(_) => {}
+                Err(e) => errors.push(FieldError::new(field, e)),
+            }
+        }
+        match hex(&self.ticket) {
+            Ok(b) if b.len() > limits::TICKET => errors.push(FieldError::new("ticket", format!("at most {} bytes", limits::TICKET))),
+            Ok(_) => {}
+            Err(e) => errors.push(FieldError::new("ticket", e)),
+        }
+        if self.ticket_lifetime > 604_800 {
+            errors.push(FieldError::new("ticket_lifetime", "at most 604800 s (7 days, RFC 8446 section 4.6.1)"));
+        }
+        errors
+    }
+}
+
+/// RFC 8448 section 3's inputs.
+pub mod rfc8448 {
+    pub const CLIENT_RANDOM: &str = "cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7";
+    pub const SERVER_RANDOM: &str = "a6af06a4121860dc5e6e60249cd34c95930c8ac5cb1434dac155772ed3e26928";
+    pub const CLIENT_KEY: &str = "49af42ba7f7994852d713ef2784bcbcaa7911de26adc5642cb634540e7ea5005";
+    pub const SERVER_KEY: &str = "b1580eeadf6dd589b8ef4f2d5652578cc810e9980191ec8d058308cea216a21e";
+    /// The salt inside its RSA-PSS CertificateVerify, read back with the public key.
+    pub const PSS_SALT: &str = "9e796c6cae552f4bbda874d33bb9f5a7b98172441b7954b463cee3f3b1818826";
+    pub const TICKET: &str = "2c035d829359ee5ff7af4ec900000000262a6494dc486d2c8a34cb33fa90bf1b0070ad3c498883c9367c09a2be785abc55cd226097a3a982117283f82a03a143efd3ff5dd36d64e861be7fd61d2827db279cce145077d454a3664d4e6da4d29ee03725a6a4dafcd0fc67d2aea70529513e3da2677fa5906c5b3f7d8f92f228bda40dda721470f9fbf297b5aea617646fac5c03272e970727c621a79141ef5f7de6505e5bfbc388e93343694093934ae4d357";
+    /// Its application data, both ways: the bytes 0 to 49.
+    pub const DATA: &str = "hex:000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031";
+}
+
+/// The built-in scenarios: id, title, scenario.
+pub fn presets() -> Vec<(&'static str, &'static str, TlsScenario)> {
+    let base = TlsScenario::default();
+    let rfc = TlsScenario {
+        client_random: rfc8448::CLIENT_RANDOM.into(),
+        server_random: rfc8448::SERVER_RANDOM.into(),
+        client_key: rfc8448::CLIENT_KEY.into(),
+        server_key: rfc8448::SERVER_KEY.into(),
+        client_suites: names(&["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_256_GCM_SHA384"]),
+        server_suites: names(&["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]),
+        client_groups: names(&["x25519", "secp256r1", "secp384r1", "secp521r1", "ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192"]),
+        server_groups: names(&["x25519", "secp256r1", "secp384r1", "secp521r1", "ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192"]),
+        signature_algorithms: names(&[
+            "ecdsa_secp256r1_sha256",
+            "ecdsa_secp384r1_sha384",
+            "ecdsa_secp521r1_sha512",
+            "ecdsa_sha1",
+            "rsa_pss_rsae_sha256",
+            "rsa_pss_rsae_sha384",
+            "rsa_pss_rsae_sha512",
+            "rsa_pkcs1_sha256",
+            "rsa_pkcs1_sha384",
+            "rsa_pkcs1_sha512",
+            "rsa_pkcs1_sha1",
+            "0x0402",
+            "0x0502",
+            "0x0602",
+            "0x0202",
+        ]),
+        server_name: "server".into(),
+        client_alpn: Vec::new(),
+        server_alpn: Vec::new(),
+        request: rfc8448::DATA.into(),
+        response: rfc8448::DATA.into(),
+        rfc8448_extensions: true,
+        pss_salt: rfc8448::PSS_SALT.into(),
+        ticket: rfc8448::TICKET.into(),
+        ticket_lifetime: 30,
+        ticket_age_add: Some(0xfad6aac5),
+        max_early_data: Some(1024),
+        ..base.clone()
+    };
+    vec![
+        ("basic", "A TLS 1.3 handshake: 1 round trip, then encrypted HTTP", base.clone()),
+        ("rfc8448", "RFC 8448's example handshake, byte for byte", rfc),
+        ("chacha", "The server prefers ChaCha20-Poly1305", TlsScenario { server_suites: names(&["TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"]), ..base.clone() }),
+        ("aes256", "AES-256-GCM with SHA-384: a longer key schedule", TlsScenario { server_suites: names(&["TLS_AES_256_GCM_SHA384"]), ..base.clone() }),
+        (
+            "no-common-suite",
+            "A client that offers only TLS 1.2 suites: handshake_failure",
+            TlsScenario { client_suites: names(&["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_RC4_128_SHA"]), ..base.clone() },
+        ),
+        ("no-rsa-pss", "A client that accepts no scheme the server's RSA key can sign with", TlsScenario { signature_algorithms: names(&["ecdsa_secp256r1_sha256", "ed25519"]), ..base.clone() }),
+        ("long-rtt", "A satellite link: 600 ms round trips make each one count", TlsScenario { rtt_ms: 600, ..base }),
+    ]
+}
