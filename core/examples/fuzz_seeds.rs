@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use wirelab_core::permalink::{self, LinkOptions};
 use wirelab_core::scenario::{self, Scenario};
-use wirelab_core::{dns, jwt, ratelimit, tcp};
+use wirelab_core::{dns, jwt, ratelimit, tcp, tls};
 
 fn write(root: &Path, target: &str, name: &str, bytes: &[u8]) {
     let dir = root.join(target);
@@ -30,6 +30,7 @@ fn main() {
     lab(&root, dns::scenario::presets());
     lab(&root, jwt::scenario::presets());
     lab(&root, ratelimit::scenario::presets());
+    lab(&root, tls::presets());
     for (id, _, s) in jwt::scenario::presets() {
         write(&root, "jwt_token", id, s.token.as_bytes());
         write(&root, "jwt_token", &format!("{id}-bearer"), format!("Authorization: Bearer {}", s.token).as_bytes());
@@ -59,5 +60,11 @@ fn main() {
     let joined = fields.iter().map(|f| f.as_str()).collect::<Vec<_>>().join("\u{1f}");
     for lab in 0..4u8 {
         write(&root, "forms", &format!("defaults-{lab}"), &[&[lab], joined.as_bytes()].concat());
+    }
+    for (id, _, s) in tls::presets() {
+        let f = tls::scenario::TlsForm::from(&s);
+        let fields = [&f.seed, &f.rtt_ms, &f.client_random, &f.server_random, &f.client_key, &f.server_key, &f.client_suites, &f.server_suites, &f.client_groups, &f.server_groups, &f.signature_algorithms, &f.server_name, &f.client_alpn, &f.server_alpn, &f.request, &f.response];
+        let joined = fields.iter().map(|f| f.as_str()).collect::<Vec<_>>().join("\u{1f}");
+        write(&root, "forms", &format!("tls-{id}"), &[&[4u8], joined.as_bytes()].concat());
     }
 }

@@ -8,7 +8,7 @@ use crate::scenario::{self, Scenario};
 use crate::dns::{wire, wire::Name, world, zonefile};
 use crate::jwt::{inspect, keys, token};
 use crate::ratelimit::text;
-use crate::{dns, jwt, ratelimit, tcp};
+use crate::{dns, jwt, ratelimit, tcp, tls};
 
 /// The time the JWT runs use.
 const NOW: i64 = 1_795_305_600;
@@ -36,6 +36,7 @@ pub fn links(data: &[u8]) {
         Some("dns") => links_lab::<dns::scenario::DnsScenario>(&location),
         Some("jwt") => links_lab::<jwt::scenario::JwtScenario>(&location),
         Some("ratelimit") => links_lab::<ratelimit::scenario::RateScenario>(&location),
+        Some("tls") => links_lab::<tls::TlsScenario>(&location),
         _ => {}
     }
 }
@@ -55,6 +56,7 @@ pub fn scenario_json(data: &[u8]) {
     scenario_json_lab::<dns::scenario::DnsScenario>(text, |s| drop(dns::scenario::run(s)));
     scenario_json_lab::<jwt::scenario::JwtScenario>(text, |s| drop(jwt::run(s, NOW)));
     scenario_json_lab::<ratelimit::scenario::RateScenario>(text, |s| drop(ratelimit::report::run(s)));
+    scenario_json_lab::<tls::TlsScenario>(text, |s| drop(tls::run(s)));
 }
 
 
@@ -157,11 +159,12 @@ pub fn forms(data: &[u8]) {
         }
     };
 
-    match which % 4 {
+    match which % 5 {
         0 => form_tcp(&mut next),
         1 => form_dns(&mut next),
         2 => form_jwt(&mut next),
-        _ => form_rate(&mut next),
+        3 => form_rate(&mut next),
+        _ => form_tls(&mut next),
     }
 }
 
@@ -213,6 +216,34 @@ fn form_rate(next: &mut dyn FnMut(&mut String)) {
     }
     match f.parse() {
         Ok(s) => drop(ratelimit::report::run(&s)),
+        Err(errors) => assert!(!errors.is_empty()),
+    }
+}
+
+fn form_tls(next: &mut dyn FnMut(&mut String)) {
+    let mut f = tls::scenario::TlsForm::from(&Default::default());
+    for field in [
+        &mut f.seed,
+        &mut f.rtt_ms,
+        &mut f.client_random,
+        &mut f.server_random,
+        &mut f.client_key,
+        &mut f.server_key,
+        &mut f.client_suites,
+        &mut f.server_suites,
+        &mut f.client_groups,
+        &mut f.server_groups,
+        &mut f.signature_algorithms,
+        &mut f.server_name,
+        &mut f.client_alpn,
+        &mut f.server_alpn,
+        &mut f.request,
+        &mut f.response,
+    ] {
+        next(field);
+    }
+    match f.parse() {
+        Ok(s) => drop(tls::run(&s)),
         Err(errors) => assert!(!errors.is_empty()),
     }
 }

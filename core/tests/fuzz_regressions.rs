@@ -52,6 +52,7 @@ fn the_fuzz_checks_hold_on_every_built_in_scenario() {
     lab(dns::scenario::presets());
     lab(jwt::scenario::presets());
     lab(ratelimit::scenario::presets());
+    lab(wirelab_core::tls::presets());
     for (_, _, s) in jwt::scenario::presets() {
         fuzzing::jwt_token(s.token.as_bytes());
         fuzzing::jwt_keys(s.public_key.as_bytes());
@@ -65,7 +66,7 @@ fn the_fuzz_checks_hold_on_every_built_in_scenario() {
         fuzzing::dns_zonefile(text.as_bytes());
     }
     fuzzing::forms(b"");
-    for lab in 0..4u8 {
+    for lab in 0..5u8 {
         fuzzing::forms(&[&[lab], "1\u{1f}x\u{1f}\u{1f}99999999999999999999".as_bytes()].concat());
         fuzzing::forms(&[lab]);
     }

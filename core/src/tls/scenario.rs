@@ -319,3 +319,164 @@ pub fn presets() -> Vec<(&'static str, &'static str, TlsScenario)> {
         ("long-rtt", "A satellite link: 600 ms round trips make each one count", TlsScenario { rtt_ms: 600, ..base }),
     ]
 }
+
+/// The editor's view of a scenario: what the person typed, kept as typed. Lists are typed
+/// comma-separated. The inputs the editor does not show (RFC 8448's extensions, the PSS salt,
+/// the ticket) are carried over unchanged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TlsForm {
+    pub seed: String,
+    pub rtt_ms: String,
+    pub client_random: String,
+    pub server_random: String,
+    pub client_key: String,
+    pub server_key: String,
+    pub client_suites: String,
+    pub server_suites: String,
+    pub client_groups: String,
+    pub server_groups: String,
+    pub signature_algorithms: String,
+    pub server_name: String,
+    pub client_alpn: String,
+    pub server_alpn: String,
+    pub request: String,
+    pub response: String,
+    pub carried: TlsScenario,
+}
+
+/// Longest text accepted in a one-line field.
+const FIELD_MAX_CHARS: usize = 2000;
+
+impl From<&TlsScenario> for TlsForm {
+    fn from(s: &TlsScenario) -> TlsForm {
+        let joined = |l: &[String]| l.join(", ");
+        TlsForm {
+            seed: s.seed.to_string(),
+            rtt_ms: s.rtt_ms.to_string(),
+            client_random: s.client_random.clone(),
+            server_random: s.server_random.clone(),
+            client_key: s.client_key.clone(),
+            server_key: s.server_key.clone(),
+            client_suites: joined(&s.client_suites),
+            server_suites: joined(&s.server_suites),
+            client_groups: joined(&s.client_groups),
+            server_groups: joined(&s.server_groups),
+            signature_algorithms: joined(&s.signature_algorithms),
+            server_name: s.server_name.clone(),
+            client_alpn: joined(&s.client_alpn),
+            server_alpn: joined(&s.server_alpn),
+            request: s.request.clone(),
+            response: s.response.clone(),
+            carried: s.clone(),
+        }
+    }
+}
+
+impl TlsForm {
+    /// The scenario the form describes, or every problem, each tied to its field.
+    pub fn parse(&self) -> Result<TlsScenario, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let seed = crate::scenario::whole_number::<u64>(&self.seed).map_err(|e| errors.push(FieldError::new("seed", e))).ok();
+        let rtt_ms = crate::scenario::whole_number::<u32>(&self.rtt_ms).map_err(|e| errors.push(FieldError::new("rtt_ms", e))).ok();
+        let mut split = |field: &str, text: &str| -> Vec<String> {
+            if text.len() > FIELD_MAX_CHARS {
+                errors.push(FieldError::new(field, format!("too long: at most {FIELD_MAX_CHARS} characters")));
+                return Vec::new();
+            }
+            text.split([',', '\n']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+        };
+        let client_suites = split("client_suites", &self.client_suites);
+        let server_suites = split("server_suites", &self.server_suites);
+        let client_groups = split("client_groups", &self.client_groups);
+        let server_groups = split("server_groups", &self.server_groups);
+        let signature_algorithms = split("signature_algorithms", &self.signature_algorithms);
+        let client_alpn = split("client_alpn", &self.client_alpn);
+        let server_alpn = split("server_alpn", &self.server_alpn);
+        let (Some(seed), Some(rtt_ms)) = (seed, rtt_ms) else { return Err(errors) };
+        let s = TlsScenario {
+            v: TlsScenario::VERSION,
+            seed,
+            rtt_ms,
+            client_random: self.client_random.trim().to_string(),
+            server_random: self.server_random.trim().to_string(),
+            client_key: self.client_key.trim().to_string(),
+            server_key: self.server_key.trim().to_string(),
+            client_suites,
+            server_suites,
+            client_groups,
+            server_groups,
+            signature_algorithms,
+            server_name: self.server_name.trim().to_string(),
+            client_alpn,
+            server_alpn,
+            request: self.request.clone(),
+            response: self.response.clone(),
+            ..self.carried.clone()
+        };
+        crate::scenario::checked(s, errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::from_json;
+
+    #[test]
+    fn presets_survive_the_form() {
+        for (id, _, s) in presets() {
+            assert_eq!(TlsForm::from(&s).parse(), Ok(s), "{id}");
+        }
+    }
+
+    #[test]
+    fn each_bad_entry_is_named_and_kept() {
+        let mut form = TlsForm::from(&TlsScenario::default());
+        form.rtt_ms = "soon".into();
+        form.client_random = "00zz".into();
+        form.server_key = "00".into();
+        form.client_suites = "TLS_AES_128_GCM_SHA256, TLS_MADE_UP".into();
+        form.server_name = "<script>".into();
+        let errors = form.parse().unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["rtt_ms"]);
+        form.rtt_ms = "100".into();
+        let errors = form.parse().unwrap_err();
+        let pairs: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("client_random", "“z” at character 3 is not a hex digit"),
+                ("server_key", "must be 32 bytes (64 hex digits), not 1"),
+                ("client_suites", "“TLS_MADE_UP” is not a cipher suite this lab knows"),
+                ("server_name", "“<” cannot be in a host name: letters, digits, hyphens and dots"),
+            ]
+        );
+        assert_eq!(form.client_random, "00zz", "the typed text stays as typed");
+    }
+
+    #[test]
+    fn hand_written_json_names_only_what_changes() {
+        let s: TlsScenario = from_json(r#"{"rtt_ms":300,"server_suites":["TLS_AES_256_GCM_SHA384"]}"#).unwrap();
+        assert_eq!(s.rtt_ms, 300);
+        assert_eq!(s.client_suites, TlsScenario::default().client_suites);
+    }
+
+    #[test]
+    fn blank_values_come_from_the_seed_and_given_ones_are_used() {
+        let a = TlsScenario::default();
+        assert_eq!(a.randoms_and_keys(), a.randoms_and_keys());
+        assert_ne!(a.randoms_and_keys().0, TlsScenario { seed: 2, ..a.clone() }.randoms_and_keys().0);
+        let given = TlsScenario { client_random: "11".repeat(32), ..a.clone() };
+        assert_eq!(given.randoms_and_keys().0, [0x11; 32]);
+        assert_eq!(given.randoms_and_keys().1, a.randoms_and_keys().1);
+    }
+
+    #[test]
+    fn hex_and_data_read_as_documented() {
+        assert_eq!(hex("0a:0B 0c"), Ok(vec![10, 11, 12]));
+        assert_eq!(hex("abc").unwrap_err(), "3 hex digits: a byte is two, so the count must be even");
+        assert_eq!(data("hex:00ff"), Ok(vec![0, 255]));
+        assert_eq!(data("GET /"), Ok(b"GET /".to_vec()));
+    }
+}
