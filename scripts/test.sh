@@ -15,4 +15,4 @@ log "JWT interoperability: tokens signed by Wirelab verified by PyJWT, and the r
 python3 tests/jwt_interop.py
 build_release
 log "browser tests (headless Chromium, release build under /courses/net/wirelab/)"
-(cd "$ROOT/tests" && node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs site.test.mjs newcomer.test.mjs ratelimit.test.mjs dns.test.mjs jwt.test.mjs hostile.test.mjs)
+(cd "$ROOT/tests" && node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs site.test.mjs newcomer.test.mjs ratelimit.test.mjs dns.test.mjs jwt.test.mjs tls.test.mjs hostile.test.mjs)

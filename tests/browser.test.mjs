@@ -268,7 +268,7 @@ test('no request ever leaves the origin', async () => {
 });
 
 test('no serious accessibility violation on home and on the lab, in both themes', async () => {
-  for (const [hash, scheme] of [['#/', 'light'], ['#/tcp', 'light'], ['#/tcp', 'dark'], ['#/ratelimit', 'light'], ['#/ratelimit', 'dark'], ['#/dns', 'light'], ['#/dns', 'dark'], ['#/jwt', 'light'], ['#/jwt', 'dark']]) {
+  for (const [hash, scheme] of [['#/', 'light'], ['#/tcp', 'light'], ['#/tcp', 'dark'], ['#/ratelimit', 'light'], ['#/ratelimit', 'dark'], ['#/dns', 'light'], ['#/dns', 'dark'], ['#/jwt', 'light'], ['#/jwt', 'dark'], ['#/tls', 'light'], ['#/tls', 'dark']]) {
     const { context, page } = await open(hash, { colorScheme: scheme, bypassCSP: true });
     await page.waitForSelector(hash === '#/' ? '[data-testid=home]' : '[data-testid=inspector] #inspector-title');
     await page.addScriptTag({ content: AXE });
@@ -283,7 +283,7 @@ test('no serious accessibility violation on home and on the lab, in both themes'
 });
 
 test('usable at 360 px wide: nothing overflows the page', async () => {
-  for (const hash of ['#/', '#/tcp', '#/ratelimit', '#/dns', '#/jwt']) {
+  for (const hash of ['#/', '#/tcp', '#/ratelimit', '#/dns', '#/jwt', '#/tls']) {
     const { context, page, problems } = await open(hash, { viewport: { width: 360, height: 740 } });
     await page.waitForSelector(hash === '#/' ? '[data-testid=home]' : '[data-testid=inspector] #inspector-title');
     if (hash !== '#/') await page.click('[data-testid=editor-summary]');

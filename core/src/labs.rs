@@ -61,7 +61,18 @@ LabInfo {
 }];
 
 /// Labs being built: reachable by their route, not listed on the home page until complete.
-pub const IN_PROGRESS: &[LabInfo] = &[];
+pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
+    id: "tls",
+    title: "TLS 1.3: the handshake, byte for byte",
+    teaser: "A TLS 1.3 connection on a time axis: the ClientHello and ServerHello, the key exchange, the key schedule and every encrypted record, computed from inputs you edit and identical to RFC 8448 with its inputs.",
+    learn: &[
+        "why TLS 1.3 needs only one round trip, and what it encrypts that TLS 1.2 did not",
+        "how X25519 and HKDF turn two public keys and the transcript into each direction's keys",
+        "what a record's nonce, additional data and tag are, and why a changed byte fails",
+        "what happens when the client and the server share no cipher suite or signature scheme",
+    ],
+    rfcs: &["RFC 8446", "RFC 8448", "RFC 7748", "RFC 5869"],
+}];
 
 pub fn find(id: &str) -> Option<&'static LabInfo> {
     LABS.iter().chain(IN_PROGRESS.iter()).find(|l| l.id == id)

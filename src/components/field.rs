@@ -10,6 +10,7 @@ use wirelab_core::scenario::FieldError;
 /// - `value`: what the field shows.
 /// - `errors`: the editor's current problems; the one for `key` shows here.
 /// - `on_input`: called with the text after every keystroke.
+/// - `text`: the field takes words (names, hex), not numbers: a phone shows its full keyboard.
 #[component]
 pub fn TextField(
     id: String,
@@ -19,6 +20,7 @@ pub fn TextField(
     value: Signal<String>,
     errors: RwSignal<Vec<FieldError>>,
     on_input: Callback<String>,
+    #[prop(optional)] text: bool,
 ) -> impl IntoView {
     let error = move || errors.with(|e| e.iter().find(|e| e.field == key).map(|e| e.message.clone()));
     let help_id = format!("{id}-help");
@@ -27,7 +29,7 @@ pub fn TextField(
     view! {
         <div class="field" class:invalid=move || error().is_some()>
             <label for=id.clone()>{label}</label>
-            <input id=id type="text" inputmode="numeric" autocomplete="off" spellcheck="false"
+            <input id=id type="text" inputmode=if text { "text" } else { "numeric" } autocomplete="off" spellcheck="false"
                 data-testid=format!("input-{key}")
                 aria-invalid=move || error().is_some().to_string()
                 aria-describedby=described

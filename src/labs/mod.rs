@@ -6,6 +6,7 @@ pub mod dns;
 pub mod jwt;
 pub mod ratelimit;
 pub mod tcp;
+pub mod tls;
 
 use crate::browser;
 use crate::components::banner::Notices;

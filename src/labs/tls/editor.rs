@@ -1,0 +1,74 @@
+use crate::components::field::{TextArea, TextField};
+use crate::components::preset::PresetPicker;
+use crate::labs::{FormEdit, LabSession};
+use leptos::prelude::*;
+use wirelab_core::scenario::FieldError;
+use wirelab_core::tls::scenario::TlsForm;
+use wirelab_core::tls::{self, TlsRun, TlsScenario};
+
+/// Every input of the TLS lab, validated as you type. What is typed stays as typed; the trace
+/// follows the last valid scenario, and each invalid field says what is wrong beside it.
+///
+/// - `session`: the lab's session, whose scenario this edits.
+#[component]
+pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
+    let form = RwSignal::new(TlsForm::from(&session.scenario.get_untracked()));
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let fe = FormEdit { session, form, errors, parse: TlsForm::parse };
+    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, tls::presets(), &id, |s| TlsForm::from(s)));
+    let field = move |key: &'static str, label: &'static str, help: &'static str, text: bool, get: fn(&TlsForm) -> &String, set: fn(&mut TlsForm, String)| {
+        let (value, on_input) = fe.text(get, set);
+        view! { <TextField id=format!("tls-{key}") key=key label=label help=help value=value errors=errors on_input=on_input text=text /> }
+    };
+    let area = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&TlsForm) -> &String, set: fn(&mut TlsForm, String)| {
+        let (value, on_input) = fe.text(get, set);
+        view! { <TextArea id=format!("tls-{key}") key=key.to_string() label=label.to_string() help=help rows=3 wrap=true value=value errors=errors on_input=on_input /> }
+    };
+    let summary = move || {
+        let s = session.scenario.read();
+        let sni = if s.server_name.is_empty() { "no SNI".to_string() } else { format!("SNI {}", s.server_name) };
+        let prefers = s.server_suites.first().cloned().unwrap_or_else(|| "no suite".into());
+        format!("RTT {} ms · client offers {} suites · server prefers {prefers} · {sni}", s.rtt_ms, s.client_suites.len())
+    };
+    let invalid = move || errors.with(|e| !e.is_empty());
+    view! {
+        <PresetPicker id="tls-preset" presets=tls::presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
+        <details class="editor" class:invalid=invalid>
+            <summary data-testid="editor-summary">
+                <span class="editor-title">"Edit the scenario"</span>
+                <span class="editor-line">{summary}</span>
+            </summary>
+        <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+            <fieldset>
+                <legend>"Client"</legend>
+                {field("client_suites", "Cipher suites offered", "By preference, comma-separated: TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, or a TLS 1.2 suite.", true, |f| &f.client_suites, |f, v| f.client_suites = v)}
+                {field("client_groups", "Groups (supported_groups)", "e.g. x25519, secp256r1. The client sends an X25519 key share.", true, |f| &f.client_groups, |f, v| f.client_groups = v)}
+                {field("signature_algorithms", "Signature schemes accepted", "e.g. rsa_pss_rsae_sha256, ecdsa_secp256r1_sha256, ed25519.", true, |f| &f.signature_algorithms, |f, v| f.signature_algorithms = v)}
+                {field("server_name", "Server name (SNI)", "Sent in the clear. Blank: none.", true, |f| &f.server_name, |f, v| f.server_name = v)}
+                {field("client_alpn", "Application protocols (ALPN)", "e.g. h2, http/1.1.", true, |f| &f.client_alpn, |f, v| f.client_alpn = v)}
+            </fieldset>
+            <fieldset>
+                <legend>"Server"</legend>
+                {field("server_suites", "Cipher suites accepted", "By the server's preference: it picks the first the client offers.", true, |f| &f.server_suites, |f, v| f.server_suites = v)}
+                {field("server_groups", "Groups accepted", "", true, |f| &f.server_groups, |f, v| f.server_groups = v)}
+                {field("server_alpn", "Application protocols", "By preference.", true, |f| &f.server_alpn, |f, v| f.server_alpn = v)}
+            </fieldset>
+            <fieldset>
+                <legend>"Network and data"</legend>
+                {field("rtt_ms", "Round-trip time (ms)", "Half of it each way.", false, |f| &f.rtt_ms, |f, v| f.rtt_ms = v)}
+                {area("request", "Request", "What the client sends once the handshake is done. Text, or hex: and hex digits.", |f| &f.request, |f, v| f.request = v)}
+                {area("response", "Response", "What the server sends back.", |f| &f.response, |f, v| f.response = v)}
+            </fieldset>
+            <details class="advanced">
+                <summary>"Randoms, private keys and seed"</summary>
+                {field("seed", "Seed", "Draws every value left blank.", false, |f| &f.seed, |f, v| f.seed = v)}
+                {field("client_random", "Client random", "64 hex digits. Blank: from the seed.", true, |f| &f.client_random, |f, v| f.client_random = v)}
+                {field("server_random", "Server random", "64 hex digits. Blank: from the seed.", true, |f| &f.server_random, |f, v| f.server_random = v)}
+                {field("client_key", "Client X25519 private key (secret)", "64 hex digits. Blank: from the seed. Left out of links unless you ask.", true, |f| &f.client_key, |f, v| f.client_key = v)}
+                {field("server_key", "Server X25519 private key (secret)", "64 hex digits. Blank: from the seed. Left out of links unless you ask.", true, |f| &f.server_key, |f, v| f.server_key = v)}
+            </details>
+            <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the diagram shows the last valid scenario.", e.len()) })}</p>
+        </form>
+        </details>
+    }
+}

@@ -1,0 +1,77 @@
+//! The TLS lab's page: its editor, the shared trace page, and the key schedule as a picture.
+
+mod editor;
+
+use super::{lab_page, LabOutput, LabSession};
+use crate::components::banner::Notices;
+use editor::TlsEditor;
+use leptos::prelude::*;
+use wirelab_core::labs;
+use wirelab_core::permalink::Location;
+use wirelab_core::tls::{self, TlsRun, TlsScenario};
+use wirelab_core::trace::Trace;
+
+impl LabOutput for TlsRun {
+    fn steps(&self) -> usize {
+        self.trace.steps.len()
+    }
+}
+
+/// The TLS lab, opened at `location`.
+#[component]
+pub fn TlsLab(location: Location, notices: Notices, embed: bool) -> impl IntoView {
+    let session = LabSession::<TlsScenario, TlsRun>::new(&location, notices, embed, tls::run);
+    let Some(info) = labs::find("tls") else {
+        return view! { <p>"The TLS lab is missing from the catalogue."</p> }.into_any();
+    };
+    let trace: Memo<Trace> = Memo::new_with_compare(move |_| session.trace.with(|r| r.trace.clone()), |_, _| true);
+    let editor = view! {
+        <TlsEditor session=session />
+        <div class="simplified" data-testid="simplified">
+            <p>"This lab is being built. Now: the TLS 1.3 full handshake with X25519, the three TLS 1.3 cipher suites and real records, byte for byte as RFC 8448. The server's certificate and RSA key are RFC 8448's. Next: certificate chains to build and break, P-256, HelloRetryRequest, resumption, 0-RTT, TLS 1.2 side by side, and a Wireshark export."</p>
+        </div>
+    }
+    .into_any();
+    let schedule = view! { <KeySchedule session=session trace=trace /> }.into_any();
+    lab_page(info, session, trace, editor, Some(schedule)).into_any()
+}
+
+/// RFC 8446 section 7.1's key schedule: each secret, key and IV with its formula and value.
+/// The values the selected step derives or uses are marked.
+#[component]
+fn KeySchedule(session: LabSession<TlsScenario, TlsRun>, trace: Memo<Trace>) -> impl IntoView {
+    let used = move || {
+        let current = session.current.get();
+        trace.with(|t| t.steps.get(current).map(|s| s.fields.iter().map(|f| if f.name == "keys" { f.value.clone() } else { f.name.clone() }).collect::<Vec<_>>()).unwrap_or_default())
+    };
+    let rows = move || {
+        let used = used();
+        session.trace.with(|r| {
+            r.schedule
+                .iter()
+                .map(|n| {
+                    let on = used.iter().any(|u| u == n.name);
+                    let value: String = n.value.iter().map(|b| format!("{b:02x}")).collect();
+                    view! {
+                        <li class:current=on aria-current=move || if on { "step" } else { "false" } data-testid=format!("schedule-{}", n.name)>
+                            <span class="schedule-name">{n.name}</span>
+                            <span class="schedule-formula">{n.formula.clone()}</span>
+                            <code class="schedule-value">{value}</code>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let empty = move || session.trace.with(|r| r.schedule.is_empty());
+    view! {
+        <section class="key-schedule" aria-labelledby="tls-schedule-title" data-testid="key-schedule">
+            <h2 id="tls-schedule-title">"The key schedule (RFC 8446 section 7.1)"</h2>
+            <p class="help">{move || session.trace.with(|r| match &r.suite {
+                Some(s) => format!("Computed with {s}: HKDF-Extract mixes in a new secret, Derive-Secret and HKDF-Expand-Label branch off with a label and a transcript hash. Values the selected step uses are marked."),
+                None => "The handshake failed before any key was derived.".to_string(),
+            })}</p>
+            <ol class="schedule" hidden=empty>{rows}</ol>
+        </section>
+    }
+}

@@ -1,0 +1,114 @@
+// The TLS lab (in progress) in headless Chromium against the release build, from a sub-path.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, openPage, ROOT } from './harness.mjs';
+
+const VECTORS = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/tests/vectors/rfc8448_simple_1rtt.json'), 'utf8'));
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function open(where = 'tls/', options = {}) {
+  const opened = await openPage(browser, server, where, options);
+  await opened.page.waitForSelector('[data-testid=inspector] #inspector-title');
+  return opened;
+}
+const summary = (page) => page.locator('[data-testid=summary]').innerText();
+const labels = (page) => page.locator('[data-testid=step] .row-label').allTextContents();
+async function preset(page, id) {
+  await page.selectOption('[data-testid=preset]', id);
+  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.startsWith('1 /'));
+}
+async function edit(page) {
+  if (!(await page.$eval('details.editor', (d) => d.open))) await page.click('[data-testid=editor-summary]');
+}
+async function exportedTrace(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')]);
+  return JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+}
+
+test('the default connection: TCP, one TLS round trip, encrypted data, and the key schedule', async () => {
+  const { context, page, problems } = await open();
+  const all = await labels(page);
+  assert.deepEqual(all.slice(0, 5), ['TCP SYN', 'TCP SYN, ACK', 'TCP ACK', 'ClientHello', 'ServerHello']);
+  assert.ok(all.includes('{EncryptedExtensions, Certificate, CertificateVerify, Finished}'));
+  assert.ok(all.includes('{application data}: request'));
+  assert.match(await summary(page), /The handshake took one round trip: the client's request left 0\.100 s after its ClientHello, 0\.200 s after the first SYN/);
+  assert.match(await summary(page), /Negotiated TLS_AES_128_GCM_SHA256 with x25519/);
+  // The key schedule: every value, and the ones the selected step derives are marked.
+  const rows = page.locator('[data-testid=key-schedule] li');
+  assert.equal(await rows.count(), 21);
+  assert.equal(await page.locator('[data-testid=key-schedule] li.current').count(), 0);
+  await page.locator('[data-testid=step]', { hasText: 'Server derives the handshake keys' }).click();
+  assert.equal(await page.locator('[data-testid=schedule-handshake_secret]').getAttribute('aria-current'), 'step');
+  assert.equal(await page.locator('[data-testid=schedule-master_secret]').getAttribute('aria-current'), 'false');
+  // A record: its header, ciphertext and tag have byte ranges; its nonce and AAD are shown.
+  await page.locator('[data-testid=step]', { hasText: '{application data}: request' }).click();
+  const fields = await page.locator('[data-testid=field]').allInnerTexts();
+  for (const name of ['content_type', 'encrypted_record', 'authentication tag', 'nonce', 'additional data', 'inner plaintext']) {
+    assert.ok(fields.some((f) => f.startsWith(name)), `${name} in ${fields.join(' | ')}`);
+  }
+  assert.equal(await page.locator('[data-testid=schedule-client_application_key]').getAttribute('aria-current'), 'step', 'the record marks the key it uses');
+  await page.locator('[data-testid=field]', { hasText: 'authentication tag' }).hover();
+  assert.equal(await page.locator('[data-testid=hex] .byte.hl').count(), 16, 'the tag is 16 bytes');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('RFC 8448\'s inputs give RFC 8448\'s bytes in the browser', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'rfc8448');
+  const trace = await exportedTrace(page);
+  const bytes = (label) => trace.steps.find((s) => s.label === label).bytes;
+  assert.equal(bytes('ClientHello'), VECTORS.client_hello_record);
+  assert.equal(bytes('ServerHello'), VECTORS.server_hello_record);
+  assert.equal(bytes('{EncryptedExtensions, Certificate, CertificateVerify, Finished}'), VECTORS.record_server_handshake_flight_encrypted);
+  assert.equal(bytes('{Finished}'), VECTORS.record_client_finished_encrypted);
+  assert.equal(bytes('{application data}: request'), VECTORS.record_client_appdata_encrypted);
+  assert.equal(bytes('{application data}: response'), VECTORS.record_server_appdata_encrypted_seq1);
+  assert.equal(await page.locator('[data-testid=schedule-master_secret] code').innerText(), VECTORS.master_secret);
+  assert.equal(await page.locator('[data-testid=schedule-client_handshake_traffic_secret] code').innerText(), VECTORS.client_handshake_traffic_secret);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('editing: a bad suite name is named and kept, and the server\'s preference decides', async () => {
+  const { context, page, problems } = await open();
+  await edit(page);
+  const suites = page.locator('[data-testid=input-server_suites]');
+  await suites.fill('TLS_CHACHA20_POLY1305_SHA256, TLS_NOT_A_SUITE');
+  await page.waitForFunction(() => document.querySelector('[data-testid=error-server_suites]').innerText.length > 0);
+  assert.equal(await page.locator('[data-testid=error-server_suites]').innerText(), '“TLS_NOT_A_SUITE” is not a TLS 1.3 cipher suite this lab knows');
+  assert.equal(await suites.inputValue(), 'TLS_CHACHA20_POLY1305_SHA256, TLS_NOT_A_SUITE', 'what was typed stays');
+  await suites.fill('TLS_CHACHA20_POLY1305_SHA256, TLS_AES_128_GCM_SHA256');
+  await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.includes('CHACHA20'));
+  assert.match(await summary(page), /Negotiated TLS_CHACHA20_POLY1305_SHA256/);
+  // A private key typed in is a secret: not in the address bar.
+  await page.click('details.advanced summary');
+  const key = '77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a';
+  await page.locator('[data-testid=input-client_key]').fill(key);
+  await page.waitForTimeout(400);
+  assert.ok(!decodeURIComponent(page.url()).includes(key), 'the private key is not in the address bar');
+  const stored = await page.evaluate(() => localStorage.getItem('wirelab.tls.v1') || '');
+  assert.ok(!stored.includes(key), 'nor in local storage');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('no common suite: the server answers with a handshake_failure alert, and no keys exist', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'no-common-suite');
+  const all = await labels(page);
+  assert.equal(all.at(-1), 'alert: handshake_failure');
+  assert.match(await summary(page), /The handshake failed: None of the client's cipher suites is a TLS 1\.3 suite the server accepts/);
+  assert.equal(await page.locator('[data-testid=key-schedule] li').count(), 0);
+  assert.match(await page.locator('[data-testid=key-schedule]').innerText(), /failed before any key was derived/);
+  await page.click('[data-testid=last]');
+  const fields = await page.locator('[data-testid=field]').allInnerTexts();
+  assert.ok(fields.some((f) => /^description\s+handshake_failure \(40\)/.test(f)), fields.join(' | '));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
