@@ -52,6 +52,8 @@ proptest! {
         if !alert {
             let (client, server, data) = tls::run::configs(&s);
             let hs = tls::handshake(&client, &server, &data).unwrap();
+            prop_assert_eq!(hs.certificate_verify_check.clone(), Ok(()));
+            prop_assert!(hs.server_finished_check);
             for r in hs.records.iter().filter(|r| r.protection != Protection::Plaintext) {
                 let keys = match (r.from, r.protection) {
                     (Side::Client, Protection::Handshake) => &hs.schedule.client_handshake,

@@ -125,6 +125,14 @@ fn rfc8448_simple_1rtt_byte_for_byte() {
         assert_eq!(node.value, v(&vectors, name), "{name}");
     }
     assert_eq!(hs.server_verify_data, v(&vectors, "server_finished_verify_data"));
+    assert_eq!(hs.certificate_verify_check, Ok(()));
+    assert!(hs.server_finished_check);
+    // RFC 8448's own signature verifies with the certificate's key; a changed byte does not.
+    let cv = v(&vectors, "certificate_verify");
+    assert_eq!(tls::verify_certificate_verify(&server.chain[0], &hs.signed_content, &cv[8..]), Ok(()));
+    let mut bad = cv[8..].to_vec();
+    bad[5] ^= 1;
+    assert!(tls::verify_certificate_verify(&server.chain[0], &hs.signed_content, &bad).is_err());
     assert_eq!(hs.client_verify_data, v(&vectors, "client_finished_verify_data"));
 
     let records: Vec<_> = hs.records.iter().collect();

@@ -179,6 +179,20 @@ pub struct Handshake {
     pub signed_content: Vec<u8>,
     pub server_verify_data: Vec<u8>,
     pub client_verify_data: Vec<u8>,
+    /// The client's check of CertificateVerify with the certificate's public key.
+    pub certificate_verify_check: Result<(), String>,
+    /// The client's check of the server's Finished: its own HMAC of the transcript equals it.
+    pub server_finished_check: bool,
+}
+
+/// Checks a CertificateVerify's RSA-PSS signature with the public key in `certificate` (DER),
+/// as the client does (RFC 8446 section 4.4.3).
+pub fn verify_certificate_verify(certificate: &[u8], content: &[u8], signature: &[u8]) -> Result<(), String> {
+    use rsa::pkcs8::DecodePublicKey;
+    use sha2::Digest;
+    let spki = crate::jwt::keys::certificate_spki(certificate).ok_or("the certificate's public key could not be read")?;
+    let key = rsa::RsaPublicKey::from_public_key_der(spki).map_err(|e| format!("the certificate's key is not an RSA key: {e}"))?;
+    key.verify(rsa::Pss::new::<sha2::Sha256>(), &sha2::Sha256::digest(content), signature).map_err(|_| "the signature does not match the transcript and the certificate's key".to_string())
 }
 
 /// The content a CertificateVerify signs: 64 spaces, the context string, a zero byte, and the
@@ -312,11 +326,17 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
     let signed_content = certificate_verify_content(true, &transcript_to_certificate);
     let (scheme, signature) = sign(&server.key, &signed_content, server.seed)?;
     let cv = send(Side::Server, "CertificateVerify", wire::certificate_verify(scheme, &signature), &mut transcript);
+    let certificate_verify_check = match server.chain.first() {
+        Some(cert) => verify_certificate_verify(cert, &signed_content, &signature),
+        None => Err("the server sent no certificate".into()),
+    };
 
     // The handshake traffic secrets need only the transcript through ServerHello, so the
     // schedule is computed once the whole transcript is known; the Finished keys come from it.
     let hs_only = Schedule::full(suite, None, &shared_secret, &Transcripts { to_server_hello: &transcript_to_server_hello, to_server_finished: &[], to_client_finished: &[] });
     let server_verify_data = h.hmac(&hs_only.server_finished_key, &h.digest(&transcript));
+    // The client computes the same HMAC over the transcript as it received it.
+    let server_finished_check = h.hmac(&hs_only.server_finished_key, &h.digest(&transcript)) == server_verify_data;
     let sf = send(Side::Server, "Finished", wire::finished(&server_verify_data), &mut transcript);
     let transcript_to_server_finished = h.digest(&transcript);
     let client_verify_data = h.hmac(&hs_only.client_finished_key, &transcript_to_server_finished);
@@ -374,6 +394,8 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         signed_content,
         server_verify_data,
         client_verify_data,
+        certificate_verify_check,
+        server_finished_check,
     })
 }
 

@@ -9,7 +9,7 @@ use super::wire::{self, content_type};
 use super::{ClientConfig, Failure, Handshake, Protection, Record, ServerConfig, ServerKey, Side, TicketConfig};
 use crate::rng::SplitMix64;
 use crate::tcp::wire::{Flags, Segment};
-use crate::trace::{Actor, ByteRange, Field, SimTime, SpecRef, Step, StepKind, Trace};
+use crate::trace::{Actor, ActorState, ByteRange, Field, SimTime, SpecRef, StateChange, Step, StepKind, Trace, Var};
 
 const CLIENT: usize = 0;
 const SERVER: usize = 1;
@@ -89,7 +89,7 @@ pub fn run(s: &TlsScenario) -> TlsRun {
     ];
     let mut t = Trace::new("tls", "A TLS 1.3 connection", actors);
     let half = s.rtt_ms as u64 * 500;
-    let mut b = Builder { t: &mut t, half };
+    let mut b = Builder { t: &mut t, half, states: [ActorState { name: "CLOSED".into(), vars: keys("none") }, ActorState { name: "LISTEN".into(), vars: keys("none") }] };
     let (client, server, data) = configs(s);
     b.tcp_handshake(s.seed);
     let hello_at = 2 * half;
@@ -123,9 +123,25 @@ struct Builder<'a> {
     t: &'a mut Trace,
     /// Half a round trip, in microseconds.
     half: u64,
+    /// Each side's state: TCP's (RFC 9293) until the connection is open, then TLS 1.3's
+    /// (RFC 8446 appendix A).
+    states: [ActorState; 2],
+}
+
+fn keys(which: &str) -> Vec<Var> {
+    vec![Var { name: "keys in use".into(), value: which.into() }]
 }
 
 impl Builder<'_> {
+    /// Records that `who` moved to `name` with the last step.
+    fn moved(&mut self, who: usize, name: &str, which_keys: &str) {
+        let after = ActorState { name: name.to_string(), vars: keys(which_keys) };
+        let before = std::mem::replace(&mut self.states[who], after.clone());
+        if let Some(step) = self.t.steps.last_mut() {
+            step.states.push(StateChange { actor: who, before, after });
+        }
+    }
+
     fn push(&mut self, at: u64, kind: StepKind, from: usize, to: usize, label: String, fields: Vec<Field>, bytes: Vec<u8>, bytes_label: &str, explanation: String, spec: Vec<SpecRef>) {
         let arrives = (kind == StepKind::Message).then(|| SimTime(at + self.half));
         self.t.steps.push(Step { at: SimTime(at), arrives, kind, from, to, label, fields, bytes, bytes_label: bytes_label.to_string(), states: Vec::new(), explanation, spec });
@@ -146,6 +162,14 @@ impl Builder<'_> {
             let fields = seg.fields(&bytes, own, if i == 0 { None } else { other });
             let at = (i as u64).min(2) * self.half;
             self.push(at, StepKind::Message, from, 1 - from, format!("TCP {label}"), fields, bytes, "TCP segment", why.to_string(), vec![SpecRef::rfc(9293, "3.5", "Establishing a Connection")]);
+            match i {
+                0 => self.moved(CLIENT, "SYN-SENT", "none"),
+                1 => self.moved(SERVER, "SYN-RECEIVED", "none"),
+                _ => {
+                    self.moved(CLIENT, "ESTABLISHED", "none");
+                    self.moved(SERVER, "ESTABLISHED", "none");
+                }
+            }
         }
     }
 
@@ -226,6 +250,7 @@ impl Builder<'_> {
             ),
             spec("4.1.2", "Client Hello"),
         );
+        self.moved(CLIENT, "WAIT_SH", "none");
         let server_at = at + h;
         self.record_step(
             server_at,
@@ -235,6 +260,7 @@ impl Builder<'_> {
             format!("The server picks {} and answers with its own X25519 public key. From here both sides can compute the same shared secret; everything after this record is encrypted.", suite.name()),
             spec("4.1.3", "Server Hello"),
         );
+        self.moved(SERVER, "NEGOTIATED", "none");
         self.secrets(
             server_at,
             SERVER,
@@ -251,6 +277,7 @@ impl Builder<'_> {
             "The server's whole flight in one encrypted record, under the server handshake key. An observer sees only its length.".into(),
             spec("5.2", "Record Payload Protection"),
         );
+        self.moved(SERVER, "WAIT_FINISHED", "handshake");
         let client_at = at + 2 * h;
         self.secrets(
             client_at,
@@ -260,6 +287,7 @@ impl Builder<'_> {
             &nodes,
             "The same computation on the client's side, with its private key and the server's public key: the same secret, never sent.".into(),
         );
+        self.moved(CLIENT, "WAIT_EE", "handshake");
         let inside: [(&str, &str, &str, &str); 4] = [
             ("EncryptedExtensions", "4.3.1", "Encrypted Extensions", "What the server agreed to that needs no keys: now hidden from observers."),
             ("Certificate", "4.4.2", "Certificate", "The server's certificate chain, encrypted in TLS 1.3 (TLS 1.2 sent it in the clear)."),
@@ -269,7 +297,25 @@ impl Builder<'_> {
         for (name, section, title, why) in inside {
             if let Some(i) = msg(name, Side::Server) {
                 let m = &hs.messages[i];
-                self.inside(client_at, CLIENT, m, why.to_string(), spec(section, title));
+                let checked = match name {
+                    "CertificateVerify" => match &hs.certificate_verify_check {
+                        Ok(()) => " Checked: the RSA-PSS signature verifies.".to_string(),
+                        Err(e) => format!(" Checked: {e}."),
+                    },
+                    "Finished" if hs.server_finished_check => " Checked: the HMAC matches.".to_string(),
+                    "Finished" => " Checked: the HMAC does not match.".to_string(),
+                    _ => String::new(),
+                };
+                self.inside(client_at, CLIENT, m, format!("{why}{checked}"), spec(section, title));
+                // RFC 8446 appendix A.1: the client's states as it reads the server's flight.
+                let next = match name {
+                    "EncryptedExtensions" => "WAIT_CERT_CR",
+                    "Certificate" => "WAIT_CV",
+                    _ => "WAIT_FINISHED",
+                };
+                if self.states[CLIENT].name != next {
+                    self.moved(CLIENT, next, "handshake");
+                }
             }
         }
         self.secrets(
@@ -283,6 +329,7 @@ impl Builder<'_> {
         let mut rest = records.iter().skip(3);
         if let Some(cf) = rest.next() {
             self.record_step(client_at, cf, hs, "{Finished}".into(), "The client's Finished under the client handshake key: the server checks it before trusting anything the client sends.".into(), spec("4.4.4", "Finished"));
+            self.moved(CLIENT, "CONNECTED", "application");
         }
         // The server reads the request half a round trip later and answers; the client closes
         // when the response arrives, and the server closes when the client's close_notify does.
@@ -295,6 +342,12 @@ impl Builder<'_> {
                 (Side::Server, _) => ("{alert}: close_notify", "The server closes its side too.", "6.1", "Closure Alerts", client_at + 3 * h),
             };
             self.record_step(when, r, hs, label.to_string(), why.to_string(), spec(sec, title));
+            match (r.from, r.content) {
+                (Side::Server, _) if self.states[SERVER].name == "WAIT_FINISHED" => self.moved(SERVER, "CONNECTED", "application"),
+                (Side::Client, content_type::ALERT) => self.moved(CLIENT, "CLOSED (close_notify sent)", "application"),
+                (Side::Server, content_type::ALERT) => self.moved(SERVER, "CLOSED (close_notify sent)", "application"),
+                _ => {}
+            }
         }
     }
 
@@ -304,6 +357,7 @@ impl Builder<'_> {
         let mut fields = vec![field("content_type", "handshake (22)".into(), Some((0, 1)), ""), field("legacy_record_version", "0x0301".into(), Some((1, 3)), ""), field("length", format!("{} bytes", bytes.len() - 5), Some((3, 5)), "")];
         fields.extend(hello.fields.iter().map(|f| Field { bytes: f.bytes.map(|b| ByteRange::new(b.start + 5, b.end + 5)), ..f.clone() }));
         self.push(at, StepKind::Message, CLIENT, SERVER, "ClientHello".into(), fields, bytes, "TLS record (plaintext)", "The client's offer, in the clear.".into(), spec("4.1.2", "Client Hello"));
+        self.moved(CLIENT, "WAIT_SH", "none");
         let (why, alert) = match failure {
             Failure::NoCommonSuite => ("None of the client's cipher suites is a TLS 1.3 suite the server accepts. TLS 1.2 suites (ECDHE_RSA…, RSA…) cannot be used with TLS 1.3's handshake.".to_string(), 40u8),
             Failure::NoCommonGroup => ("The client and the server share no key exchange group.".to_string(), 40),
@@ -321,6 +375,8 @@ impl Builder<'_> {
             field("description", format!("{name} ({alert})"), Some((6, 7)), ""),
         ];
         self.push(at + self.half, StepKind::Message, SERVER, CLIENT, format!("alert: {name}"), fields, alert_bytes, "TLS record (plaintext)", why.clone(), spec("6.2", "Error Alerts"));
+        self.moved(SERVER, "CLOSED (alert sent)", "none");
+        self.moved(CLIENT, "CLOSED (alert received)", "none");
         self.t.summary.push(format!("The handshake failed: {why}"));
     }
 }
