@@ -49,6 +49,12 @@ ensure_test_tools() {
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
+  # Wireshark's tshark reads the labs' packet captures and decrypts TLS with their key logs.
+  if ! command -v tshark >/dev/null; then
+    log "installing Debian's tshark"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends tshark >/dev/null
+  fi
   if [ ! -d "$ROOT/tests/node_modules/playwright-core" ] || [ ! -d "$ROOT/tests/node_modules/axe-core" ] \
      || [ "$ROOT/tests/package-lock.json" -nt "$ROOT/tests/node_modules/.package-lock.json" ]; then
     log "installing the browser-test packages (npm ci)"

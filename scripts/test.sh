@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test layer: core unit, spec-vector, golden and property tests, the purity check,
-# the interoperability checks (DNS against dnspython, JWT against PyJWT), then the browser tests
+# the interoperability checks (DNS against dnspython, JWT against PyJWT, TLS captures against
+# tshark), then the browser tests
 # against the release build served from a sub-path.
 source "$(dirname "$0")/setup.sh"
 ensure_build_tools
@@ -13,6 +14,10 @@ log "DNS interoperability: every message of the DNS runs parsed by dnspython, si
 python3 tests/dns_interop.py
 log "JWT interoperability: tokens signed by Wirelab verified by PyJWT, and the reverse"
 python3 tests/jwt_interop.py
+log "TLS captures read by tshark: checksums, records, decryption with the key log, the data"
+rm -rf "$ROOT/target/tls-captures"
+cargo run --quiet -p wirelab-core --example tls_capture -- "$ROOT/target/tls-captures"
+python3 tests/tls_wireshark.py "$ROOT/target/tls-captures"
 build_release
 log "browser tests (headless Chromium, release build under /courses/net/wirelab/)"
 (cd "$ROOT/tests" && node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs site.test.mjs newcomer.test.mjs ratelimit.test.mjs dns.test.mjs jwt.test.mjs tls.test.mjs hostile.test.mjs)

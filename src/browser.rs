@@ -91,13 +91,13 @@ fn ignore_rejection(promise: &js_sys::Promise) {
 }
 
 /// Offers `contents` as a file download.
-pub fn download(filename: &str, mime: &str, contents: &str) -> Result<(), JsValue> {
+pub fn download(filename: &str, mime: &str, contents: &[u8]) -> Result<(), JsValue> {
     let w = window().ok_or_else(|| JsValue::from_str("no window"))?;
     let document = w.document().ok_or_else(|| JsValue::from_str("no document"))?;
-    let parts = js_sys::Array::of1(&JsValue::from_str(contents));
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(contents));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
     let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
     a.set_href(&url);

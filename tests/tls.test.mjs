@@ -71,6 +71,21 @@ test('RFC 8448\'s inputs give RFC 8448\'s bytes in the browser', async () => {
   assert.equal(bytes('{application data}: response'), VECTORS.record_server_appdata_encrypted_seq1);
   assert.equal(await page.locator('[data-testid=schedule-master_secret] code').innerText(), VECTORS.master_secret);
   assert.equal(await page.locator('[data-testid=schedule-client_handshake_traffic_secret] code').innerText(), VECTORS.client_handshake_traffic_secret);
+  // The key log Wireshark reads, and the capture it decrypts.
+  const download = async (id) => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=export-${id}]`)]);
+    return { name: file.suggestedFilename(), bytes: fs.readFileSync(await file.path()) };
+  };
+  const keys = await download('keylog');
+  assert.equal(keys.name, 'wirelab-tls.keys');
+  const random = VECTORS.client_hello_handshake.slice(12, 76);
+  assert.ok(keys.bytes.toString('utf8').includes(`CLIENT_HANDSHAKE_TRAFFIC_SECRET ${random} ${VECTORS.client_handshake_traffic_secret}\n`));
+  assert.equal(keys.bytes.toString('utf8').trim().split('\n').length, 5);
+  const pcap = await download('pcap');
+  assert.equal(pcap.name, 'wirelab-tls.pcap');
+  assert.equal(pcap.bytes.readUInt32LE(0), 0xa1b2c3d4, 'a pcap file');
+  assert.equal(pcap.bytes.readUInt32LE(20), 101, 'of raw IPv4 packets');
+  assert.ok(pcap.bytes.includes(Buffer.from(VECTORS.record_client_appdata_encrypted, 'hex')), 'carrying the records');
   assert.deepEqual(problems, []);
   await context.close();
 });

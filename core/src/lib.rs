@@ -17,6 +17,7 @@ pub mod fuzzing;
 pub mod ext;
 pub mod labs;
 pub mod order;
+pub mod pcap;
 pub mod permalink;
 pub mod ratelimit;
 pub mod rng;

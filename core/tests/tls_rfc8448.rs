@@ -256,3 +256,26 @@ fn the_handshake_takes_one_round_trip_after_tcp() {
     assert_eq!(at("ClientHello"), 600_000);
     assert_eq!(at("{application data}: request"), 1_200_000);
 }
+
+#[test]
+fn the_key_log_holds_the_rfcs_secrets_and_the_capture_carries_its_records() {
+    let vectors: Value = serde_json::from_str(VECTORS).unwrap();
+    let (_, _, s) = tls::presets().into_iter().find(|(id, _, _)| *id == "rfc8448").unwrap();
+    let run = tls::run(&s);
+    let random = &vectors["client_hello_handshake"].as_str().unwrap()[12..76];
+    for (label, name) in [
+        ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", "client_handshake_traffic_secret"),
+        ("SERVER_HANDSHAKE_TRAFFIC_SECRET", "server_handshake_traffic_secret"),
+        ("CLIENT_TRAFFIC_SECRET_0", "client_application_traffic_secret_0"),
+        ("SERVER_TRAFFIC_SECRET_0", "server_application_traffic_secret_0"),
+        ("EXPORTER_SECRET", "exporter_master_secret"),
+    ] {
+        let line = format!("{label} {random} {}\n", vectors[name].as_str().unwrap());
+        assert!(run.keylog.contains(&line), "{line}");
+    }
+    let record = v(&vectors, "record_server_handshake_flight_encrypted");
+    assert!(run.capture.windows(record.len()).any(|w| w == record.as_slice()));
+    // A failed handshake derives no keys, so its key log is empty.
+    let (_, _, failing) = tls::presets().into_iter().find(|(id, _, _)| *id == "no-common-suite").unwrap();
+    assert_eq!(tls::run(&failing).keylog, "");
+}

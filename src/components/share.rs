@@ -11,7 +11,8 @@ pub struct Export {
     pub label: &'static str,
     pub filename: String,
     pub mime: &'static str,
-    pub make: Callback<(), String>,
+    /// The file's bytes (text exports as UTF-8).
+    pub make: Callback<(), Vec<u8>>,
 }
 
 /// Share a link, copy embed code, and export what the lab shows.
@@ -67,7 +68,10 @@ pub fn SharePanel(fragment: Callback<LinkOptions, String>, has_secrets: bool, ti
             let save = move |_| {
                 let body = make.run(());
                 if browser::download(&filename, mime, &body).is_err() {
-                    output.set(Some(("The download did not start; here is the text to copy:".into(), body)));
+                    match String::from_utf8(body) {
+                        Ok(text) => output.set(Some(("The download did not start; here is the text to copy:".into(), text))),
+                        Err(_) => output.set(Some(("The download did not start, and this file is not text to copy. Try again, or allow downloads for this page.".into(), String::new()))),
+                    }
                 }
             };
             view! { <button data-testid=format!("export-{id}") on:click=save>{label}</button> }

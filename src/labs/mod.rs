@@ -341,17 +341,19 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput, F: Clone + Send + Sync +
 
 /// The page every trace lab shares: title, editor, controls, summary, timeline, inspector,
 /// share. `trace` is the run's trace (the session's output, or part of it); `extra` is a
-/// lab's own panel, shown under the timeline.
+/// lab's own panel, shown under the timeline; `more_exports` come after the trace's own.
 pub fn lab_page<S: Scenario + Send + Sync + 'static, O: LabOutput>(
     info: &'static LabInfo,
     session: LabSession<S, O>,
     trace: Memo<Trace>,
     editor: AnyView,
     extra: Option<AnyView>,
+    more_exports: Vec<Export>,
 ) -> impl IntoView {
     let LabSession { len, current, playing, speed, embed, select, .. } = session;
     let fragment = Callback::new(move |options: LinkOptions| session.fragment(options));
-    let exports = trace_exports(trace, current);
+    let mut exports = trace_exports(trace, current);
+    exports.extend(more_exports);
     let open_full = move || session.full_link();
     let summary = move || {
         trace.with(|t| {
@@ -400,21 +402,21 @@ pub fn trace_exports(trace: Memo<Trace>, current: Signal<usize>) -> Vec<Export> 
             label: "Export JSON",
             filename: format!("wirelab-{lab}.json"),
             mime: "application/json",
-            make: Callback::new(move |()| trace.with_untracked(|t| t.to_json())),
+            make: Callback::new(move |()| trace.with_untracked(|t| t.to_json()).into_bytes()),
         },
         Export {
             id: "svg",
             label: "Export SVG",
             filename: format!("wirelab-{lab}.svg"),
             mime: "image/svg+xml",
-            make: Callback::new(move |()| trace.with_untracked(|t| wirelab_core::export::svg(t, Some(current.get_untracked())))),
+            make: Callback::new(move |()| trace.with_untracked(|t| wirelab_core::export::svg(t, Some(current.get_untracked()))).into_bytes()),
         },
         Export {
             id: "mermaid",
             label: "Export Mermaid",
             filename: format!("wirelab-{lab}.mmd"),
             mime: "text/plain",
-            make: Callback::new(move |()| trace.with_untracked(wirelab_core::export::mermaid)),
+            make: Callback::new(move |()| trace.with_untracked(wirelab_core::export::mermaid).into_bytes()),
         },
     ]
 }

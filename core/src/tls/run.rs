@@ -26,6 +26,51 @@ pub struct TlsRun {
     pub schedule: Vec<Node>,
     /// The suite negotiated, when one was.
     pub suite: Option<String>,
+    /// The connection as a pcap file (`crate::pcap`): the TCP handshake and each TLS record in a
+    /// TCP segment, with real checksums.
+    pub capture: Vec<u8>,
+    /// The secrets in the SSLKEYLOGFILE format Wireshark reads, to decrypt the capture; empty
+    /// when no keys were derived.
+    pub keylog: String,
+}
+
+/// The simulation's time 0 as seconds since 1970 in the capture: 2026-11-22 00:00:00 UTC.
+pub const CAPTURE_EPOCH: u64 = 1_795_305_600;
+
+/// The SSLKEYLOGFILE lines for a handshake (NSS's format, which Wireshark reads).
+pub fn keylog(hs: &Handshake, client_random: &[u8; 32]) -> String {
+    let r = hex(client_random);
+    let s = &hs.schedule;
+    [
+        ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", &s.client_handshake_traffic_secret),
+        ("SERVER_HANDSHAKE_TRAFFIC_SECRET", &s.server_handshake_traffic_secret),
+        ("CLIENT_TRAFFIC_SECRET_0", &s.client_application_traffic_secret_0),
+        ("SERVER_TRAFFIC_SECRET_0", &s.server_application_traffic_secret_0),
+        ("EXPORTER_SECRET", &s.exporter_master_secret),
+    ]
+    .iter()
+    .map(|(label, secret)| format!("{label} {r} {}\n", hex(secret)))
+    .collect()
+}
+
+/// The trace's packets as a pcap file: its TCP segments as they are, and each TLS record in a
+/// TCP segment of its own (PSH, ACK) with the sequence numbers running on from the handshake.
+pub fn capture(t: &Trace, isns: (u32, u32)) -> Vec<u8> {
+    let mut c = crate::pcap::Capture::new();
+    let mut next = [isns.0.wrapping_add(1), isns.1.wrapping_add(1)];
+    let ends = [(CLIENT_IP, CLIENT_PORT), (SERVER_IP, SERVER_PORT)];
+    for step in t.steps.iter().filter(|st| st.kind == StepKind::Message && !st.bytes.is_empty()) {
+        let when = CAPTURE_EPOCH * 1_000_000 + step.at.micros();
+        let (from, to) = (step.from.min(1), step.to.min(1));
+        if step.bytes_label == "TCP segment" {
+            c.ipv4(when, ends[from].0, ends[to].0, crate::pcap::TCP, &step.bytes);
+            continue;
+        }
+        let seg = Segment { source_port: ends[from].1, destination_port: ends[to].1, seq: next[from], ack: next[to], flags: Flags::PSH.with(Flags::ACK), window: 65535, mss: None, payload: step.bytes.clone() };
+        next[from] = next[from].wrapping_add(step.bytes.len() as u32);
+        c.ipv4(when, ends[from].0, ends[to].0, crate::pcap::TCP, &seg.encode(ends[from].0, ends[to].0));
+    }
+    c.into_bytes()
 }
 
 fn hex(b: &[u8]) -> String {
@@ -94,12 +139,13 @@ pub fn run(s: &TlsScenario) -> TlsRun {
     b.tcp_handshake(s.seed);
     let hello_at = 2 * half;
     let result = super::handshake(&client, &server, &data);
-    let mut out = TlsRun { trace: Trace::new("tls", "", Vec::new()), schedule: Vec::new(), suite: None };
+    let mut out = TlsRun { trace: Trace::new("tls", "", Vec::new()), schedule: Vec::new(), suite: None, capture: Vec::new(), keylog: String::new() };
     match result {
         Ok(hs) => {
             b.connection(&hs, hello_at);
             out.schedule = hs.schedule.nodes();
             out.suite = Some(hs.suite.name().to_string());
+            out.keylog = keylog(&hs, &client.random);
             let data_at = hello_at + 2 * half;
             b.t.summary.push(format!(
                 "The handshake took one round trip: the client's request left {} after its ClientHello, {} after the first SYN (TCP's round trip, then TLS's).",
@@ -111,8 +157,15 @@ pub fn run(s: &TlsScenario) -> TlsRun {
         Err(failure) => b.failed(&client, &failure, hello_at),
     }
     b.t.summary.push("The server's certificate and key are RFC 8448's (a 1024-bit RSA demonstration key): certificate chains you can build and break are a later part of this lab.".into());
+    out.capture = capture(&t, isns(s.seed));
     out.trace = t;
     out
+}
+
+/// The TCP initial sequence numbers, from the seed.
+fn isns(seed: u64) -> (u32, u32) {
+    let mut rng = SplitMix64::new(seed);
+    (rng.next_u32(), rng.next_u32())
 }
 
 fn ip(a: [u8; 4]) -> String {
@@ -148,8 +201,7 @@ impl Builder<'_> {
     }
 
     fn tcp_handshake(&mut self, seed: u64) {
-        let mut rng = SplitMix64::new(seed);
-        let (cisn, sisn) = (rng.next_u32(), rng.next_u32());
+        let (cisn, sisn) = isns(seed);
         let segs = [
             (CLIENT, Segment { source_port: CLIENT_PORT, destination_port: SERVER_PORT, seq: cisn, ack: 0, flags: Flags::SYN, window: 65535, mss: Some(1460), payload: Vec::new() }, "SYN", "The client opens a TCP connection to port 443. TLS needs a reliable byte stream under it: nothing TLS can send before this handshake completes."),
             (SERVER, Segment { source_port: SERVER_PORT, destination_port: CLIENT_PORT, seq: sisn, ack: cisn.wrapping_add(1), flags: Flags::SYN.with(Flags::ACK), window: 65535, mss: Some(1460), payload: Vec::new() }, "SYN, ACK", "The server accepts the connection."),

@@ -45,7 +45,7 @@ pub fn DnsLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
     }
     .into_any();
     let caches = view! { <Caches session=session form=form errors=errors /> }.into_any();
-    lab_page(info, session, trace, editor, Some(caches)).into_any()
+    lab_page(info, session, trace, editor, Some(caches), Vec::new()).into_any()
 }
 
 fn cache_name(lane: usize) -> &'static str {

@@ -54,7 +54,7 @@ pub fn JwtLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
         </Show>
     }
     .into_any();
-    lab_page(info, session, session.trace, editor, None).into_any()
+    lab_page(info, session, session.trace, editor, None, Vec::new()).into_any()
 }
 
 /// The local time of `secs` in this browser's time zone.

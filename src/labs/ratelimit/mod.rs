@@ -270,21 +270,21 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
             label: "Export JSON",
             filename: "wirelab-ratelimit.json".into(),
             mime: "application/json",
-            make: Callback::new(move |()| report.with_untracked(|r| r.to_json())),
+            make: Callback::new(move |()| report.with_untracked(|r| r.to_json()).into_bytes()),
         },
         Export {
             id: "svg",
             label: "Export SVG",
             filename: "wirelab-ratelimit.svg".into(),
             mime: "image/svg+xml",
-            make: Callback::new(move |()| report.with_untracked(|r| chart::svg(r, Some(current.get_untracked())))),
+            make: Callback::new(move |()| report.with_untracked(|r| chart::svg(r, Some(current.get_untracked()))).into_bytes()),
         },
         Export {
             id: "csv",
             label: "Export CSV",
             filename: "wirelab-ratelimit.csv".into(),
             mime: "text/csv",
-            make: Callback::new(move |()| report.with_untracked(|r| r.to_csv())),
+            make: Callback::new(move |()| report.with_untracked(|r| r.to_csv()).into_bytes()),
         },
     ];
     let open_full = move || session.full_link();

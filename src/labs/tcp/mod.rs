@@ -18,5 +18,5 @@ pub fn TcpLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
         return view! { <p>"The TCP lab is missing from the catalogue."</p> }.into_any();
     };
     let editor = view! { <TcpEditor session=session /> }.into_any();
-    lab_page(info, session, session.trace, editor, None).into_any()
+    lab_page(info, session, session.trace, editor, None, Vec::new()).into_any()
 }

@@ -4,6 +4,7 @@ mod editor;
 
 use super::{lab_page, LabOutput, LabSession};
 use crate::components::banner::Notices;
+use crate::components::share::Export;
 use editor::TlsEditor;
 use leptos::prelude::*;
 use wirelab_core::labs;
@@ -28,12 +29,29 @@ pub fn TlsLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
     let editor = view! {
         <TlsEditor session=session />
         <div class="simplified" data-testid="simplified">
-            <p>"This lab is being built. Now: the TLS 1.3 full handshake with X25519, the three TLS 1.3 cipher suites and real records, byte for byte as RFC 8448. The server's certificate and RSA key are RFC 8448's. Next: certificate chains to build and break, P-256, HelloRetryRequest, resumption, 0-RTT, TLS 1.2 side by side, and a Wireshark export."</p>
+            <p>"This lab is being built. Now: the TLS 1.3 full handshake with X25519, the three TLS 1.3 cipher suites and real records, byte for byte as RFC 8448. The server's certificate and RSA key are RFC 8448's. The connection exports as a pcap file with its key log, which Wireshark decrypts. Next: certificate chains to build and break, P-256, HelloRetryRequest, resumption, 0-RTT, and TLS 1.2 side by side."</p>
         </div>
     }
     .into_any();
     let schedule = view! { <KeySchedule session=session trace=trace /> }.into_any();
-    lab_page(info, session, trace, editor, Some(schedule)).into_any()
+    // The connection for Wireshark: the capture, and the key log that decrypts it.
+    let exports = vec![
+        Export {
+            id: "pcap",
+            label: "Export pcap",
+            filename: "wirelab-tls.pcap".into(),
+            mime: "application/vnd.tcpdump.pcap",
+            make: Callback::new(move |()| session.trace.with_untracked(|r| r.capture.clone())),
+        },
+        Export {
+            id: "keylog",
+            label: "Export key log",
+            filename: "wirelab-tls.keys".into(),
+            mime: "text/plain",
+            make: Callback::new(move |()| session.trace.with_untracked(|r| r.keylog.clone().into_bytes())),
+        },
+    ];
+    lab_page(info, session, trace, editor, Some(schedule), exports).into_any()
 }
 
 /// RFC 8446 section 7.1's key schedule: each secret, key and IV with its formula and value.
@@ -68,7 +86,7 @@ fn KeySchedule(session: LabSession<TlsScenario, TlsRun>, trace: Memo<Trace>) -> 
         <section class="key-schedule" aria-labelledby="tls-schedule-title" data-testid="key-schedule">
             <h2 id="tls-schedule-title">"The key schedule (RFC 8446 section 7.1)"</h2>
             <p class="help">{move || session.trace.with(|r| match &r.suite {
-                Some(s) => format!("Computed with {s}: HKDF-Extract mixes in a new secret, Derive-Secret and HKDF-Expand-Label branch off with a label and a transcript hash. Values the selected step uses are marked."),
+                Some(s) => format!("Computed with {s}: HKDF-Extract mixes in a new secret, Derive-Secret and HKDF-Expand-Label branch off with a label and a transcript hash. Values the selected step uses are marked. The key log export holds the four traffic secrets: with it, Wireshark decrypts the pcap export."),
                 None => "The handshake failed before any key was derived.".to_string(),
             })}</p>
             <ol class="schedule" hidden=empty>{rows}</ol>

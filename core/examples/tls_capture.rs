@@ -1,0 +1,25 @@
+//! Writes each TLS built-in scenario's capture and key log, for the Wireshark check
+//! (tests/tls_wireshark.py): <folder>/<id>.pcap, <id>.keys, and <id>.json (what each side sent).
+//! Usage: cargo run -p wirelab-core --example tls_capture -- <folder>
+
+use std::path::PathBuf;
+use wirelab_core::tls::{self, scenario};
+
+fn main() {
+    let dir = PathBuf::from(std::env::args().nth(1).expect("usage: tls_capture <folder>"));
+    std::fs::create_dir_all(&dir).expect("the folder can be made");
+    for (id, _, s) in tls::presets() {
+        let run = tls::run(&s);
+        std::fs::write(dir.join(format!("{id}.pcap")), &run.capture).expect("written");
+        std::fs::write(dir.join(format!("{id}.keys")), &run.keylog).expect("written");
+        let hex = |b: Vec<u8>| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        let sent = serde_json::json!({
+            "handshake": !run.keylog.is_empty(),
+            "request": hex(scenario::data(&s.request).unwrap_or_default()),
+            "response": hex(scenario::data(&s.response).unwrap_or_default()),
+            "suite": run.suite,
+            "records": run.trace.steps.iter().filter(|st| st.bytes_label.starts_with("TLS record")).count(),
+        });
+        std::fs::write(dir.join(format!("{id}.json")), sent.to_string()).expect("written");
+    }
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""The TLS lab's captures read by Wireshark (tshark, from Debian), an independent TLS
+implementation: for every built-in scenario, the capture and key log the lab exports
+(printed by `cargo run -p wirelab-core --example tls_capture -- DIR`) must give
+
+- good IPv4 and TCP checksums on every packet;
+- every TLS record the lab sent, and no malformed packet;
+- with the key log, every handshake message decrypted (EncryptedExtensions, Certificate,
+  CertificateVerify, both Finished) and the application data decrypted to exactly the request
+  and response of the scenario; without it, none of that (the key log is what decrypts);
+- for a failed handshake, the alert.
+
+usage: tls_wireshark.py DIR
+"""
+import json
+import pathlib
+import subprocess
+import sys
+
+
+def tshark(*args):
+    out = subprocess.run(["tshark", *args], capture_output=True, text=True, check=True)
+    return out.stdout
+
+
+def fields(pcap, keys, *names, extra=()):
+    opts = ["-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE"]
+    if keys:
+        opts += ["-o", f"tls.keylog_file:{keys}"]
+    text = tshark("-r", str(pcap), *opts, *extra, "-T", "fields", *sum((["-e", n] for n in names), []))
+    return [line.split("\t") for line in text.splitlines()]
+
+
+def followed(pcap, keys):
+    """The decrypted bytes each way, as tshark's `follow,tls,raw` prints them."""
+    text = tshark("-r", str(pcap), "-o", f"tls.keylog_file:{keys}", "-q", "-z", "follow,tls,raw,0")
+    client, server = "", ""
+    for line in text.splitlines():
+        if not line.strip() or line.startswith(("=", "Follow:", "Filter:", "Node ")):
+            continue
+        # Lines from the second node are indented with a tab: the client, which spoke first.
+        if line.startswith("\t"):
+            client += line.strip()
+        else:
+            server += line.strip()
+    return client, server
+
+
+def main():
+    folder = pathlib.Path(sys.argv[1])
+    failures, checked = [], 0
+    for meta_path in sorted(folder.glob("*.json")):
+        name = meta_path.stem
+        meta = json.loads(meta_path.read_text())
+        pcap, keys = folder / f"{name}.pcap", folder / f"{name}.keys"
+
+        def check(ok, what):
+            if not ok:
+                failures.append(f"{name}: {what}")
+
+        rows = fields(pcap, keys if meta["handshake"] else None, "frame.number", "ip.checksum.status", "tcp.checksum.status", "tls.record.content_type", "tls.handshake.type", "_ws.malformed", "_ws.expert.severity")
+        check(all(r[1] == "1" and r[2] == "1" for r in rows), "a bad IPv4 or TCP checksum")
+        check(not any(r[5] for r in rows), "a malformed packet")
+        records = sum(len([t for t in r[3].split(",") if t]) for r in rows)
+        check(records == meta["records"], f"tshark saw {records} TLS records, the lab sent {meta['records']}")
+        types = [t for r in rows for t in r[4].split(",") if t]
+        if meta["handshake"]:
+            for t in ["1", "2", "8", "11", "15", "20"]:
+                check(t in types, f"handshake type {t} not decrypted and dissected")
+            check(types.count("20") == 2, "both Finished messages")
+            client, server = followed(pcap, keys)
+            check(client == meta["request"], f"decrypted request {client[:40]}… differs from {meta['request'][:40]}…")
+            check(server == meta["response"], f"decrypted response {server[:40]}… differs from {meta['response'][:40]}…")
+            # Without the key log, nothing after ServerHello can be read.
+            blind = [t for r in fields(pcap, None, "tls.handshake.type") for t in r[0].split(",") if t]
+            check(blind == ["1", "2"], f"without the key log tshark still read handshake types {blind}")
+        else:
+            alerts = [r for r in fields(pcap, None, "tls.alert_message.desc") if r[0]]
+            check(alerts == [["40"]], f"the failure's alert: {alerts}")
+        checked += 1
+    if failures:
+        print("\n".join(failures))
+        sys.exit(1)
+    print(f"tshark read {checked} TLS captures: checksums, records, decryption with the key log, and the data")
+
+
+if __name__ == "__main__":
+    main()
