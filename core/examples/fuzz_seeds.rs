@@ -63,7 +63,7 @@ fn main() {
     }
     for (id, _, s) in tls::presets() {
         let f = tls::scenario::TlsForm::from(&s);
-        let fields = [&f.seed, &f.rtt_ms, &f.client_random, &f.server_random, &f.client_key, &f.server_key, &f.client_suites, &f.server_suites, &f.client_groups, &f.server_groups, &f.signature_algorithms, &f.server_name, &f.client_alpn, &f.server_alpn, &f.request, &f.response];
+        let fields = [&f.seed, &f.rtt_ms, &f.client_random, &f.server_random, &f.client_key, &f.server_key, &f.client_suites, &f.server_suites, &f.client_groups, &f.key_shares, &f.server_groups, &f.signature_algorithms, &f.server_name, &f.client_alpn, &f.server_alpn, &f.request, &f.response];
         let joined = fields.iter().map(|f| f.as_str()).collect::<Vec<_>>().join("\u{1f}");
         write(&root, "forms", &format!("tls-{id}"), &[&[4u8], joined.as_bytes()].concat());
     }

@@ -232,6 +232,7 @@ fn form_tls(next: &mut dyn FnMut(&mut String)) {
         &mut f.client_suites,
         &mut f.server_suites,
         &mut f.client_groups,
+        &mut f.key_shares,
         &mut f.server_groups,
         &mut f.signature_algorithms,
         &mut f.server_name,

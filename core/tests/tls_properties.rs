@@ -11,6 +11,7 @@ use wirelab_core::tls::{self, Protection, Side};
 
 const SUITES: [&str; 5] = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA"];
 const GROUPS: [&str; 4] = ["x25519", "secp256r1", "secp384r1", "ffdhe2048"];
+const SHARES: [&str; 2] = ["x25519", "secp256r1"];
 const SCHEMES: [&str; 4] = ["rsa_pss_rsae_sha256", "ecdsa_secp256r1_sha256", "ed25519", "rsa_pkcs1_sha256"];
 
 fn pick(from: &'static [&'static str]) -> impl Strategy<Value = Vec<String>> {
@@ -22,12 +23,22 @@ fn scenarios() -> impl Strategy<Value = TlsScenario> {
         (any::<u64>(), 1u32..=10_000, pick(&SUITES), pick(&SUITES[..3]), pick(&GROUPS), pick(&GROUPS)),
         (pick(&SCHEMES), "[a-z0-9.-]{0,20}", proptest::collection::vec("[a-z0-9/.]{1,8}", 0..3), proptest::collection::vec(any::<u8>(), 0..2000), proptest::collection::vec(any::<u8>(), 0..300), any::<bool>()),
     )
-        .prop_map(|((seed, rtt_ms, client_suites, server_suites, client_groups, server_groups), (signature_algorithms, server_name, alpn, request, ticket, rfc))| TlsScenario {
+        .prop_flat_map(|t| (Just(t), pick(&SHARES)))
+        .prop_map(|(((seed, rtt_ms, client_suites, server_suites, mut client_groups, server_groups), (signature_algorithms, server_name, alpn, request, ticket, rfc)), key_shares)| TlsScenario {
             seed,
             rtt_ms,
             client_suites,
             server_suites,
-            client_groups,
+            client_groups: {
+                // A key share must be for a group the client supports.
+                for g in &key_shares {
+                    if !client_groups.contains(g) {
+                        client_groups.push(g.clone());
+                    }
+                }
+                client_groups
+            },
+            key_shares,
             server_groups,
             signature_algorithms,
             server_name,
@@ -75,11 +86,11 @@ proptest! {
     }
 
     #[test]
-    fn no_typed_text_panics(field in 0usize..16, text in "\\PC{0,300}") {
+    fn no_typed_text_panics(field in 0usize..17, text in "\\PC{0,300}") {
         let mut form = TlsForm::from(&TlsScenario::default());
         let all = [
             &mut form.seed, &mut form.rtt_ms, &mut form.client_random, &mut form.server_random, &mut form.client_key, &mut form.server_key,
-            &mut form.client_suites, &mut form.server_suites, &mut form.client_groups, &mut form.server_groups, &mut form.signature_algorithms,
+            &mut form.client_suites, &mut form.server_suites, &mut form.client_groups, &mut form.key_shares, &mut form.server_groups, &mut form.signature_algorithms,
             &mut form.server_name, &mut form.client_alpn, &mut form.server_alpn, &mut form.request, &mut form.response,
         ];
         *all.into_iter().nth(field).unwrap() = text;

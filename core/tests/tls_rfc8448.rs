@@ -50,6 +50,7 @@ fn configs(vectors: &Value) -> (ClientConfig, ServerConfig, tls::AppData) {
         suites: vec![0x1301, 0x1303, 0x1302],
         groups: groups.clone(),
         key_shares: vec![(tls::X25519, arr32(&v(vectors, "client_x25519_private")))],
+        retry_key: [7; 32],
         schemes: vec![0x0403, 0x0503, 0x0603, 0x0203, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0201, 0x0402, 0x0502, 0x0602, 0x0202],
         server_name: Some("server".into()),
         alpn: Vec::new(),
@@ -278,4 +279,46 @@ fn the_key_log_holds_the_rfcs_secrets_and_the_capture_carries_its_records() {
     // A failed handshake derives no keys, so its key log is empty.
     let (_, _, failing) = tls::presets().into_iter().find(|(id, _, _)| *id == "no-common-suite").unwrap();
     assert_eq!(tls::run(&failing).keylog, "");
+}
+
+#[test]
+fn p256_key_shares_are_real_points_and_agree() {
+    let mut one = [0u8; 32];
+    one[31] = 1;
+    // d = 1 gives the generator (FIPS 186-4 / SEC 2's P-256 base point), uncompressed.
+    let g = "046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5";
+    assert_eq!(tls::public_key(tls::SECP256R1, &one).unwrap(), hex(g));
+    let (a, b) = ([3u8; 32], [9u8; 32]);
+    let (pa, pb) = (tls::public_key(tls::SECP256R1, &a).unwrap(), tls::public_key(tls::SECP256R1, &b).unwrap());
+    let shared = tls::shared_secret(tls::SECP256R1, &a, &pb).unwrap();
+    assert_eq!(shared.len(), 32, "the x-coordinate");
+    assert_eq!(shared, tls::shared_secret(tls::SECP256R1, &b, &pa).unwrap());
+    // Zero is no private key, and a point off the curve is refused.
+    assert!(tls::public_key(tls::SECP256R1, &[0; 32]).is_err());
+    let mut off = pb.clone();
+    off[64] ^= 1;
+    assert!(tls::shared_secret(tls::SECP256R1, &a, &off).is_err());
+}
+
+#[test]
+fn a_hello_retry_request_restarts_the_transcript_from_the_first_hellos_hash() {
+    let (_, _, s) = tls::presets().into_iter().find(|(id, _, _)| *id == "hello-retry").unwrap();
+    let (client, server, data) = tls::run::configs(&s);
+    let hs = tls::handshake(&client, &server, &data).unwrap();
+    assert_eq!(hs.retried, Some(tls::SECP256R1));
+    let names: Vec<&str> = hs.messages.iter().map(|m| m.name).collect();
+    assert_eq!(names[..4], ["ClientHello", "HelloRetryRequest", "ClientHello", "ServerHello"]);
+    // Transcript-Hash(message_hash || HRR || CH2 || SH), with message_hash = 254, 0, 0, 32, Hash(CH1).
+    use sha2::Digest;
+    let mut t = vec![254, 0, 0, 32];
+    t.extend(sha2::Sha256::digest(&hs.messages[0].wire.bytes));
+    for m in &hs.messages[1..4] {
+        t.extend(&m.wire.bytes);
+    }
+    assert_eq!(hs.transcript_to_server_hello, sha2::Sha256::digest(&t).to_vec());
+    // The HRR's random is the SHA-256 of "HelloRetryRequest", and the second ClientHello
+    // echoes the cookie.
+    assert_eq!(hs.messages[1].wire.bytes[6..38], sha2::Sha256::digest(b"HelloRetryRequest")[..]);
+    let cookie = hs.messages[1].wire.fields.iter().find(|f| f.name.ends_with("cookie › cookie")).unwrap().value.clone();
+    assert!(hs.messages[2].wire.fields.iter().any(|f| f.name.ends_with("cookie › cookie") && f.value == cookie));
 }

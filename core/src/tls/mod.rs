@@ -26,6 +26,44 @@ use wire::{content_type, ClientHello, Extension, ServerHello, Writer};
 
 /// The named group X25519 (RFC 8446 section 4.2.7).
 pub const X25519: u16 = 0x001d;
+/// The named group secp256r1 (NIST P-256).
+pub const SECP256R1: u16 = 0x0017;
+
+/// Whether the lab computes key shares in `group`.
+pub fn computable(group: u16) -> bool {
+    group == X25519 || group == SECP256R1
+}
+
+/// The public key (key_exchange bytes) for a private key in `group`: X25519's 32 bytes
+/// (RFC 7748), or P-256's uncompressed point, 65 bytes (RFC 8446 section 4.2.8.2).
+pub fn public_key(group: u16, private: &[u8; 32]) -> Result<Vec<u8>, String> {
+    match group {
+        X25519 => Ok(x25519_public(private).to_vec()),
+        SECP256R1 => {
+            use p256::elliptic_curve::sec1::ToEncodedPoint;
+            let secret = p256::SecretKey::from_slice(private).map_err(|_| "not a P-256 private key: it must be from 1 to the group order minus 1".to_string())?;
+            Ok(secret.public_key().to_encoded_point(false).as_bytes().to_vec())
+        }
+        other => Err(format!("the lab does not compute {} key shares", wire::group_name(other))),
+    }
+}
+
+/// The (EC)DHE shared secret of a private key and the peer's key_exchange bytes: X25519's
+/// output, or P-256's x-coordinate (RFC 8446 section 7.4.2).
+pub fn shared_secret(group: u16, private: &[u8; 32], peer: &[u8]) -> Result<Vec<u8>, String> {
+    match group {
+        X25519 => {
+            let peer: [u8; 32] = peer.try_into().map_err(|_| format!("an X25519 key is 32 bytes, not {}", peer.len()))?;
+            Ok(x25519(private, &peer).to_vec())
+        }
+        SECP256R1 => {
+            let secret = p256::SecretKey::from_slice(private).map_err(|_| "not a P-256 private key".to_string())?;
+            let public = p256::PublicKey::from_sec1_bytes(peer).map_err(|_| "the peer's P-256 key is not a point on the curve".to_string())?;
+            Ok(p256::ecdh::diffie_hellman(secret.to_nonzero_scalar(), public.as_affine()).raw_secret_bytes().to_vec())
+        }
+        other => Err(format!("the lab does not compute {} key shares", wire::group_name(other))),
+    }
+}
 /// The signature scheme rsa_pss_rsae_sha256.
 pub const RSA_PSS_RSAE_SHA256: u16 = 0x0804;
 /// The most plaintext one record carries (RFC 8446 section 5.1).
@@ -50,6 +88,8 @@ pub struct ClientConfig {
     pub groups: Vec<u16>,
     /// The key shares sent in the first ClientHello: a group and its private key.
     pub key_shares: Vec<(u16, [u8; 32])>,
+    /// The private key for the share a HelloRetryRequest asks for.
+    pub retry_key: [u8; 32],
     pub schemes: Vec<u16>,
     pub server_name: Option<String>,
     pub alpn: Vec<String>,
@@ -150,8 +190,10 @@ pub enum Failure {
     /// No key share in a group the server accepts, and no group to retry with:
     /// handshake_failure.
     NoCommonGroup,
-    /// A key share the lab cannot compute (a group other than X25519).
+    /// A key share the lab cannot compute (a group other than X25519 and P-256).
     UnsupportedGroup(u16),
+    /// A private key that is not one in its group.
+    BadKey(String),
     /// The client accepts no signature scheme the server's key can make: handshake_failure.
     NoSignatureScheme,
     /// The server key could not sign.
@@ -163,11 +205,13 @@ pub enum Failure {
 pub struct Handshake {
     pub suite: Suite,
     pub group: u16,
+    /// The group a HelloRetryRequest asked for, when the server sent one.
+    pub retried: Option<u16>,
     pub messages: Vec<Message>,
     pub records: Vec<Record>,
-    pub client_public: [u8; 32],
-    pub server_public: [u8; 32],
-    pub shared_secret: [u8; 32],
+    pub client_public: Vec<u8>,
+    pub server_public: Vec<u8>,
+    pub shared_secret: Vec<u8>,
     pub schedule: Schedule,
     /// Transcript hashes: through ServerHello, through CertificateVerify's predecessor
     /// (what CertificateVerify signs), through server Finished, through client Finished.
@@ -206,7 +250,12 @@ pub fn certificate_verify_content(server: bool, transcript_hash: &[u8]) -> Vec<u
 }
 
 impl ClientConfig {
-    fn hello(&self, shares: &[(u16, Vec<u8>)]) -> ClientHello {
+    /// The key shares of the first ClientHello, as sent.
+    fn shares(&self) -> Vec<(u16, Vec<u8>)> {
+        self.key_shares.iter().map(|(g, k)| (*g, public_key(*g, k).unwrap_or_default())).collect()
+    }
+
+    fn hello(&self, shares: &[(u16, Vec<u8>)], cookie: Option<&[u8]>) -> ClientHello {
         let mut ext = Vec::new();
         if let Some(host) = &self.server_name {
             ext.push(Extension::ServerName(Some(host.clone())));
@@ -224,6 +273,9 @@ impl ClientConfig {
         ext.push(Extension::KeyShareClient(shares.to_vec()));
         ext.push(Extension::SupportedVersionsClient(vec![0x0304]));
         ext.push(Extension::SignatureAlgorithms(self.schemes.clone()));
+        if let Some(cookie) = cookie {
+            ext.push(Extension::Cookie(cookie.to_vec()));
+        }
         if !self.psk_modes.is_empty() {
             ext.push(Extension::PskKeyExchangeModes(self.psk_modes.clone()));
         }
@@ -283,14 +335,23 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
     if !client.schemes.contains(&RSA_PSS_RSAE_SHA256) {
         return Err(Failure::NoSignatureScheme);
     }
-    let (group, client_private) = client.key_shares.iter().find(|(g, _)| server.groups.contains(g)).copied().ok_or(Failure::NoCommonGroup)?;
-    if group != X25519 {
+    // The group: the server's first choice among the client's key shares; failing that, its
+    // first choice among the client's supported groups, asked for by a HelloRetryRequest
+    // (section 4.1.4).
+    let share = server.groups.iter().find_map(|g| client.key_shares.iter().find(|(c, _)| c == g)).copied();
+    let (group, client_private, retried) = match share {
+        Some((g, k)) => (g, k, None),
+        None => {
+            let g = server.groups.iter().find(|g| client.groups.contains(g)).copied().ok_or(Failure::NoCommonGroup)?;
+            (g, client.retry_key, Some(g))
+        }
+    };
+    if !computable(group) {
         return Err(Failure::UnsupportedGroup(group));
     }
-    let shares: Vec<(u16, Vec<u8>)> = client.key_shares.iter().map(|(g, k)| (*g, if *g == X25519 { x25519_public(k).to_vec() } else { Vec::new() })).collect();
-    let client_public = x25519_public(&client_private);
-    let server_public = x25519_public(&server.key_share);
-    let shared_secret = x25519(&server.key_share, &client_public);
+    let client_public = public_key(group, &client_private).map_err(Failure::BadKey)?;
+    let server_public = public_key(group, &server.key_share).map_err(Failure::BadKey)?;
+    let shared_secret = shared_secret(group, &server.key_share, &client_public).map_err(Failure::BadKey)?;
 
     let mut messages: Vec<Message> = Vec::new();
     let mut records: Vec<Record> = Vec::new();
@@ -302,11 +363,23 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
     };
 
     // ClientHello, in the clear (section 4.1.2); the first record says TLS 1.0 for old servers.
-    let ch = send(Side::Client, "ClientHello", client.hello(&shares).encode(), &mut transcript);
+    let mut clear = vec![(send(Side::Client, "ClientHello", client.hello(&client.shares(), None).encode(), &mut transcript), 0x0301)];
+    if let Some(g) = retried {
+        // The transcript restarts from the hash of the first ClientHello, as a message_hash
+        // message (section 4.4.1), so a stateless server can keep it in the cookie.
+        let first = h.digest(&transcript);
+        transcript = vec![wire::handshake_type::MESSAGE_HASH, 0, 0, h.len() as u8];
+        transcript.extend(&first);
+        let mut cookie = first.clone();
+        cookie.extend(h.hmac(&server.seed.to_be_bytes(), &first));
+        let hrr = ServerHello { random: wire::HELLO_RETRY_RANDOM, session_id: client.session_id.clone(), suite: suite.code(), extensions: vec![Extension::KeyShareRetry(g), Extension::Cookie(cookie.clone()), Extension::SupportedVersionsServer(0x0304)] };
+        clear.push((send(Side::Server, "HelloRetryRequest", hrr.encode(), &mut transcript), 0x0303));
+        clear.push((send(Side::Client, "ClientHello", client.hello(&[(g, client_public.clone())], Some(&cookie)).encode(), &mut transcript), 0x0303));
+    }
     // ServerHello (section 4.1.3).
-    let sh_ext = vec![Extension::KeyShareServer(group, server_public.to_vec()), Extension::SupportedVersionsServer(0x0304)];
+    let sh_ext = vec![Extension::KeyShareServer(group, server_public.clone()), Extension::SupportedVersionsServer(0x0304)];
     let sh_msg = ServerHello { random: server.random, session_id: client.session_id.clone(), suite: suite.code(), extensions: sh_ext };
-    let sh = send(Side::Server, "ServerHello", sh_msg.encode(), &mut transcript);
+    clear.push((send(Side::Server, "ServerHello", sh_msg.encode(), &mut transcript), 0x0303));
     let transcript_to_server_hello = h.digest(&transcript);
 
     // EncryptedExtensions (section 4.3.1): what the server agreed to that needs no key.
@@ -363,8 +436,9 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         nonce: None,
         bytes: wire::plaintext_record(content, legacy, &messages[index].wire.bytes),
     };
-    records.push(plain(Side::Client, content_type::HANDSHAKE, 0x0301, ch, &messages));
-    records.push(plain(Side::Server, content_type::HANDSHAKE, 0x0303, sh, &messages));
+    for (index, legacy) in clear {
+        records.push(plain(messages[index].from, content_type::HANDSHAKE, legacy, index, &messages));
+    }
     let flight: Vec<u8> = [ee, cert, cv, sf].iter().flat_map(|i| messages[*i].wire.bytes.clone()).collect();
     let (mut server_hs_seq, mut client_hs_seq, mut server_ap_seq, mut client_ap_seq) = (0u64, 0u64, 0u64, 0u64);
     records.extend(protect(suite, &schedule.server_handshake, &mut server_hs_seq, Side::Server, Protection::Handshake, content_type::HANDSHAKE, vec![ee, cert, cv, sf], &flight));
@@ -381,6 +455,7 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
     Ok(Handshake {
         suite,
         group,
+        retried,
         messages,
         records,
         client_public,

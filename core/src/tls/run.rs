@@ -91,7 +91,7 @@ pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) 
     let mut rng = SplitMix64::new(s.seed ^ 0x7715_5a17);
     let codes = |names: &[String], code: fn(&str) -> Option<u16>| names.iter().filter_map(|n| code(n)).collect::<Vec<u16>>();
     let client_groups = codes(&s.client_groups, group_code);
-    let key_shares = if client_groups.contains(&super::X25519) { vec![(super::X25519, client_key)] } else { Vec::new() };
+    let key_shares: Vec<(u16, [u8; 32])> = codes(&s.key_shares, group_code).into_iter().enumerate().map(|(i, g)| (g, if i == 0 { client_key } else { s.extra_key(i) })).collect();
     let rfc = s.rfc8448_extensions;
     let client = ClientConfig {
         random: client_random,
@@ -99,6 +99,7 @@ pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) 
         suites: codes(&s.client_suites, suite_code),
         groups: client_groups,
         key_shares,
+        retry_key: s.extra_key(0),
         schemes: codes(&s.signature_algorithms, scheme_code),
         server_name: (!s.server_name.is_empty()).then(|| s.server_name.clone()),
         alpn: s.client_alpn.clone(),
@@ -146,10 +147,17 @@ pub fn run(s: &TlsScenario) -> TlsRun {
             out.schedule = hs.schedule.nodes();
             out.suite = Some(hs.suite.name().to_string());
             out.keylog = keylog(&hs, &client.random);
-            let data_at = hello_at + 2 * half;
+            let when = |label: &str| b.t.steps.iter().find(|st| st.label == label).map(|st| st.at.micros()).unwrap_or(0);
+            let (hello, data_at) = (when("ClientHello"), when("{application data}: request"));
+            let trips = (data_at - hello) / (2 * half).max(1);
+            let why = match hs.retried {
+                Some(g) => format!(" (one more for the HelloRetryRequest: the server wanted a {} key share)", wire::group_name(g)),
+                None => String::new(),
+            };
             b.t.summary.push(format!(
-                "The handshake took one round trip: the client's request left {} after its ClientHello, {} after the first SYN (TCP's round trip, then TLS's).",
-                SimTime(data_at - hello_at),
+                "The handshake took {}{why}: the client's request left {} after its first ClientHello, {} after the first SYN (TCP's round trip, then TLS's).",
+                if trips == 1 { "one round trip".to_string() } else { format!("{trips} round trips") },
+                SimTime(data_at - hello),
                 SimTime(data_at)
             ));
             b.t.summary.push(format!("Negotiated {} with {} key exchange; the server proved its key with an RSA-PSS signature.", hs.suite.name(), wire::group_name(hs.group)));
@@ -291,25 +299,50 @@ impl Builder<'_> {
         let msg = |name: &str, from: Side| hs.messages.iter().position(|m| m.name == name && m.from == from);
         let records = &hs.records;
         let suite = hs.suite;
+        let shares: Vec<String> = hs.messages[0].wire.fields.iter().filter(|f| f.name.ends_with("client_shares › group")).map(|f| f.value.clone()).collect();
         self.record_step(
             at,
             &records[0],
             hs,
             "ClientHello".into(),
             format!(
-                "The client offers {} cipher suites, its groups and signature schemes, and guesses the key exchange: it sends an X25519 public key now (key_share), so the handshake needs only one round trip. Everything here is in the clear, including the server name.",
-                hs.messages[0].wire.fields.iter().filter(|f| f.name.ends_with("› suite")).count()
+                "The client offers {} cipher suites, its groups and signature schemes, and guesses the key exchange: it sends a public key now ({} in key_share), so the handshake needs only one round trip if the server accepts the guess. Everything here is in the clear, including the server name.",
+                hs.messages[0].wire.fields.iter().filter(|f| f.name.ends_with("› suite")).count(),
+                if shares.is_empty() { "none".to_string() } else { shares.join(", ") }
             ),
             spec("4.1.2", "Client Hello"),
         );
         self.moved(CLIENT, "WAIT_SH", "none");
+        // A HelloRetryRequest: the server wants another group; the client tries again.
+        let mut at = at;
+        let k = if hs.retried.is_some() { 2 } else { 0 };
+        if let Some(g) = hs.retried {
+            let g = wire::group_name(g);
+            self.record_step(
+                at + h,
+                &records[1],
+                hs,
+                "HelloRetryRequest".into(),
+                format!("The server accepts none of the groups the client sent key shares for, but it supports {g}: it asks for a {g} key share. This is a ServerHello whose random is the SHA-256 of \"HelloRetryRequest\". Its cookie holds the hash of the first ClientHello (and a MAC), so the server keeps no state. A whole round trip is lost."),
+                spec("4.1.4", "Hello Retry Request"),
+            );
+            self.record_step(
+                at + 2 * h,
+                &records[2],
+                hs,
+                "ClientHello (again)".into(),
+                format!("The same offer, now with a {g} key share and the server's cookie. The transcript no longer holds the first ClientHello: a message_hash message with its hash takes its place (RFC 8446 section 4.4.1)."),
+                spec("4.1.2", "Client Hello"),
+            );
+            at += 2 * h;
+        }
         let server_at = at + h;
         self.record_step(
             server_at,
-            &records[1],
+            &records[k + 1],
             hs,
             "ServerHello".into(),
-            format!("The server picks {} and answers with its own X25519 public key. From here both sides can compute the same shared secret; everything after this record is encrypted.", suite.name()),
+            format!("The server picks {} and answers with its own {} public key. From here both sides can compute the same shared secret; everything after this record is encrypted.", suite.name(), wire::group_name(hs.group)),
             spec("4.1.3", "Server Hello"),
         );
         self.moved(SERVER, "NEGOTIATED", "none");
@@ -319,11 +352,11 @@ impl Builder<'_> {
             "Server derives the handshake keys",
             &["early_secret", "handshake_secret", "server_handshake_traffic_secret", "client_handshake_traffic_secret", "server_handshake_key", "server_handshake_iv"],
             &nodes,
-            format!("X25519 of its private key and the client's public key gives the shared secret {}. HKDF mixes it with the transcript hash of ClientHello and ServerHello into each direction's handshake keys.", hex(&hs.shared_secret)),
+            format!("{} of its private key and the client's public key gives the shared secret {}. HKDF mixes it with the transcript hash of ClientHello and ServerHello into each direction's handshake keys.", if hs.group == super::X25519 { "X25519" } else { "ECDH on P-256" }, hex(&hs.shared_secret)),
         );
         self.record_step(
             server_at,
-            &records[2],
+            &records[k + 2],
             hs,
             "{EncryptedExtensions, Certificate, CertificateVerify, Finished}".into(),
             "The server's whole flight in one encrypted record, under the server handshake key. An observer sees only its length.".into(),
@@ -378,7 +411,7 @@ impl Builder<'_> {
             &nodes,
             "The transcript through the server's Finished feeds the master secret's traffic secrets. The server computed these when it sent Finished, and may already send data.".into(),
         );
-        let mut rest = records.iter().skip(3);
+        let mut rest = records.iter().skip(k + 3);
         if let Some(cf) = rest.next() {
             self.record_step(client_at, cf, hs, "{Finished}".into(), "The client's Finished under the client handshake key: the server checks it before trusting anything the client sends.".into(), spec("4.4.4", "Finished"));
             self.moved(CLIENT, "CONNECTED", "application");
@@ -404,7 +437,7 @@ impl Builder<'_> {
     }
 
     fn failed(&mut self, client: &ClientConfig, failure: &Failure, at: u64) {
-        let hello = client.hello(&client.key_shares.iter().map(|(g, k)| (*g, if *g == super::X25519 { super::x25519_public(k).to_vec() } else { Vec::new() })).collect::<Vec<_>>()).encode();
+        let hello = client.hello(&client.shares(), None).encode();
         let bytes = wire::plaintext_record(content_type::HANDSHAKE, 0x0301, &hello.bytes);
         let mut fields = vec![field("content_type", "handshake (22)".into(), Some((0, 1)), ""), field("legacy_record_version", "0x0301".into(), Some((1, 3)), ""), field("length", format!("{} bytes", bytes.len() - 5), Some((3, 5)), "")];
         fields.extend(hello.fields.iter().map(|f| Field { bytes: f.bytes.map(|b| ByteRange::new(b.start + 5, b.end + 5)), ..f.clone() }));
@@ -414,7 +447,8 @@ impl Builder<'_> {
             Failure::NoCommonSuite => ("None of the client's cipher suites is a TLS 1.3 suite the server accepts. TLS 1.2 suites (ECDHE_RSA…, RSA…) cannot be used with TLS 1.3's handshake.".to_string(), 40u8),
             Failure::NoCommonGroup => ("The client and the server share no key exchange group.".to_string(), 40),
             Failure::NoSignatureScheme => ("The server's key is RSA, and TLS 1.3 signs with RSA only by RSA-PSS (RFC 8446 section 4.4.3); the client does not accept rsa_pss_rsae_sha256, so the server cannot prove its key.".to_string(), 40),
-            Failure::UnsupportedGroup(g) => (format!("A common group exists ({}), but the client sent no X25519 key share; the server would answer with a HelloRetryRequest, which this version of the lab does not build yet.", wire::group_name(*g)), 40),
+            Failure::UnsupportedGroup(g) => (format!("The only group both sides support is {}, and this lab computes key exchanges in x25519 and secp256r1 only.", wire::group_name(*g)), 40),
+            Failure::BadKey(e) => (format!("A key share could not be made: {e}."), 80),
             Failure::SigningFailed(e) => (format!("The server could not sign: {e}."), 80),
         };
         let alert_bytes = wire::plaintext_record(content_type::ALERT, 0x0303, &[2, alert]);

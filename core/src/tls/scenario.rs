@@ -26,8 +26,11 @@ pub struct TlsScenario {
     pub client_suites: Vec<String>,
     /// Cipher suites the server accepts, by its preference.
     pub server_suites: Vec<String>,
-    /// Groups the client supports (supported_groups); it sends a key share for X25519.
+    /// Groups the client supports (supported_groups).
     pub client_groups: Vec<String>,
+    /// The groups the client guesses and sends a key share for (x25519, secp256r1); the first
+    /// uses the client's private key, others keys from the seed.
+    pub key_shares: Vec<String>,
     /// Groups the server accepts.
     pub server_groups: Vec<String>,
     /// Signature schemes the client accepts (signature_algorithms).
@@ -71,6 +74,7 @@ impl Default for TlsScenario {
             client_suites: names(&["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_256_GCM_SHA384"]),
             server_suites: names(&["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]),
             client_groups: names(&["x25519", "secp256r1", "secp384r1"]),
+            key_shares: names(&["x25519"]),
             server_groups: names(&["x25519", "secp256r1"]),
             signature_algorithms: names(&["ecdsa_secp256r1_sha256", "rsa_pss_rsae_sha256", "rsa_pkcs1_sha256", "ed25519"]),
             server_name: "example.com".into(),
@@ -185,6 +189,19 @@ fn list(field: &str, items: &[String], code: fn(&str) -> Option<u16>, what: &str
 }
 
 impl TlsScenario {
+    /// A private key for the client's `n`th share after the first (or, for `n` = 0 past the
+    /// shares, the one a HelloRetryRequest asks for): drawn from the seed.
+    pub fn extra_key(&self, n: usize) -> [u8; 32] {
+        let mut rng = SplitMix64::new(self.seed ^ 0x6b65_7973_6861_7265);
+        let mut b = [0u8; 32];
+        for _ in 0..=n {
+            for chunk in b.chunks_mut(8) {
+                chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
+            }
+        }
+        b
+    }
+
     /// The 32-byte values in use: given, or drawn from the seed in a fixed order.
     pub fn randoms_and_keys(&self) -> ([u8; 32], [u8; 32], [u8; 32], [u8; 32]) {
         let mut rng = SplitMix64::new(self.seed);
@@ -217,6 +234,17 @@ impl Scenario for TlsScenario {
         list("client_suites", &self.client_suites, suite_code, "cipher suite", &mut errors);
         list("server_suites", &self.server_suites, |n| Suite::ALL.into_iter().find(|s| s.name().eq_ignore_ascii_case(n.trim())).map(|s| s.code()), "TLS 1.3 cipher suite", &mut errors);
         list("client_groups", &self.client_groups, group_code, "group", &mut errors);
+        list("key_shares", &self.key_shares, group_code, "group", &mut errors);
+        if !errors.iter().any(|e| e.field == "key_shares" || e.field == "client_groups") {
+            let codes: Vec<u16> = self.key_shares.iter().filter_map(|g| group_code(g)).collect();
+            if let Some(g) = self.key_shares.iter().find(|g| group_code(g).is_some_and(|c| !super::computable(c))) {
+                errors.push(FieldError::new("key_shares", format!("the lab computes key shares for x25519 and secp256r1, not {}", g.trim())));
+            } else if let Some(g) = self.key_shares.iter().find(|g| !self.client_groups.iter().any(|c| group_code(c) == group_code(g))) {
+                errors.push(FieldError::new("key_shares", format!("{} is not in the client's groups: a key share must be for a group it supports (RFC 8446 section 4.2.8)", g.trim())));
+            } else if (1..codes.len()).any(|i| codes[..i].contains(&codes[i])) {
+                errors.push(FieldError::new("key_shares", "one key share per group"));
+            }
+        }
         list("server_groups", &self.server_groups, group_code, "group", &mut errors);
         list("signature_algorithms", &self.signature_algorithms, scheme_code, "signature scheme", &mut errors);
         if self.server_name.len() > limits::NAME {
@@ -315,6 +343,12 @@ pub fn presets() -> Vec<(&'static str, &'static str, TlsScenario)> {
             "A client that offers only TLS 1.2 suites: handshake_failure",
             TlsScenario { client_suites: names(&["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_RC4_128_SHA"]), ..base.clone() },
         ),
+        (
+            "hello-retry",
+            "The client guesses X25519, the server wants P-256: a HelloRetryRequest costs a round trip",
+            TlsScenario { server_groups: names(&["secp256r1"]), ..base.clone() },
+        ),
+        ("p256", "P-256 (secp256r1) key exchange instead of X25519", TlsScenario { key_shares: names(&["secp256r1"]), server_groups: names(&["secp256r1", "x25519"]), ..base.clone() }),
         ("no-rsa-pss", "A client that accepts no scheme the server's RSA key can sign with", TlsScenario { signature_algorithms: names(&["ecdsa_secp256r1_sha256", "ed25519"]), ..base.clone() }),
         ("long-rtt", "A satellite link: 600 ms round trips make each one count", TlsScenario { rtt_ms: 600, ..base }),
     ]
@@ -334,6 +368,7 @@ pub struct TlsForm {
     pub client_suites: String,
     pub server_suites: String,
     pub client_groups: String,
+    pub key_shares: String,
     pub server_groups: String,
     pub signature_algorithms: String,
     pub server_name: String,
@@ -360,6 +395,7 @@ impl From<&TlsScenario> for TlsForm {
             client_suites: joined(&s.client_suites),
             server_suites: joined(&s.server_suites),
             client_groups: joined(&s.client_groups),
+            key_shares: joined(&s.key_shares),
             server_groups: joined(&s.server_groups),
             signature_algorithms: joined(&s.signature_algorithms),
             server_name: s.server_name.clone(),
@@ -388,6 +424,7 @@ impl TlsForm {
         let client_suites = split("client_suites", &self.client_suites);
         let server_suites = split("server_suites", &self.server_suites);
         let client_groups = split("client_groups", &self.client_groups);
+        let key_shares = split("key_shares", &self.key_shares);
         let server_groups = split("server_groups", &self.server_groups);
         let signature_algorithms = split("signature_algorithms", &self.signature_algorithms);
         let client_alpn = split("client_alpn", &self.client_alpn);
@@ -404,6 +441,7 @@ impl TlsForm {
             client_suites,
             server_suites,
             client_groups,
+            key_shares,
             server_groups,
             signature_algorithms,
             server_name: self.server_name.trim().to_string(),

@@ -42,7 +42,8 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
             <fieldset>
                 <legend>"Client"</legend>
                 {field("client_suites", "Cipher suites offered", "By preference, comma-separated: TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, or a TLS 1.2 suite.", true, |f| &f.client_suites, |f, v| f.client_suites = v)}
-                {field("client_groups", "Groups (supported_groups)", "e.g. x25519, secp256r1. The client sends an X25519 key share.", true, |f| &f.client_groups, |f, v| f.client_groups = v)}
+                {field("client_groups", "Groups (supported_groups)", "e.g. x25519, secp256r1, secp384r1.", true, |f| &f.client_groups, |f, v| f.client_groups = v)}
+                {field("key_shares", "Key shares sent (its guess)", "x25519 and/or secp256r1, from its groups. A guess the server rejects costs a HelloRetryRequest.", true, |f| &f.key_shares, |f, v| f.key_shares = v)}
                 {field("signature_algorithms", "Signature schemes accepted", "e.g. rsa_pss_rsae_sha256, ecdsa_secp256r1_sha256, ed25519.", true, |f| &f.signature_algorithms, |f, v| f.signature_algorithms = v)}
                 {field("server_name", "Server name (SNI)", "Sent in the clear. Blank: none.", true, |f| &f.server_name, |f, v| f.server_name = v)}
                 {field("client_alpn", "Application protocols (ALPN)", "e.g. h2, http/1.1.", true, |f| &f.client_alpn, |f, v| f.client_alpn = v)}
