@@ -31,19 +31,23 @@ def fields(pcap, keys, *names, extra=()):
     return [line.split("\t") for line in text.splitlines()]
 
 
+CLIENT = "192.0.2.10:"
+
+
 def followed(pcap, keys):
-    """The decrypted bytes each way, as tshark's `follow,tls,raw` prints them."""
+    """The decrypted bytes each way, as tshark's `follow,tls,raw` prints them: lines from
+    "Node 0" flush left, lines from the other node indented with a tab."""
     text = tshark("-r", str(pcap), "-o", f"tls.keylog_file:{keys}", "-q", "-z", "follow,tls,raw,0")
-    client, server = "", ""
+    node0_is_client = any(line.startswith("Node 0: " + CLIENT) for line in text.splitlines())
+    left, indented = "", ""
     for line in text.splitlines():
         if not line.strip() or line.startswith(("=", "Follow:", "Filter:", "Node ")):
             continue
-        # Lines from the second node are indented with a tab: the client, which spoke first.
         if line.startswith("\t"):
-            client += line.strip()
+            indented += line.strip()
         else:
-            server += line.strip()
-    return client, server
+            left += line.strip()
+    return (left, indented) if node0_is_client else (indented, left)
 
 
 def main():
@@ -65,11 +69,18 @@ def main():
         check(records == meta["records"], f"tshark saw {records} TLS records, the lab sent {meta['records']}")
         types = [t for r in rows for t in r[4].split(",") if t]
         if meta["handshake"]:
-            for t in ["1", "2", "8", "11", "15", "20"]:
+            # A resumed handshake has no Certificate (11) or CertificateVerify (15): the PSK
+            # authenticates the server. Accepted 0-RTT data ends with EndOfEarlyData (5).
+            wanted = ["1", "2", "8", "20"] + ([] if meta["resumed"] else ["11", "15"])
+            for t in wanted:
                 check(t in types, f"handshake type {t} not decrypted and dissected")
+            for t in ["11", "15"] if meta["resumed"] else []:
+                check(t not in types, f"handshake type {t} in a resumed handshake")
             check(types.count("20") == 2, "both Finished messages")
             client, server = followed(pcap, keys)
-            check(client == meta["request"], f"decrypted request {client[:40]}… differs from {meta['request'][:40]}…")
+            # The 0-RTT data is decrypted too (with CLIENT_EARLY_TRAFFIC_SECRET), before the request.
+            want = meta["early"] + meta["request"]
+            check(client == want, f"decrypted client data {client[:40]}… differs from {want[:40]}…")
             check(server == meta["response"], f"decrypted response {server[:40]}… differs from {meta['response'][:40]}…")
             # Without the key log, nothing after ServerHello can be read.
             blind = [t for r in fields(pcap, None, "tls.handshake.type") for t in r[0].split(",") if t]

@@ -13,8 +13,12 @@ fn main() {
         std::fs::write(dir.join(format!("{id}.pcap")), &run.capture).expect("written");
         std::fs::write(dir.join(format!("{id}.keys")), &run.keylog).expect("written");
         let hex = |b: Vec<u8>| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        let (client, server, data) = tls::run::configs(&s);
+        let hs = tls::handshake(&client, &server, &data).ok();
         let sent = serde_json::json!({
             "handshake": !run.keylog.is_empty(),
+            "resumed": hs.as_ref().is_some_and(|h| h.resumed),
+            "early": hex(client.resumption.as_ref().and_then(|r| r.early_data.clone()).unwrap_or_default()),
             "request": hex(scenario::data(&s.request).unwrap_or_default()),
             "response": hex(scenario::data(&s.response).unwrap_or_default()),
             "suite": run.suite,

@@ -240,9 +240,12 @@ fn form_tls(next: &mut dyn FnMut(&mut String)) {
         &mut f.server_alpn,
         &mut f.request,
         &mut f.response,
+        &mut f.early_data,
+        &mut f.ticket_age_ms,
     ] {
         next(field);
     }
+    f.resume = f.early_data.len() % 2 == 1;
     match f.parse() {
         Ok(s) => drop(tls::run(&s)),
         Err(errors) => assert!(!errors.is_empty()),

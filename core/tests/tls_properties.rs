@@ -63,7 +63,7 @@ proptest! {
         if !alert {
             let (client, server, data) = tls::run::configs(&s);
             let hs = tls::handshake(&client, &server, &data).unwrap();
-            prop_assert_eq!(hs.certificate_verify_check.clone(), Ok(()));
+            prop_assert_eq!(hs.certificate_verify_check.clone(), Some(Ok(())));
             prop_assert!(hs.server_finished_check);
             for r in hs.records.iter().filter(|r| r.protection != Protection::Plaintext) {
                 let keys = match (r.from, r.protection) {
@@ -86,14 +86,15 @@ proptest! {
     }
 
     #[test]
-    fn no_typed_text_panics(field in 0usize..17, text in "\\PC{0,300}") {
+    fn no_typed_text_panics(field in 0usize..19, resume: bool, text in "\\PC{0,300}") {
         let mut form = TlsForm::from(&TlsScenario::default());
         let all = [
             &mut form.seed, &mut form.rtt_ms, &mut form.client_random, &mut form.server_random, &mut form.client_key, &mut form.server_key,
             &mut form.client_suites, &mut form.server_suites, &mut form.client_groups, &mut form.key_shares, &mut form.server_groups, &mut form.signature_algorithms,
-            &mut form.server_name, &mut form.client_alpn, &mut form.server_alpn, &mut form.request, &mut form.response,
+            &mut form.server_name, &mut form.client_alpn, &mut form.server_alpn, &mut form.request, &mut form.response, &mut form.early_data, &mut form.ticket_age_ms,
         ];
         *all.into_iter().nth(field).unwrap() = text;
+        form.resume = resume;
         match form.parse() {
             Ok(s) => drop(tls::run(&s)),
             Err(errors) => prop_assert!(!errors.is_empty()),

@@ -57,6 +57,8 @@ fn configs(vectors: &Value) -> (ClientConfig, ServerConfig, tls::AppData) {
         legacy_extensions: true,
         psk_modes: vec![1],
         record_size_limit: Some(0x4001),
+        padding: None,
+        resumption: None,
     };
     let server = ServerConfig {
         random: arr32(&sh[6..38]),
@@ -68,6 +70,8 @@ fn configs(vectors: &Value) -> (ClientConfig, ServerConfig, tls::AppData) {
         record_size_limit: Some(0x4001),
         alpn: Vec::new(),
         ticket: Some(tls::TicketConfig { lifetime: 30, age_add: 0xfad6aac5, nonce: vec![0, 0], ticket: hex(TICKET), max_early_data: Some(1024) }),
+        accept_early_data: true,
+        known_psk: None,
         seed: 1,
     };
     let plaintext = v(vectors, "client_appdata_plaintext");
@@ -126,7 +130,7 @@ fn rfc8448_simple_1rtt_byte_for_byte() {
         assert_eq!(node.value, v(&vectors, name), "{name}");
     }
     assert_eq!(hs.server_verify_data, v(&vectors, "server_finished_verify_data"));
-    assert_eq!(hs.certificate_verify_check, Ok(()));
+    assert_eq!(hs.certificate_verify_check, Some(Ok(())));
     assert!(hs.server_finished_check);
     // RFC 8448's own signature verifies with the certificate's key; a changed byte does not.
     let cv = v(&vectors, "certificate_verify");
@@ -321,4 +325,63 @@ fn a_hello_retry_request_restarts_the_transcript_from_the_first_hellos_hash() {
     assert_eq!(hs.messages[1].wire.bytes[6..38], sha2::Sha256::digest(b"HelloRetryRequest")[..]);
     let cookie = hs.messages[1].wire.fields.iter().find(|f| f.name.ends_with("cookie › cookie")).unwrap().value.clone();
     assert!(hs.messages[2].wire.fields.iter().any(|f| f.name.ends_with("cookie › cookie") && f.value == cookie));
+}
+
+/// RFC 8448 section 4 (resumption with 0-RTT), its records as published (not in the shared
+/// vectors file; the same section's values, as Botan's tests carry them).
+mod resumed {
+    pub const CLIENT_HELLO: &str = "1603010200010001fc03031bc3ceb6bbe39cff938355b5a50adb6db21b7a6af649d7b4bc419d7876487d95000006130113031302010001cd0000000b0009000006736572766572ff01000100000a00140012001d00170018001901000101010201030104003300260024001d0020e4ffb68ac05f8d96c99da26698346c6be16482badddafe051a66b4f18d668f0b002a0000002b0003020304000d0020001e040305030603020308040805080604010501060102010402050206020202002d00020101001c00024001001500570000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000029";
+    pub const CLIENT_HELLO_TAIL: &str = "00dd00b800b22c035d829359ee5ff7af4ec900000000262a6494dc486d2c8a34cb33fa90bf1b0070ad3c498883c9367c09a2be785abc55cd226097a3a982117283f82a03a143efd3ff5dd36d64e861be7fd61d2827db279cce145077d454a3664d4e6da4d29ee03725a6a4dafcd0fc67d2aea70529513e3da2677fa5906c5b3f7d8f92f228bda40dda721470f9fbf297b5aea617646fac5c03272e970727c621a79141ef5f7de6505e5bfbc388e93343694093934ae4d357fad6aacb0021203add4fb2d8fdf822a0ca3cf7678ef5e88dae990141c5924d57bb6fa31b9e5f9d";
+    pub const EARLY_DATA: &str = "1703030017ab1df420e75c457a7cc5d2844f76d5aee4b4edbf049be0";
+    pub const SERVER_HELLO: &str = "16030300600200005c03033ccfd2dec890222763472ae8136777c9d7358777bb66e91ea5122495f559ea2d00130100003400290002000000330024001d0020121761ee42c333e1b9e77b60dd57c2053cd94512ab47f115e86eff50942cea31002b00020304";
+    pub const SERVER_FLIGHT: &str = "1703030061dc48237b4b879f50d0d4d262ea8b4716eb40ddc1eb957e11126e8a7149c2d012d37a7115957e64ce30008b9e0323f2c05a9c1c77b4f37849a695ab255060a33fee770ca95cb8486bfd0843b87024865ca35cc41c4e515c64dcb1369f98635bc7a5";
+    pub const END_OF_EARLY_DATA: &str = "1703030015aca6fc944841298df99593725f9bf9754429b12f09";
+    pub const CLIENT_FINISHED: &str = "170303003500f8b467d14cf22a4b3f0b6ae0d8e6cc8d08e0db3515ef5c2bdf1922eafbb70009964716d834fb70c3d2a56c5b1f5f6bdba6c333cf";
+    pub const CLIENT_DATA: &str = "1703030043b1cebce242aa201be9ae5e1cb2a9aa4b33d4e866af1edb068919237741aa031d7a74d491c99b9d4e232b74206bc6fbaa04fe78be44a9b4f54320a17eb76992afac3103";
+    pub const SERVER_DATA: &str = "1703030043275e9f20acff57bc000657d3867df039cccf79047884cf75771746f740b5a83f462a0954c3581393a203a25a7dd14141ef1a37900cdb62ff62dee1ba39ab2590cbf194";
+    pub const CLIENT_CLOSE: &str = "17030300130facce3246bdfc6369838d6a82ae6de5d422dc";
+    pub const SERVER_CLOSE: &str = "17030300135b18af444e8e1eec7158fb62d8f2577d37ba5d";
+}
+
+#[test]
+fn rfc8448_resumption_with_0rtt_byte_for_byte() {
+    let (_, _, s) = tls::presets().into_iter().find(|(id, _, _)| *id == "rfc8448-resumed").unwrap();
+    let (client, server, data) = tls::run::configs(&s);
+    let hs = tls::handshake(&client, &server, &data).expect("the resumed handshake completes");
+    assert!(hs.resumed, "the server accepted the PSK");
+    assert_eq!(hs.early_data, Some(true), "and the 0-RTT data");
+    assert_eq!(hs.binder.as_ref().map(|b| b.1), Some(true), "the binder checks");
+    assert!(hs.messages.iter().all(|m| m.name != "Certificate" && m.name != "CertificateVerify"), "no certificate with a PSK");
+    let bytes: Vec<String> = hs.records.iter().map(|r| r.bytes.iter().map(|b| format!("{b:02x}")).collect()).collect();
+    let want = [
+        format!("{}{}", resumed::CLIENT_HELLO, resumed::CLIENT_HELLO_TAIL),
+        resumed::EARLY_DATA.to_string(),
+        resumed::SERVER_HELLO.to_string(),
+        resumed::SERVER_FLIGHT.to_string(),
+        resumed::END_OF_EARLY_DATA.to_string(),
+        resumed::CLIENT_FINISHED.to_string(),
+        resumed::CLIENT_DATA.to_string(),
+        resumed::SERVER_DATA.to_string(),
+        resumed::CLIENT_CLOSE.to_string(),
+        resumed::SERVER_CLOSE.to_string(),
+    ];
+    for (i, w) in want.iter().enumerate() {
+        assert_eq!(bytes.get(i), Some(w), "record {i}");
+    }
+    assert_eq!(bytes.len(), want.len());
+}
+
+#[test]
+fn a_ticket_the_server_does_not_know_means_a_full_handshake_and_no_0rtt() {
+    let (_, _, s) = tls::presets().into_iter().find(|(id, _, _)| *id == "zero-rtt").unwrap();
+    let (client, mut server, data) = tls::run::configs(&s);
+    server.known_psk = server.known_psk.map(|(t, mut psk)| {
+        psk[0] ^= 1;
+        (t, psk)
+    });
+    let hs = tls::handshake(&client, &server, &data).unwrap();
+    assert!(!hs.resumed);
+    assert_eq!(hs.binder.as_ref().map(|b| b.1), Some(false), "the binder does not check with another PSK");
+    assert_eq!(hs.early_data, Some(false));
+    assert!(hs.messages.iter().any(|m| m.name == "CertificateVerify"));
 }

@@ -97,6 +97,29 @@ pub struct ClientConfig {
     pub legacy_extensions: bool,
     pub psk_modes: Vec<u8>,
     pub record_size_limit: Option<u16>,
+    /// The padding extension's length (RFC 7685), if the client pads its hello.
+    pub padding: Option<usize>,
+    /// A session to resume, from an earlier connection's ticket.
+    pub resumption: Option<Resumption>,
+}
+
+/// What a client keeps from an earlier connection to resume it (RFC 8446 section 2.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resumption {
+    /// The PSK: HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce).
+    pub psk: Vec<u8>,
+    /// The ticket, as the server sent it.
+    pub ticket: Vec<u8>,
+    /// The ticket's age in milliseconds plus its age_add, mod 2^32.
+    pub obfuscated_age: u32,
+    /// 0-RTT data to send with the ClientHello, if any.
+    pub early_data: Option<Vec<u8>>,
+}
+
+/// The PSK a ticket gives (RFC 8446 section 4.6.1).
+pub fn resumption_psk(suite: Suite, resumption_master_secret: &[u8], ticket_nonce: &[u8]) -> Vec<u8> {
+    let h = suite.hash();
+    h.expand_label(resumption_master_secret, "resumption", ticket_nonce, h.len())
 }
 
 /// The server's signing key.
@@ -133,6 +156,10 @@ pub struct ServerConfig {
     pub record_size_limit: Option<u16>,
     pub alpn: Vec<String>,
     pub ticket: Option<TicketConfig>,
+    /// Whether it accepts 0-RTT data with a resumed session.
+    pub accept_early_data: bool,
+    /// The PSK of the ticket it issued earlier (it would read it back from the ticket).
+    pub known_psk: Option<(Vec<u8>, Vec<u8>)>,
     /// The seed for anything else drawn at random.
     pub seed: u64,
 }
@@ -158,6 +185,8 @@ pub struct Message {
 pub enum Protection {
     /// None yet: ClientHello and ServerHello go in the clear.
     Plaintext,
+    /// 0-RTT: the client early traffic keys, from the PSK.
+    Early,
     Handshake,
     Application,
 }
@@ -223,8 +252,15 @@ pub struct Handshake {
     pub signed_content: Vec<u8>,
     pub server_verify_data: Vec<u8>,
     pub client_verify_data: Vec<u8>,
-    /// The client's check of CertificateVerify with the certificate's public key.
-    pub certificate_verify_check: Result<(), String>,
+    /// The client's check of CertificateVerify with the certificate's public key (none when a
+    /// PSK authenticated the server).
+    pub certificate_verify_check: Option<Result<(), String>>,
+    /// Whether the server accepted the PSK (a resumption).
+    pub resumed: bool,
+    /// The binder the client sent, and whether the server's own computation matched it.
+    pub binder: Option<(Vec<u8>, bool)>,
+    /// Whether 0-RTT data was sent, and then whether the server accepted it.
+    pub early_data: Option<bool>,
     /// The client's check of the server's Finished: its own HMAC of the transcript equals it.
     pub server_finished_check: bool,
 }
@@ -256,6 +292,11 @@ impl ClientConfig {
     }
 
     fn hello(&self, shares: &[(u16, Vec<u8>)], cookie: Option<&[u8]>) -> ClientHello {
+        self.hello_with(shares, cookie, None)
+    }
+
+    /// The ClientHello, with the PSK extension's binders when resuming.
+    fn hello_with(&self, shares: &[(u16, Vec<u8>)], cookie: Option<&[u8]>, binders: Option<Vec<Vec<u8>>>) -> ClientHello {
         let mut ext = Vec::new();
         if let Some(host) = &self.server_name {
             ext.push(Extension::ServerName(Some(host.clone())));
@@ -264,13 +305,17 @@ impl ClientConfig {
             ext.push(Extension::RenegotiationInfo(Vec::new()));
         }
         ext.push(Extension::SupportedGroups(self.groups.clone()));
-        if self.legacy_extensions {
+        if self.legacy_extensions && self.resumption.is_none() {
             ext.push(Extension::SessionTicket(Vec::new()));
         }
         if !self.alpn.is_empty() {
             ext.push(Extension::Alpn(self.alpn.clone()));
         }
         ext.push(Extension::KeyShareClient(shares.to_vec()));
+        // 0-RTT is offered only in the first ClientHello: after a HelloRetryRequest it is too late.
+        if self.resumption.as_ref().is_some_and(|r| r.early_data.is_some()) && cookie.is_none() {
+            ext.push(Extension::EarlyData);
+        }
         ext.push(Extension::SupportedVersionsClient(vec![0x0304]));
         ext.push(Extension::SignatureAlgorithms(self.schemes.clone()));
         if let Some(cookie) = cookie {
@@ -281,6 +326,12 @@ impl ClientConfig {
         }
         if let Some(limit) = self.record_size_limit {
             ext.push(Extension::RecordSizeLimit(limit));
+        }
+        if let Some(n) = self.padding {
+            ext.push(Extension::Padding(n));
+        }
+        if let (Some(r), Some(binders)) = (&self.resumption, binders) {
+            ext.push(Extension::PreSharedKeyClient { identities: vec![(r.ticket.clone(), r.obfuscated_age)], binders });
         }
         ClientHello { random: self.random, session_id: self.session_id.clone(), suites: self.suites.clone(), extensions: ext }
     }
@@ -361,9 +412,24 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         messages.push(Message { from, name, wire });
         messages.len() - 1
     };
+    // A ClientHello; when resuming, its PSK binder is an HMAC over the transcript so far and
+    // this hello up to the binders (section 4.2.11.2), so it is built twice: once to measure.
+    let hello = |shares: &[(u16, Vec<u8>)], cookie: Option<&[u8]>, before: &[u8]| -> (Writer, Option<Vec<u8>>) {
+        match &client.resumption {
+            None => (client.hello(shares, cookie).encode(), None),
+            Some(r) => {
+                let draft = client.hello_with(shares, cookie, Some(vec![vec![0; h.len()]])).encode();
+                let cut = draft.bytes.len() - (2 + 1 + h.len());
+                let binder = Schedule::binder(suite, &r.psk, &[before, &draft.bytes[..cut]].concat());
+                (client.hello_with(shares, cookie, Some(vec![binder.clone()])).encode(), Some(binder))
+            }
+        }
+    };
 
     // ClientHello, in the clear (section 4.1.2); the first record says TLS 1.0 for old servers.
-    let mut clear = vec![(send(Side::Client, "ClientHello", client.hello(&client.shares(), None).encode(), &mut transcript), 0x0301)];
+    let (first_hello, mut binder) = hello(&client.shares(), None, &[]);
+    let mut clear = vec![(send(Side::Client, "ClientHello", first_hello, &mut transcript), 0x0301)];
+    let first_hello_transcript = transcript.clone();
     if let Some(g) = retried {
         // The transcript restarts from the hash of the first ClientHello, as a message_hash
         // message (section 4.4.1), so a stateless server can keep it in the cookie.
@@ -374,10 +440,32 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         cookie.extend(h.hmac(&server.seed.to_be_bytes(), &first));
         let hrr = ServerHello { random: wire::HELLO_RETRY_RANDOM, session_id: client.session_id.clone(), suite: suite.code(), extensions: vec![Extension::KeyShareRetry(g), Extension::Cookie(cookie.clone()), Extension::SupportedVersionsServer(0x0304)] };
         clear.push((send(Side::Server, "HelloRetryRequest", hrr.encode(), &mut transcript), 0x0303));
-        clear.push((send(Side::Client, "ClientHello", client.hello(&[(g, client_public.clone())], Some(&cookie)).encode(), &mut transcript), 0x0303));
+        let (second, b) = hello(&[(g, client_public.clone())], Some(&cookie), &transcript);
+        binder = b;
+        clear.push((send(Side::Client, "ClientHello", second, &mut transcript), 0x0303));
     }
+    // The server checks the ticket and the binder with the PSK it issued (section 4.2.11).
+    let binder_check = match (&client.resumption, &binder, &server.known_psk) {
+        (Some(r), Some(b), Some((ticket, psk))) if *ticket == r.ticket => {
+            let cut = transcript.len() - (2 + 1 + h.len());
+            let before_hello = &transcript[..cut];
+            Some(Schedule::binder(suite, psk, before_hello) == *b)
+        }
+        _ => None,
+    };
+    let resumed = binder_check == Some(true) && client.psk_modes.contains(&1);
+    let psk = resumed.then(|| client.resumption.as_ref().map(|r| r.psk.clone())).flatten();
+    let early_offered = client.resumption.as_ref().and_then(|r| r.early_data.clone());
+    let max_early = server.ticket.as_ref().and_then(|t| t.max_early_data).unwrap_or(0) as usize;
+    let early_accepted = early_offered.as_ref().map(|d| resumed && retried.is_none() && server.accept_early_data && d.len() <= max_early);
+
     // ServerHello (section 4.1.3).
-    let sh_ext = vec![Extension::KeyShareServer(group, server_public.clone()), Extension::SupportedVersionsServer(0x0304)];
+    let mut sh_ext = Vec::new();
+    if resumed {
+        sh_ext.push(Extension::PreSharedKeyServer(0));
+    }
+    sh_ext.push(Extension::KeyShareServer(group, server_public.clone()));
+    sh_ext.push(Extension::SupportedVersionsServer(0x0304));
     let sh_msg = ServerHello { random: server.random, session_id: client.session_id.clone(), suite: suite.code(), extensions: sh_ext };
     clear.push((send(Side::Server, "ServerHello", sh_msg.encode(), &mut transcript), 0x0303));
     let transcript_to_server_hello = h.digest(&transcript);
@@ -393,37 +481,50 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
     if client.server_name.is_some() {
         ee_ext.push(Extension::ServerName(None));
     }
+    if early_accepted == Some(true) {
+        ee_ext.push(Extension::EarlyData);
+    }
     let ee = send(Side::Server, "EncryptedExtensions", wire::encrypted_extensions(&ee_ext), &mut transcript);
-    let cert = send(Side::Server, "Certificate", wire::certificate(&[], &server.chain), &mut transcript);
-    let transcript_to_certificate = h.digest(&transcript);
-    let signed_content = certificate_verify_content(true, &transcript_to_certificate);
-    let (scheme, signature) = sign(&server.key, &signed_content, server.seed)?;
-    let cv = send(Side::Server, "CertificateVerify", wire::certificate_verify(scheme, &signature), &mut transcript);
-    let certificate_verify_check = match server.chain.first() {
-        Some(cert) => verify_certificate_verify(cert, &signed_content, &signature),
-        None => Err("the server sent no certificate".into()),
-    };
+    let mut flight = vec![ee];
+    let mut transcript_to_certificate = Vec::new();
+    let mut signed_content = Vec::new();
+    let mut certificate_verify_check = None;
+    if !resumed {
+        // A PSK already proves who the server is; without one, its certificate must.
+        flight.push(send(Side::Server, "Certificate", wire::certificate(&[], &server.chain), &mut transcript));
+        transcript_to_certificate = h.digest(&transcript);
+        signed_content = certificate_verify_content(true, &transcript_to_certificate);
+        let (scheme, signature) = sign(&server.key, &signed_content, server.seed)?;
+        flight.push(send(Side::Server, "CertificateVerify", wire::certificate_verify(scheme, &signature), &mut transcript));
+        certificate_verify_check = Some(match server.chain.first() {
+            Some(cert) => verify_certificate_verify(cert, &signed_content, &signature),
+            None => Err("the server sent no certificate".into()),
+        });
+    }
 
     // The handshake traffic secrets need only the transcript through ServerHello, so the
     // schedule is computed once the whole transcript is known; the Finished keys come from it.
-    let hs_only = Schedule::full(suite, None, &shared_secret, &Transcripts { to_server_hello: &transcript_to_server_hello, to_server_finished: &[], to_client_finished: &[] });
+    let early_transcript = h.digest(&first_hello_transcript);
+    let hs_only = Schedule::full(suite, psk.as_deref(), &shared_secret, &Transcripts { to_client_hello: &early_transcript, to_server_hello: &transcript_to_server_hello, to_server_finished: &[], to_client_finished: &[] });
     let server_verify_data = h.hmac(&hs_only.server_finished_key, &h.digest(&transcript));
     // The client computes the same HMAC over the transcript as it received it.
     let server_finished_check = h.hmac(&hs_only.server_finished_key, &h.digest(&transcript)) == server_verify_data;
-    let sf = send(Side::Server, "Finished", wire::finished(&server_verify_data), &mut transcript);
+    flight.push(send(Side::Server, "Finished", wire::finished(&server_verify_data), &mut transcript));
     let transcript_to_server_finished = h.digest(&transcript);
-    let client_verify_data = h.hmac(&hs_only.client_finished_key, &transcript_to_server_finished);
+    // EndOfEarlyData (section 4.5), when the server took the 0-RTT data.
+    let eoed = (early_accepted == Some(true)).then(|| send(Side::Client, "EndOfEarlyData", wire::end_of_early_data(), &mut transcript));
+    let client_verify_data = h.hmac(&hs_only.client_finished_key, &h.digest(&transcript));
     let cf = send(Side::Client, "Finished", wire::finished(&client_verify_data), &mut transcript);
     let transcript_to_client_finished = h.digest(&transcript);
     let schedule = Schedule::full(
         suite,
-        None,
+        psk.as_deref(),
         &shared_secret,
-        &Transcripts { to_server_hello: &transcript_to_server_hello, to_server_finished: &transcript_to_server_finished, to_client_finished: &transcript_to_client_finished },
+        &Transcripts { to_client_hello: &early_transcript, to_server_hello: &transcript_to_server_hello, to_server_finished: &transcript_to_server_finished, to_client_finished: &transcript_to_client_finished },
     );
 
     // NewSessionTicket (section 4.6.1), after the client's Finished.
-    let nst = server.ticket.as_ref().map(|t| send(Side::Server, "NewSessionTicket", wire::new_session_ticket(t.lifetime, t.age_add, &t.nonce, &t.ticket, t.max_early_data), &mut Vec::new()));
+    let nst = server.ticket.as_ref().filter(|_| !resumed).map(|t| send(Side::Server, "NewSessionTicket", wire::new_session_ticket(t.lifetime, t.age_add, &t.nonce, &t.ticket, t.max_early_data), &mut Vec::new()));
 
     // The records.
     let plain = |from, content, legacy, index: usize, messages: &[Message]| Record {
@@ -436,18 +537,33 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         nonce: None,
         bytes: wire::plaintext_record(content, legacy, &messages[index].wire.bytes),
     };
-    for (index, legacy) in clear {
+    let (mut server_hs_seq, mut client_hs_seq, mut server_ap_seq, mut client_ap_seq, mut early_seq) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    // 0-RTT data follows the first ClientHello at once, under the client early keys.
+    let early_keys = Schedule::full(suite, client.resumption.as_ref().map(|r| r.psk.as_slice()), &shared_secret, &Transcripts { to_client_hello: &early_transcript, to_server_hello: &[], to_server_finished: &[], to_client_finished: &[] }).client_early;
+    for (i, (index, legacy)) in clear.into_iter().enumerate() {
         records.push(plain(messages[index].from, content_type::HANDSHAKE, legacy, index, &messages));
+        if i == 0 {
+            if let Some(d) = &early_offered {
+                records.extend(protect(suite, &early_keys, &mut early_seq, Side::Client, Protection::Early, content_type::APPLICATION_DATA, vec![], d));
+            }
+        }
     }
-    let flight: Vec<u8> = [ee, cert, cv, sf].iter().flat_map(|i| messages[*i].wire.bytes.clone()).collect();
-    let (mut server_hs_seq, mut client_hs_seq, mut server_ap_seq, mut client_ap_seq) = (0u64, 0u64, 0u64, 0u64);
-    records.extend(protect(suite, &schedule.server_handshake, &mut server_hs_seq, Side::Server, Protection::Handshake, content_type::HANDSHAKE, vec![ee, cert, cv, sf], &flight));
+    let flight_bytes: Vec<u8> = flight.iter().flat_map(|i| messages[*i].wire.bytes.clone()).collect();
+    records.extend(protect(suite, &schedule.server_handshake, &mut server_hs_seq, Side::Server, Protection::Handshake, content_type::HANDSHAKE, flight, &flight_bytes));
+    if let Some(e) = eoed {
+        records.extend(protect(suite, &early_keys, &mut early_seq, Side::Client, Protection::Early, content_type::HANDSHAKE, vec![e], &messages[e].wire.bytes));
+    }
     records.extend(protect(suite, &schedule.client_handshake, &mut client_hs_seq, Side::Client, Protection::Handshake, content_type::HANDSHAKE, vec![cf], &messages[cf].wire.bytes));
     if let Some(nst) = nst {
         records.extend(protect(suite, &schedule.server_application, &mut server_ap_seq, Side::Server, Protection::Application, content_type::HANDSHAKE, vec![nst], &messages[nst].wire.bytes));
     }
-    records.extend(protect(suite, &schedule.client_application, &mut client_ap_seq, Side::Client, Protection::Application, content_type::APPLICATION_DATA, vec![], &data.client));
-    records.extend(protect(suite, &schedule.server_application, &mut server_ap_seq, Side::Server, Protection::Application, content_type::APPLICATION_DATA, vec![], &data.server));
+    // (Nothing to send, no record: after 0-RTT the request may already be there.)
+    if !data.client.is_empty() {
+        records.extend(protect(suite, &schedule.client_application, &mut client_ap_seq, Side::Client, Protection::Application, content_type::APPLICATION_DATA, vec![], &data.client));
+    }
+    if !data.server.is_empty() {
+        records.extend(protect(suite, &schedule.server_application, &mut server_ap_seq, Side::Server, Protection::Application, content_type::APPLICATION_DATA, vec![], &data.server));
+    }
     // close_notify: a warning-level alert (section 6.1).
     records.extend(protect(suite, &schedule.client_application, &mut client_ap_seq, Side::Client, Protection::Application, content_type::ALERT, vec![], &[1, 0]));
     records.extend(protect(suite, &schedule.server_application, &mut server_ap_seq, Side::Server, Protection::Application, content_type::ALERT, vec![], &[1, 0]));
@@ -471,6 +587,9 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         client_verify_data,
         certificate_verify_check,
         server_finished_check,
+        resumed,
+        binder: binder.map(|b| (b, binder_check == Some(true))),
+        early_data: early_accepted,
     })
 }
 

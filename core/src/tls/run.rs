@@ -6,7 +6,7 @@ use super::crypto::Suite;
 use super::scenario::{self, group_code, scheme_code, suite_code, TlsScenario};
 use super::schedule::Node;
 use super::wire::{self, content_type};
-use super::{ClientConfig, Failure, Handshake, Protection, Record, ServerConfig, ServerKey, Side, TicketConfig};
+use super::{ClientConfig, Failure, Handshake, Protection, Record, Resumption, ServerConfig, ServerKey, Side, TicketConfig};
 use crate::rng::SplitMix64;
 use crate::tcp::wire::{Flags, Segment};
 use crate::trace::{Actor, ActorState, ByteRange, Field, SimTime, SpecRef, StateChange, Step, StepKind, Trace, Var};
@@ -41,7 +41,9 @@ pub const CAPTURE_EPOCH: u64 = 1_795_305_600;
 pub fn keylog(hs: &Handshake, client_random: &[u8; 32]) -> String {
     let r = hex(client_random);
     let s = &hs.schedule;
-    [
+    let early = if hs.early_data.is_some() { format!("CLIENT_EARLY_TRAFFIC_SECRET {r} {}\n", hex(&s.client_early_traffic_secret)) } else { String::new() };
+    early
+        + &[
         ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", &s.client_handshake_traffic_secret),
         ("SERVER_HANDSHAKE_TRAFFIC_SECRET", &s.server_handshake_traffic_secret),
         ("CLIENT_TRAFFIC_SECRET_0", &s.client_application_traffic_secret_0),
@@ -50,7 +52,7 @@ pub fn keylog(hs: &Handshake, client_random: &[u8; 32]) -> String {
     ]
     .iter()
     .map(|(label, secret)| format!("{label} {r} {}\n", hex(secret)))
-    .collect()
+    .collect::<String>()
 }
 
 /// The trace's packets as a pcap file: its TCP segments as they are, and each TLS record in a
@@ -104,13 +106,19 @@ pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) 
         server_name: (!s.server_name.is_empty()).then(|| s.server_name.clone()),
         alpn: s.client_alpn.clone(),
         legacy_extensions: rfc,
-        psk_modes: if rfc { vec![1] } else { Vec::new() },
+        psk_modes: if rfc || s.resume { vec![1] } else { Vec::new() },
         record_size_limit: rfc.then_some(0x4001),
+        padding: s.client_padding.map(|p| p as usize),
+        resumption: None,
     };
     let (certificate, key) = super::rfc8448_identity::load();
     let salt = scenario::hex(&s.pss_salt).unwrap_or_default();
-    let ticket = scenario::hex(&s.ticket).unwrap_or_default();
+    let mut ticket = scenario::hex(&s.ticket).unwrap_or_default();
     let age_add = rng.next_u32();
+    if ticket.is_empty() && s.resume {
+        // The server's ticket from the earlier connection: opaque bytes to the client.
+        ticket = (0..4).flat_map(|_| rng.next_u64().to_be_bytes()).collect();
+    }
     let server = ServerConfig {
         random: server_random,
         suites: codes(&s.server_suites, suite_code),
@@ -121,10 +129,38 @@ pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) 
         record_size_limit: rfc.then_some(0x4001),
         alpn: s.server_alpn.clone(),
         ticket: (!ticket.is_empty()).then(|| TicketConfig { lifetime: s.ticket_lifetime, age_add: s.ticket_age_add.unwrap_or(age_add), nonce: vec![0, 0], ticket, max_early_data: s.max_early_data }),
+        accept_early_data: s.accept_early_data,
+        known_psk: None,
         seed: s.seed,
     };
     let data = super::AppData { client: scenario::data(&s.request).unwrap_or_default(), server: scenario::data(&s.response).unwrap_or_default() };
+    let (mut client, mut server) = (client, server);
+    if s.resume {
+        if let Some((psk, ticket)) = earlier_session(s, &client, &server) {
+            let age_add = server.ticket.as_ref().map(|t| t.age_add).unwrap_or(0);
+            let early = scenario::data(&s.early_data).ok().filter(|d| !d.is_empty());
+            client.resumption = Some(Resumption { psk: psk.clone(), ticket: ticket.clone(), obfuscated_age: s.ticket_age_ms.wrapping_add(age_add), early_data: early });
+            server.known_psk = Some((ticket, psk));
+        }
+    }
     (client, server, data)
+}
+
+/// The session a resumption resumes: its PSK and ticket. The PSK comes from the earlier
+/// connection's resumption_master_secret: the scenario's, or that of a full handshake run
+/// first (same settings, values drawn from the seed).
+fn earlier_session(s: &TlsScenario, client: &ClientConfig, server: &ServerConfig) -> Option<(Vec<u8>, Vec<u8>)> {
+    let ticket = server.ticket.as_ref()?;
+    let suite = server.suites.iter().filter(|c| client.suites.contains(c)).find_map(|c| Suite::from_code(*c))?;
+    let secret = match scenario::hex(&s.resumption_secret).ok().filter(|b| !b.is_empty()) {
+        Some(secret) => secret,
+        None => {
+            let earlier = TlsScenario { resume: false, client_random: String::new(), server_random: String::new(), client_key: String::new(), server_key: String::new(), seed: s.seed.wrapping_add(1), ..s.clone() };
+            let (c, sv, d) = configs(&earlier);
+            super::handshake(&c, &sv, &d).ok()?.schedule.resumption_master_secret
+        }
+    };
+    Some((super::resumption_psk(suite, &secret, &ticket.nonce), ticket.ticket.clone()))
 }
 
 /// Runs the scenario.
@@ -147,20 +183,33 @@ pub fn run(s: &TlsScenario) -> TlsRun {
             out.schedule = hs.schedule.nodes();
             out.suite = Some(hs.suite.name().to_string());
             out.keylog = keylog(&hs, &client.random);
-            let when = |label: &str| b.t.steps.iter().find(|st| st.label == label).map(|st| st.at.micros()).unwrap_or(0);
-            let (hello, data_at) = (when("ClientHello"), when("{application data}: request"));
-            let trips = (data_at - hello) / (2 * half).max(1);
+            let when = |label: &str| b.t.steps.iter().find(|st| st.label == label).map(|st| st.at.micros());
+            let hello = when("ClientHello").unwrap_or(0);
             let why = match hs.retried {
                 Some(g) => format!(" (one more for the HelloRetryRequest: the server wanted a {} key share)", wire::group_name(g)),
                 None => String::new(),
             };
-            b.t.summary.push(format!(
-                "The handshake took {}{why}: the client's request left {} after its first ClientHello, {} after the first SYN (TCP's round trip, then TLS's).",
-                if trips == 1 { "one round trip".to_string() } else { format!("{trips} round trips") },
-                SimTime(data_at - hello),
-                SimTime(data_at)
-            ));
-            b.t.summary.push(format!("Negotiated {} with {} key exchange; the server proved its key with an RSA-PSS signature.", hs.suite.name(), wire::group_name(hs.group)));
+            if hs.early_data == Some(true) {
+                b.t.summary.push("0-RTT: the client sent its request with the ClientHello, under a key from the PSK alone, and the server accepted it: no round trip spent before the request. The price: no forward secrecy for that data, and it can be replayed.".to_string());
+            } else if let Some(data_at) = when("{application data}: request") {
+                let trips = data_at.saturating_sub(hello) / (2 * half).max(1);
+                b.t.summary.push(format!(
+                    "The handshake took {}{why}: the client's request left {} after its first ClientHello, {} after the first SYN (TCP's round trip, then TLS's).",
+                    if trips == 1 { "one round trip".to_string() } else { format!("{trips} round trips") },
+                    SimTime(data_at.saturating_sub(hello)),
+                    SimTime(data_at)
+                ));
+            }
+            if hs.early_data == Some(false) {
+                b.t.summary.push("The server refused the 0-RTT data (its early_data extension is missing from EncryptedExtensions): the client sent the request again once the handshake was done.".to_string());
+            }
+            if hs.resumed {
+                b.t.summary.push("Resumed: the PSK from the earlier connection's ticket authenticated the server, so it sent no certificate and no CertificateVerify; the fresh key exchange (psk_dhe_ke) still gives forward secrecy.".to_string());
+            } else if hs.binder.is_some() {
+                b.t.summary.push("The server did not accept the PSK and ran a full handshake with its certificate.".to_string());
+            }
+            let proof = if hs.resumed { "the PSK" } else { "an RSA-PSS signature" };
+            b.t.summary.push(format!("Negotiated {} with {} key exchange; the server proved itself with {proof}.", hs.suite.name(), wire::group_name(hs.group)));
         }
         Err(failure) => b.failed(&client, &failure, hello_at),
     }
@@ -252,6 +301,7 @@ impl Builder<'_> {
             _ => {
                 let tag_at = r.bytes.len() - Suite::TAG_LEN;
                 let keys = match (r.from, r.protection) {
+                    (_, Protection::Early) => "client_early_key",
                     (Side::Client, Protection::Handshake) => "client_handshake_key",
                     (Side::Server, Protection::Handshake) => "server_handshake_key",
                     (Side::Client, _) => "client_application_key",
@@ -296,82 +346,95 @@ impl Builder<'_> {
     fn connection(&mut self, hs: &Handshake, at: u64) {
         let h = self.half;
         let nodes = hs.schedule.nodes();
-        let msg = |name: &str, from: Side| hs.messages.iter().position(|m| m.name == name && m.from == from);
-        let records = &hs.records;
         let suite = hs.suite;
-        let shares: Vec<String> = hs.messages[0].wire.fields.iter().filter(|f| f.name.ends_with("client_shares › group")).map(|f| f.value.clone()).collect();
-        self.record_step(
-            at,
-            &records[0],
-            hs,
-            "ClientHello".into(),
-            format!(
-                "The client offers {} cipher suites, its groups and signature schemes, and guesses the key exchange: it sends a public key now ({} in key_share), so the handshake needs only one round trip if the server accepts the guess. Everything here is in the clear, including the server name.",
-                hs.messages[0].wire.fields.iter().filter(|f| f.name.ends_with("› suite")).count(),
-                if shares.is_empty() { "none".to_string() } else { shares.join(", ") }
-            ),
-            spec("4.1.2", "Client Hello"),
-        );
-        self.moved(CLIENT, "WAIT_SH", "none");
-        // A HelloRetryRequest: the server wants another group; the client tries again.
-        let mut at = at;
-        let k = if hs.retried.is_some() { 2 } else { 0 };
-        if let Some(g) = hs.retried {
-            let g = wire::group_name(g);
+        let first = &hs.messages[0];
+        let shares: Vec<String> = first.wire.fields.iter().filter(|f| f.name.ends_with("client_shares › group")).map(|f| f.value.clone()).collect();
+        let resuming = first.wire.fields.iter().any(|f| f.name.ends_with("pre_shared_key type"));
+        let mut records = hs.records.iter().peekable();
+        let mut base = at;
+
+        // The client's first flight: ClientHello, and 0-RTT data right behind it.
+        if let Some(r) = records.next() {
+            let guess = if shares.is_empty() { "none".to_string() } else { shares.join(", ") };
+            let psk = if resuming { " It also offers the ticket of an earlier connection as a PSK (pre_shared_key, the last extension), with a binder proving it holds the PSK." } else { "" };
             self.record_step(
-                at + h,
-                &records[1],
+                at,
+                r,
                 hs,
-                "HelloRetryRequest".into(),
-                format!("The server accepts none of the groups the client sent key shares for, but it supports {g}: it asks for a {g} key share. This is a ServerHello whose random is the SHA-256 of \"HelloRetryRequest\". Its cookie holds the hash of the first ClientHello (and a MAC), so the server keeps no state. A whole round trip is lost."),
-                spec("4.1.4", "Hello Retry Request"),
-            );
-            self.record_step(
-                at + 2 * h,
-                &records[2],
-                hs,
-                "ClientHello (again)".into(),
-                format!("The same offer, now with a {g} key share and the server's cookie. The transcript no longer holds the first ClientHello: a message_hash message with its hash takes its place (RFC 8446 section 4.4.1)."),
+                "ClientHello".into(),
+                format!(
+                    "The client offers {} cipher suites, its groups and signature schemes, and guesses the key exchange: it sends a public key now ({guess} in key_share), so the handshake needs only one round trip if the server accepts the guess.{psk} Everything here is in the clear, including the server name.",
+                    first.wire.fields.iter().filter(|f| f.name.ends_with("› suite")).count()
+                ),
                 spec("4.1.2", "Client Hello"),
             );
-            at += 2 * h;
+            self.moved(CLIENT, "WAIT_SH", "none");
         }
-        let server_at = at + h;
-        self.record_step(
-            server_at,
-            &records[k + 1],
-            hs,
-            "ServerHello".into(),
-            format!("The server picks {} and answers with its own {} public key. From here both sides can compute the same shared secret; everything after this record is encrypted.", suite.name(), wire::group_name(hs.group)),
-            spec("4.1.3", "Server Hello"),
-        );
-        self.moved(SERVER, "NEGOTIATED", "none");
-        self.secrets(
-            server_at,
-            SERVER,
-            "Server derives the handshake keys",
-            &["early_secret", "handshake_secret", "server_handshake_traffic_secret", "client_handshake_traffic_secret", "server_handshake_key", "server_handshake_iv"],
-            &nodes,
-            format!("{} of its private key and the client's public key gives the shared secret {}. HKDF mixes it with the transcript hash of ClientHello and ServerHello into each direction's handshake keys.", if hs.group == super::X25519 { "X25519" } else { "ECDH on P-256" }, hex(&hs.shared_secret)),
-        );
-        self.record_step(
-            server_at,
-            &records[k + 2],
-            hs,
-            "{EncryptedExtensions, Certificate, CertificateVerify, Finished}".into(),
-            "The server's whole flight in one encrypted record, under the server handshake key. An observer sees only its length.".into(),
-            spec("5.2", "Record Payload Protection"),
-        );
-        self.moved(SERVER, "WAIT_FINISHED", "handshake");
-        let client_at = at + 2 * h;
-        self.secrets(
-            client_at,
-            CLIENT,
-            "Client derives the handshake keys",
-            &["handshake_secret", "server_handshake_traffic_secret", "client_handshake_traffic_secret", "server_handshake_key", "server_handshake_iv"],
-            &nodes,
-            "The same computation on the client's side, with its private key and the server's public key: the same secret, never sent.".into(),
-        );
+        if resuming {
+            self.secrets(at, CLIENT, "Client derives the PSK's early secrets", &["early_secret", "binder_key", "client_early_traffic_secret", "client_early_key", "client_early_iv"], &nodes, "From the PSK alone: the binder key signs this ClientHello, and the client early traffic key encrypts 0-RTT data, before any reply.".into());
+        }
+        while let Some(r) = records.next_if(|r| r.protection == Protection::Early && r.content == content_type::APPLICATION_DATA) {
+            let fate = match hs.early_data {
+                Some(true) => "The server accepts it: the request is answered without waiting a round trip.",
+                _ => "The server does not accept it and skips these records; the client must send the data again after the handshake.",
+            };
+            self.record_step(at, r, hs, "{early data} (0-RTT)".into(), format!("Application data under the client early traffic key, sent with the ClientHello before any reply. {fate} 0-RTT data can be replayed: an attacker who records this flight can send it again, so only requests that are safe to repeat belong here (RFC 8446 section 8)."), spec("2.3", "0-RTT Data"));
+        }
+        if let Some(g) = hs.retried {
+            let g = wire::group_name(g);
+            if let Some(r) = records.next() {
+                self.record_step(
+                    at + h,
+                    r,
+                    hs,
+                    "HelloRetryRequest".into(),
+                    format!("The server accepts none of the groups the client sent key shares for, but it supports {g}: it asks for a {g} key share. This is a ServerHello whose random is the SHA-256 of \"HelloRetryRequest\". Its cookie holds the hash of the first ClientHello (and a MAC), so the server keeps no state. A whole round trip is lost."),
+                    spec("4.1.4", "Hello Retry Request"),
+                );
+            }
+            if let Some(r) = records.next() {
+                self.record_step(
+                    at + 2 * h,
+                    r,
+                    hs,
+                    "ClientHello (again)".into(),
+                    format!("The same offer, now with a {g} key share and the server's cookie. The transcript no longer holds the first ClientHello: a message_hash message with its hash takes its place (RFC 8446 section 4.4.1)."),
+                    spec("4.1.2", "Client Hello"),
+                );
+            }
+            base += 2 * h;
+        }
+
+        // The server's answer, half a round trip later.
+        let server_at = base + h;
+        if let Some(r) = records.next() {
+            let how = if hs.resumed { "It accepts the PSK (pre_shared_key): no certificate is needed this time, the PSK proves who it is. " } else { "" };
+            self.record_step(
+                server_at,
+                r,
+                hs,
+                "ServerHello".into(),
+                format!("The server picks {} and answers with its own {} public key. {how}From here both sides can compute the same shared secret; everything after this record is encrypted.", suite.name(), wire::group_name(hs.group)),
+                spec("4.1.3", "Server Hello"),
+            );
+            self.moved(SERVER, "NEGOTIATED", "none");
+        }
+        let mut names = vec!["early_secret", "handshake_secret", "server_handshake_traffic_secret", "client_handshake_traffic_secret", "server_handshake_key", "server_handshake_iv"];
+        if hs.resumed {
+            names.insert(1, "binder_key");
+        }
+        let kex = if hs.group == super::X25519 { "X25519" } else { "ECDH on P-256" };
+        let psk = if hs.resumed { " The early secret comes from the PSK this time, so these keys depend on the earlier connection too." } else { "" };
+        self.secrets(server_at, SERVER, "Server derives the handshake keys", &names, &nodes, format!("{kex} of its private key and the client's public key gives the shared secret {}. HKDF mixes it with the transcript hash of ClientHello and ServerHello into each direction's handshake keys.{psk}", hex(&hs.shared_secret)));
+        if let Some(r) = records.next() {
+            let label = format!("{{{}}}", r.messages.iter().map(|i| hs.messages[*i].name).collect::<Vec<_>>().join(", "));
+            self.record_step(server_at, r, hs, label, "The server's whole flight in one encrypted record, under the server handshake key. An observer sees only its length.".into(), spec("5.2", "Record Payload Protection"));
+            self.moved(SERVER, "WAIT_FINISHED", "handshake");
+        }
+
+        // The client, a round trip after its hello.
+        let client_at = base + 2 * h;
+        self.secrets(client_at, CLIENT, "Client derives the handshake keys", &["handshake_secret", "server_handshake_traffic_secret", "client_handshake_traffic_secret", "server_handshake_key", "server_handshake_iv"], &nodes, "The same computation on the client's side, with its private key and the server's public key: the same secret, never sent.".into());
         self.moved(CLIENT, "WAIT_EE", "handshake");
         let inside: [(&str, &str, &str, &str); 4] = [
             ("EncryptedExtensions", "4.3.1", "Encrypted Extensions", "What the server agreed to that needs no keys: now hidden from observers."),
@@ -380,27 +443,30 @@ impl Builder<'_> {
             ("Finished", "4.4.4", "Finished", "An HMAC of the whole transcript with the server's finished key. The client computes the same value and compares."),
         ];
         for (name, section, title, why) in inside {
-            if let Some(i) = msg(name, Side::Server) {
-                let m = &hs.messages[i];
-                let checked = match name {
-                    "CertificateVerify" => match &hs.certificate_verify_check {
-                        Ok(()) => " Checked: the RSA-PSS signature verifies.".to_string(),
-                        Err(e) => format!(" Checked: {e}."),
-                    },
-                    "Finished" if hs.server_finished_check => " Checked: the HMAC matches.".to_string(),
-                    "Finished" => " Checked: the HMAC does not match.".to_string(),
-                    _ => String::new(),
-                };
-                self.inside(client_at, CLIENT, m, format!("{why}{checked}"), spec(section, title));
-                // RFC 8446 appendix A.1: the client's states as it reads the server's flight.
-                let next = match name {
-                    "EncryptedExtensions" => "WAIT_CERT_CR",
-                    "Certificate" => "WAIT_CV",
-                    _ => "WAIT_FINISHED",
-                };
-                if self.states[CLIENT].name != next {
-                    self.moved(CLIENT, next, "handshake");
-                }
+            let Some(m) = hs.messages.iter().find(|m| m.name == name && m.from == Side::Server) else { continue };
+            let checked = match name {
+                "CertificateVerify" => match &hs.certificate_verify_check {
+                    Some(Ok(())) => " Checked: the RSA-PSS signature verifies.".to_string(),
+                    Some(Err(e)) => format!(" Checked: {e}."),
+                    None => String::new(),
+                },
+                "EncryptedExtensions" if hs.early_data == Some(true) => " Its early_data extension says the 0-RTT data was accepted.".to_string(),
+                "EncryptedExtensions" if hs.early_data == Some(false) => " It has no early_data extension: the 0-RTT data was refused.".to_string(),
+                "Finished" if hs.resumed => " Checked: the HMAC matches. With a PSK, this is what proves the server: it knew the PSK.".to_string(),
+                "Finished" if hs.server_finished_check => " Checked: the HMAC matches.".to_string(),
+                "Finished" => " Checked: the HMAC does not match.".to_string(),
+                _ => String::new(),
+            };
+            self.inside(client_at, CLIENT, m, format!("{why}{checked}"), spec(section, title));
+            // RFC 8446 appendix A.1: the client's states as it reads the server's flight.
+            let next = match name {
+                "EncryptedExtensions" if hs.resumed => "WAIT_FINISHED",
+                "EncryptedExtensions" => "WAIT_CERT_CR",
+                "Certificate" => "WAIT_CV",
+                _ => "WAIT_FINISHED",
+            };
+            if self.states[CLIENT].name != next {
+                self.moved(CLIENT, next, "handshake");
             }
         }
         self.secrets(
@@ -411,14 +477,16 @@ impl Builder<'_> {
             &nodes,
             "The transcript through the server's Finished feeds the master secret's traffic secrets. The server computed these when it sent Finished, and may already send data.".into(),
         );
-        let mut rest = records.iter().skip(k + 3);
-        if let Some(cf) = rest.next() {
-            self.record_step(client_at, cf, hs, "{Finished}".into(), "The client's Finished under the client handshake key: the server checks it before trusting anything the client sends.".into(), spec("4.4.4", "Finished"));
+        if let Some(r) = records.next_if(|r| r.protection == Protection::Early) {
+            self.record_step(client_at, r, hs, "{EndOfEarlyData}".into(), "The 0-RTT data is over: the last message under the client early traffic key.".into(), spec("4.5", "End of Early Data"));
+        }
+        if let Some(r) = records.next() {
+            self.record_step(client_at, r, hs, "{Finished}".into(), "The client's Finished under the client handshake key: the server checks it before trusting anything the client sends.".into(), spec("4.4.4", "Finished"));
             self.moved(CLIENT, "CONNECTED", "application");
         }
         // The server reads the request half a round trip later and answers; the client closes
         // when the response arrives, and the server closes when the client's close_notify does.
-        for r in rest {
+        for r in records {
             let (label, why, sec, title, when) = match (r.from, r.content) {
                 (Side::Server, content_type::HANDSHAKE) => ("{NewSessionTicket}", "A ticket for resuming later without a full handshake (a PSK), under the server application key.", "4.6.1", "New Session Ticket", client_at + h),
                 (Side::Client, content_type::APPLICATION_DATA) => ("{application data}: request", "The request, encrypted with the client application key: one round trip after the ClientHello.", "5.2", "Record Payload Protection", client_at),

@@ -59,6 +59,20 @@ pub struct TlsScenario {
     pub ticket_age_add: Option<u32>,
     /// The 0-RTT data the ticket allows, in bytes; blank: none.
     pub max_early_data: Option<u32>,
+    /// Resume a session: the client offers the ticket of an earlier connection as a PSK.
+    pub resume: bool,
+    /// The earlier connection's resumption_master_secret, in hex (32 or 48 bytes); blank: an
+    /// earlier full handshake is run first, from the seed. Secret.
+    pub resumption_secret: String,
+    /// How old the ticket is when the client offers it, in milliseconds.
+    pub ticket_age_ms: u32,
+    /// 0-RTT data the client sends with its resumed ClientHello: text, or `hex:` and hex
+    /// digits; blank: none.
+    pub early_data: String,
+    /// Whether the server accepts 0-RTT data.
+    pub accept_early_data: bool,
+    /// The length of a padding extension in the ClientHello (RFC 7685); blank: none.
+    pub client_padding: Option<u16>,
 }
 
 impl Default for TlsScenario {
@@ -88,6 +102,12 @@ impl Default for TlsScenario {
             ticket_lifetime: 7200,
             ticket_age_add: None,
             max_early_data: None,
+            resume: false,
+            resumption_secret: String::new(),
+            ticket_age_ms: 5000,
+            early_data: String::new(),
+            accept_early_data: true,
+            client_padding: None,
         }
     }
 }
@@ -107,6 +127,7 @@ pub mod limits {
     pub const TICKET: usize = 1024;
     pub const NAME: usize = 253;
     pub const ALPN: usize = 255;
+    pub const PADDING: usize = 1024;
 }
 
 /// Parses hex digits (spaces and colons between bytes allowed) into bytes, or says what is
@@ -221,7 +242,7 @@ impl TlsScenario {
 impl Scenario for TlsScenario {
     const LAB: &'static str = "tls";
     const VERSION: u32 = 1;
-    const SECRET_FIELDS: &'static [&'static str] = &["client_key", "server_key"];
+    const SECRET_FIELDS: &'static [&'static str] = &["client_key", "server_key", "resumption_secret"];
 
     fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
@@ -271,6 +292,22 @@ impl Scenario for TlsScenario {
             Ok(_) => {}
             Err(e) => errors.push(FieldError::new("ticket", e)),
         }
+        match hex(&self.resumption_secret) {
+            Ok(b) if b.is_empty() || b.len() == 32 || b.len() == 48 => {}
+            Ok(b) => errors.push(FieldError::new("resumption_secret", format!("a resumption_master_secret is a hash long: 32 bytes (SHA-256) or 48 (SHA-384), not {}", b.len()))),
+            Err(e) => errors.push(FieldError::new("resumption_secret", e)),
+        }
+        match data(&self.early_data) {
+            Ok(b) if b.len() > limits::DATA => errors.push(FieldError::new("early_data", format!("at most {} bytes", limits::DATA))),
+            Ok(_) => {}
+            Err(e) => errors.push(FieldError::new("early_data", e)),
+        }
+        if self.client_padding.is_some_and(|p| p as usize > limits::PADDING) {
+            errors.push(FieldError::new("client_padding", format!("at most {} bytes", limits::PADDING)));
+        }
+        if self.ticket_age_ms as u64 > self.ticket_lifetime as u64 * 1000 && self.resume {
+            errors.push(FieldError::new("ticket_age_ms", "older than the ticket's lifetime: the client would not offer it"));
+        }
         if self.ticket_lifetime > 604_800 {
             errors.push(FieldError::new("ticket_lifetime", "at most 604800 s (7 days, RFC 8446 section 4.6.1)"));
         }
@@ -287,6 +324,13 @@ pub mod rfc8448 {
     /// The salt inside its RSA-PSS CertificateVerify, read back with the public key.
     pub const PSS_SALT: &str = "9e796c6cae552f4bbda874d33bb9f5a7b98172441b7954b463cee3f3b1818826";
     pub const TICKET: &str = "2c035d829359ee5ff7af4ec900000000262a6494dc486d2c8a34cb33fa90bf1b0070ad3c498883c9367c09a2be785abc55cd226097a3a982117283f82a03a143efd3ff5dd36d64e861be7fd61d2827db279cce145077d454a3664d4e6da4d29ee03725a6a4dafcd0fc67d2aea70529513e3da2677fa5906c5b3f7d8f92f228bda40dda721470f9fbf297b5aea617646fac5c03272e970727c621a79141ef5f7de6505e5bfbc388e93343694093934ae4d357";
+    /// RFC 8448 section 3's resumption_master_secret, which section 4 resumes from.
+    pub const RESUMPTION_SECRET: &str = "7df235f2031d2a051287d02b0241b0bfdaf86cc856231f2d5aba46c434ec196c";
+    /// Section 4's randoms and X25519 keys.
+    pub const RESUMED_CLIENT_RANDOM: &str = "1bc3ceb6bbe39cff938355b5a50adb6db21b7a6af649d7b4bc419d7876487d95";
+    pub const RESUMED_CLIENT_KEY: &str = "bff91188283846dd6a2134ef7180ca2b0b14fb10dce707b5098c0dddc813b2df";
+    pub const RESUMED_SERVER_RANDOM: &str = "3ccfd2dec890222763472ae8136777c9d7358777bb66e91ea5122495f559ea2d";
+    pub const RESUMED_SERVER_KEY: &str = "de5b4476e7b490b2652d338acbf2948066f255f9440e23b98fc69835298dc107";
     /// Its application data, both ways: the bytes 0 to 49.
     pub const DATA: &str = "hex:000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031";
 }
@@ -333,9 +377,35 @@ pub fn presets() -> Vec<(&'static str, &'static str, TlsScenario)> {
         max_early_data: Some(1024),
         ..base.clone()
     };
+    let rfc_resumed = TlsScenario {
+        client_random: rfc8448::RESUMED_CLIENT_RANDOM.into(),
+        server_random: rfc8448::RESUMED_SERVER_RANDOM.into(),
+        client_key: rfc8448::RESUMED_CLIENT_KEY.into(),
+        server_key: rfc8448::RESUMED_SERVER_KEY.into(),
+        pss_salt: String::new(),
+        resume: true,
+        resumption_secret: rfc8448::RESUMPTION_SECRET.into(),
+        ticket_age_ms: 6,
+        early_data: "ABCDEF".into(),
+        client_padding: Some(87),
+        ..rfc.clone()
+    };
+    let resumed = TlsScenario { resume: true, ticket: String::new(), max_early_data: Some(16384), ..base.clone() };
     vec![
         ("basic", "A TLS 1.3 handshake: 1 round trip, then encrypted HTTP", base.clone()),
         ("rfc8448", "RFC 8448's example handshake, byte for byte", rfc),
+        ("rfc8448-resumed", "RFC 8448's resumption with 0-RTT data, byte for byte", rfc_resumed),
+        ("resumed", "Resuming with a ticket: a PSK instead of a certificate", resumed.clone()),
+        (
+            "zero-rtt",
+            "0-RTT: the request goes with the ClientHello",
+            TlsScenario { early_data: "GET /account HTTP/1.1\r\nHost: example.com\r\n\r\n".into(), request: String::new(), ..resumed.clone() },
+        ),
+        (
+            "zero-rtt-refused",
+            "0-RTT refused by the server: the data is sent again after the handshake",
+            TlsScenario { early_data: "GET /account HTTP/1.1\r\nHost: example.com\r\n\r\n".into(), accept_early_data: false, ..resumed },
+        ),
         ("chacha", "The server prefers ChaCha20-Poly1305", TlsScenario { server_suites: names(&["TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"]), ..base.clone() }),
         ("aes256", "AES-256-GCM with SHA-384: a longer key schedule", TlsScenario { server_suites: names(&["TLS_AES_256_GCM_SHA384"]), ..base.clone() }),
         (
@@ -376,6 +446,10 @@ pub struct TlsForm {
     pub server_alpn: String,
     pub request: String,
     pub response: String,
+    pub resume: bool,
+    pub early_data: String,
+    pub ticket_age_ms: String,
+    pub accept_early_data: bool,
     pub carried: TlsScenario,
 }
 
@@ -403,6 +477,10 @@ impl From<&TlsScenario> for TlsForm {
             server_alpn: joined(&s.server_alpn),
             request: s.request.clone(),
             response: s.response.clone(),
+            resume: s.resume,
+            early_data: s.early_data.clone(),
+            ticket_age_ms: s.ticket_age_ms.to_string(),
+            accept_early_data: s.accept_early_data,
             carried: s.clone(),
         }
     }
@@ -414,6 +492,7 @@ impl TlsForm {
         let mut errors = Vec::new();
         let seed = crate::scenario::whole_number::<u64>(&self.seed).map_err(|e| errors.push(FieldError::new("seed", e))).ok();
         let rtt_ms = crate::scenario::whole_number::<u32>(&self.rtt_ms).map_err(|e| errors.push(FieldError::new("rtt_ms", e))).ok();
+        let ticket_age_ms = crate::scenario::whole_number::<u32>(&self.ticket_age_ms).map_err(|e| errors.push(FieldError::new("ticket_age_ms", e))).ok();
         let mut split = |field: &str, text: &str| -> Vec<String> {
             if text.len() > FIELD_MAX_CHARS {
                 errors.push(FieldError::new(field, format!("too long: at most {FIELD_MAX_CHARS} characters")));
@@ -429,7 +508,7 @@ impl TlsForm {
         let signature_algorithms = split("signature_algorithms", &self.signature_algorithms);
         let client_alpn = split("client_alpn", &self.client_alpn);
         let server_alpn = split("server_alpn", &self.server_alpn);
-        let (Some(seed), Some(rtt_ms)) = (seed, rtt_ms) else { return Err(errors) };
+        let (Some(seed), Some(rtt_ms), Some(ticket_age_ms)) = (seed, rtt_ms, ticket_age_ms) else { return Err(errors) };
         let s = TlsScenario {
             v: TlsScenario::VERSION,
             seed,
@@ -449,6 +528,10 @@ impl TlsForm {
             server_alpn,
             request: self.request.clone(),
             response: self.response.clone(),
+            resume: self.resume,
+            early_data: self.early_data.clone(),
+            ticket_age_ms,
+            accept_early_data: self.accept_early_data,
             ..self.carried.clone()
         };
         crate::scenario::checked(s, errors)

@@ -32,7 +32,14 @@ impl TrafficKeys {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
     pub suite: Suite,
+    /// Whether a PSK fed the early secret (a resumption).
+    pub psk: bool,
     pub early_secret: Vec<u8>,
+    /// Derive-Secret(early_secret, "res binder", ""): the key of the PSK binder.
+    pub binder_key: Vec<u8>,
+    /// The 0-RTT data's traffic secret, over the ClientHello.
+    pub client_early_traffic_secret: Vec<u8>,
+    pub client_early: TrafficKeys,
     pub derived_for_handshake: Vec<u8>,
     pub handshake_secret: Vec<u8>,
     pub client_handshake_traffic_secret: Vec<u8>,
@@ -54,6 +61,8 @@ pub struct Schedule {
 /// The transcript hashes the schedule needs, each over the handshake messages up to and
 /// including the one named.
 pub struct Transcripts<'a> {
+    /// The ClientHello (the one with the PSK, for 0-RTT).
+    pub to_client_hello: &'a [u8],
     /// ClientHello … ServerHello.
     pub to_server_hello: &'a [u8],
     /// ClientHello … server Finished.
@@ -70,6 +79,8 @@ impl Schedule {
         let zeros = vec![0u8; h.len()];
         let empty_hash = h.digest(&[]);
         let early_secret = h.extract(&zeros, psk.unwrap_or(&zeros));
+        let binder_key = h.derive_secret(&early_secret, "res binder", &empty_hash);
+        let client_early_traffic_secret = h.derive_secret(&early_secret, "c e traffic", t.to_client_hello);
         let derived_for_handshake = h.derive_secret(&early_secret, "derived", &empty_hash);
         let handshake_secret = h.extract(&derived_for_handshake, shared);
         let client_handshake_traffic_secret = h.derive_secret(&handshake_secret, "c hs traffic", t.to_server_hello);
@@ -82,6 +93,10 @@ impl Schedule {
         let resumption_master_secret = h.derive_secret(&master_secret, "res master", t.to_client_finished);
         Schedule {
             suite,
+            psk: psk.is_some(),
+            client_early: TrafficKeys::from_secret(suite, &client_early_traffic_secret),
+            binder_key,
+            client_early_traffic_secret,
             client_handshake: TrafficKeys::from_secret(suite, &client_handshake_traffic_secret),
             server_handshake: TrafficKeys::from_secret(suite, &server_handshake_traffic_secret),
             client_application: TrafficKeys::from_secret(suite, &client_application_traffic_secret_0),
@@ -105,8 +120,14 @@ impl Schedule {
     /// Every value in the order of RFC 8446 section 7.1's figure, with its formula.
     pub fn nodes(&self) -> Vec<Node> {
         let n = |name, value: &Vec<u8>, formula: &str| Node { name, value: value.clone(), formula: formula.to_string() };
-        vec![
-            n("early_secret", &self.early_secret, "HKDF-Extract(salt: 0, IKM: PSK, or 0 without one)"),
+        let mut early = vec![n("early_secret", &self.early_secret, "HKDF-Extract(salt: 0, IKM: PSK, or 0 without one)")];
+        if self.psk {
+            early.push(n("binder_key", &self.binder_key, "Derive-Secret(early_secret, \"res binder\", \"\")"));
+            early.push(n("client_early_traffic_secret", &self.client_early_traffic_secret, "Derive-Secret(early_secret, \"c e traffic\", ClientHello)"));
+            early.push(n("client_early_key", &self.client_early.key, "HKDF-Expand-Label(client_early_traffic_secret, \"key\", \"\", key length)"));
+            early.push(n("client_early_iv", &self.client_early.iv, "HKDF-Expand-Label(client_early_traffic_secret, \"iv\", \"\", 12)"));
+        }
+        early.extend(vec![
             n("derived_for_handshake", &self.derived_for_handshake, "Derive-Secret(early_secret, \"derived\", \"\")"),
             n("handshake_secret", &self.handshake_secret, "HKDF-Extract(salt: derived, IKM: (EC)DHE shared secret)"),
             n("client_handshake_traffic_secret", &self.client_handshake_traffic_secret, "Derive-Secret(handshake_secret, \"c hs traffic\", ClientHello…ServerHello)"),
@@ -127,7 +148,17 @@ impl Schedule {
             n("server_application_iv", &self.server_application.iv, "HKDF-Expand-Label(server_application_traffic_secret_0, \"iv\", \"\", 12)"),
             n("server_finished_key", &self.server_finished_key, "HKDF-Expand-Label(server_handshake_traffic_secret, \"finished\", \"\", hash length)"),
             n("client_finished_key", &self.client_finished_key, "HKDF-Expand-Label(client_handshake_traffic_secret, \"finished\", \"\", hash length)"),
-        ]
+        ]);
+        early
+    }
+
+    /// The PSK binder of a ClientHello truncated before its binders (RFC 8446 section
+    /// 4.2.11.2): an HMAC with the binder key's finished key.
+    pub fn binder(suite: Suite, psk: &[u8], truncated_transcript: &[u8]) -> Vec<u8> {
+        let h = suite.hash();
+        let early = h.extract(&vec![0u8; h.len()], psk);
+        let binder_key = h.derive_secret(&early, "res binder", &h.digest(&[]));
+        h.hmac(&finished_key(h, &binder_key), &h.digest(truncated_transcript))
     }
 }
 

@@ -130,6 +130,16 @@ pub enum Extension {
     SessionTicket(Vec<u8>),
     /// cookie: the server's state, echoed by the client after a HelloRetryRequest.
     Cookie(Vec<u8>),
+    /// early_data, empty: in a ClientHello, 0-RTT data follows; in EncryptedExtensions, the
+    /// server accepted it.
+    EarlyData,
+    /// pre_shared_key in a ClientHello (always the last extension): the tickets offered, each
+    /// with its obfuscated age, and one binder each.
+    PreSharedKeyClient { identities: Vec<(Vec<u8>, u32)>, binders: Vec<Vec<u8>> },
+    /// pre_shared_key in a ServerHello: which identity the server accepted.
+    PreSharedKeyServer(u16),
+    /// padding (RFC 7685): zeros that bring a ClientHello to a size middleboxes handle.
+    Padding(usize),
     /// Any other extension, as its type and bytes.
     Other(u16, Vec<u8>),
 }
@@ -145,6 +155,9 @@ impl Extension {
             Extension::SessionTicket(_) => 0x0023,
             Extension::SupportedVersionsClient(_) | Extension::SupportedVersionsServer(_) => 0x002b,
             Extension::Cookie(_) => 0x002c,
+            Extension::EarlyData => 0x002a,
+            Extension::PreSharedKeyClient { .. } | Extension::PreSharedKeyServer(_) => 0x0029,
+            Extension::Padding(_) => 0x0015,
             Extension::PskKeyExchangeModes(_) => 0x002d,
             Extension::KeyShareClient(_) | Extension::KeyShareServer(..) | Extension::KeyShareRetry(_) => 0x0033,
             Extension::RenegotiationInfo(_) => 0xff01,
@@ -162,6 +175,9 @@ impl Extension {
             Extension::SessionTicket(_) => "session_ticket".into(),
             Extension::SupportedVersionsClient(_) | Extension::SupportedVersionsServer(_) => "supported_versions".into(),
             Extension::Cookie(_) => "cookie".into(),
+            Extension::EarlyData => "early_data".into(),
+            Extension::PreSharedKeyClient { .. } | Extension::PreSharedKeyServer(_) => "pre_shared_key".into(),
+            Extension::Padding(_) => "padding".into(),
             Extension::PskKeyExchangeModes(_) => "psk_key_exchange_modes".into(),
             Extension::KeyShareClient(_) | Extension::KeyShareServer(..) | Extension::KeyShareRetry(_) => "key_share".into(),
             Extension::RenegotiationInfo(_) => "renegotiation_info".into(),
@@ -362,6 +378,22 @@ fn extension(w: &mut Writer, e: &Extension) {
             }
         }
         Extension::Cookie(data) => w.vector("cookie", 2, data, None, "Opaque to the client: the server's own state, echoed back."),
+        Extension::EarlyData => {}
+        Extension::PreSharedKeyClient { identities, binders } => {
+            let list = w.open("identities", 2);
+            for (ticket, age) in identities {
+                w.vector("identity", 2, ticket, None, "The ticket from the earlier connection, as the server sent it.");
+                w.raw("obfuscated_ticket_age", &age.to_be_bytes(), Some(format!("{age}")), "The ticket's age in ms plus ticket_age_add (mod 2^32): the server can check it is fresh, an observer cannot link it to the ticket.");
+            }
+            w.close(list);
+            let list = w.open("binders", 2);
+            for b in binders {
+                w.vector("binder", 1, b, None, "An HMAC, with a key from the PSK, of this ClientHello up to the binders: proof the client holds the PSK, bound to this hello.");
+            }
+            w.close(list);
+        }
+        Extension::PreSharedKeyServer(i) => w.u16("selected_identity", *i, format!("{i}"), "The server accepted this PSK: no certificate this time."),
+        Extension::Padding(n) => w.raw("zeros", &vec![0; *n], Some(format!("{n} zero bytes")), ""),
     }
     w.close(o);
 }
@@ -449,6 +481,11 @@ pub fn finished(verify_data: &[u8]) -> Writer {
     handshake(handshake_type::FINISHED, |w| {
         w.raw("verify_data", verify_data, None, "HMAC of the transcript hash with the finished key: the handshake was not tampered with.");
     })
+}
+
+/// EndOfEarlyData (RFC 8446 section 4.5): the 0-RTT data is over.
+pub fn end_of_early_data() -> Writer {
+    handshake(handshake_type::END_OF_EARLY_DATA, |_| {})
 }
 
 /// NewSessionTicket (RFC 8446 section 4.6.1).

@@ -28,7 +28,8 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
         let s = session.scenario.read();
         let sni = if s.server_name.is_empty() { "no SNI".to_string() } else { format!("SNI {}", s.server_name) };
         let prefers = s.server_suites.first().cloned().unwrap_or_else(|| "no suite".into());
-        format!("RTT {} ms · client offers {} suites · server prefers {prefers} · {sni}", s.rtt_ms, s.client_suites.len())
+        let resume = if s.resume { if s.early_data.is_empty() { " · resumed" } else { " · resumed with 0-RTT" } } else { "" };
+        format!("RTT {} ms · client offers {} suites · server prefers {prefers} · {sni}{resume}", s.rtt_ms, s.client_suites.len())
     };
     let invalid = move || errors.with(|e| !e.is_empty());
     view! {
@@ -59,6 +60,29 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
                 {field("rtt_ms", "Round-trip time (ms)", "Half of it each way.", false, |f| &f.rtt_ms, |f, v| f.rtt_ms = v)}
                 {area("request", "Request", "What the client sends once the handshake is done. Text, or hex: and hex digits.", |f| &f.request, |f, v| f.request = v)}
                 {area("response", "Response", "What the server sends back.", |f| &f.response, |f, v| f.response = v)}
+            </fieldset>
+            <fieldset>
+                <legend>"Resumption and 0-RTT"</legend>
+                <div class="field checkbox">
+                    <input id="tls-resume" type="checkbox" data-testid="input-resume"
+                        prop:checked=move || form.with(|f| f.resume)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            fe.edit(&|f| f.resume = on);
+                        } />
+                    <label for="tls-resume">"Resume a session with a ticket from an earlier connection (a PSK)"</label>
+                </div>
+                {area("early_data", "0-RTT data", "Sent with the resumed ClientHello, before any reply. Blank: none.", |f| &f.early_data, |f, v| f.early_data = v)}
+                {field("ticket_age_ms", "Ticket age (ms)", "How old the ticket is when offered.", false, |f| &f.ticket_age_ms, |f, v| f.ticket_age_ms = v)}
+                <div class="field checkbox">
+                    <input id="tls-accept-early" type="checkbox" data-testid="input-accept_early_data"
+                        prop:checked=move || form.with(|f| f.accept_early_data)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            fe.edit(&|f| f.accept_early_data = on);
+                        } />
+                    <label for="tls-accept-early">"The server accepts 0-RTT data"</label>
+                </div>
             </fieldset>
             <details class="advanced">
                 <summary>"Randoms, private keys and seed"</summary>
