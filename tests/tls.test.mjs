@@ -127,3 +127,25 @@ test('no common suite: the server answers with a handshake_failure alert, and no
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('resumption with 0-RTT: a PSK instead of a certificate, and a replay that runs the request twice', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'zero-rtt');
+  let all = await labels(page);
+  assert.ok(all.includes('{early data} (0-RTT)'));
+  assert.ok(all.includes('{EndOfEarlyData}'));
+  assert.ok(all.includes('{EncryptedExtensions, Finished}'), 'no certificate when the PSK is accepted');
+  assert.match(await summary(page), /0-RTT: the client sent its request with the ClientHello/);
+  assert.equal(await page.locator('[data-testid=schedule-binder_key]').count(), 1, 'the early secrets are in the schedule');
+  await preset(page, 'zero-rtt-replay');
+  all = await labels(page);
+  assert.equal(all.at(-1), 'Server processes the replayed 0-RTT request again');
+  assert.ok(all.includes('{early data} (replayed)'));
+  // The same scenario against single-use tickets: refused.
+  await edit(page);
+  await page.check('[data-testid=input-anti_replay]');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=step] .row-label')].some((e) => e.textContent.startsWith('Server refuses the replay')));
+  assert.match(await summary(page), /Replay: This server lets each ticket carry 0-RTT data once/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -61,7 +61,8 @@ pub fn capture(t: &Trace, isns: (u32, u32)) -> Vec<u8> {
     let mut c = crate::pcap::Capture::new();
     let mut next = [isns.0.wrapping_add(1), isns.1.wrapping_add(1)];
     let ends = [(CLIENT_IP, CLIENT_PORT), (SERVER_IP, SERVER_PORT)];
-    for step in t.steps.iter().filter(|st| st.kind == StepKind::Message && !st.bytes.is_empty()) {
+    // (An attacker's replay would be another connection: it is left out.)
+    for step in t.steps.iter().filter(|st| st.kind == StepKind::Message && !st.bytes.is_empty() && st.from < 2 && st.to < 2) {
         let when = CAPTURE_EPOCH * 1_000_000 + step.at.micros();
         let (from, to) = (step.from.min(1), step.to.min(1));
         if step.bytes_label == "TCP segment" {
@@ -165,10 +166,13 @@ fn earlier_session(s: &TlsScenario, client: &ClientConfig, server: &ServerConfig
 
 /// Runs the scenario.
 pub fn run(s: &TlsScenario) -> TlsRun {
-    let actors = vec![
+    let mut actors = vec![
         Actor { id: "client".into(), name: "Client".into(), detail: format!("{}:{CLIENT_PORT}", ip(CLIENT_IP)) },
         Actor { id: "server".into(), name: "Server".into(), detail: format!("{}:{SERVER_PORT} ({})", ip(SERVER_IP), if s.server_name.is_empty() { "no name" } else { &s.server_name }) },
     ];
+    if s.replay {
+        actors.push(Actor { id: "attacker".into(), name: "Attacker".into(), detail: "on the path: records, replays".into() });
+    }
     let mut t = Trace::new("tls", "A TLS 1.3 connection", actors);
     let half = s.rtt_ms as u64 * 500;
     let mut b = Builder { t: &mut t, half, states: [ActorState { name: "CLOSED".into(), vars: keys("none") }, ActorState { name: "LISTEN".into(), vars: keys("none") }] };
@@ -180,6 +184,9 @@ pub fn run(s: &TlsScenario) -> TlsRun {
     match result {
         Ok(hs) => {
             b.connection(&hs, hello_at);
+            if s.replay {
+                b.replay(&hs, s.anti_replay);
+            }
             out.schedule = hs.schedule.nodes();
             out.suite = Some(hs.suite.name().to_string());
             out.keylog = keylog(&hs, &client.random);
@@ -502,6 +509,39 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+    }
+
+    /// An attacker on the path resends the client's first flight, byte for byte, once the
+    /// connection is over (RFC 8446 section 8).
+    fn replay(&mut self, hs: &Handshake, anti_replay: bool) {
+        const ATTACKER: usize = 2;
+        let h = self.half;
+        let flight: Vec<&Record> = hs.records.iter().take_while(|r| r.protection == Protection::Plaintext && r.from == Side::Client || r.protection == Protection::Early && r.content == content_type::APPLICATION_DATA).collect();
+        let has_early = flight.iter().any(|r| r.protection == Protection::Early);
+        let end = self.t.steps.last().map(|st| st.at.micros()).unwrap_or(0);
+        // The copy is made as the first flight passes: that step goes right after it.
+        let after = self.t.steps.iter().rposition(|st| st.label == "ClientHello" || st.label.starts_with("{early data}")).map_or(self.t.steps.len(), |i| i + 1);
+        let first_at = self.t.steps.iter().find(|st| st.label == "ClientHello").map(|st| st.at.micros()).unwrap_or(0);
+        let bytes: usize = flight.iter().map(|r| r.bytes.len()).sum();
+        self.push(first_at, StepKind::Local, ATTACKER, ATTACKER, "Attacker records the first flight".into(), vec![field("records", flight.len().to_string(), None, ""), field("bytes", bytes.to_string(), None, "")], Vec::new(), "", "Anyone on the path can copy the ClientHello and the 0-RTT records: they are sent before any reply, so nothing in them can depend on the server's fresh random.".into(), spec("8", "0-RTT and Anti-Replay"));
+        if let Some(step) = self.t.steps.pop() {
+            self.t.steps.insert(after, step);
+        }
+        let at = end + h;
+        for r in &flight {
+            let from = ATTACKER;
+            let fields = self.record_fields(r, &hs.messages, hs.suite);
+            let label = if r.protection == Protection::Plaintext { "ClientHello (replayed)" } else { "{early data} (replayed)" };
+            let arrives = Some(SimTime(at + h));
+            self.t.steps.push(Step { at: SimTime(at), arrives, kind: StepKind::Message, from, to: SERVER, label: label.into(), fields, bytes: r.bytes.clone(), bytes_label: "TLS record (replayed copy)".into(), states: Vec::new(), explanation: "The same bytes as the client's, sent again to the server. The binder is valid (it is the same hello), and the early data decrypts with the same keys: nothing in them tells a copy from the original.".into(), spec: spec("8", "0-RTT and Anti-Replay") });
+        }
+        let (label, why) = match (has_early && hs.early_data == Some(true), anti_replay) {
+            (false, _) => ("Server: no 0-RTT data to replay".to_string(), "The replayed ClientHello starts a handshake the attacker cannot finish: it has no private key for the key share and no PSK. Without 0-RTT data, a replay does nothing.".to_string()),
+            (true, false) => ("Server processes the replayed 0-RTT request again".to_string(), "The ticket is still valid, the binder checks and the early data decrypts, so the server runs the request a second time. The attacker cannot read the answer or finish the handshake, but the damage is the second run: a transfer made twice. This is why only requests that are safe to repeat may go in 0-RTT, and why servers limit it.".to_string()),
+            (true, true) => ("Server refuses the replay: the ticket was already used".to_string(), "This server lets each ticket carry 0-RTT data once (RFC 8446 section 8.1): it remembers used tickets and refuses early data from a second use. It falls back to a full handshake, which the attacker cannot complete; the request does not run again.".to_string()),
+        };
+        self.push(at + h, StepKind::Local, SERVER, SERVER, label, Vec::new(), Vec::new(), "", why.clone(), spec("8.1", "Single-Use Tickets"));
+        self.t.summary.push(format!("Replay: {why}"));
     }
 
     fn failed(&mut self, client: &ClientConfig, failure: &Failure, at: u64) {

@@ -73,6 +73,11 @@ pub struct TlsScenario {
     pub accept_early_data: bool,
     /// The length of a padding extension in the ClientHello (RFC 7685); blank: none.
     pub client_padding: Option<u16>,
+    /// An attacker on the path records the client's first flight (ClientHello and 0-RTT data)
+    /// and sends it to the server again.
+    pub replay: bool,
+    /// The server lets each ticket carry 0-RTT data once (RFC 8446 section 8.1).
+    pub anti_replay: bool,
 }
 
 impl Default for TlsScenario {
@@ -108,6 +113,8 @@ impl Default for TlsScenario {
             early_data: String::new(),
             accept_early_data: true,
             client_padding: None,
+            replay: false,
+            anti_replay: false,
         }
     }
 }
@@ -400,6 +407,16 @@ pub fn presets() -> Vec<(&'static str, &'static str, TlsScenario)> {
             "zero-rtt",
             "0-RTT: the request goes with the ClientHello",
             TlsScenario { early_data: "GET /account HTTP/1.1\r\nHost: example.com\r\n\r\n".into(), request: String::new(), ..resumed.clone() },
+        ),
+        (
+            "zero-rtt-replay",
+            "0-RTT replayed: an attacker resends the first flight, and the request runs twice",
+            TlsScenario { early_data: "POST /transfer HTTP/1.1\r\nHost: bank.example\r\nContent-Length: 19\r\n\r\nto=mallory&amount=5".into(), request: String::new(), replay: true, ..resumed.clone() },
+        ),
+        (
+            "zero-rtt-replay-blocked",
+            "0-RTT replayed against single-use tickets: refused",
+            TlsScenario { early_data: "POST /transfer HTTP/1.1\r\nHost: bank.example\r\nContent-Length: 19\r\n\r\nto=mallory&amount=5".into(), request: String::new(), replay: true, anti_replay: true, ..resumed.clone() },
         ),
         (
             "zero-rtt-refused",

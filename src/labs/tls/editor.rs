@@ -83,6 +83,24 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
                         } />
                     <label for="tls-accept-early">"The server accepts 0-RTT data"</label>
                 </div>
+                <div class="field checkbox">
+                    <input id="tls-replay" type="checkbox" data-testid="input-replay"
+                        prop:checked=move || form.with(|f| f.carried.replay)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            fe.edit(&|f| f.carried.replay = on);
+                        } />
+                    <label for="tls-replay">"An attacker replays the client's first flight"</label>
+                </div>
+                <div class="field checkbox">
+                    <input id="tls-anti-replay" type="checkbox" data-testid="input-anti_replay"
+                        prop:checked=move || form.with(|f| f.carried.anti_replay)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            fe.edit(&|f| f.carried.anti_replay = on);
+                        } />
+                    <label for="tls-anti-replay">"The server accepts each ticket's 0-RTT data once"</label>
+                </div>
             </fieldset>
             <details class="advanced">
                 <summary>"Randoms, private keys and seed"</summary>
