@@ -12,10 +12,15 @@ implementation: for every built-in scenario, the capture and key log the lab exp
 
 usage: tls_wireshark.py DIR
 """
+import datetime
 import json
 import pathlib
 import subprocess
 import sys
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 
 
 def tshark(*args):
@@ -50,6 +55,41 @@ def followed(pcap, keys):
     return (left, indented) if node0_is_client else (indented, left)
 
 
+def check_chain(meta, check):
+    """The lab's certificates read by the cryptography package: each parses, its extensions
+    are what RFC 5280 says they are, and the signatures hold where the chain is meant to."""
+    certs = [x509.load_der_x509_certificate(bytes.fromhex(h)) for h in meta["chain"]]
+    roots = [x509.load_der_x509_certificate(bytes.fromhex(h)) for h in meta["trusted"]]
+    leaf = certs[0]
+    san = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+    bc = leaf.extensions.get_extension_for_class(x509.BasicConstraints)
+    check(bc.critical and not bc.value.ca, "the leaf's basicConstraints")
+    check(leaf.extensions.get_extension_for_class(x509.KeyUsage).value.digital_signature, "the leaf's keyUsage")
+    now = datetime.datetime.fromtimestamp(meta["now"], datetime.timezone.utc)
+    dated = leaf.not_valid_before_utc <= now <= leaf.not_valid_after_utc
+    named = meta["host"] in san
+    issuers = {c.subject.rfc4514_string(): c for c in certs[1:] + roots}
+
+    def signed(child, parent):
+        try:
+            parent.public_key().verify(child.signature, child.tbs_certificate_bytes, ec.ECDSA(hashes.SHA256()))
+            return True
+        except Exception:
+            return False
+
+    path_ok, c = True, leaf
+    for _ in range(4):
+        if any(c == r for r in roots):
+            break
+        parent = issuers.get(c.issuer.rfc4514_string())
+        if parent is None or not signed(c, parent) or not parent.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
+            path_ok = False
+            break
+        c = parent
+    valid = dated and named and path_ok
+    check(valid == (meta["refused"] is None), f"cryptography finds the chain {'valid' if valid else 'invalid'} (dates {dated}, name {named}, path {path_ok}); the lab {'accepted' if meta['refused'] is None else 'refused'} it")
+
+
 def main():
     folder = pathlib.Path(sys.argv[1])
     failures, checked = [], 0
@@ -68,7 +108,16 @@ def main():
         records = sum(len([t for t in r[3].split(",") if t]) for r in rows)
         check(records == meta["records"], f"tshark saw {records} TLS records, the lab sent {meta['records']}")
         types = [t for r in rows for t in r[4].split(",") if t]
-        if meta["handshake"]:
+        if meta.get("chain"):
+            check_chain(meta, check)
+        if meta["handshake"] and meta.get("refused"):
+            # The client refused the certificate: the server's flight decrypts, then the
+            # client's alert (under its handshake key) and nothing more.
+            for t in ["1", "2", "8", "11", "15", "20"]:
+                check(t in types, f"handshake type {t} not decrypted and dissected")
+            alerts = [r for r in fields(pcap, keys, "tls.alert_message.desc") if r[0]]
+            check(alerts == [[str(meta["refused"])]], f"the client's alert: {alerts}, expected {meta['refused']}")
+        elif meta["handshake"]:
             # A resumed handshake has no Certificate (11) or CertificateVerify (15): the PSK
             # authenticates the server. Accepted 0-RTT data ends with EndOfEarlyData (5).
             wanted = ["1", "2", "8", "20"] + ([] if meta["resumed"] else ["11", "15"])

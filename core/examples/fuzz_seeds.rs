@@ -61,6 +61,11 @@ fn main() {
     for lab in 0..4u8 {
         write(&root, "forms", &format!("defaults-{lab}"), &[&[lab], joined.as_bytes()].concat());
     }
+    for (id, _, s) in tls::presets().into_iter().filter(|p| p.2.identity == tls::scenario::Identity::Lab) {
+        for (i, der) in tls::run::lab_chain(&s).chain.iter().enumerate() {
+            write(&root, "x509", &format!("{id}-{i}"), der);
+        }
+    }
     for (id, _, s) in tls::presets() {
         let f = tls::scenario::TlsForm::from(&s);
         let fields = [&f.seed, &f.rtt_ms, &f.client_random, &f.server_random, &f.client_key, &f.server_key, &f.client_suites, &f.server_suites, &f.client_groups, &f.key_shares, &f.server_groups, &f.signature_algorithms, &f.server_name, &f.client_alpn, &f.server_alpn, &f.request, &f.response];

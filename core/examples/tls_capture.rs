@@ -15,7 +15,13 @@ fn main() {
         let hex = |b: Vec<u8>| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
         let (client, server, data) = tls::run::configs(&s);
         let hs = tls::handshake(&client, &server, &data).ok();
+        let lab = (s.identity == scenario::Identity::Lab).then(|| tls::run::lab_chain(&s));
         let sent = serde_json::json!({
+            "refused": hs.as_ref().and_then(|h| h.refusal).map(|r| r.alert().0),
+            "chain": lab.as_ref().map(|l| l.chain.iter().map(|c| hex(c.clone())).collect::<Vec<_>>()),
+            "trusted": lab.as_ref().map(|l| l.trusted.iter().map(|c| hex(c.clone())).collect::<Vec<_>>()),
+            "host": if s.server_name.is_empty() { "example.com".to_string() } else { s.server_name.clone() },
+            "now": s.now,
             "handshake": !run.keylog.is_empty(),
             "resumed": hs.as_ref().is_some_and(|h| h.resumed),
             "early": hex(client.resumption.as_ref().and_then(|r| r.early_data.clone()).unwrap_or_default()),

@@ -251,3 +251,15 @@ fn form_tls(next: &mut dyn FnMut(&mut String)) {
         Err(errors) => assert!(!errors.is_empty()),
     }
 }
+
+/// Any bytes as an X.509 certificate (the TLS lab's Certificate messages): read, or refused
+/// with a message naming a byte inside the input; a certificate that reads has every field's
+/// bytes inside it.
+pub fn x509(data: &[u8]) {
+    match tls::x509::parse(data) {
+        Ok(c) => assert!(c.fields.iter().all(|f| f.bytes.is_some_and(|b| b.start <= b.end && b.end <= data.len()))),
+        Err(e) => assert!(!e.is_empty()),
+    }
+    let _ = tls::x509::validate(&[data.to_vec()], &[data.to_vec()], "example.com", 1_795_341_600);
+}
+

@@ -11,7 +11,7 @@ use wirelab_core::{dns, jwt, ratelimit, tcp};
 /// A target and its check.
 type Target = (&'static str, fn(&[u8]));
 
-const TARGETS: [Target; 8] = [
+const TARGETS: [Target; 9] = [
     ("links", fuzzing::links),
     ("scenario_json", fuzzing::scenario_json),
     ("jwt_token", fuzzing::jwt_token),
@@ -20,6 +20,7 @@ const TARGETS: [Target; 8] = [
     ("dns_zonefile", fuzzing::dns_zonefile),
     ("ratelimit_text", fuzzing::ratelimit_text),
     ("forms", fuzzing::forms),
+    ("x509", fuzzing::x509),
 ];
 
 #[test]
@@ -64,6 +65,12 @@ fn the_fuzz_checks_hold_on_every_built_in_scenario() {
     }
     for (_, text) in dns::world::ZONES {
         fuzzing::dns_zonefile(text.as_bytes());
+    }
+    for (_, _, s) in wirelab_core::tls::presets() {
+        for der in wirelab_core::tls::run::lab_chain(&s).chain {
+            fuzzing::x509(&der);
+            fuzzing::x509(&der[..der.len() / 2]);
+        }
     }
     fuzzing::forms(b"");
     for lab in 0..5u8 {

@@ -15,6 +15,7 @@ pub mod run;
 pub mod scenario;
 pub mod schedule;
 pub mod wire;
+pub mod x509;
 
 pub use run::{run, TlsRun};
 pub use scenario::{presets, TlsScenario};
@@ -101,6 +102,8 @@ pub struct ClientConfig {
     pub padding: Option<usize>,
     /// A session to resume, from an earlier connection's ticket.
     pub resumption: Option<Resumption>,
+    /// How it checks the server's chain; `None`: it takes the certificate as given.
+    pub chain_check: Option<ChainCheck>,
 }
 
 /// What a client keeps from an earlier connection to resume it (RFC 8446 section 2.2).
@@ -128,6 +131,32 @@ pub enum ServerKey {
     /// RSA, signing with RSA-PSS (rsa_pss_rsae_sha256). `salt` fixes the PSS salt (RFC 8448's,
     /// to reproduce its signature); empty, the salt comes from the scenario's seed.
     Rsa { key: Box<rsa::RsaPrivateKey>, salt: Vec<u8> },
+    /// ECDSA on P-256 (ecdsa_secp256r1_sha256), RFC 6979 nonces.
+    Ecdsa(p256::ecdsa::SigningKey),
+}
+
+/// The signature scheme ecdsa_secp256r1_sha256.
+pub const ECDSA_SECP256R1_SHA256: u16 = 0x0403;
+
+impl ServerKey {
+    /// The scheme its CertificateVerify uses.
+    pub fn scheme(&self) -> u16 {
+        match self {
+            ServerKey::Rsa { .. } => RSA_PSS_RSAE_SHA256,
+            ServerKey::Ecdsa(_) => ECDSA_SECP256R1_SHA256,
+        }
+    }
+}
+
+/// How the client checks the server's certificate chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainCheck {
+    /// The root certificates it trusts (DER).
+    pub trusted: Vec<Vec<u8>>,
+    /// The host name it connects to.
+    pub host: String,
+    /// Its clock, in seconds since 1970.
+    pub now: i64,
 }
 
 /// A NewSessionTicket the server sends after the handshake (RFC 8446 section 4.6.1).
@@ -261,6 +290,10 @@ pub struct Handshake {
     pub binder: Option<(Vec<u8>, bool)>,
     /// Whether 0-RTT data was sent, and then whether the server accepted it.
     pub early_data: Option<bool>,
+    /// The client's checks of the server's chain, and why it refused it, if it did: then it
+    /// sends that alert instead of its Finished, and nothing follows.
+    pub chain_checks: Vec<x509::Check>,
+    pub refusal: Option<x509::Refusal>,
     /// The client's check of the server's Finished: its own HMAC of the transcript equals it.
     pub server_finished_check: bool,
 }
@@ -270,6 +303,12 @@ pub struct Handshake {
 pub fn verify_certificate_verify(certificate: &[u8], content: &[u8], signature: &[u8]) -> Result<(), String> {
     use rsa::pkcs8::DecodePublicKey;
     use sha2::Digest;
+    if let Some(cert) = x509::parse(certificate).ok().filter(|c| c.ec_p256) {
+        use p256::ecdsa::signature::Verifier;
+        let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&cert.public_key).map_err(|_| "the certificate's P-256 key is not a point".to_string())?;
+        let sig = p256::ecdsa::Signature::from_der(signature).map_err(|_| "the signature is not a DER ECDSA signature".to_string())?;
+        return key.verify(content, &sig).map_err(|_| "the signature does not match the transcript and the certificate's key".to_string());
+    }
     let spki = crate::jwt::keys::certificate_spki(certificate).ok_or("the certificate's public key could not be read")?;
     let key = rsa::RsaPublicKey::from_public_key_der(spki).map_err(|e| format!("the certificate's key is not an RSA key: {e}"))?;
     key.verify(rsa::Pss::new::<sha2::Sha256>(), &sha2::Sha256::digest(content), signature).map_err(|_| "the signature does not match the transcript and the certificate's key".to_string())
@@ -374,6 +413,11 @@ fn sign(key: &ServerKey, content: &[u8], seed: u64) -> Result<(u16, Vec<u8>), Fa
             let signature = key.sign_with_rng(&mut rng, rsa::Pss::new::<sha2::Sha256>(), &digest).map_err(|e| Failure::SigningFailed(e.to_string()))?;
             Ok((RSA_PSS_RSAE_SHA256, signature))
         }
+        ServerKey::Ecdsa(key) => {
+            use p256::ecdsa::signature::Signer;
+            let signature: p256::ecdsa::Signature = key.sign(content);
+            Ok((ECDSA_SECP256R1_SHA256, signature.to_der().as_bytes().to_vec()))
+        }
     }
 }
 
@@ -383,7 +427,7 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
     // The server picks by its own preference among what the client offers (section 4.1.1).
     let suite = server.suites.iter().filter(|s| client.suites.contains(s)).find_map(|s| Suite::from_code(*s)).ok_or(Failure::NoCommonSuite)?;
     let h: HashAlg = suite.hash();
-    if !client.schemes.contains(&RSA_PSS_RSAE_SHA256) {
+    if !client.schemes.contains(&server.key.scheme()) && client.resumption.is_none() {
         return Err(Failure::NoSignatureScheme);
     }
     // The group: the server's first choice among the client's key shares; failing that, its
@@ -502,6 +546,12 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         });
     }
 
+    // The client checks the chain it received (RFC 5280 section 6).
+    let (chain_checks, refusal) = match (&client.chain_check, resumed) {
+        (Some(c), false) => x509::validate(&server.chain, &c.trusted, &c.host, c.now),
+        _ => (Vec::new(), None),
+    };
+
     // The handshake traffic secrets need only the transcript through ServerHello, so the
     // schedule is computed once the whole transcript is known; the Finished keys come from it.
     let early_transcript = h.digest(&first_hello_transcript);
@@ -550,6 +600,37 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
     }
     let flight_bytes: Vec<u8> = flight.iter().flat_map(|i| messages[*i].wire.bytes.clone()).collect();
     records.extend(protect(suite, &schedule.server_handshake, &mut server_hs_seq, Side::Server, Protection::Handshake, content_type::HANDSHAKE, flight, &flight_bytes));
+    if let Some(r) = refusal {
+        // The client refuses the chain: a fatal alert under its handshake key, and the end.
+        let (code, _) = r.alert();
+        records.extend(protect(suite, &schedule.client_handshake, &mut client_hs_seq, Side::Client, Protection::Handshake, content_type::ALERT, vec![], &[2, code]));
+        messages.retain(|m| !(m.from == Side::Client && m.name != "ClientHello") && m.name != "NewSessionTicket");
+        return Ok(Handshake {
+            suite,
+            group,
+            retried,
+            messages,
+            records,
+            client_public,
+            server_public,
+            shared_secret,
+            schedule,
+            transcript_to_server_hello,
+            transcript_to_certificate,
+            transcript_to_server_finished,
+            transcript_to_client_finished,
+            signed_content,
+            server_verify_data,
+            client_verify_data,
+            certificate_verify_check,
+            server_finished_check,
+            resumed,
+            binder: binder.map(|b| (b, binder_check == Some(true))),
+            early_data: early_accepted,
+            chain_checks,
+            refusal,
+        });
+    }
     if let Some(e) = eoed {
         records.extend(protect(suite, &early_keys, &mut early_seq, Side::Client, Protection::Early, content_type::HANDSHAKE, vec![e], &messages[e].wire.bytes));
     }
@@ -590,6 +671,8 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         resumed,
         binder: binder.map(|b| (b, binder_check == Some(true))),
         early_data: early_accepted,
+        chain_checks,
+        refusal,
     })
 }
 

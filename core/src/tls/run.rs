@@ -6,7 +6,9 @@ use super::crypto::Suite;
 use super::scenario::{self, group_code, scheme_code, suite_code, TlsScenario};
 use super::schedule::Node;
 use super::wire::{self, content_type};
-use super::{ClientConfig, Failure, Handshake, Protection, Record, Resumption, ServerConfig, ServerKey, Side, TicketConfig};
+use super::scenario::{ChainProblem, Identity};
+use super::x509;
+use super::{ChainCheck, ClientConfig, Failure, Handshake, Protection, Record, Resumption, ServerConfig, ServerKey, Side, TicketConfig};
 use crate::rng::SplitMix64;
 use crate::tcp::wire::{Flags, Segment};
 use crate::trace::{Actor, ActorState, ByteRange, Field, SimTime, SpecRef, StateChange, Step, StepKind, Trace, Var};
@@ -96,6 +98,17 @@ pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) 
     let client_groups = codes(&s.client_groups, group_code);
     let key_shares: Vec<(u16, [u8; 32])> = codes(&s.key_shares, group_code).into_iter().enumerate().map(|(i, g)| (g, if i == 0 { client_key } else { s.extra_key(i) })).collect();
     let rfc = s.rfc8448_extensions;
+    let salt = scenario::hex(&s.pss_salt).unwrap_or_default();
+    let (chain, signing, chain_check) = match s.identity {
+        Identity::Rfc8448 => {
+            let (certificate, key) = super::rfc8448_identity::load();
+            (vec![certificate], ServerKey::Rsa { key: Box::new(key), salt }, None)
+        }
+        Identity::Lab => {
+            let lab = lab_chain(s);
+            (lab.chain, ServerKey::Ecdsa(lab.key), Some(ChainCheck { trusted: lab.trusted, host: host(s), now: s.now }))
+        }
+    };
     let client = ClientConfig {
         random: client_random,
         session_id: Vec::new(),
@@ -111,9 +124,9 @@ pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) 
         record_size_limit: rfc.then_some(0x4001),
         padding: s.client_padding.map(|p| p as usize),
         resumption: None,
+        chain_check,
     };
-    let (certificate, key) = super::rfc8448_identity::load();
-    let salt = scenario::hex(&s.pss_salt).unwrap_or_default();
+
     let mut ticket = scenario::hex(&s.ticket).unwrap_or_default();
     let age_add = rng.next_u32();
     if ticket.is_empty() && s.resume {
@@ -125,8 +138,8 @@ pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) 
         suites: codes(&s.server_suites, suite_code),
         groups: codes(&s.server_groups, group_code),
         key_share: server_key,
-        chain: vec![certificate],
-        key: ServerKey::Rsa { key: Box::new(key), salt },
+        chain,
+        key: signing,
         record_size_limit: rfc.then_some(0x4001),
         alpn: s.server_alpn.clone(),
         ticket: (!ticket.is_empty()).then(|| TicketConfig { lifetime: s.ticket_lifetime, age_add: s.ticket_age_add.unwrap_or(age_add), nonce: vec![0, 0], ticket, max_early_data: s.max_early_data }),
@@ -145,6 +158,90 @@ pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) 
         }
     }
     (client, server, data)
+}
+
+/// The DER of each certificate in a Certificate message's bytes (RFC 8446 section 4.4.2).
+fn cert_data(msg: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    // Type (1), length (3), context length (1) and context, list length (3), then entries.
+    let Some(&ctx) = msg.get(4) else { return out };
+    let mut at = 5 + ctx as usize + 3;
+    let len = |b: &[u8]| b.iter().fold(0usize, |a, x| a << 8 | *x as usize);
+    while let Some(l) = msg.get(at..at + 3).map(len) {
+        let Some(der) = msg.get(at + 3..at + 3 + l) else { break };
+        out.push(der.to_vec());
+        at += 3 + l;
+        let Some(ext) = msg.get(at..at + 2).map(len) else { break };
+        at += 2 + ext;
+    }
+    out
+}
+
+/// The host name the client connects to: the SNI, or example.com without one.
+fn host(s: &TlsScenario) -> String {
+    if s.server_name.is_empty() { "example.com".into() } else { s.server_name.clone() }
+}
+
+/// The lab's certificates: what the server sends, its key, and the client's trust store.
+pub struct LabChain {
+    pub chain: Vec<Vec<u8>>,
+    pub key: p256::ecdsa::SigningKey,
+    pub trusted: Vec<Vec<u8>>,
+}
+
+/// A root (trusted by the client), an intermediate and the server's certificate, with keys
+/// from the seed, and the scenario's chain problem made real.
+pub fn lab_chain(s: &TlsScenario) -> LabChain {
+    let mut rng = SplitMix64::new(s.seed ^ 0x5831_3530_3963_6572);
+    let mut draw = || {
+        let mut b = [0u8; 32];
+        for chunk in b.chunks_mut(8) {
+            chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
+        }
+        x509::key(&b)
+    };
+    let (root, inter, leaf, other) = (draw(), draw(), draw(), draw());
+    let day = 86_400;
+    let now = s.now;
+    let host = host(s);
+    let root_spec = x509::Spec { serial: 1, issuer: "Wirelab Lab Root CA".into(), subject: "Wirelab Lab Root CA".into(), not_before: now - 5 * 365 * day, not_after: now + 10 * 365 * day, dns_names: Vec::new(), basic_constraints: Some((true, None)), key_usage: Some(x509::KEY_CERT_SIGN | x509::CRL_SIGN) };
+    let untrusted = s.chain_problem == ChainProblem::UntrustedRoot;
+    let inter_issuer = if untrusted { "Unknown Root CA" } else { "Wirelab Lab Root CA" };
+    let inter_spec = x509::Spec {
+        serial: 2,
+        issuer: inter_issuer.into(),
+        subject: "Wirelab Lab Issuing CA".into(),
+        not_before: now - 365 * day,
+        not_after: now + 5 * 365 * day,
+        dns_names: Vec::new(),
+        basic_constraints: Some((s.chain_problem != ChainProblem::IntermediateNotCa, Some(0))),
+        key_usage: Some(if s.chain_problem == ChainProblem::IntermediateNotCa { x509::DIGITAL_SIGNATURE } else { x509::KEY_CERT_SIGN | x509::CRL_SIGN }),
+    };
+    let (not_before, not_after) = match s.chain_problem {
+        ChainProblem::Expired => (now - 120 * day, now - day),
+        ChainProblem::NotYetValid => (now + day, now + 91 * day),
+        _ => (now - 30 * day, now + 60 * day),
+    };
+    let names = if s.chain_problem == ChainProblem::WrongHost { vec!["other.example".to_string(), "www.other.example".to_string()] } else { vec![host.clone(), format!("www.{host}")] };
+    let self_signed = s.chain_problem == ChainProblem::SelfSigned;
+    let leaf_spec = x509::Spec {
+        serial: 0x1000 + (s.seed & 0xffff),
+        issuer: if self_signed { host.clone() } else { "Wirelab Lab Issuing CA".into() },
+        subject: host.clone(),
+        not_before,
+        not_after,
+        dns_names: names,
+        basic_constraints: Some((false, None)),
+        key_usage: Some(x509::DIGITAL_SIGNATURE),
+    };
+    let root_der = x509::make(&root_spec, &x509::point(&root), &root);
+    let inter_der = x509::make(&inter_spec, &x509::point(&inter), if untrusted { &other } else { &root });
+    let leaf_der = x509::make(&leaf_spec, &x509::point(&leaf), if self_signed { &leaf } else { &inter });
+    let chain = match s.chain_problem {
+        ChainProblem::SelfSigned | ChainProblem::MissingIntermediate => vec![leaf_der],
+        _ => vec![leaf_der, inter_der],
+    };
+    LabChain { chain, key: leaf, trusted: vec![root_der] }
 }
 
 /// The session a resumption resumes: its PSK and ticket. The PSK comes from the earlier
@@ -215,12 +312,16 @@ pub fn run(s: &TlsScenario) -> TlsRun {
             } else if hs.binder.is_some() {
                 b.t.summary.push("The server did not accept the PSK and ran a full handshake with its certificate.".to_string());
             }
-            let proof = if hs.resumed { "the PSK" } else { "an RSA-PSS signature" };
-            b.t.summary.push(format!("Negotiated {} with {} key exchange; the server proved itself with {proof}.", hs.suite.name(), wire::group_name(hs.group)));
+            let proof = if hs.resumed { "the PSK".to_string() } else { format!("a {} signature", wire::scheme_name(server.key.scheme())) };
+            if hs.refusal.is_none() {
+                b.t.summary.push(format!("Negotiated {} with {} key exchange; the server proved itself with {proof}.", hs.suite.name(), wire::group_name(hs.group)));
+            }
         }
         Err(failure) => b.failed(&client, &failure, hello_at),
     }
-    b.t.summary.push("The server's certificate and key are RFC 8448's (a 1024-bit RSA demonstration key): certificate chains you can build and break are a later part of this lab.".into());
+    if s.identity == Identity::Rfc8448 {
+        b.t.summary.push("The server's certificate and key are RFC 8448's: a self-signed certificate with a 1024-bit RSA demonstration key, which the client here takes as given (no chain check).".into());
+    }
     out.capture = capture(&t, isns(s.seed));
     out.trace = t;
     out
@@ -465,6 +566,11 @@ impl Builder<'_> {
                 _ => String::new(),
             };
             self.inside(client_at, CLIENT, m, format!("{why}{checked}"), spec(section, title));
+            if name == "Certificate" && !hs.chain_checks.is_empty() {
+                if self.chain(hs, client_at, &mut records) {
+                    return;
+                }
+            }
             // RFC 8446 appendix A.1: the client's states as it reads the server's flight.
             let next = match name {
                 "EncryptedExtensions" if hs.resumed => "WAIT_FINISHED",
@@ -509,6 +615,32 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+    }
+
+    /// Each certificate of the chain with its X.509 fields, then the client's checks; when it
+    /// refuses the chain, its alert. Returns whether the connection ended there.
+    fn chain(&mut self, hs: &Handshake, at: u64, records: &mut std::iter::Peekable<std::slice::Iter<Record>>) -> bool {
+        let chain: Vec<Vec<u8>> = hs.messages.iter().find(|m| m.name == "Certificate").map(|m| cert_data(&m.wire.bytes)).unwrap_or_default();
+        for (i, der) in chain.iter().enumerate() {
+            let Ok(c) = x509::parse(der) else { continue };
+            let what = if i == 0 { "the server's own certificate" } else { "a CA certificate the server sends along" };
+            self.push(at, StepKind::Local, CLIENT, CLIENT, format!("Certificate {} of {}: CN={}", i + 1, chain.len(), c.subject), c.fields.clone(), der.clone(), "X.509 certificate (DER)", format!("{what}, decoded from its DER (RFC 5280): who it is for, who signed it, when it is valid, its public key, and its extensions."), vec![SpecRef::rfc(5280, "4.1", "Basic Certificate Fields")]);
+        }
+        let fields = hs.chain_checks.iter().map(|c| field(&format!("{} {}", if c.ok { "✓" } else { "✗" }, c.what), if c.ok { "yes".into() } else { "no".into() }, None, &c.detail)).collect();
+        let verdict = match hs.refusal {
+            None => "Every check passes: the chain leads from the server's certificate to a root the client trusts, each signature verifies, the dates hold now, and the name matches.".to_string(),
+            Some(r) => format!("A check fails, so the client refuses the certificate: a browser shows {} and the connection ends.", r.browser_error()),
+        };
+        self.push(at, StepKind::Local, CLIENT, CLIENT, "Client checks the certificate chain".into(), fields, Vec::new(), "", verdict, vec![SpecRef::rfc(5280, "6", "Certification Path Validation"), SpecRef::rfc(6125, "6", "Verifying Service Identity")]);
+        let Some(r) = hs.refusal else { return false };
+        let (code, name) = r.alert();
+        if let Some(rec) = records.find(|rec| rec.from == Side::Client && rec.content == content_type::ALERT) {
+            self.record_step(at, rec, hs, format!("{{alert}}: {name}"), format!("A fatal {name} ({code}) alert, encrypted under the client handshake key: the server learns the handshake failed, an observer sees only a small record."), spec("6.2", "Error Alerts"));
+            self.moved(CLIENT, &format!("CLOSED ({name} sent)"), "handshake");
+        }
+        let failed = hs.chain_checks.iter().find(|c| !c.ok).map(|c| format!("{} ({})", c.what, c.detail)).unwrap_or_default();
+        self.t.summary.push(format!("The client refused the server's certificate: {failed} fails. A browser shows {}; the connection ends with a {name} alert, before any application data.", r.browser_error()));
+        true
     }
 
     /// An attacker on the path resends the client's first flight, byte for byte, once the

@@ -5,6 +5,31 @@ use crate::rng::SplitMix64;
 use crate::scenario::{FieldError, Scenario};
 use serde::{Deserialize, Serialize};
 
+/// Whose certificate and key the server has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Identity {
+    /// A chain made in the lab: a root the client trusts, an intermediate, and the server's own
+    /// certificate with an ECDSA P-256 key.
+    Lab,
+    /// RFC 8448's self-signed RSA certificate, taken as given (no chain check).
+    Rfc8448,
+}
+
+/// What is wrong with the lab's chain, to see the client refuse it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChainProblem {
+    None,
+    Expired,
+    NotYetValid,
+    WrongHost,
+    SelfSigned,
+    MissingIntermediate,
+    UntrustedRoot,
+    IntermediateNotCa,
+}
+
 /// The TLS lab's scenario, version 1. Field docs are the editor's help texts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -78,6 +103,12 @@ pub struct TlsScenario {
     pub replay: bool,
     /// The server lets each ticket carry 0-RTT data once (RFC 8446 section 8.1).
     pub anti_replay: bool,
+    /// The server's certificate and key.
+    pub identity: Identity,
+    /// Something wrong with the lab's chain.
+    pub chain_problem: ChainProblem,
+    /// The client's clock, seconds since 1970, for the certificates' dates.
+    pub now: i64,
 }
 
 impl Default for TlsScenario {
@@ -115,9 +146,15 @@ impl Default for TlsScenario {
             client_padding: None,
             replay: false,
             anti_replay: false,
+            identity: Identity::Lab,
+            chain_problem: ChainProblem::None,
+            now: CLOCK,
         }
     }
 }
+
+/// The built-in scenarios' clock: 2026-11-22 10:00:00 UTC.
+pub const CLOCK: i64 = 1_795_341_600;
 
 fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
@@ -382,6 +419,7 @@ pub fn presets() -> Vec<(&'static str, &'static str, TlsScenario)> {
         ticket_lifetime: 30,
         ticket_age_add: Some(0xfad6aac5),
         max_early_data: Some(1024),
+        identity: Identity::Rfc8448,
         ..base.clone()
     };
     let rfc_resumed = TlsScenario {
@@ -436,7 +474,14 @@ pub fn presets() -> Vec<(&'static str, &'static str, TlsScenario)> {
             TlsScenario { server_groups: names(&["secp256r1"]), ..base.clone() },
         ),
         ("p256", "P-256 (secp256r1) key exchange instead of X25519", TlsScenario { key_shares: names(&["secp256r1"]), server_groups: names(&["secp256r1", "x25519"]), ..base.clone() }),
-        ("no-rsa-pss", "A client that accepts no scheme the server's RSA key can sign with", TlsScenario { signature_algorithms: names(&["ecdsa_secp256r1_sha256", "ed25519"]), ..base.clone() }),
+        ("no-rsa-pss", "A client that accepts no scheme the server's RSA key can sign with", TlsScenario { signature_algorithms: names(&["ecdsa_secp256r1_sha256", "ed25519"]), identity: Identity::Rfc8448, ..base.clone() }),
+        ("cert-expired", "An expired certificate: the client refuses it", TlsScenario { chain_problem: ChainProblem::Expired, ..base.clone() }),
+        ("cert-not-yet-valid", "A certificate not valid yet (a clock set wrong)", TlsScenario { chain_problem: ChainProblem::NotYetValid, ..base.clone() }),
+        ("cert-wrong-host", "A certificate for another host name", TlsScenario { chain_problem: ChainProblem::WrongHost, ..base.clone() }),
+        ("cert-self-signed", "A self-signed certificate", TlsScenario { chain_problem: ChainProblem::SelfSigned, ..base.clone() }),
+        ("cert-missing-intermediate", "The server forgets its intermediate certificate", TlsScenario { chain_problem: ChainProblem::MissingIntermediate, ..base.clone() }),
+        ("cert-untrusted-root", "A chain to a root the client does not trust", TlsScenario { chain_problem: ChainProblem::UntrustedRoot, ..base.clone() }),
+        ("cert-intermediate-not-ca", "An intermediate without CA:TRUE signs the certificate", TlsScenario { chain_problem: ChainProblem::IntermediateNotCa, ..base.clone() }),
         ("long-rtt", "A satellite link: 600 ms round trips make each one count", TlsScenario { rtt_ms: 600, ..base }),
     ]
 }
