@@ -225,6 +225,9 @@ fn children(der: &[u8], outer: &Tlv) -> Result<Vec<Tlv>, String> {
 
 fn parse_time(der: &[u8], t: &Tlv) -> Result<i64, String> {
     let text = std::str::from_utf8(&der[t.content.0..t.content.1]).map_err(|_| "a time is not text".to_string())?;
+    if !text.is_ascii() {
+        return Err(format!("“{}” is not a time: a time is ASCII digits and Z", crate::export::visible(text)));
+    }
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     let (y, rest) = match (t.tag, text.len()) {
         (0x17, 13) if digits(&text[..12]) && text.ends_with('Z') => {
@@ -577,5 +580,11 @@ mod tests {
         assert!(parse(&der[..der.len() - 1]).unwrap_err().contains("byte"));
         assert!(parse(&[]).is_err());
         assert!(parse(&[0x30, 0x84, 1, 2, 3, 4]).is_err());
+        // A fuzz finding: a time with a two-byte character where a digit belongs.
+        let bad = der.iter().position(|b| *b == 0x17).unwrap();
+        let mut t = der.clone();
+        t[bad + 2 + 10] = 0xc7;
+        t[bad + 2 + 11] = 0xa5;
+        assert!(parse(&t).unwrap_err().contains("not a time"));
     }
 }
