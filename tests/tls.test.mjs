@@ -149,3 +149,24 @@ test('resumption with 0-RTT: a PSK instead of a certificate, and a replay that r
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('certificates: the chain decoded field by field, and an expired one refused with the browser\'s error', async () => {
+  const { context, page, problems } = await open();
+  let all = await labels(page);
+  assert.ok(all.includes('Certificate 1 of 2: CN=example.com'));
+  assert.ok(all.includes('Certificate 2 of 2: CN=Wirelab Lab Issuing CA'));
+  await page.locator('[data-testid=step]', { hasText: 'Certificate 1 of 2' }).click();
+  const fields = await page.locator('[data-testid=field]').allInnerTexts();
+  assert.ok(fields.some((f) => /^subject alternative names\s+DNS:example\.com, DNS:www\.example\.com/.test(f)), fields.join(' | '));
+  await page.locator('[data-testid=field]', { hasText: 'not after' }).hover();
+  assert.equal(await page.locator('[data-testid=hex] .byte.hl').count(), 15, 'a UTCTime: tag, length and 13 characters');
+  // Break the chain from the editor: expired.
+  await edit(page);
+  await page.selectOption('[data-testid=input-chain_problem]', 'expired');
+  await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.includes('refused'));
+  assert.match(await summary(page), /The client refused the server's certificate: CN=example\.com is valid now .* fails\. A browser shows NET::ERR_CERT_DATE_INVALID; the connection ends with a certificate_expired alert/);
+  all = await labels(page);
+  assert.equal(all.at(-1), '{alert}: certificate_expired');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -3,7 +3,7 @@ use crate::components::preset::PresetPicker;
 use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
 use wirelab_core::scenario::FieldError;
-use wirelab_core::tls::scenario::TlsForm;
+use wirelab_core::tls::scenario::{ChainProblem, Identity, TlsForm};
 use wirelab_core::tls::{self, TlsRun, TlsScenario};
 
 /// Every input of the TLS lab, validated as you type. What is typed stays as typed; the trace
@@ -60,6 +60,49 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
                 {field("rtt_ms", "Round-trip time (ms)", "Half of it each way.", false, |f| &f.rtt_ms, |f, v| f.rtt_ms = v)}
                 {area("request", "Request", "What the client sends once the handshake is done. Text, or hex: and hex digits.", |f| &f.request, |f, v| f.request = v)}
                 {area("response", "Response", "What the server sends back.", |f| &f.response, |f, v| f.response = v)}
+            </fieldset>
+            <fieldset>
+                <legend>"Certificates"</legend>
+                <div class="field">
+                    <label for="tls-identity">"The server's certificate"</label>
+                    <select id="tls-identity" data-testid="input-identity" on:change=move |ev| {
+                        let identity = if event_target_value(&ev) == "rfc8448" { Identity::Rfc8448 } else { Identity::Lab };
+                        fe.edit(&|f| f.carried.identity = identity);
+                    }>
+                        <option value="lab" selected=move || form.with(|f| f.carried.identity == Identity::Lab)>"A chain made in the lab (ECDSA P-256), checked by the client"</option>
+                        <option value="rfc8448" selected=move || form.with(|f| f.carried.identity == Identity::Rfc8448)>"RFC 8448's self-signed RSA certificate, taken as given"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="tls-chain-problem">"What is wrong with the chain"</label>
+                    <select id="tls-chain-problem" data-testid="input-chain_problem" on:change=move |ev| {
+                        let problem = match event_target_value(&ev).as_str() {
+                            "expired" => ChainProblem::Expired,
+                            "not_yet_valid" => ChainProblem::NotYetValid,
+                            "wrong_host" => ChainProblem::WrongHost,
+                            "self_signed" => ChainProblem::SelfSigned,
+                            "missing_intermediate" => ChainProblem::MissingIntermediate,
+                            "untrusted_root" => ChainProblem::UntrustedRoot,
+                            "intermediate_not_ca" => ChainProblem::IntermediateNotCa,
+                            _ => ChainProblem::None,
+                        };
+                        fe.edit(&|f| f.carried.chain_problem = problem);
+                    }>
+                        {[
+                            (ChainProblem::None, "none", "Nothing"),
+                            (ChainProblem::Expired, "expired", "Expired"),
+                            (ChainProblem::NotYetValid, "not_yet_valid", "Not valid yet"),
+                            (ChainProblem::WrongHost, "wrong_host", "For another host name"),
+                            (ChainProblem::SelfSigned, "self_signed", "Self-signed"),
+                            (ChainProblem::MissingIntermediate, "missing_intermediate", "Intermediate missing"),
+                            (ChainProblem::UntrustedRoot, "untrusted_root", "Root not trusted"),
+                            (ChainProblem::IntermediateNotCa, "intermediate_not_ca", "Intermediate is not a CA"),
+                        ]
+                        .into_iter()
+                        .map(|(p, value, label)| view! { <option value=value selected=move || form.with(|f| f.carried.chain_problem == p)>{label}</option> })
+                        .collect_view()}
+                    </select>
+                </div>
             </fieldset>
             <fieldset>
                 <legend>"Resumption and 0-RTT"</legend>
