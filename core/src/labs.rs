@@ -69,9 +69,10 @@ pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
         "why TLS 1.3 needs only one round trip, and what it encrypts that TLS 1.2 did not",
         "how X25519 and HKDF turn two public keys and the transcript into each direction's keys",
         "what a record's nonce, additional data and tag are, and why a changed byte fails",
-        "what happens when the client and the server share no cipher suite or signature scheme",
+        "how a client checks a certificate chain, and what each broken chain looks like",
+        "what resumption and 0-RTT save, and why 0-RTT data can be replayed",
     ],
-    rfcs: &["RFC 8446", "RFC 8448", "RFC 7748", "RFC 5869"],
+    rfcs: &["RFC 8446", "RFC 8448", "RFC 5280", "RFC 6125", "RFC 7748", "RFC 5869"],
 }];
 
 pub fn find(id: &str) -> Option<&'static LabInfo> {
