@@ -9,8 +9,9 @@
 # Corpora grow in fuzz/corpus/<target>/ (seeded from the built-in scenarios, test keys and
 # zones). An input that breaks a check is copied to fuzz/regressions/<target>/, which the normal
 # tests replay (core/tests/fuzz_regressions.rs): commit it with the fix. An input that runs
-# longer than 2 s (libFuzzer's timeout is whole seconds; a frame is 16 ms) counts as a failure
-# too. Prints each target's executions, coverage, and the execution at which coverage last
+# longer than 10 s counts as a failure too: the instrumented build runs 50 to 100 times slower
+# than the page, so that is a hang or a blow-up, not a slow frame (the benchmark measures those;
+# a 2 s limit flagged the JWT lab's ordinary 20 ms application runs). Prints each target's executions, coverage, and the execution at which coverage last
 # grew: far below the total means the target had stopped finding new code.
 source "$(dirname "$0")/setup.sh"
 cd "$ROOT"
@@ -35,7 +36,7 @@ for t in "${targets[@]}"; do
   log "fuzzing $t for $seconds s"
   mkdir -p "fuzz/corpus/$t" "fuzz/regressions/$t"
   logfile="$ROOT/target/fuzz-$t.log"
-  if (cd fuzz && cargo +nightly fuzz run --sanitizer none "$t" "corpus/$t" -- -max_total_time="$seconds" -timeout=2 -print_final_stats=1 -max_len=16384) > "$logfile" 2>&1; then
+  if (cd fuzz && cargo +nightly fuzz run --sanitizer none "$t" "corpus/$t" -- -max_total_time="$seconds" -timeout=10 -print_final_stats=1 -max_len=16384) > "$logfile" 2>&1; then
     result="no failure"
   else
     result="FAILED"; status=1

@@ -219,14 +219,28 @@ pub struct LinkOptions {
     pub embed: bool,
 }
 
+/// Whether a fragment is short enough to be read back as a link ([`MAX_FRAGMENT_BYTES`]): a
+/// scenario can hold more than a link carries (long tokens, zones, application data).
+pub fn fits(fragment: &str) -> bool {
+    fragment.len() <= MAX_FRAGMENT_BYTES
+}
+
 /// The fragment (starting with `#/`) for a lab's scenario at a 0-based step index.
 pub fn link<S: Scenario>(scenario: &S, step_index: usize, options: LinkOptions) -> String {
     let json = scenario::to_json(scenario, options.include_secrets);
+    // Level 9: links are written rarely and read often; smaller is better.
+    let compressed = || format!("z={}", base64url::encode(&miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9)));
     let payload = if options.plain {
-        format!("s={}", base64url::encode(json.as_bytes()))
+        // The plain form only while a link can carry it (a fuzz finding: a large scenario's
+        // plain link was longer than links are read); past that, the compressed form.
+        let plain = format!("s={}", base64url::encode(json.as_bytes()));
+        if plain.len() + S::LAB.len() + 32 > MAX_FRAGMENT_BYTES {
+            compressed()
+        } else {
+            plain
+        }
     } else {
-        // Level 9: links are written rarely and read often; smaller is better.
-        format!("z={}", base64url::encode(&miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9)))
+        compressed()
     };
     let mut out = format!("#/{}?{payload}&step={}", S::LAB, step_index + 1);
     if options.embed {

@@ -110,3 +110,19 @@ fn rate_limiter_traffic_beyond_its_request_count_is_refused_before_it_runs() {
     let errors = form.parse().unwrap_err();
     assert!(errors.iter().any(|e| e.message == format!("at most {} ms of random traffic in all", rate_limits::RANDOM_MS)), "{errors:?}");
 }
+
+#[test]
+fn a_plain_link_too_long_to_read_is_written_compressed_and_a_scenario_too_big_for_any_link_is_said_so() {
+    use wirelab_core::jwt::scenario::JwtScenario;
+    use wirelab_core::permalink::LinkOptions;
+    // A fuzz finding: the plain form of a large (valid) scenario was longer than links are read.
+    let big = JwtScenario { token: "x".repeat(20_000), ..JwtScenario::default() };
+    let plain = permalink::link(&big, 0, LinkOptions { plain: true, ..LinkOptions::default() });
+    assert!(plain.contains("?z="), "written compressed instead");
+    assert!(permalink::fits(&plain));
+    assert_eq!(permalink::scenario::<JwtScenario>(&permalink::parse(&plain).unwrap()).unwrap(), Some(big));
+    // Incompressible and valid, yet too big for a link: the share panel says so.
+    let noise: String = (0..60_000u32).map(|i| char::from(b'a' + ((i.wrapping_mul(2_654_435_761) >> 13) % 26) as u8)).collect();
+    let huge = JwtScenario { token: noise, ..JwtScenario::default() };
+    assert!(!permalink::fits(&permalink::link(&huge, 0, LinkOptions::default())));
+}

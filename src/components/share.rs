@@ -51,7 +51,21 @@ pub fn SharePanel(fragment: Callback<LinkOptions, String>, has_secrets: bool, ti
             }
         });
     };
-    let copy_link = move |_| copy("Link", browser::base_url() + &fragment.run(options(false)));
+    let copy_link = move |_| {
+        let f = fragment.run(options(false));
+        if wirelab_core::permalink::fits(&f) {
+            copy("Link", browser::base_url() + &f)
+        } else {
+            output.set(Some((
+                format!(
+                    "This scenario is too large for a link: {} characters, and a link carries at most {}. Use “Export JSON” to keep it, or shorten the longest fields.",
+                    f.len(),
+                    wirelab_core::permalink::MAX_FRAGMENT_BYTES
+                ),
+                String::new(),
+            )))
+        }
+    };
     let copy_embed = move |_| {
         let src = browser::base_url() + &fragment.run(options(true));
         let code = format!(
