@@ -122,7 +122,8 @@ fn a_plain_link_too_long_to_read_is_written_compressed_and_a_scenario_too_big_fo
     assert!(permalink::fits(&plain));
     assert_eq!(permalink::scenario::<JwtScenario>(&permalink::parse(&plain).unwrap()).unwrap(), Some(big));
     // Incompressible and valid, yet too big for a link: the share panel says so.
-    let noise: String = (0..60_000u32).map(|i| char::from(b'a' + ((i.wrapping_mul(2_654_435_761) >> 13) % 26) as u8)).collect();
+    let mut rng = wirelab_core::rng::SplitMix64::new(7);
+    let noise: String = (0..60_000).map(|_| char::from(b'a' + (rng.next_u64() % 26) as u8)).collect();
     let huge = JwtScenario { token: noise, ..JwtScenario::default() };
     assert!(!permalink::fits(&permalink::link(&huge, 0, LinkOptions::default())));
 }
