@@ -36,7 +36,7 @@ test('the default connection: TCP, one TLS round trip, encrypted data, and the k
   assert.deepEqual(all.slice(0, 5), ['TCP SYN', 'TCP SYN, ACK', 'TCP ACK', 'ClientHello', 'ServerHello']);
   assert.ok(all.includes('{EncryptedExtensions, Certificate, CertificateVerify, Finished}'));
   assert.ok(all.includes('{application data}: request'));
-  assert.match(await summary(page), /The handshake took one round trip: the client's request left 0\.100 s after its ClientHello, 0\.200 s after the first SYN/);
+  assert.match(await summary(page), /The handshake took one round trip: the client's request left 0\.100 s after its first ClientHello, 0\.200 s after the first SYN/);
   assert.match(await summary(page), /Negotiated TLS_AES_128_GCM_SHA256 with x25519/);
   // The key schedule: every value, and the ones the selected step derives are marked.
   const rows = page.locator('[data-testid=key-schedule] li');

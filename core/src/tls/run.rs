@@ -312,7 +312,7 @@ pub fn run(s: &TlsScenario) -> TlsRun {
             } else if hs.binder.is_some() {
                 b.t.summary.push("The server did not accept the PSK and ran a full handshake with its certificate.".to_string());
             }
-            let proof = if hs.resumed { "the PSK".to_string() } else { format!("a {} signature", wire::scheme_name(server.key.scheme())) };
+            let proof = if hs.resumed { "the PSK".to_string() } else { format!("its CertificateVerify signature ({})", wire::scheme_name(server.key.scheme())) };
             if hs.refusal.is_none() {
                 b.t.summary.push(format!("Negotiated {} with {} key exchange; the server proved itself with {proof}.", hs.suite.name(), wire::group_name(hs.group)));
             }
