@@ -29,7 +29,7 @@ pub fn TlsLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
     let editor = view! {
         <TlsEditor session=session />
         <div class="simplified" data-testid="simplified">
-            <p>"This lab is being built. Now: the TLS 1.3 full handshake with X25519 or P-256, a certificate chain made in the lab that the client checks (break it seven ways) (and a HelloRetryRequest when the client guesses a group the server does not take), resumption with a ticket's PSK and 0-RTT data, the three TLS 1.3 cipher suites and real records, byte for byte as RFC 8448 sections 3 and 4. RFC 8448's examples use its self-signed RSA certificate. The connection exports as a pcap file with its key log, which Wireshark decrypts. An attacker can replay the 0-RTT flight, against a server with or without single-use tickets. Next: revocation (CRL, OCSP, stapling), the cipher suite explainer, and TLS 1.2 side by side."</p>
+            <p>"Being built. Done: TLS 1.3 with X25519 or P-256 and HelloRetryRequest, a lab-made certificate chain you can break, resumption and 0-RTT (and its replay), byte for byte as RFC 8448, with a pcap and key log for Wireshark. Next: revocation, a cipher suite explainer, TLS 1.2 side by side."</p>
         </div>
     }
     .into_any();
