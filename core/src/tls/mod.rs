@@ -605,49 +605,25 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         let (code, _) = r.alert();
         records.extend(protect(suite, &schedule.client_handshake, &mut client_hs_seq, Side::Client, Protection::Handshake, content_type::ALERT, vec![], &[2, code]));
         messages.retain(|m| !(m.from == Side::Client && m.name != "ClientHello") && m.name != "NewSessionTicket");
-        return Ok(Handshake {
-            suite,
-            group,
-            retried,
-            messages,
-            records,
-            client_public,
-            server_public,
-            shared_secret,
-            schedule,
-            transcript_to_server_hello,
-            transcript_to_certificate,
-            transcript_to_server_finished,
-            transcript_to_client_finished,
-            signed_content,
-            server_verify_data,
-            client_verify_data,
-            certificate_verify_check,
-            server_finished_check,
-            resumed,
-            binder: binder.map(|b| (b, binder_check == Some(true))),
-            early_data: early_accepted,
-            chain_checks,
-            refusal,
-        });
+    } else {
+        if let Some(e) = eoed {
+            records.extend(protect(suite, &early_keys, &mut early_seq, Side::Client, Protection::Early, content_type::HANDSHAKE, vec![e], &messages[e].wire.bytes));
+        }
+        records.extend(protect(suite, &schedule.client_handshake, &mut client_hs_seq, Side::Client, Protection::Handshake, content_type::HANDSHAKE, vec![cf], &messages[cf].wire.bytes));
+        if let Some(nst) = nst {
+            records.extend(protect(suite, &schedule.server_application, &mut server_ap_seq, Side::Server, Protection::Application, content_type::HANDSHAKE, vec![nst], &messages[nst].wire.bytes));
+        }
+        // (Nothing to send, no record: after 0-RTT the request may already be there.)
+        if !data.client.is_empty() {
+            records.extend(protect(suite, &schedule.client_application, &mut client_ap_seq, Side::Client, Protection::Application, content_type::APPLICATION_DATA, vec![], &data.client));
+        }
+        if !data.server.is_empty() {
+            records.extend(protect(suite, &schedule.server_application, &mut server_ap_seq, Side::Server, Protection::Application, content_type::APPLICATION_DATA, vec![], &data.server));
+        }
+        // close_notify: a warning-level alert (section 6.1).
+        records.extend(protect(suite, &schedule.client_application, &mut client_ap_seq, Side::Client, Protection::Application, content_type::ALERT, vec![], &[1, 0]));
+        records.extend(protect(suite, &schedule.server_application, &mut server_ap_seq, Side::Server, Protection::Application, content_type::ALERT, vec![], &[1, 0]));
     }
-    if let Some(e) = eoed {
-        records.extend(protect(suite, &early_keys, &mut early_seq, Side::Client, Protection::Early, content_type::HANDSHAKE, vec![e], &messages[e].wire.bytes));
-    }
-    records.extend(protect(suite, &schedule.client_handshake, &mut client_hs_seq, Side::Client, Protection::Handshake, content_type::HANDSHAKE, vec![cf], &messages[cf].wire.bytes));
-    if let Some(nst) = nst {
-        records.extend(protect(suite, &schedule.server_application, &mut server_ap_seq, Side::Server, Protection::Application, content_type::HANDSHAKE, vec![nst], &messages[nst].wire.bytes));
-    }
-    // (Nothing to send, no record: after 0-RTT the request may already be there.)
-    if !data.client.is_empty() {
-        records.extend(protect(suite, &schedule.client_application, &mut client_ap_seq, Side::Client, Protection::Application, content_type::APPLICATION_DATA, vec![], &data.client));
-    }
-    if !data.server.is_empty() {
-        records.extend(protect(suite, &schedule.server_application, &mut server_ap_seq, Side::Server, Protection::Application, content_type::APPLICATION_DATA, vec![], &data.server));
-    }
-    // close_notify: a warning-level alert (section 6.1).
-    records.extend(protect(suite, &schedule.client_application, &mut client_ap_seq, Side::Client, Protection::Application, content_type::ALERT, vec![], &[1, 0]));
-    records.extend(protect(suite, &schedule.server_application, &mut server_ap_seq, Side::Server, Protection::Application, content_type::ALERT, vec![], &[1, 0]));
 
     Ok(Handshake {
         suite,

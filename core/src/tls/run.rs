@@ -78,9 +78,7 @@ pub fn capture(t: &Trace, isns: (u32, u32)) -> Vec<u8> {
     c.into_bytes()
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+use crate::trace::hex_bytes::encode as hex;
 
 fn field(name: &str, value: String, range: Option<(usize, usize)>, note: &str) -> Field {
     Field { name: name.to_string(), value, bytes: range.map(|(a, b)| ByteRange::new(a, b)), note: note.to_string(), points_to: None }

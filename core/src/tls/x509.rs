@@ -260,9 +260,7 @@ fn common_name(der: &[u8], name: &Tlv) -> String {
     cn
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+use crate::trace::hex_bytes::encode as hex;
 
 /// Reads a certificate's DER (RFC 5280 section 4.1), or says what is wrong and where.
 pub fn parse(der: &[u8]) -> Result<Certificate, String> {
