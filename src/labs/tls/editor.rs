@@ -24,6 +24,20 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
         let (value, on_input) = fe.text(get, set);
         view! { <TextArea id=format!("tls-{key}") key=key.to_string() label=label.to_string() help=help rows=3 wrap=true value=value errors=errors on_input=on_input /> }
     };
+    let checkbox = move |key: &'static str, label: &'static str, get: fn(&TlsForm) -> bool, set: fn(&mut TlsForm, bool)| {
+        let id = format!("tls-{key}");
+        view! {
+            <div class="field checkbox">
+                <input id=id.clone() type="checkbox" data-testid=format!("input-{key}")
+                    prop:checked=move || form.with(get)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        fe.edit(&|f| set(f, on));
+                    } />
+                <label for=id>{label}</label>
+            </div>
+        }
+    };
     let summary = move || {
         let s = session.scenario.read();
         let sni = if s.server_name.is_empty() { "no SNI".to_string() } else { format!("SNI {}", s.server_name) };
@@ -106,44 +120,12 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Resumption and 0-RTT"</legend>
-                <div class="field checkbox">
-                    <input id="tls-resume" type="checkbox" data-testid="input-resume"
-                        prop:checked=move || form.with(|f| f.resume)
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            fe.edit(&|f| f.resume = on);
-                        } />
-                    <label for="tls-resume">"Resume a session with a ticket from an earlier connection (a PSK)"</label>
-                </div>
+                {checkbox("resume", "Resume a session with a ticket from an earlier connection (a PSK)", |f| f.resume, |f, on| f.resume = on)}
                 {area("early_data", "0-RTT data", "Sent with the resumed ClientHello, before any reply. Blank: none.", |f| &f.early_data, |f, v| f.early_data = v)}
                 {field("ticket_age_ms", "Ticket age (ms)", "How old the ticket is when offered.", false, |f| &f.ticket_age_ms, |f, v| f.ticket_age_ms = v)}
-                <div class="field checkbox">
-                    <input id="tls-accept-early" type="checkbox" data-testid="input-accept_early_data"
-                        prop:checked=move || form.with(|f| f.accept_early_data)
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            fe.edit(&|f| f.accept_early_data = on);
-                        } />
-                    <label for="tls-accept-early">"The server accepts 0-RTT data"</label>
-                </div>
-                <div class="field checkbox">
-                    <input id="tls-replay" type="checkbox" data-testid="input-replay"
-                        prop:checked=move || form.with(|f| f.carried.replay)
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            fe.edit(&|f| f.carried.replay = on);
-                        } />
-                    <label for="tls-replay">"An attacker replays the client's first flight"</label>
-                </div>
-                <div class="field checkbox">
-                    <input id="tls-anti-replay" type="checkbox" data-testid="input-anti_replay"
-                        prop:checked=move || form.with(|f| f.carried.anti_replay)
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            fe.edit(&|f| f.carried.anti_replay = on);
-                        } />
-                    <label for="tls-anti-replay">"The server accepts each ticket's 0-RTT data once"</label>
-                </div>
+                {checkbox("accept_early_data", "The server accepts 0-RTT data", |f| f.accept_early_data, |f, on| f.accept_early_data = on)}
+                {checkbox("replay", "An attacker replays the client's first flight", |f| f.carried.replay, |f, on| f.carried.replay = on)}
+                {checkbox("anti_replay", "The server accepts each ticket's 0-RTT data once", |f| f.carried.anti_replay, |f, on| f.carried.anti_replay = on)}
             </fieldset>
             <details class="advanced">
                 <summary>"Randoms, private keys and seed"</summary>
