@@ -130,6 +130,9 @@ for (const lab of ['tcp', 'dns', 'jwt', 'ratelimit', 'tls']) {
     cases.push(['a scenario of another lab', JSON.stringify(defaults[lab === 'tcp' ? 'dns' : 'tcp']), true]);
     for (const [what, json, mustComplain] of cases) {
       for (const path of links(lab, json)) {
+        // Chromium does not open an address over 2 MB (the TLS lab's many strings get there):
+        // nothing of such a link reaches the page, so there is nothing to check.
+        if (path.length > 2_000_000) continue;
         const { context, page, problems, dialogs } = await fresh(path);
         await unharmed(page, problems, dialogs, `${what} via ${path.includes('?s=') ? 's=' : 'z='}`, { mustComplain });
         await context.close();
