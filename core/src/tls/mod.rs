@@ -589,12 +589,13 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
     };
     let (mut server_hs_seq, mut client_hs_seq, mut server_ap_seq, mut client_ap_seq, mut early_seq) = (0u64, 0u64, 0u64, 0u64, 0u64);
     // 0-RTT data follows the first ClientHello at once, under the client early keys.
-    let early_keys = Schedule::full(suite, client.resumption.as_ref().map(|r| r.psk.as_slice()), &shared_secret, &Transcripts { to_client_hello: &early_transcript, to_server_hello: &[], to_server_finished: &[], to_client_finished: &[] }).client_early;
+    // (Only a resuming client has early keys: they come from the PSK.)
+    let early_keys = client.resumption.as_ref().map(|r| Schedule::client_early_keys(suite, &r.psk, &early_transcript));
     for (i, (index, legacy)) in clear.into_iter().enumerate() {
         records.push(plain(messages[index].from, content_type::HANDSHAKE, legacy, index, &messages));
         if i == 0 {
-            if let Some(d) = &early_offered {
-                records.extend(protect(suite, &early_keys, &mut early_seq, Side::Client, Protection::Early, content_type::APPLICATION_DATA, vec![], d));
+            if let (Some(d), Some(keys)) = (&early_offered, &early_keys) {
+                records.extend(protect(suite, keys, &mut early_seq, Side::Client, Protection::Early, content_type::APPLICATION_DATA, vec![], d));
             }
         }
     }
@@ -606,8 +607,8 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         records.extend(protect(suite, &schedule.client_handshake, &mut client_hs_seq, Side::Client, Protection::Handshake, content_type::ALERT, vec![], &[2, code]));
         messages.retain(|m| !(m.from == Side::Client && m.name != "ClientHello") && m.name != "NewSessionTicket");
     } else {
-        if let Some(e) = eoed {
-            records.extend(protect(suite, &early_keys, &mut early_seq, Side::Client, Protection::Early, content_type::HANDSHAKE, vec![e], &messages[e].wire.bytes));
+        if let (Some(e), Some(keys)) = (eoed, &early_keys) {
+            records.extend(protect(suite, keys, &mut early_seq, Side::Client, Protection::Early, content_type::HANDSHAKE, vec![e], &messages[e].wire.bytes));
         }
         records.extend(protect(suite, &schedule.client_handshake, &mut client_hs_seq, Side::Client, Protection::Handshake, content_type::HANDSHAKE, vec![cf], &messages[cf].wire.bytes));
         if let Some(nst) = nst {

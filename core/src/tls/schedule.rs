@@ -80,7 +80,7 @@ impl Schedule {
         let empty_hash = h.digest(&[]);
         let early_secret = h.extract(&zeros, psk.unwrap_or(&zeros));
         let binder_key = h.derive_secret(&early_secret, "res binder", &empty_hash);
-        let client_early_traffic_secret = h.derive_secret(&early_secret, "c e traffic", t.to_client_hello);
+        let client_early_traffic_secret = Schedule::client_early_traffic_secret(h, &early_secret, t.to_client_hello);
         let derived_for_handshake = h.derive_secret(&early_secret, "derived", &empty_hash);
         let handshake_secret = h.extract(&derived_for_handshake, shared);
         let client_handshake_traffic_secret = h.derive_secret(&handshake_secret, "c hs traffic", t.to_server_hello);
@@ -150,6 +150,19 @@ impl Schedule {
             n("client_finished_key", &self.client_finished_key, "HKDF-Expand-Label(client_handshake_traffic_secret, \"finished\", \"\", hash length)"),
         ]);
         early
+    }
+
+    /// Derive-Secret(early_secret, "c e traffic", ClientHello).
+    fn client_early_traffic_secret(h: HashAlg, early_secret: &[u8], client_hello_hash: &[u8]) -> Vec<u8> {
+        h.derive_secret(early_secret, "c e traffic", client_hello_hash)
+    }
+
+    /// The keys of 0-RTT data: from the PSK and the ClientHello alone, before any reply (what
+    /// a client uses whether or not the server then accepts the PSK).
+    pub fn client_early_keys(suite: Suite, psk: &[u8], client_hello_hash: &[u8]) -> TrafficKeys {
+        let h = suite.hash();
+        let early = h.extract(&vec![0u8; h.len()], psk);
+        TrafficKeys::from_secret(suite, &Schedule::client_early_traffic_secret(h, &early, client_hello_hash))
     }
 
     /// The PSK binder of a ClientHello truncated before its binders (RFC 8446 section
