@@ -8,6 +8,9 @@ implementation: for every built-in scenario, the capture and key log the lab exp
 - with the key log, every handshake message decrypted (EncryptedExtensions, Certificate,
   CertificateVerify, both Finished) and the application data decrypted to exactly the request
   and response of the scenario; without it, none of that (the key log is what decrypts);
+- for TLS 1.2: the handshake in the clear (ServerKeyExchange for ECDHE suites), both
+  Finished messages and the data decrypted with the CLIENT_RANDOM line, nothing past
+  ClientKeyExchange without it;
 - for a failed handshake, the alert.
 
 usage: tls_wireshark.py DIR
@@ -110,7 +113,27 @@ def main():
         types = [t for r in rows for t in r[4].split(",") if t]
         if meta.get("chain"):
             check_chain(meta, check)
-        if meta["handshake"] and meta.get("refused"):
+        tls12 = meta.get("version") == "1.2"
+        if tls12 and meta.get("refused"):
+            # TLS 1.2 refuses in the clear, before any key exists.
+            for t in ["1", "2", "11"]:
+                check(t in types, f"handshake type {t} not dissected")
+            check("16" not in types and "20" not in types, "a TLS 1.2 client that refused the chain went on")
+            alerts = [r for r in fields(pcap, None, "tls.alert_message.desc") if r[0]]
+            check(alerts == [[str(meta["refused"])]], f"the client's alert: {alerts}, expected {meta['refused']}")
+        elif tls12:
+            clear = ["1", "2", "11"] + (["12"] if meta["server_key_exchange"] else []) + ["14", "16"]
+            for t in clear:
+                check(t in types, f"TLS 1.2 handshake type {t} not dissected")
+            check(("12" in types) == meta["server_key_exchange"], "ServerKeyExchange present exactly for ECDHE")
+            check(types.count("20") == 2, "both Finished messages decrypted with the CLIENT_RANDOM line")
+            client, server = followed(pcap, keys)
+            check(client == meta["request"], f"decrypted client data {client[:40]}… differs from {meta['request'][:40]}…")
+            check(server == meta["response"], f"decrypted response {server[:40]}… differs from {meta['response'][:40]}…")
+            blind = [t for r in fields(pcap, None, "tls.handshake.type") for t in r[0].split(",") if t]
+            check("20" not in blind, "without the key log tshark still read a Finished")
+            check(set(blind) == set(clear), f"without the key log tshark read handshake types {blind}, expected {clear}")
+        elif meta["handshake"] and meta.get("refused"):
             # The client refused the certificate: the server's flight decrypts, then the
             # client's alert (under its handshake key) and nothing more.
             for t in ["1", "2", "8", "11", "15", "20"]:
@@ -137,7 +160,7 @@ def main():
             check(set(blind) == {"1", "2"}, f"without the key log tshark still read handshake types {blind}")
         else:
             alerts = [r for r in fields(pcap, None, "tls.alert_message.desc") if r[0]]
-            check(alerts == [["40"]], f"the failure's alert: {alerts}")
+            check(alerts in ([["40"]], [["70"]]), f"the failure's alert: {alerts}")
         checked += 1
     if failures:
         print("\n".join(failures))

@@ -14,16 +14,25 @@ fn main() {
         std::fs::write(dir.join(format!("{id}.keys")), &run.keylog).expect("written");
         let hex = |b: Vec<u8>| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
         let (client, server, data) = tls::run::configs(&s);
-        let hs = tls::handshake(&client, &server, &data).ok();
+        let connection = tls::connect(&client, &server, &data).ok();
+        let (refused, resumed, version, rsa_auth, kex_signed) = match &connection {
+            Some(tls::Connection::Tls13(h)) => (h.refusal.map(|r| r.alert().0), h.resumed, "1.3", false, false),
+            Some(tls::Connection::Tls12(h)) => (h.refusal.map(|r| r.alert().0), false, "1.2", h.suite.auth == tls::tls12::Auth::Rsa, h.scheme.is_some()),
+            None => (None, false, "", false, false),
+        };
         let lab = (s.identity == scenario::Identity::Lab).then(|| tls::run::lab_chain(&s));
+        // The chain the server sent: its RSA one for TLS 1.2's RSA suites.
+        let chain = lab.as_ref().map(|l| if rsa_auth { l.rsa.as_ref().map(|r| r.0.clone()).unwrap_or_default() } else { l.chain.clone() });
         let sent = serde_json::json!({
-            "refused": hs.as_ref().and_then(|h| h.refusal).map(|r| r.alert().0),
-            "chain": lab.as_ref().map(|l| l.chain.iter().map(|c| hex(c.clone())).collect::<Vec<_>>()),
+            "version": version,
+            "server_key_exchange": kex_signed,
+            "refused": refused,
+            "chain": chain.map(|c| c.iter().map(|c| hex(c.clone())).collect::<Vec<_>>()),
             "trusted": lab.as_ref().map(|l| l.trusted.iter().map(|c| hex(c.clone())).collect::<Vec<_>>()),
             "host": if s.server_name.is_empty() { "example.com".to_string() } else { s.server_name.clone() },
             "now": s.now,
             "handshake": !run.keylog.is_empty(),
-            "resumed": hs.as_ref().is_some_and(|h| h.resumed),
+            "resumed": resumed,
             "early": hex(client.resumption.as_ref().and_then(|r| r.early_data.clone()).unwrap_or_default()),
             "request": hex(scenario::data(&s.request).unwrap_or_default()),
             "response": hex(scenario::data(&s.response).unwrap_or_default()),

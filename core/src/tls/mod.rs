@@ -14,6 +14,7 @@ pub mod crypto;
 pub mod run;
 pub mod scenario;
 pub mod schedule;
+pub mod tls12;
 pub mod wire;
 pub mod x509;
 
@@ -65,6 +66,10 @@ pub fn shared_secret(group: u16, private: &[u8; 32], peer: &[u8]) -> Result<Vec<
         other => Err(format!("the lab does not compute {} key shares", wire::group_name(other))),
     }
 }
+/// TLS 1.3's and TLS 1.2's version numbers.
+pub const TLS13: u16 = 0x0304;
+pub const TLS12: u16 = 0x0303;
+
 /// The signature scheme rsa_pss_rsae_sha256.
 pub const RSA_PSS_RSAE_SHA256: u16 = 0x0804;
 /// The most plaintext one record carries (RFC 8446 section 5.1).
@@ -80,6 +85,8 @@ pub enum Side {
 /// What the client offers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientConfig {
+    /// The versions it offers (0x0304 is TLS 1.3, 0x0303 TLS 1.2, …).
+    pub versions: Vec<u16>,
     pub random: [u8; 32],
     /// A non-empty legacy session id makes middleboxes see a TLS 1.2 resumption
     /// ("middlebox compatibility mode", RFC 8446 appendix D.4).
@@ -135,6 +142,9 @@ pub enum ServerKey {
     Ecdsa(p256::ecdsa::SigningKey),
 }
 
+/// The signature scheme rsa_pkcs1_sha256 (TLS 1.2 only: TLS 1.3 signs handshakes with PSS).
+pub const RSA_PKCS1_SHA256: u16 = 0x0401;
+
 /// The signature scheme ecdsa_secp256r1_sha256.
 pub const ECDSA_SECP256R1_SHA256: u16 = 0x0403;
 
@@ -173,6 +183,8 @@ pub struct TicketConfig {
 /// What the server accepts and holds.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
+    /// The versions it speaks.
+    pub versions: Vec<u16>,
     pub random: [u8; 32],
     /// The suites it accepts, by its preference.
     pub suites: Vec<u16>,
@@ -182,6 +194,9 @@ pub struct ServerConfig {
     /// Its certificate chain as DER, its own first.
     pub chain: Vec<Vec<u8>>,
     pub key: ServerKey,
+    /// A second identity with an RSA key, for TLS 1.2's RSA suites when `key` is ECDSA: its
+    /// chain and key.
+    pub rsa: Option<(Vec<Vec<u8>>, Box<rsa::RsaPrivateKey>)>,
     pub record_size_limit: Option<u16>,
     pub alpn: Vec<String>,
     pub ticket: Option<TicketConfig>,
@@ -256,6 +271,8 @@ pub enum Failure {
     NoSignatureScheme,
     /// The server key could not sign.
     SigningFailed(String),
+    /// No version both sides speak: protocol_version.
+    NoCommonVersion,
 }
 
 /// A finished TLS 1.3 handshake and the records after it.
@@ -334,33 +351,46 @@ impl ClientConfig {
         self.hello_with(shares, cookie, None)
     }
 
-    /// The ClientHello, with the PSK extension's binders when resuming.
+    /// The ClientHello, with the PSK extension's binders when resuming. A client that offers
+    /// TLS 1.3 sends key shares and supported_versions; one that offers TLS 1.2 adds the
+    /// extensions a TLS 1.2 server looks for.
     fn hello_with(&self, shares: &[(u16, Vec<u8>)], cookie: Option<&[u8]>, binders: Option<Vec<Vec<u8>>>) -> ClientHello {
+        let (tls13, tls12) = (self.versions.contains(&TLS13), self.versions.contains(&TLS12));
         let mut ext = Vec::new();
         if let Some(host) = &self.server_name {
             ext.push(Extension::ServerName(Some(host.clone())));
         }
-        if self.legacy_extensions {
+        if self.legacy_extensions || tls12 {
             ext.push(Extension::RenegotiationInfo(Vec::new()));
         }
         ext.push(Extension::SupportedGroups(self.groups.clone()));
+        if tls12 {
+            ext.push(Extension::EcPointFormats(vec![0]));
+        }
         if self.legacy_extensions && self.resumption.is_none() {
             ext.push(Extension::SessionTicket(Vec::new()));
         }
         if !self.alpn.is_empty() {
             ext.push(Extension::Alpn(self.alpn.clone()));
         }
-        ext.push(Extension::KeyShareClient(shares.to_vec()));
-        // 0-RTT is offered only in the first ClientHello: after a HelloRetryRequest it is too late.
-        if self.resumption.as_ref().is_some_and(|r| r.early_data.is_some()) && cookie.is_none() {
-            ext.push(Extension::EarlyData);
+        if tls12 {
+            ext.push(Extension::ExtendedMasterSecret);
         }
-        ext.push(Extension::SupportedVersionsClient(vec![0x0304]));
+        if tls13 {
+            ext.push(Extension::KeyShareClient(shares.to_vec()));
+            // 0-RTT is offered only in the first ClientHello: after a HelloRetryRequest it is too late.
+            if self.resumption.as_ref().is_some_and(|r| r.early_data.is_some()) && cookie.is_none() {
+                ext.push(Extension::EarlyData);
+            }
+            let mut versions: Vec<u16> = self.versions.clone();
+            versions.sort_unstable_by(|a, b| b.cmp(a));
+            ext.push(Extension::SupportedVersionsClient(versions));
+        }
         ext.push(Extension::SignatureAlgorithms(self.schemes.clone()));
         if let Some(cookie) = cookie {
             ext.push(Extension::Cookie(cookie.to_vec()));
         }
-        if !self.psk_modes.is_empty() {
+        if !self.psk_modes.is_empty() && tls13 {
             ext.push(Extension::PskKeyExchangeModes(self.psk_modes.clone()));
         }
         if let Some(limit) = self.record_size_limit {
@@ -369,10 +399,11 @@ impl ClientConfig {
         if let Some(n) = self.padding {
             ext.push(Extension::Padding(n));
         }
-        if let (Some(r), Some(binders)) = (&self.resumption, binders) {
+        if let (Some(r), Some(binders), true) = (&self.resumption, binders, tls13) {
             ext.push(Extension::PreSharedKeyClient { identities: vec![(r.ticket.clone(), r.obfuscated_age)], binders });
         }
-        ClientHello { random: self.random, session_id: self.session_id.clone(), suites: self.suites.clone(), extensions: ext }
+        let legacy_version = self.versions.iter().copied().filter(|v| *v <= TLS12).max().unwrap_or(TLS12).max(if tls13 { TLS12 } else { 0 });
+        ClientHello { legacy_version, random: self.random, session_id: self.session_id.clone(), suites: self.suites.clone(), extensions: ext }
     }
 }
 
@@ -418,6 +449,27 @@ fn sign(key: &ServerKey, content: &[u8], seed: u64) -> Result<(u16, Vec<u8>), Fa
             let signature: p256::ecdsa::Signature = key.sign(content);
             Ok((ECDSA_SECP256R1_SHA256, signature.to_der().as_bytes().to_vec()))
         }
+    }
+}
+
+/// What a connection negotiated.
+#[derive(Debug)]
+pub enum Connection {
+    Tls13(Handshake),
+    Tls12(tls12::Handshake12),
+}
+
+/// The version both sides speak, the newest first (RFC 8446 section 4.2.1; a TLS 1.2 server
+/// reads the ClientHello's legacy_version, 0x0303, and ignores supported_versions).
+pub fn negotiate_version(client: &ClientConfig, server: &ServerConfig) -> Result<u16, Failure> {
+    [TLS13, TLS12].into_iter().find(|v| client.versions.contains(v) && server.versions.contains(v)).ok_or(Failure::NoCommonVersion)
+}
+
+/// Runs the handshake of the version both sides speak.
+pub fn connect(client: &ClientConfig, server: &ServerConfig, data: &AppData) -> Result<Connection, Failure> {
+    match negotiate_version(client, server)? {
+        TLS13 => handshake(client, server, data).map(Connection::Tls13),
+        _ => tls12::handshake(client, server, data).map(Connection::Tls12),
     }
 }
 

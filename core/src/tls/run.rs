@@ -3,12 +3,13 @@
 //! whose steps carry the real records, and the key schedule the picture draws.
 
 use super::crypto::Suite;
-use super::scenario::{self, group_code, scheme_code, suite_code, TlsScenario};
+use super::scenario::{self, group_code, scheme_code, suite_code, version_code, TlsScenario};
+use super::tls12::{self, Handshake12, Kex};
 use super::schedule::Node;
 use super::wire::{self, content_type};
 use super::scenario::{ChainProblem, Identity};
 use super::x509;
-use super::{ChainCheck, ClientConfig, Failure, Handshake, Protection, Record, Resumption, ServerConfig, ServerKey, Side, TicketConfig};
+use super::{ChainCheck, ClientConfig, Connection, Failure, Handshake, Protection, Record, Resumption, ServerConfig, ServerKey, Side, TicketConfig};
 use crate::rng::SplitMix64;
 use crate::tcp::wire::{Flags, Segment};
 use crate::trace::{Actor, ActorState, ByteRange, Field, SimTime, SpecRef, StateChange, Step, StepKind, Trace, Var};
@@ -97,17 +98,19 @@ pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) 
     let key_shares: Vec<(u16, [u8; 32])> = codes(&s.key_shares, group_code).into_iter().enumerate().map(|(i, g)| (g, if i == 0 { client_key } else { s.extra_key(i) })).collect();
     let rfc = s.rfc8448_extensions;
     let salt = scenario::hex(&s.pss_salt).unwrap_or_default();
-    let (chain, signing, chain_check) = match s.identity {
+    let versions = |list: &[String]| list.iter().filter_map(|v| version_code(v)).collect::<Vec<u16>>();
+    let (chain, signing, rsa, chain_check) = match s.identity {
         Identity::Rfc8448 => {
             let (certificate, key) = super::rfc8448_identity::load();
-            (vec![certificate], ServerKey::Rsa { key: Box::new(key), salt }, None)
+            (vec![certificate], ServerKey::Rsa { key: Box::new(key), salt }, None, None)
         }
         Identity::Lab => {
             let lab = lab_chain(s);
-            (lab.chain, ServerKey::Ecdsa(lab.key), Some(ChainCheck { trusted: lab.trusted, host: host(s), now: s.now }))
+            (lab.chain, ServerKey::Ecdsa(lab.key), lab.rsa, Some(ChainCheck { trusted: lab.trusted, host: host(s), now: s.now }))
         }
     };
     let client = ClientConfig {
+        versions: versions(&s.client_versions),
         random: client_random,
         session_id: Vec::new(),
         suites: codes(&s.client_suites, suite_code),
@@ -132,6 +135,8 @@ pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) 
         ticket = (0..4).flat_map(|_| rng.next_u64().to_be_bytes()).collect();
     }
     let server = ServerConfig {
+        versions: versions(&s.server_versions),
+        rsa,
         random: server_random,
         suites: codes(&s.server_suites, suite_code),
         groups: codes(&s.server_groups, group_code),
@@ -175,6 +180,19 @@ fn cert_data(msg: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
+/// The DER of each certificate in a TLS 1.2 Certificate message (RFC 5246 section 7.4.2).
+fn cert_data12(msg: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let len = |b: &[u8]| b.iter().fold(0usize, |a, x| a << 8 | *x as usize);
+    let mut at = 4 + 3;
+    while let Some(l) = msg.get(at..at + 3).map(len) {
+        let Some(der) = msg.get(at + 3..at + 3 + l) else { break };
+        out.push(der.to_vec());
+        at += 3 + l;
+    }
+    out
+}
+
 /// The host name the client connects to: the SNI, or example.com without one.
 fn host(s: &TlsScenario) -> String {
     if s.server_name.is_empty() { "example.com".into() } else { s.server_name.clone() }
@@ -185,6 +203,24 @@ pub struct LabChain {
     pub chain: Vec<Vec<u8>>,
     pub key: p256::ecdsa::SigningKey,
     pub trusted: Vec<Vec<u8>>,
+    /// The same server with an RSA key (RFC 7515 appendix A.2's), for TLS 1.2's RSA suites:
+    /// its chain and key. Made only when the scenario could pick such a suite.
+    pub rsa: Option<(Vec<Vec<u8>>, Box<rsa::RsaPrivateKey>)>,
+}
+
+/// Whether the server might pick a TLS 1.2 suite signed or keyed with RSA.
+fn needs_rsa(s: &TlsScenario) -> bool {
+    let offers12 = |list: &[String]| list.iter().any(|v| version_code(v) == Some(super::TLS12));
+    offers12(&s.client_versions) && offers12(&s.server_versions) && s.server_suites.iter().filter_map(|n| scenario::server_suite_code(n)).filter_map(tls12::Suite12::from_code).any(|x| x.auth == tls12::Auth::Rsa)
+}
+
+/// RFC 7515 appendix A.2's 2048-bit RSA key (the JWT lab's), as the lab server's RSA key.
+fn rsa_key() -> Option<rsa::RsaPrivateKey> {
+    let jwk = serde_json::from_str(include_str!("../jwt/rfc7515_a2_key.json")).ok()?;
+    match crate::jwt::keys::from_jwk(&jwk).ok()? {
+        crate::jwt::keys::Key::RsaPrivate(k) => Some(*k),
+        _ => None,
+    }
 }
 
 /// A root (trusted by the client), an intermediate and the server's certificate, with keys
@@ -235,11 +271,20 @@ pub fn lab_chain(s: &TlsScenario) -> LabChain {
     let root_der = x509::make(&root_spec, &x509::point(&root), &root);
     let inter_der = x509::make(&inter_spec, &x509::point(&inter), if untrusted { &other } else { &root });
     let leaf_der = x509::make(&leaf_spec, &x509::point(&leaf), if self_signed { &leaf } else { &inter });
-    let chain = match s.chain_problem {
-        ChainProblem::SelfSigned | ChainProblem::MissingIntermediate => vec![leaf_der],
-        _ => vec![leaf_der, inter_der],
+    let with = |leaf: Vec<u8>| match s.chain_problem {
+        ChainProblem::SelfSigned | ChainProblem::MissingIntermediate => vec![leaf],
+        _ => vec![leaf, inter_der.clone()],
     };
-    LabChain { chain, key: leaf, trusted: vec![root_der] }
+    // The RSA certificate has the same names and dates. (Self-signed, it is signed with the
+    // ECDSA leaf key under the same name: refused the same way.)
+    let rsa = needs_rsa(s).then(rsa_key).flatten().and_then(|key| {
+        use rsa::pkcs8::EncodePublicKey;
+        let spki = rsa::RsaPublicKey::from(&key).to_public_key_der().ok()?.as_bytes().to_vec();
+        let spec = x509::Spec { serial: leaf_spec.serial + 1, ..leaf_spec.clone() };
+        let der = x509::make_for(&spec, spki, if self_signed { &leaf } else { &inter });
+        Some((with(der), Box::new(key)))
+    });
+    LabChain { chain: with(leaf_der), key: leaf, trusted: vec![root_der], rsa }
 }
 
 /// The session a resumption resumes: its PSK and ticket. The PSK comes from the earlier
@@ -274,10 +319,34 @@ pub fn run(s: &TlsScenario) -> TlsRun {
     let (client, server, data) = configs(s);
     b.tcp_handshake(s.seed);
     let hello_at = 2 * half;
-    let result = super::handshake(&client, &server, &data);
+    let result = super::connect(&client, &server, &data);
     let mut out = TlsRun { trace: Trace::new("tls", "", Vec::new()), schedule: Vec::new(), suite: None, capture: Vec::new(), keylog: String::new() };
     match result {
-        Ok(hs) => {
+        Ok(Connection::Tls12(hs)) => {
+            b.t.title = "A TLS 1.2 connection".into();
+            b.connection12(&hs, hello_at);
+            if hs.refusal.is_none() {
+                out.schedule = hs.nodes();
+            }
+            out.suite = Some(hs.suite.name.to_string());
+            // NSS's key log line for TLS 1.2: the client random and the master secret (none
+            // when the client refused the chain: no key was ever used).
+            if hs.refusal.is_none() {
+                out.keylog = format!("CLIENT_RANDOM {} {}\n", hex(&client.random), hex(&hs.master_secret));
+            }
+            if hs.refusal.is_none() {
+                b.round_trips(hello_at, "");
+                let kex = match (hs.suite.kex, hs.group) {
+                    (Kex::Ecdhe, Some(g)) => format!("ECDHE key exchange on {}", wire::group_name(g)),
+                    _ => "RSA key exchange".to_string(),
+                };
+                b.t.summary.push(format!("Negotiated TLS 1.2 with {} ({kex}); the server proved itself by {}.", hs.suite.name, match hs.scheme { Some(sch) => format!("signing its key exchange ({})", wire::scheme_name(sch)), None => "decrypting the premaster secret with its RSA key".into() }));
+                if hs.suite.kex == Kex::Rsa {
+                    b.t.summary.push("No forward secrecy: the premaster secret crossed the network encrypted to the server's long-term RSA key. Anyone who records this connection and one day obtains that key (a breach, a subpoena, a retired server's disk) decrypts it, and every other recorded one. ECDHE suites, and every TLS 1.3 suite, make a fresh key per connection instead; TLS 1.3 removed RSA key exchange.".into());
+                }
+            }
+        }
+        Ok(Connection::Tls13(hs)) => {
             b.connection(&hs, hello_at);
             if s.replay {
                 b.replay(&hs, s.anti_replay);
@@ -285,22 +354,14 @@ pub fn run(s: &TlsScenario) -> TlsRun {
             out.schedule = hs.schedule.nodes();
             out.suite = Some(hs.suite.name().to_string());
             out.keylog = keylog(&hs, &client.random);
-            let when = |label: &str| b.t.steps.iter().find(|st| st.label == label).map(|st| st.at.micros());
-            let hello = when("ClientHello").unwrap_or(0);
             let why = match hs.retried {
                 Some(g) => format!(" (one more for the HelloRetryRequest: the server wanted a {} key share)", wire::group_name(g)),
                 None => String::new(),
             };
             if hs.early_data == Some(true) {
                 b.t.summary.push("0-RTT: the client sent its request with the ClientHello, under a key from the PSK alone, and the server accepted it: no round trip spent before the request. The price: no forward secrecy for that data, and it can be replayed.".to_string());
-            } else if let Some(data_at) = when("{application data}: request") {
-                let trips = data_at.saturating_sub(hello) / (2 * half).max(1);
-                b.t.summary.push(format!(
-                    "The handshake took {}{why}: the client's request left {} after its first ClientHello, {} after the first SYN (TCP's round trip, then TLS's).",
-                    if trips == 1 { "one round trip".to_string() } else { format!("{trips} round trips") },
-                    SimTime(data_at.saturating_sub(hello)),
-                    SimTime(data_at)
-                ));
+            } else {
+                b.round_trips(hello_at, &why);
             }
             if hs.early_data == Some(false) {
                 b.t.summary.push("The server refused the 0-RTT data (its early_data extension is missing from EncryptedExtensions): the client sent the request again once the handshake was done.".to_string());
@@ -315,14 +376,55 @@ pub fn run(s: &TlsScenario) -> TlsRun {
                 b.t.summary.push(format!("Negotiated {} with {} key exchange; the server proved itself with {proof}.", hs.suite.name(), wire::group_name(hs.group)));
             }
         }
-        Err(failure) => b.failed(&client, &failure, hello_at),
+        Err(failure) => b.failed(&client, &failure, hello_at, super::negotiate_version(&client, &server).ok()),
     }
     if s.identity == Identity::Rfc8448 {
         b.t.summary.push("The server's certificate and key are RFC 8448's: a self-signed certificate with a 1024-bit RSA demonstration key, which the client here takes as given (no chain check).".into());
     }
+    if s.compare {
+        if let Some(line) = compare(s, &t) {
+            t.summary.push(line);
+        }
+    }
     out.capture = capture(&t, isns(s.seed));
     out.trace = t;
     out
+}
+
+/// When the request left after the first ClientHello, in a run's trace.
+fn request_delay(t: &Trace) -> Option<u64> {
+    let when = |label: &str| t.steps.iter().find(|st| st.label == label).map(|st| st.at.micros());
+    Some(when("{application data}: request")?.saturating_sub(when("ClientHello")?))
+}
+
+/// The same connection in the other version, on the same round-trip time: when its request
+/// leaves, measured in its own run.
+fn compare(s: &TlsScenario, this: &Trace) -> Option<String> {
+    let mine = this.title.contains("1.2");
+    let other = if mine { "1.3" } else { "1.2" };
+    let mut o = TlsScenario { compare: false, replay: false, resume: false, early_data: String::new(), client_versions: vec![other.into()], server_versions: vec![other.into()], ..s.clone() };
+    // Give each side a suite of the other version if it has none.
+    let has = |list: &[String], v13: bool| list.iter().any(|n| scenario::server_suite_code(n).is_some_and(|c| (c >> 8 == 0x13) == v13));
+    for list in [&mut o.client_suites, &mut o.server_suites] {
+        if !has(list, mine) {
+            list.push(if mine { "TLS_AES_128_GCM_SHA256".into() } else { "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256".into() });
+        }
+    }
+    let theirs = run(&o);
+    let (a, b) = (request_delay(this)?, request_delay(&theirs.trace));
+    let rtt = s.rtt_ms as u64 * 1000;
+    let trips = |d: u64| match d / rtt.max(1) {
+        1 => "1 round trip".to_string(),
+        n => format!("{n} round trips"),
+    };
+    let this_v = if mine { "1.2" } else { "1.3" };
+    Some(match b {
+        Some(b) => format!(
+            "Side by side on the same {} round trip: with TLS {this_v} the request left {} after the ClientHello ({}); with TLS {other} it leaves {} after ({}). Each round trip saved is {} before the first byte of the answer.",
+            SimTime(rtt), SimTime(a), trips(a), SimTime(b), trips(b), SimTime(rtt)
+        ),
+        None => format!("Side by side: with TLS {other} these settings do not complete a handshake (see it by offering only {other})."),
+    })
 }
 
 /// The TCP initial sequence numbers, from the seed.
@@ -615,30 +717,211 @@ impl Builder<'_> {
         }
     }
 
+    /// The summary line that counts the handshake's round trips before the request.
+    fn round_trips(&mut self, hello_at: u64, why: &str) {
+        let when = |label: &str| self.t.steps.iter().find(|st| st.label == label).map(|st| st.at.micros());
+        let hello = when("ClientHello").unwrap_or(hello_at);
+        if let Some(data_at) = when("{application data}: request") {
+            let trips = data_at.saturating_sub(hello) / (2 * self.half).max(1);
+            self.t.summary.push(format!(
+                "The handshake took {}{why}: the client's request left {} after its first ClientHello, {} after the first SYN (TCP's round trip, then TLS's).",
+                if trips == 1 { "one round trip".to_string() } else { format!("{trips} round trips") },
+                SimTime(data_at.saturating_sub(hello)),
+                SimTime(data_at)
+            ));
+        }
+    }
+
+    fn record12_fields(&self, r: &Record, hs: &Handshake12) -> Vec<Field> {
+        let mut f = vec![
+            field("content_type", format!("{} ({})", content_type::name(r.bytes[0]), r.bytes[0]), Some((0, 1)), if r.protection == Protection::Plaintext { "" } else { "In TLS 1.2 the real type is in the clear (TLS 1.3 hides it)." }),
+            field("version", format!("0x{:02x}{:02x}", r.bytes[1], r.bytes[2]), Some((1, 3)), ""),
+            field("length", format!("{} bytes", r.bytes.len() - 5), Some((3, 5)), ""),
+        ];
+        if r.protection == Protection::Plaintext {
+            for i in &r.messages {
+                for m in &hs.messages[*i].wire.fields {
+                    let mut m = m.clone();
+                    m.bytes = m.bytes.map(|b| ByteRange::new(b.start + 5, b.end + 5));
+                    f.push(m);
+                }
+            }
+            if r.content == content_type::CHANGE_CIPHER_SPEC {
+                f.push(field("type", "change_cipher_spec (1)".into(), Some((5, 6)), "Not a handshake message: a record of its own saying \"what I send next is encrypted\"."));
+            }
+            if r.content == content_type::ALERT {
+                f.push(field("level", "fatal (2)".into(), Some((5, 6)), ""));
+                f.push(field("description", format!("{}", r.bytes.get(6).copied().unwrap_or(0)), Some((6, 7)), ""));
+            }
+            return f;
+        }
+        let explicit = if hs.suite.explicit_nonce() { 8 } else { 0 };
+        let tag_at = r.bytes.len() - Suite::TAG_LEN;
+        if explicit > 0 {
+            f.push(field("nonce_explicit", hex(&r.bytes[5..13]), Some((5, 13)), "The nonce's last 8 bytes, sent with the record (RFC 5288): here the sequence number, so never repeated."));
+        }
+        let keys = if r.from == Side::Client { &hs.client_keys } else { &hs.server_keys };
+        let (_, aad) = tls12::aead_inputs(hs.suite, keys, r.sequence, r.content, r.inner.len());
+        f.push(field("encrypted fragment", format!("{} bytes of {}", tag_at - 5 - explicit, hs.suite.name), Some((5 + explicit, tag_at)), ""));
+        f.push(field("authentication tag", hex(&r.bytes[tag_at..]), Some((tag_at, r.bytes.len())), "Checks the fragment and the additional data: a changed byte, a reordered or replayed record fails."));
+        f.push(field("keys", if r.from == Side::Client { "client_write_key".into() } else { "server_write_key".into() }, None, "From the key block; see the key schedule."));
+        f.push(field("sequence number", r.sequence.to_string(), None, "Counts records since ChangeCipherSpec; never sent as such, both sides keep it."));
+        if let Some(n) = r.nonce {
+            let how = if explicit > 0 { "client_write_IV (4 bytes, from the key block) + nonce_explicit (RFC 5288 section 3)" } else { "write_IV XOR the sequence number (RFC 7905 section 2)" };
+            f.push(field("nonce", hex(&n), None, how));
+        }
+        f.push(field("additional data", hex(&aad), None, "seq_num + type + version + length (RFC 5246 section 6.2.3.3): authenticated, never sent."));
+        f.push(field("plaintext", if r.inner.len() > 96 { format!("{}… ({} bytes)", hex(&r.inner[..96]), r.inner.len()) } else { hex(&r.inner) }, None, "What decrypting gives."));
+        f
+    }
+
+    fn record12_step(&mut self, at: u64, r: &Record, hs: &Handshake12, label: &str, explanation: String, sec: (u32, &str, &str)) {
+        let from = if r.from == Side::Client { CLIENT } else { SERVER };
+        let fields = self.record12_fields(r, hs);
+        let what = if r.protection == Protection::Plaintext { "TLS record (plaintext)" } else { "TLS record (encrypted)" };
+        self.push(at, StepKind::Message, from, 1 - from, label.to_string(), fields, r.bytes.clone(), what, explanation, vec![SpecRef::rfc(sec.0, sec.1, sec.2)]);
+    }
+
+    fn secrets12(&mut self, at: u64, who: usize, label: &str, names: &[&str], nodes: &[Node], explanation: String) {
+        let fields = names.iter().filter_map(|n| nodes.iter().find(|x| x.name == *n)).map(|n| field(n.name, hex(&n.value), None, &n.formula)).collect();
+        self.push(at, StepKind::Local, who, who, label.to_string(), fields, Vec::new(), "", explanation, vec![SpecRef::rfc(5246, "8.1", "Computing the Master Secret"), SpecRef::rfc(5246, "6.3", "Key Calculation")]);
+    }
+
+    /// A TLS 1.2 connection (RFC 5246 section 7.3): two round trips before the request.
+    fn connection12(&mut self, hs: &Handshake12, at: u64) {
+        let h = self.half;
+        let nodes = hs.nodes();
+        let mut records = hs.records.iter();
+        let name_of = |r: &Record| r.messages.first().map(|i| hs.messages[*i].name).unwrap_or("");
+        if let Some(r) = records.next() {
+            let both = hs.messages[0].wire.fields.iter().any(|f| f.name.ends_with("supported_versions type"));
+            let offer = if both { "It offers TLS 1.3 too (supported_versions, key_share); a server that speaks only TLS 1.2 ignores those extensions and answers in 1.2." } else { "It offers TLS 1.2 at most: legacy_version says so, and there is no supported_versions extension." };
+            self.record12_step(at, r, hs, "ClientHello", format!("The client's offer, in the clear: its random, {} cipher suites, groups and signature schemes. {offer}", hs.messages[0].wire.fields.iter().filter(|f| f.name.ends_with("› suite")).count()), (5246, "7.4.1.2", "Client Hello"));
+            self.moved(CLIENT, "WAIT_SERVER_HELLO", "none");
+        }
+        let server_at = at + h;
+        for r in records.by_ref() {
+            let name = name_of(r);
+            let (why, sec, title) = match name {
+                "ServerHello" => {
+                    let sentinel = if hs.downgrade_sentinel { " Its random ends in \"DOWNGRD\" 01: this server also speaks TLS 1.3, and says it was asked for 1.2 at most, so an attacker who deleted the client's 1.3 offer would be caught by a 1.3 client." } else { "" };
+                    (format!("The server picks TLS 1.2 and {}. Unlike TLS 1.3, nothing after this is encrypted until ChangeCipherSpec: the next messages travel in the clear.{sentinel}", hs.suite.name), "7.4.1.3", "Server Hello")
+                }
+                "Certificate" => ("The server's certificate chain, in the clear: an observer learns which site this is (TLS 1.3 encrypts it).".to_string(), "7.4.2", "Server Certificate"),
+                "ServerKeyExchange" => {
+                    let check = match &hs.signature_check {
+                        Some(Ok(())) => " Checked by the client: the signature verifies with the certificate's key.".to_string(),
+                        Some(Err(e)) => format!(" Checked by the client: {e}."),
+                        None => String::new(),
+                    };
+                    (format!("The server's ephemeral ECDH public key, and a signature with its certificate's key over both randoms and the key. That signature is all that ties this key exchange to the certificate; it covers neither the suite list nor the rest of the handshake (TLS 1.3's CertificateVerify signs the whole transcript).{check}"), "7.4.3", "Server Key Exchange Message")
+                }
+                "ServerHelloDone" => ("The server's flight is over; it waits for the client's key exchange.".to_string(), "7.4.5", "Server Hello Done"),
+                _ => break,
+            };
+            self.record12_step(server_at, r, hs, name, why, (if name == "ServerKeyExchange" { 8422 } else { 5246 }, if name == "ServerKeyExchange" { "5.4" } else { sec }, title));
+            if name == "ServerHelloDone" {
+                break;
+            }
+        }
+        self.moved(SERVER, "WAIT_CLIENT_KEY_EXCHANGE", "none");
+        // The client reads the flight and checks the chain before it sends anything.
+        if !hs.chain_checks.is_empty() {
+            let chain: Vec<Vec<u8>> = hs.messages.iter().find(|m| m.name == "Certificate").map(|m| cert_data12(&m.wire.bytes)).unwrap_or_default();
+            if let Some((code, alert)) = self.chain_steps(&chain, &hs.chain_checks, hs.refusal, at + 2 * h) {
+                if let Some(r) = records.next() {
+                    self.record12_step(at + 2 * h, r, hs, &format!("alert: {alert}"), format!("A fatal {alert} ({code}) alert, in the clear: in TLS 1.2 no key exists yet at this point. The connection ends."), (5246, "7.2.2", "Error Alerts"));
+                }
+                self.moved(CLIENT, &format!("CLOSED ({alert} sent)"), "none");
+                return;
+            }
+        }
+        let client_at = at + 2 * h;
+        let (pms_why, kex_note) = match hs.suite.kex {
+            Kex::Ecdhe => ("ECDH of the client's new private key and the server's public key".to_string(), "A fresh key pair on each side: once both throw their private keys away, nobody can recompute this secret, even with the certificate's key (forward secrecy)."),
+            Kex::Rsa => ("48 bytes the client chose (0x0303 and 46 random bytes)".to_string(), "It will cross the network encrypted to the certificate's RSA key: anyone who ever gets that key can decrypt it from a recording."),
+        };
+        let mut names = vec!["pre_master_secret", "master_secret", "client_write_key", "server_write_key", "client_write_IV", "server_write_IV"];
+        if hs.extended_master_secret {
+            names.insert(1, "session_hash");
+        }
+        let ems = if hs.extended_master_secret { " Both sent extended_master_secret (RFC 7627), so the master secret covers the hash of the whole handshake so far, not only the randoms: a man in the middle cannot make two connections share it." } else { "" };
+        self.secrets12(client_at, CLIENT, "Client computes the master secret and the keys", &names, &nodes, format!("The premaster secret is {pms_why}. {kex_note} The PRF turns it into the 48-byte master secret, and the master secret and both randoms into the key block: each direction's key and IV.{ems}"));
+        let mut server_done = false;
+        for r in records {
+            match (r.from, r.content) {
+                (Side::Client, content_type::HANDSHAKE) if r.protection == Protection::Plaintext => {
+                    let how = match hs.suite.kex {
+                        Kex::Ecdhe => "The client's ephemeral ECDH public key.",
+                        Kex::Rsa => "The premaster secret, encrypted with the server's RSA public key from its certificate (PKCS #1 v1.5).",
+                    };
+                    self.record12_step(client_at, r, hs, "ClientKeyExchange", format!("{how} With it the server can compute the same premaster secret."), (5246, "7.4.7", "Client Key Exchange Message"));
+                }
+                (who, content_type::CHANGE_CIPHER_SPEC) => {
+                    let (when, side) = if who == Side::Client { (client_at, "client") } else { (client_at + h, "server") };
+                    if who == Side::Server && !server_done {
+                        self.secrets12(client_at + h, SERVER, "Server computes the same secrets", &names, &nodes, "With its private key (the ECDH key, or the RSA key that decrypts the premaster secret) the server reaches the same premaster secret, so the same master secret and keys.".into());
+                        server_done = true;
+                    }
+                    self.record12_step(when, r, hs, "ChangeCipherSpec", format!("The {side} switches on its write keys: every record it sends after this one is encrypted. A record of its own content type (20), not a handshake message, and gone from TLS 1.3."), (5246, "7.1", "Change Cipher Spec Protocol"));
+                }
+                (Side::Client, content_type::HANDSHAKE) => {
+                    self.record12_step(client_at, r, hs, "Finished (encrypted)", format!("verify_data = PRF(master_secret, \"client finished\", hash of every handshake message so far), 12 bytes: {}. The first record under the new keys; if anyone changed a handshake message, the server's hash differs and it aborts.", hex(&hs.client_verify_data)), (5246, "7.4.9", "Finished"));
+                    self.moved(CLIENT, "WAIT_CHANGE_CIPHER_SPEC", "client_write");
+                }
+                (Side::Server, content_type::HANDSHAKE) => {
+                    let check = if hs.server_finished_check { "Checked by the client: it matches." } else { "Checked by the client: it does not match." };
+                    self.record12_step(client_at + h, r, hs, "Finished (encrypted)", format!("The server's verify_data, over the handshake including the client's Finished: {}. {check}", hex(&hs.server_verify_data)), (5246, "7.4.9", "Finished"));
+                    self.moved(SERVER, "CONNECTED", "both");
+                }
+                (Side::Client, content_type::APPLICATION_DATA) => {
+                    self.moved(CLIENT, "CONNECTED", "both");
+                    self.record12_step(client_at + 2 * h, r, hs, "{application data}: request", "The request, under the client_write_key: two round trips after the ClientHello, since the client waited for the server's Finished.".into(), (5246, "6.2.3.3", "AEAD Ciphers"));
+                }
+                (Side::Server, content_type::APPLICATION_DATA) => self.record12_step(client_at + 3 * h, r, hs, "{application data}: response", "The response, under the server_write_key.".into(), (5246, "6.2.3.3", "AEAD Ciphers")),
+                (Side::Client, _) => {
+                    self.record12_step(client_at + 4 * h, r, hs, "{alert}: close_notify", "The client is done: an encrypted close_notify, so a cut connection cannot pass for a complete response.".into(), (5246, "7.2.1", "Closure Alerts"));
+                    self.moved(CLIENT, "CLOSED (close_notify sent)", "both");
+                }
+                (Side::Server, _) => {
+                    self.record12_step(client_at + 5 * h, r, hs, "{alert}: close_notify", "The server closes its side too.".into(), (5246, "7.2.1", "Closure Alerts"));
+                    self.moved(SERVER, "CLOSED (close_notify sent)", "both");
+                }
+            }
+        }
+    }
+
     /// Each certificate of the chain with its X.509 fields, then the client's checks; when it
     /// refuses the chain, its alert. Returns whether the connection ended there.
     fn chain(&mut self, hs: &Handshake, at: u64, records: &mut std::iter::Peekable<std::slice::Iter<Record>>) -> bool {
         let chain: Vec<Vec<u8>> = hs.messages.iter().find(|m| m.name == "Certificate").map(|m| cert_data(&m.wire.bytes)).unwrap_or_default();
+        let Some((code, name)) = self.chain_steps(&chain, &hs.chain_checks, hs.refusal, at) else { return false };
+        if let Some(rec) = records.find(|rec| rec.from == Side::Client && rec.content == content_type::ALERT) {
+            self.record_step(at, rec, hs, format!("{{alert}}: {name}"), format!("A fatal {name} ({code}) alert, encrypted under the client handshake key: the server learns the handshake failed, an observer sees only a small record."), spec("6.2", "Error Alerts"));
+            self.moved(CLIENT, &format!("CLOSED ({name} sent)"), "handshake");
+        }
+        true
+    }
+
+    /// The chain's certificates as X.509 fields, and the client's checks. When it refuses the
+    /// chain: the summary says why, and the alert it sends is returned.
+    fn chain_steps(&mut self, chain: &[Vec<u8>], checks: &[x509::Check], refusal: Option<x509::Refusal>, at: u64) -> Option<(u8, &'static str)> {
         for (i, der) in chain.iter().enumerate() {
             let Ok(c) = x509::parse(der) else { continue };
             let what = if i == 0 { "the server's own certificate" } else { "a CA certificate the server sends along" };
             self.push(at, StepKind::Local, CLIENT, CLIENT, format!("Certificate {} of {}: CN={}", i + 1, chain.len(), c.subject), c.fields.clone(), der.clone(), "X.509 certificate (DER)", format!("{what}, decoded from its DER (RFC 5280): who it is for, who signed it, when it is valid, its public key, and its extensions."), vec![SpecRef::rfc(5280, "4.1", "Basic Certificate Fields")]);
         }
-        let fields = hs.chain_checks.iter().map(|c| field(&format!("{} {}", if c.ok { "✓" } else { "✗" }, c.what), if c.ok { "yes".into() } else { "no".into() }, None, &c.detail)).collect();
-        let verdict = match hs.refusal {
+        let fields = checks.iter().map(|c| field(&format!("{} {}", if c.ok { "✓" } else { "✗" }, c.what), if c.ok { "yes".into() } else { "no".into() }, None, &c.detail)).collect();
+        let verdict = match refusal {
             None => "Every check passes: the chain leads from the server's certificate to a root the client trusts, each signature verifies, the dates hold now, and the name matches.".to_string(),
             Some(r) => format!("A check fails, so the client refuses the certificate: a browser shows {} and the connection ends.", r.browser_error()),
         };
         self.push(at, StepKind::Local, CLIENT, CLIENT, "Client checks the certificate chain".into(), fields, Vec::new(), "", verdict, vec![SpecRef::rfc(5280, "6", "Certification Path Validation"), SpecRef::rfc(6125, "6", "Verifying Service Identity")]);
-        let Some(r) = hs.refusal else { return false };
+        let r = refusal?;
         let (code, name) = r.alert();
-        if let Some(rec) = records.find(|rec| rec.from == Side::Client && rec.content == content_type::ALERT) {
-            self.record_step(at, rec, hs, format!("{{alert}}: {name}"), format!("A fatal {name} ({code}) alert, encrypted under the client handshake key: the server learns the handshake failed, an observer sees only a small record."), spec("6.2", "Error Alerts"));
-            self.moved(CLIENT, &format!("CLOSED ({name} sent)"), "handshake");
-        }
-        let failed = hs.chain_checks.iter().find(|c| !c.ok).map(|c| format!("{} ({})", c.what, c.detail)).unwrap_or_default();
+        let failed = checks.iter().find(|c| !c.ok).map(|c| format!("{} ({})", c.what, c.detail)).unwrap_or_default();
         self.t.summary.push(format!("The client refused the server's certificate: {failed} fails. A browser shows {}; the connection ends with a {name} alert, before any application data.", r.browser_error()));
-        true
+        Some((code, name))
     }
 
     /// An attacker on the path resends the client's first flight, byte for byte, once the
@@ -674,7 +957,7 @@ impl Builder<'_> {
         self.t.summary.push(format!("Replay: {why}"));
     }
 
-    fn failed(&mut self, client: &ClientConfig, failure: &Failure, at: u64) {
+    fn failed(&mut self, client: &ClientConfig, failure: &Failure, at: u64, version: Option<u16>) {
         let hello = client.hello(&client.shares(), None).encode();
         let bytes = wire::plaintext_record(content_type::HANDSHAKE, 0x0301, &hello.bytes);
         let mut fields = vec![field("content_type", "handshake (22)".into(), Some((0, 1)), ""), field("legacy_record_version", "0x0301".into(), Some((1, 3)), ""), field("length", format!("{} bytes", bytes.len() - 5), Some((3, 5)), "")];
@@ -682,15 +965,21 @@ impl Builder<'_> {
         self.push(at, StepKind::Message, CLIENT, SERVER, "ClientHello".into(), fields, bytes, "TLS record (plaintext)", "The client's offer, in the clear.".into(), spec("4.1.2", "Client Hello"));
         self.moved(CLIENT, "WAIT_SH", "none");
         let (why, alert) = match failure {
+            Failure::NoCommonSuite if version == Some(super::TLS12) => ("None of the client's cipher suites is a TLS 1.2 suite the server accepts with a key it holds (ECDHE needs a group both support; RSA suites need an RSA certificate).".to_string(), 40u8),
             Failure::NoCommonSuite => ("None of the client's cipher suites is a TLS 1.3 suite the server accepts. TLS 1.2 suites (ECDHE_RSA…, RSA…) cannot be used with TLS 1.3's handshake.".to_string(), 40u8),
             Failure::NoCommonGroup => ("The client and the server share no key exchange group.".to_string(), 40),
             Failure::NoSignatureScheme => ("The server's key is RSA, and TLS 1.3 signs with RSA only by RSA-PSS (RFC 8446 section 4.4.3); the client does not accept rsa_pss_rsae_sha256, so the server cannot prove its key.".to_string(), 40),
             Failure::UnsupportedGroup(g) => (format!("The only group both sides support is {}, and this lab computes key exchanges in x25519 and secp256r1 only.", wire::group_name(*g)), 40),
             Failure::BadKey(e) => (format!("A key share could not be made: {e}."), 80),
             Failure::SigningFailed(e) => (format!("The server could not sign: {e}."), 80),
+            Failure::NoCommonVersion => ("The client and the server share no TLS version. This server speaks only what its versions list says; TLS 1.0 and 1.1 are retired (RFC 8996), so a client that offers nothing newer is refused.".to_string(), 70),
         };
         let alert_bytes = wire::plaintext_record(content_type::ALERT, 0x0303, &[2, alert]);
-        let name = if alert == 40 { "handshake_failure" } else { "internal_error" };
+        let name = match alert {
+            40 => "handshake_failure",
+            70 => "protocol_version",
+            _ => "internal_error",
+        };
         let fields = vec![
             field("content_type", "alert (21)".into(), Some((0, 1)), ""),
             field("legacy_record_version", "0x0303".into(), Some((1, 3)), ""),

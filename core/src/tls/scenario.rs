@@ -35,6 +35,13 @@ pub enum ChainProblem {
 #[serde(default, deny_unknown_fields)]
 pub struct TlsScenario {
     pub v: u32,
+    /// The versions the client offers: 1.3, 1.2 (1.1 and 1.0 too, which no server here speaks).
+    pub client_versions: Vec<String>,
+    /// The versions the server speaks: 1.3, 1.2.
+    pub server_versions: Vec<String>,
+    /// Also run the other version (TLS 1.2 for a 1.3 connection, 1.3 for a 1.2 one) on the
+    /// same round-trip time, and compare when the request leaves.
+    pub compare: bool,
     /// Seed for every value left blank (randoms, private keys, the PSS salt, the ticket's age_add).
     pub seed: u64,
     /// Round-trip time in milliseconds (half of it each way).
@@ -115,6 +122,9 @@ impl Default for TlsScenario {
     fn default() -> Self {
         TlsScenario {
             v: TlsScenario::VERSION,
+            client_versions: names(&["1.3"]),
+            server_versions: names(&["1.3", "1.2"]),
+            compare: false,
             seed: 1,
             rtt_ms: 100,
             client_random: String::new(),
@@ -215,17 +225,43 @@ pub fn suite_code(name: &str) -> Option<u16> {
     })
 }
 
-/// TLS 1.2 suites a client may still offer: a TLS 1.3 server cannot pick them.
+/// TLS 1.2 (and older) suites a client may offer: the ones the lab runs
+/// ([`super::tls12::SUITES`]), and older ones it knows by name and its server refuses.
 pub const LEGACY_SUITES: &[(&str, u16)] = &[
+    ("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 0xc02b),
+    ("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", 0xc02c),
+    ("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", 0xcca9),
     ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 0xc02f),
     ("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", 0xc030),
-    ("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 0xc02b),
     ("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", 0xcca8),
     ("TLS_RSA_WITH_AES_128_GCM_SHA256", 0x009c),
+    ("TLS_RSA_WITH_AES_256_GCM_SHA384", 0x009d),
+    ("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", 0xc013),
     ("TLS_RSA_WITH_AES_128_CBC_SHA", 0x002f),
     ("TLS_RSA_WITH_3DES_EDE_CBC_SHA", 0x000a),
     ("TLS_RSA_WITH_RC4_128_SHA", 0x0005),
+    ("TLS_RSA_EXPORT_WITH_RC4_40_MD5", 0x0003),
+    ("TLS_RSA_WITH_NULL_SHA256", 0x003b),
 ];
+
+/// A version name (1.3, TLS 1.3, TLSv1.3) as its code.
+pub fn version_code(name: &str) -> Option<u16> {
+    let n = name.trim().to_ascii_lowercase().replace(' ', "");
+    let n = n.strip_prefix("tlsv").or_else(|| n.strip_prefix("tls")).unwrap_or(&n);
+    match n {
+        "1.3" => Some(0x0304),
+        "1.2" => Some(0x0303),
+        "1.1" => Some(0x0302),
+        "1.0" => Some(0x0301),
+        _ => None,
+    }
+}
+
+/// A suite the lab's server can run: TLS 1.3's, or a TLS 1.2 one from [`super::tls12::SUITES`].
+pub fn server_suite_code(name: &str) -> Option<u16> {
+    let n = name.trim();
+    Suite::ALL.into_iter().find(|s| s.name().eq_ignore_ascii_case(n)).map(|s| s.code()).or_else(|| super::tls12::SUITES.iter().find(|s| s.name.eq_ignore_ascii_case(n)).map(|s| s.code))
+}
 
 /// A group name as its code.
 pub fn group_code(name: &str) -> Option<u16> {
@@ -249,7 +285,8 @@ fn list(field: &str, items: &[String], code: fn(&str) -> Option<u16>, what: &str
         errors.push(FieldError::new(field, format!("at most {} {what}s", limits::LIST)));
     } else if let Some(bad) = items.iter().find(|i| code(i).is_none()) {
         let shown = crate::export::visible(&bad.chars().take(40).collect::<String>());
-        errors.push(FieldError::new(field, format!("“{shown}” is not a {what} this lab knows")));
+        let what = what.strip_suffix('!').map(str::to_string).unwrap_or_else(|| format!("{what} this lab knows"));
+        errors.push(FieldError::new(field, format!("“{shown}” is not a {what}")));
     }
 }
 
@@ -297,7 +334,9 @@ impl Scenario for TlsScenario {
             exact32(field, text, &mut errors);
         }
         list("client_suites", &self.client_suites, suite_code, "cipher suite", &mut errors);
-        list("server_suites", &self.server_suites, |n| Suite::ALL.into_iter().find(|s| s.name().eq_ignore_ascii_case(n.trim())).map(|s| s.code()), "TLS 1.3 cipher suite", &mut errors);
+        list("server_suites", &self.server_suites, server_suite_code, "cipher suite this lab's server runs (TLS 1.3's, or TLS 1.2's with ECDHE or RSA and AES-GCM or ChaCha20-Poly1305)!", &mut errors);
+        list("client_versions", &self.client_versions, version_code, "TLS version (1.3, 1.2, 1.1 or 1.0)!", &mut errors);
+        list("server_versions", &self.server_versions, |v| version_code(v).filter(|c| *c >= 0x0303), "version this lab's server speaks: 1.3 or 1.2 (RFC 8996 retired 1.0 and 1.1)!", &mut errors);
         list("client_groups", &self.client_groups, group_code, "group", &mut errors);
         list("key_shares", &self.key_shares, group_code, "group", &mut errors);
         if !errors.iter().any(|e| e.field == "key_shares" || e.field == "client_groups") {
@@ -436,6 +475,27 @@ pub fn presets() -> Vec<(&'static str, &'static str, TlsScenario)> {
         ..rfc.clone()
     };
     let resumed = TlsScenario { resume: true, ticket: String::new(), max_early_data: Some(16384), ..base.clone() };
+    // A browser of today (TLS 1.3 and 1.2, both kinds of suites) and a server that speaks
+    // only TLS 1.2.
+    let tls12 = TlsScenario {
+        client_versions: names(&["1.3", "1.2"]),
+        server_versions: names(&["1.2"]),
+        client_suites: names(&[
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_RSA_WITH_AES_128_GCM_SHA256",
+        ]),
+        server_suites: names(&["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256"]),
+        compare: true,
+        ..base.clone()
+    };
     vec![
         ("basic", "A TLS 1.3 handshake: 1 round trip, then encrypted HTTP", base.clone()),
         ("rfc8448", "RFC 8448's example handshake, byte for byte", rfc),
@@ -482,7 +542,34 @@ pub fn presets() -> Vec<(&'static str, &'static str, TlsScenario)> {
         ("cert-missing-intermediate", "The server forgets its intermediate certificate", TlsScenario { chain_problem: ChainProblem::MissingIntermediate, ..base.clone() }),
         ("cert-untrusted-root", "A chain to a root the client does not trust", TlsScenario { chain_problem: ChainProblem::UntrustedRoot, ..base.clone() }),
         ("cert-intermediate-not-ca", "An intermediate without CA:TRUE signs the certificate", TlsScenario { chain_problem: ChainProblem::IntermediateNotCa, ..base.clone() }),
-        ("long-rtt", "A satellite link: 600 ms round trips make each one count", TlsScenario { rtt_ms: 600, ..base }),
+        ("long-rtt", "A satellite link: 600 ms round trips make each one count", TlsScenario { rtt_ms: 600, ..base.clone() }),
+        ("tls12", "A TLS 1.2 server: ECDHE-ECDSA, two round trips, side by side with 1.3", tls12.clone()),
+        (
+            "tls12-ecdhe-rsa",
+            "TLS 1.2 with ECDHE-RSA, AES-256-GCM and the SHA-384 PRF",
+            TlsScenario { server_suites: names(&["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"]), ..tls12.clone() },
+        ),
+        (
+            "tls12-rsa-kex",
+            "TLS 1.2 with RSA key exchange: no forward secrecy",
+            TlsScenario { client_suites: names(&["TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA"]), client_versions: names(&["1.2"]), server_suites: names(&["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256"]), ..tls12.clone() },
+        ),
+        (
+            "tls12-chacha",
+            "TLS 1.2 with ChaCha20-Poly1305: no explicit nonce in the records",
+            TlsScenario { server_suites: names(&["TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"]), ..tls12.clone() },
+        ),
+        (
+            "tls12-old-client",
+            "A TLS 1.2 client meets a TLS 1.3 server: the downgrade sentinel",
+            TlsScenario { client_versions: names(&["1.2"]), server_versions: names(&["1.3", "1.2"]), server_suites: names(&["TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"]), ..tls12.clone() },
+        ),
+        ("tls12-cert-expired", "TLS 1.2 and an expired certificate: the alert goes in the clear", TlsScenario { chain_problem: ChainProblem::Expired, compare: false, ..tls12.clone() }),
+        (
+            "tls10-refused",
+            "A TLS 1.0 and 1.1 client: protocol_version",
+            TlsScenario { client_versions: names(&["1.1", "1.0"]), client_suites: names(&["TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA"]), compare: false, ..tls12 },
+        ),
     ]
 }
 

@@ -94,7 +94,10 @@ pub fn scheme_name(s: u16) -> String {
 pub fn suite_name(code: u16) -> String {
     match super::crypto::Suite::from_code(code) {
         Some(s) => s.name().to_string(),
-        None => format!("0x{code:04x}"),
+        None => match super::scenario::LEGACY_SUITES.iter().find(|(_, c)| *c == code) {
+            Some((name, _)) => name.to_string(),
+            None => format!("0x{code:04x}"),
+        },
     }
 }
 
@@ -140,6 +143,11 @@ pub enum Extension {
     PreSharedKeyServer(u16),
     /// padding (RFC 7685): zeros that bring a ClientHello to a size middleboxes handle.
     Padding(usize),
+    /// extended_master_secret (RFC 7627), empty: TLS 1.2's master secret covers the whole
+    /// handshake, not only the randoms.
+    ExtendedMasterSecret,
+    /// ec_point_formats (RFC 8422 section 5.1.2): TLS 1.2's point formats, uncompressed (0).
+    EcPointFormats(Vec<u8>),
     /// Any other extension, as its type and bytes.
     Other(u16, Vec<u8>),
 }
@@ -161,6 +169,8 @@ impl Extension {
             Extension::PskKeyExchangeModes(_) => 0x002d,
             Extension::KeyShareClient(_) | Extension::KeyShareServer(..) | Extension::KeyShareRetry(_) => 0x0033,
             Extension::RenegotiationInfo(_) => 0xff01,
+            Extension::ExtendedMasterSecret => 0x0017,
+            Extension::EcPointFormats(_) => 0x000b,
             Extension::Other(code, _) => *code,
         }
     }
@@ -181,6 +191,8 @@ impl Extension {
             Extension::PskKeyExchangeModes(_) => "psk_key_exchange_modes".into(),
             Extension::KeyShareClient(_) | Extension::KeyShareServer(..) | Extension::KeyShareRetry(_) => "key_share".into(),
             Extension::RenegotiationInfo(_) => "renegotiation_info".into(),
+            Extension::ExtendedMasterSecret => "extended_master_secret".into(),
+            Extension::EcPointFormats(_) => "ec_point_formats".into(),
             Extension::Other(code, _) => format!("extension 0x{code:04x}"),
         }
     }
@@ -188,7 +200,7 @@ impl Extension {
 
 use crate::trace::hex_bytes::encode as hex;
 
-fn version_name(v: u16) -> String {
+pub fn version_name(v: u16) -> String {
     match v {
         0x0304 => "TLS 1.3".into(),
         0x0303 => "TLS 1.2".into(),
@@ -283,7 +295,7 @@ impl Writer {
 }
 
 /// A handshake message's header: type and a 24-bit length (RFC 8446 section 4).
-fn handshake(t: u8, body: impl FnOnce(&mut Writer)) -> Writer {
+pub(crate) fn handshake(t: u8, body: impl FnOnce(&mut Writer)) -> Writer {
     let mut w = Writer::new();
     w.u8("msg_type", t, format!("{} ({t})", handshake_type::name(t)), "");
     let o = w.open(handshake_type::name(t), 3);
@@ -292,7 +304,7 @@ fn handshake(t: u8, body: impl FnOnce(&mut Writer)) -> Writer {
     w
 }
 
-fn extensions(w: &mut Writer, list: &[Extension]) {
+pub(crate) fn extensions(w: &mut Writer, list: &[Extension]) {
     let o = w.open("extensions", 2);
     for e in list {
         extension(w, e);
@@ -370,7 +382,11 @@ fn extension(w: &mut Writer, e: &Extension) {
             }
         }
         Extension::Cookie(data) => w.vector("cookie", 2, data, None, "Opaque to the client: the server's own state, echoed back."),
-        Extension::EarlyData => {}
+        Extension::EarlyData | Extension::ExtendedMasterSecret => {}
+        Extension::EcPointFormats(formats) => {
+            let names = formats.iter().map(|f| if *f == 0 { "uncompressed (0)".to_string() } else { format!("{f}") }).collect::<Vec<_>>().join(", ");
+            w.vector("ec_point_format_list", 1, formats, Some(names), "");
+        }
         Extension::PreSharedKeyClient { identities, binders } => {
             let list = w.open("identities", 2);
             for (ticket, age) in identities {
@@ -393,6 +409,8 @@ fn extension(w: &mut Writer, e: &Extension) {
 /// ClientHello (RFC 8446 section 4.1.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientHello {
+    /// 0x0303 for a client that offers TLS 1.2 or later; an older client's highest version.
+    pub legacy_version: u16,
     pub random: [u8; 32],
     pub session_id: Vec<u8>,
     pub suites: Vec<u16>,
@@ -402,7 +420,8 @@ pub struct ClientHello {
 impl ClientHello {
     pub fn encode(&self) -> Writer {
         handshake(handshake_type::CLIENT_HELLO, |w| {
-            w.u16("legacy_version", 0x0303, "0x0303 (TLS 1.2)".into(), "Frozen at TLS 1.2 so old middleboxes let the message through; supported_versions carries the real offer.");
+            let note = if self.legacy_version == 0x0303 { "Frozen at TLS 1.2 so old middleboxes let the message through; supported_versions carries the real offer." } else { "The client's highest version: it speaks nothing newer." };
+            w.u16("legacy_version", self.legacy_version, format!("0x{:04x} ({})", self.legacy_version, version_name(self.legacy_version)), note);
             w.raw("random", &self.random, None, "32 bytes from the client; it makes every handshake's keys unique.");
             w.vector("legacy_session_id", 1, &self.session_id, None, "");
             u16_list(w, "cipher_suites", "suite", 2, &self.suites, suite_name);

@@ -115,9 +115,14 @@ pub fn point(key: &SigningKey) -> Vec<u8> {
     key.verifying_key().to_encoded_point(false).as_bytes().to_vec()
 }
 
-/// Makes a certificate: `spec` about the key `subject`, signed by `issuer` with ECDSA P-256
-/// and SHA-256 (RFC 6979 nonces, so the same inputs give the same bytes).
+/// Makes a certificate: `spec` about the P-256 key `subject` (its point), signed by `issuer`
+/// with ECDSA P-256 and SHA-256 (RFC 6979 nonces, so the same inputs give the same bytes).
 pub fn make(spec: &Spec, subject: &[u8], issuer: &SigningKey) -> Vec<u8> {
+    make_for(spec, spki(subject), issuer)
+}
+
+/// Makes a certificate about any key, given as its SubjectPublicKeyInfo (DER).
+pub fn make_for(spec: &Spec, subject_spki: Vec<u8>, issuer: &SigningKey) -> Vec<u8> {
     let algorithm = seq(&[tlv(0x06, oid::ECDSA_SHA256)]);
     let mut extensions = Vec::new();
     if let Some((ca, path_len)) = spec.basic_constraints {
@@ -147,7 +152,7 @@ pub fn make(spec: &Spec, subject: &[u8], issuer: &SigningKey) -> Vec<u8> {
         name(&spec.issuer),
         seq(&[time(spec.not_before), time(spec.not_after)]),
         name(&spec.subject),
-        spki(subject),
+        subject_spki,
     ];
     if !extensions.is_empty() {
         tbs.push(tlv(0xa3, &seq(&extensions)));
