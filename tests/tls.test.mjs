@@ -170,3 +170,37 @@ test('certificates: the chain decoded field by field, and an expired one refused
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('TLS 1.2: ECDHE in the clear, ChangeCipherSpec, two round trips side by side with 1.3, and old versions refused', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'tls12');
+  const all = await labels(page);
+  for (const label of ['ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone', 'ClientKeyExchange', 'ChangeCipherSpec', 'Finished (encrypted)', '{application data}: request']) {
+    assert.ok(all.includes(label), `${label} in ${all.join(' | ')}`);
+  }
+  assert.match(await summary(page), /The handshake took 2 round trips: the client's request left 0\.200 s after its first ClientHello/);
+  assert.match(await summary(page), /Side by side on the same 0\.100 s round trip: with TLS 1\.2 the request left 0\.200 s after the ClientHello \(2 round trips\); with TLS 1\.3 it leaves 0\.100 s after \(1 round trip\)/);
+  assert.match(await page.locator('#tls-schedule-title').innerText(), /RFC 5246/);
+  // A GCM record: its explicit nonce has a byte range, the AAD is computed, and it marks its key.
+  await page.locator('[data-testid=step]', { hasText: '{application data}: request' }).click();
+  const fields = await page.locator('[data-testid=field]').allInnerTexts();
+  for (const name of ['nonce_explicit', 'encrypted fragment', 'authentication tag', 'additional data', 'plaintext']) {
+    assert.ok(fields.some((f) => f.startsWith(name)), `${name} in ${fields.join(' | ')}`);
+  }
+  assert.equal(await page.locator('[data-testid=schedule-client_write_key]').getAttribute('aria-current'), 'step');
+  // The key log is the CLIENT_RANDOM line.
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-keylog]')]);
+  assert.match(fs.readFileSync(await file.path(), 'utf8'), /^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}\n$/);
+  // RSA key exchange says what it costs.
+  await preset(page, 'tls12-rsa-kex');
+  assert.match(await summary(page), /No forward secrecy/);
+  // Edited: a client with only TLS 1.1 and 1.0 gets protocol_version.
+  await edit(page);
+  await page.fill('[data-testid=input-client_versions]', '1.1, 1.0');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=step] .row-label')].some((e) => e.textContent === 'alert: protocol_version'));
+  await page.fill('[data-testid=input-client_versions]', '1.3, 1.2, 0.9');
+  assert.equal(await page.locator('[data-testid=error-client_versions]').innerText(), '“0.9” is not a TLS version (1.3, 1.2, 1.1 or 1.0)');
+  assert.equal(await page.locator('[data-testid=input-client_versions]').inputValue(), '1.3, 1.2, 0.9', 'what was typed stays');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -578,6 +578,8 @@ pub fn presets() -> Vec<(&'static str, &'static str, TlsScenario)> {
 /// the ticket) are carried over unchanged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TlsForm {
+    pub client_versions: String,
+    pub server_versions: String,
     pub seed: String,
     pub rtt_ms: String,
     pub client_random: String,
@@ -609,6 +611,8 @@ impl From<&TlsScenario> for TlsForm {
     fn from(s: &TlsScenario) -> TlsForm {
         let joined = |l: &[String]| l.join(", ");
         TlsForm {
+            client_versions: joined(&s.client_versions),
+            server_versions: joined(&s.server_versions),
             seed: s.seed.to_string(),
             rtt_ms: s.rtt_ms.to_string(),
             client_random: s.client_random.clone(),
@@ -649,6 +653,8 @@ impl TlsForm {
             }
             text.split([',', '\n']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
         };
+        let client_versions = split("client_versions", &self.client_versions);
+        let server_versions = split("server_versions", &self.server_versions);
         let client_suites = split("client_suites", &self.client_suites);
         let server_suites = split("server_suites", &self.server_suites);
         let client_groups = split("client_groups", &self.client_groups);
@@ -660,6 +666,8 @@ impl TlsForm {
         let (Some(seed), Some(rtt_ms), Some(ticket_age_ms)) = (seed, rtt_ms, ticket_age_ms) else { return Err(errors) };
         let s = TlsScenario {
             v: TlsScenario::VERSION,
+            client_versions,
+            server_versions,
             seed,
             rtt_ms,
             client_random: self.client_random.trim().to_string(),

@@ -160,8 +160,8 @@ impl Handshake12 {
         n.push(Node { name: "server_write_key", value: self.server_keys.key.clone(), formula: block.clone() });
         n.push(Node { name: "client_write_IV", value: self.client_keys.iv.clone(), formula: block.clone() });
         n.push(Node { name: "server_write_IV", value: self.server_keys.iv.clone(), formula: block });
-        n.push(Node { name: "client verify_data", value: self.client_verify_data.clone(), formula: format!("PRF-{h}(master_secret, \"client finished\", {h}(handshake messages))[0..12]") });
-        n.push(Node { name: "server verify_data", value: self.server_verify_data.clone(), formula: format!("PRF-{h}(master_secret, \"server finished\", {h}(handshake messages))[0..12]") });
+        n.push(Node { name: "client_verify_data", value: self.client_verify_data.clone(), formula: format!("PRF-{h}(master_secret, \"client finished\", {h}(handshake messages))[0..12]") });
+        n.push(Node { name: "server_verify_data", value: self.server_verify_data.clone(), formula: format!("PRF-{h}(master_secret, \"server finished\", {h}(handshake messages))[0..12]") });
         n
     }
 }

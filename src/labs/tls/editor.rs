@@ -43,7 +43,7 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
         let sni = if s.server_name.is_empty() { "no SNI".to_string() } else { format!("SNI {}", s.server_name) };
         let prefers = s.server_suites.first().cloned().unwrap_or_else(|| "no suite".into());
         let resume = if s.resume { if s.early_data.is_empty() { " · resumed" } else { " · resumed with 0-RTT" } } else { "" };
-        format!("RTT {} ms · client offers {} suites · server prefers {prefers} · {sni}{resume}", s.rtt_ms, s.client_suites.len())
+        format!("TLS {} / {} · RTT {} ms · client offers {} suites · server prefers {prefers} · {sni}{resume}", s.client_versions.join(", "), s.server_versions.join(", "), s.rtt_ms, s.client_suites.len())
     };
     let invalid = move || errors.with(|e| !e.is_empty());
     view! {
@@ -56,7 +56,8 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
         <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
             <fieldset>
                 <legend>"Client"</legend>
-                {field("client_suites", "Cipher suites offered", "By preference, comma-separated: TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, or a TLS 1.2 suite.", true, |f| &f.client_suites, |f, v| f.client_suites = v)}
+                {field("client_versions", "Versions offered", "1.3, 1.2 (1.1 and 1.0 too: no server here speaks them, RFC 8996).", true, |f| &f.client_versions, |f, v| f.client_versions = v)}
+                {field("client_suites", "Cipher suites offered", "By preference, comma-separated: TLS 1.3's TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, or TLS 1.2 suites such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256.", true, |f| &f.client_suites, |f, v| f.client_suites = v)}
                 {field("client_groups", "Groups (supported_groups)", "e.g. x25519, secp256r1, secp384r1.", true, |f| &f.client_groups, |f, v| f.client_groups = v)}
                 {field("key_shares", "Key shares sent (its guess)", "x25519 and/or secp256r1, from its groups. A guess the server rejects costs a HelloRetryRequest.", true, |f| &f.key_shares, |f, v| f.key_shares = v)}
                 {field("signature_algorithms", "Signature schemes accepted", "e.g. rsa_pss_rsae_sha256, ecdsa_secp256r1_sha256, ed25519.", true, |f| &f.signature_algorithms, |f, v| f.signature_algorithms = v)}
@@ -65,13 +66,15 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Server"</legend>
-                {field("server_suites", "Cipher suites accepted", "By the server's preference: it picks the first the client offers.", true, |f| &f.server_suites, |f, v| f.server_suites = v)}
+                {field("server_versions", "Versions spoken", "1.3 and/or 1.2. The newest both sides speak wins.", true, |f| &f.server_versions, |f, v| f.server_versions = v)}
+                {field("server_suites", "Cipher suites accepted", "By the server's preference: it picks the first the client offers (in TLS 1.2, one it has a key for: ECDSA, or RSA).", true, |f| &f.server_suites, |f, v| f.server_suites = v)}
                 {field("server_groups", "Groups accepted", "", true, |f| &f.server_groups, |f, v| f.server_groups = v)}
                 {field("server_alpn", "Application protocols", "By preference.", true, |f| &f.server_alpn, |f, v| f.server_alpn = v)}
             </fieldset>
             <fieldset>
                 <legend>"Network and data"</legend>
                 {field("rtt_ms", "Round-trip time (ms)", "Half of it each way.", false, |f| &f.rtt_ms, |f, v| f.rtt_ms = v)}
+                {checkbox("compare", "Also run the other version (1.2 or 1.3) and compare when the request leaves", |f| f.carried.compare, |f, on| f.carried.compare = on)}
                 {area("request", "Request", "What the client sends once the handshake is done. Text, or hex: and hex digits.", |f| &f.request, |f, v| f.request = v)}
                 {area("response", "Response", "What the server sends back.", |f| &f.response, |f, v| f.response = v)}
             </fieldset>

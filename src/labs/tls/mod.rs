@@ -29,7 +29,7 @@ pub fn TlsLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
     let editor = view! {
         <TlsEditor session=session />
         <div class="simplified" data-testid="simplified">
-            <p>"Being built. Done: TLS 1.3 with X25519 or P-256 and HelloRetryRequest, a lab-made certificate chain you can break, resumption and 0-RTT (and its replay), byte for byte as RFC 8448, with a pcap and key log for Wireshark. Next: revocation, a cipher suite explainer, TLS 1.2 side by side."</p>
+            <p>"Being built. Done: TLS 1.3 with X25519 or P-256 and HelloRetryRequest, TLS 1.2 (ECDHE-ECDSA, ECDHE-RSA, RSA key exchange) side by side with it, a lab-made certificate chain you can break, resumption and 0-RTT (and its replay), byte for byte as RFC 8448, with a pcap and key log for Wireshark. Next: revocation (CRL, OCSP, stapling) and a cipher suite explainer."</p>
         </div>
     }
     .into_any();
@@ -82,10 +82,12 @@ fn KeySchedule(session: LabSession<TlsScenario, TlsRun>, trace: Memo<Trace>) -> 
         })
     };
     let empty = move || session.trace.with(|r| r.schedule.is_empty());
+    let tls12 = move || trace.with(|t| t.title.contains("1.2"));
     view! {
         <section class="key-schedule" aria-labelledby="tls-schedule-title" data-testid="key-schedule">
-            <h2 id="tls-schedule-title">"The key schedule (RFC 8446 section 7.1)"</h2>
+            <h2 id="tls-schedule-title">{move || if tls12() { "The key derivation (RFC 5246 sections 8.1 and 6.3)" } else { "The key schedule (RFC 8446 section 7.1)" }}</h2>
             <p class="help">{move || session.trace.with(|r| match &r.suite {
+                Some(s) if tls12() => format!("Computed with {s}: TLS 1.2's PRF (an HMAC chain) makes the master secret from the premaster secret, then one key block that holds each direction's key and IV. The key log export holds the master secret (a CLIENT_RANDOM line): with it, Wireshark decrypts the pcap export."),
                 Some(s) => format!("Computed with {s}: HKDF-Extract mixes in a new secret, Derive-Secret and HKDF-Expand-Label branch off with a label and a transcript hash. Values the selected step uses are marked. The key log export holds the four traffic secrets: with it, Wireshark decrypts the pcap export."),
                 None => "The handshake failed before any key was derived.".to_string(),
             })}</p>
