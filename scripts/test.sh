@@ -18,6 +18,10 @@ log "TLS captures read by tshark: checksums, records, decryption with the key lo
 rm -rf "$ROOT/target/tls-captures"
 cargo run --quiet -p wirelab-core --example tls_capture -- "$ROOT/target/tls-captures"
 python3 tests/tls_wireshark.py "$ROOT/target/tls-captures"
+log "TCP captures read by tshark: checksums, and each segment's numbers as the lab labels them"
+rm -rf "$ROOT/target/tcp-captures"
+cargo run --quiet -p wirelab-core --example tcp_capture -- "$ROOT/target/tcp-captures"
+python3 tests/tcp_wireshark.py "$ROOT/target/tcp-captures"
 build_release
 log "browser tests (headless Chromium, release build under /courses/net/wirelab/)"
 (cd "$ROOT/tests" && node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs site.test.mjs newcomer.test.mjs ratelimit.test.mjs dns.test.mjs jwt.test.mjs tls.test.mjs hostile.test.mjs)

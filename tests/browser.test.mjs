@@ -234,6 +234,13 @@ test('export buttons produce JSON, SVG and Mermaid of the trace', async () => {
   assert.ok(svg.includes('SYN seq=0'));
   const mermaid = await grab('export-mermaid');
   assert.ok(mermaid.startsWith('sequenceDiagram\n'));
+  // The capture for Wireshark (its contents are checked by tshark in the test command).
+  const [pcap] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-pcap]')]);
+  assert.equal(pcap.suggestedFilename(), 'wirelab-tcp.pcap');
+  const bytes = fs.readFileSync(await pcap.path());
+  assert.equal(bytes.readUInt32LE(0), 0xa1b2c3d4, 'pcap magic');
+  assert.equal(bytes.readUInt32LE(20), 101, 'raw IP packets');
+  assert.ok(bytes.length > 24 + 10 * (16 + 40), 'the connection\'s segments');
   assert.ok(mermaid.includes('client->>server'));
   await page.click('[data-testid=copy-embed]');
   const embed = await page.inputValue('[data-testid=share-output]');

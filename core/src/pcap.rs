@@ -5,6 +5,9 @@
 /// The pcap file's link type: raw IP packets (LINKTYPE_RAW, 101).
 pub const LINKTYPE_RAW: u32 = 101;
 
+/// The simulations' time 0 as seconds since 1970 in a capture: 2026-11-22 00:00:00 UTC.
+pub const EPOCH: u64 = 1_795_305_600;
+
 /// IPv4's protocol numbers.
 pub const TCP: u8 = 6;
 pub const UDP: u8 = 17;

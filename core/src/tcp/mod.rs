@@ -34,6 +34,26 @@ pub fn run(scenario: &TcpScenario) -> Trace {
     Driver::new(scenario).run()
 }
 
+/// The connection as a pcap file (`crate::pcap`), as a capture on the client's link records
+/// it: every segment the client sent when it sent it (a lost one too: it left), and every
+/// segment of the server's that arrived, when it arrived. The segments are the trace's bytes,
+/// checksums and all.
+pub fn capture(t: &Trace) -> Vec<u8> {
+    let ips = [CLIENT_IP, SERVER_IP];
+    let mut packets: Vec<(u64, usize, &[u8])> = t
+        .steps
+        .iter()
+        .filter(|st| matches!(st.kind, StepKind::Message | StepKind::Lost) && !st.bytes.is_empty() && st.from < 2 && st.to < 2 && st.from != st.to)
+        .filter_map(|st| if st.from == 0 { Some((st.at.micros(), 0, &st.bytes[..])) } else { st.arrives.map(|a| (a.micros(), 1, &st.bytes[..])) })
+        .collect();
+    packets.sort_by_key(|p| p.0);
+    let mut c = crate::pcap::Capture::new();
+    for (when, from, bytes) in packets {
+        c.ipv4(crate::pcap::EPOCH * 1_000_000 + when, ips[from], ips[1 - from], crate::pcap::TCP, bytes);
+    }
+    c.into_bytes()
+}
+
 /// The request the client sends: an HTTP/1.1 GET padded to exactly `n` bytes.
 pub fn request_bytes(n: u32) -> Vec<u8> {
     let head = "GET / HTTP/1.1\r\nHost: www.example.com\r\nUser-Agent: wirelab\r\n";

@@ -37,8 +37,7 @@ pub struct TlsRun {
     pub keylog: String,
 }
 
-/// The simulation's time 0 as seconds since 1970 in the capture: 2026-11-22 00:00:00 UTC.
-pub const CAPTURE_EPOCH: u64 = 1_795_305_600;
+use crate::pcap::EPOCH as CAPTURE_EPOCH;
 
 /// The SSLKEYLOGFILE lines for a handshake (NSS's format, which Wireshark reads).
 pub fn keylog(hs: &Handshake, client_random: &[u8; 32]) -> String {

@@ -4,6 +4,7 @@ mod editor;
 
 use super::{lab_page, LabSession};
 use crate::components::banner::Notices;
+use crate::components::share::Export;
 use editor::TcpEditor;
 use leptos::prelude::*;
 use wirelab_core::labs;
@@ -18,5 +19,13 @@ pub fn TcpLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
         return view! { <p>"The TCP lab is missing from the catalogue."</p> }.into_any();
     };
     let editor = view! { <TcpEditor session=session /> }.into_any();
-    lab_page(info, session, session.trace, editor, None, Vec::new()).into_any()
+    // The connection for Wireshark, as captured on the client's link.
+    let pcap = Export {
+        id: "pcap",
+        label: "Export pcap",
+        filename: "wirelab-tcp.pcap".into(),
+        mime: "application/vnd.tcpdump.pcap",
+        make: Callback::new(move |()| session.trace.with_untracked(tcp::capture)),
+    };
+    lab_page(info, session, session.trace, editor, None, vec![pcap]).into_any()
 }
