@@ -204,3 +204,25 @@ test('TLS 1.2: ECDHE in the clear, ChangeCipherSpec, two round trips side by sid
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the cipher suite explainer: the negotiated suite, weak ones flagged with why, hostile text named, and the negotiation', async () => {
+  const { context, page, problems } = await open();
+  const input = page.locator('[data-testid=input-suite]');
+  assert.equal(await input.inputValue(), 'TLS_AES_128_GCM_SHA256', 'it starts as the negotiated suite');
+  assert.match(await page.locator('[data-testid=suite-verdict]').innerText(), /^Recommended/);
+  await input.fill('TLS_RSA_WITH_3DES_EDE_CBC_SHA');
+  assert.match(await page.locator('[data-testid=suite-verdict]').innerText(), /^Avoid: .*no forward secrecy.*Sweet32/);
+  const parts = await page.locator('[data-testid=suite-parts] tbody th').allInnerTexts();
+  assert.deepEqual(parts, ['key exchange', 'authentication', 'cipher', 'MAC']);
+  await input.fill('TLS_ECDHE<img src=x onerror=alert(1)>');
+  assert.equal(await page.locator('[data-testid=error-suite]').innerText(), '“<” at character 10 cannot be in a suite name: letters, digits and underscores');
+  assert.equal(await page.locator('[data-testid=suite-explainer] img').count(), 0);
+  assert.equal(await input.inputValue(), 'TLS_ECDHE<img src=x onerror=alert(1)>', 'what was typed stays');
+  // How this scenario's two sides agreed: the chosen suite and why the others lost.
+  await preset(page, 'tls12');
+  const fates = await page.locator('[data-testid=negotiation] li').allInnerTexts();
+  assert.ok(fates.some((f) => f.startsWith('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 — chosen')), fates.join(' | '));
+  assert.ok(fates.some((f) => f === 'TLS_AES_128_GCM_SHA256 — unused: a TLS 1.3 suite, and the connection is TLS 1.2'), fates.join(' | '));
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -248,8 +248,16 @@ fn form_tls(next: &mut dyn FnMut(&mut String)) {
         &mut f.response,
         &mut f.early_data,
         &mut f.ticket_age_ms,
+        &mut f.client_versions,
+        &mut f.server_versions,
     ] {
         next(field);
+    }
+    // The cipher suite explainer reads what is typed into its own field.
+    let mut suite = String::new();
+    next(&mut suite);
+    if let Err(e) = tls::suites::explain(&suite) {
+        assert!(!e.is_empty());
     }
     f.resume = f.early_data.len() % 2 == 1;
     match f.parse() {

@@ -14,6 +14,7 @@ pub mod crypto;
 pub mod run;
 pub mod scenario;
 pub mod schedule;
+pub mod suites;
 pub mod tls12;
 pub mod wire;
 pub mod x509;

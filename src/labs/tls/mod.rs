@@ -33,7 +33,11 @@ pub fn TlsLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
         </div>
     }
     .into_any();
-    let schedule = view! { <KeySchedule session=session trace=trace /> }.into_any();
+    let schedule = view! {
+        <KeySchedule session=session trace=trace />
+        <SuiteExplainer session=session />
+    }
+    .into_any();
     // The connection for Wireshark: the capture, and the key log that decrypts it.
     let exports = vec![
         Export {
@@ -92,6 +96,74 @@ fn KeySchedule(session: LabSession<TlsScenario, TlsRun>, trace: Memo<Trace>) -> 
                 None => "The handshake failed before any key was derived.".to_string(),
             })}</p>
             <ol class="schedule" hidden=empty>{rows}</ol>
+        </section>
+    }
+}
+
+/// A cipher suite name taken apart: type or pick one (it starts as the negotiated suite), see
+/// each component, and the weak ones flagged with why; then how this scenario's client and
+/// server agreed on theirs.
+#[component]
+fn SuiteExplainer(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
+    use wirelab_core::tls::{scenario as sc, suites};
+    // What the person typed; until then, the negotiated suite.
+    let typed = RwSignal::new(None::<String>);
+    let text = Signal::derive(move || typed.get().unwrap_or_else(|| session.trace.with(|r| r.suite.clone().unwrap_or_else(|| "TLS_AES_128_GCM_SHA256".into()))));
+    let explained = Memo::new(move |_| suites::explain(&text.get()));
+    let names: Vec<String> = wirelab_core::tls::crypto::Suite::ALL.iter().map(|s| s.name().to_string()).chain(sc::LEGACY_SUITES.iter().map(|(n, _)| n.to_string())).collect();
+    let parts = move || {
+        explained.with(|e| match e {
+            Ok(e) => {
+                let rows = e
+                    .parts
+                    .iter()
+                    .map(|p| {
+                        let weak = p.weak.clone();
+                        let is_weak = weak.is_some();
+                        view! {
+                            <tr class:weak=is_weak>
+                                <th scope="row">{p.role}</th>
+                                <td><code>{p.name.clone()}</code></td>
+                                <td>{p.meaning.clone()}{weak.map(|w| view! { <strong class="weak-flag">" Weak: "{w}"."</strong> })}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                let code = e.code.map(|c| format!("0x{c:04x}")).unwrap_or_else(|| "not one the lab knows".into());
+                let runs = if e.runs { "This lab's server runs it." } else { "This lab's server does not run it (a client here can still offer it)." };
+                view! {
+                    <p data-testid="suite-verdict" class="suite-verdict" class:warning=e.weak>{e.verdict.clone()}</p>
+                    <p class="help">{format!("{} · code point {code} · {runs}", e.version)}</p>
+                    <table class="suite-parts" data-testid="suite-parts">
+                        <thead><tr><th scope="col">"Decides"</th><th scope="col">"Part"</th><th scope="col">"What it means"</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                }
+                .into_any()
+            }
+            Err(_) => ().into_any(),
+        })
+    };
+    let error = move || explained.with(|e| e.as_ref().err().cloned());
+    let negotiation = move || {
+        let chosen = session.trace.with(|r| r.suite.clone());
+        session.scenario.with(|s| suites::negotiation(s, chosen.as_deref())).into_iter().map(|(name, fate)| view! { <li><code>{name}</code>" — "{fate}</li> }).collect_view()
+    };
+    view! {
+        <section class="suite-explainer" aria-labelledby="tls-suites-title" data-testid="suite-explainer">
+            <h2 id="tls-suites-title">"Cipher suites"</h2>
+            <div class="field" class:invalid=move || error().is_some()>
+                <label for="tls-suite-explain">"Explain a suite name"</label>
+                <input id="tls-suite-explain" type="text" list="tls-suite-names" autocomplete="off" spellcheck="false" data-testid="input-suite"
+                    aria-invalid=move || error().is_some().to_string() aria-describedby="tls-suite-explain-error"
+                    prop:value=text on:input=move |ev| typed.set(Some(event_target_value(&ev))) />
+                <datalist id="tls-suite-names">{names.into_iter().map(|n| view! { <option value=n></option> }).collect_view()}</datalist>
+                <small id="tls-suite-explain-error" class="field-error" data-testid="error-suite">{error}</small>
+            </div>
+            {parts}
+            <h3>"In this scenario"</h3>
+            <p class="help">"The server takes the first suite in its own order that the client offers, for the version both speak (and in TLS 1.2, one it has a key for)."</p>
+            <ul class="negotiation" data-testid="negotiation">{negotiation}</ul>
         </section>
     }
 }
