@@ -106,7 +106,7 @@ fn cipher_mac(words: &str, tls13: bool) -> Option<Vec<Part>> {
             None,
         ),
         ("SHA256" | "SHA384", false) => part("MAC", mac, "HMAC with this hash authenticates each record, and the PRF uses it.", None),
-        ("SHA", false) => part("MAC", "SHA", "HMAC-SHA1 authenticates each record (HMAC-SHA1 itself still holds; the CBC construction around it is the problem).", Some("SHA-1 era suite: CBC-SHA1 is what RFC 9325 tells servers to stop offering")),
+        ("SHA", false) => part("MAC", "SHA", "HMAC-SHA1 authenticates each record (HMAC-SHA1 itself still holds; the CBC construction around it is the problem).", Some("a SHA-1 era suite without an AEAD: RFC 9325 recommends none of them")),
         ("MD5", false) => part("MAC", "MD5", "HMAC-MD5 authenticates each record.", Some("MD5 era: only in suites with RC4 or export ciphers")),
         ("NULL", false) => part("MAC", "NULL", "No record authentication.", Some("no integrity")),
         _ => return None,
