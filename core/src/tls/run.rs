@@ -215,11 +215,11 @@ fn needs_rsa(s: &TlsScenario) -> bool {
 
 /// RFC 7515 appendix A.2's 2048-bit RSA key (the JWT lab's), as the lab server's RSA key.
 fn rsa_key() -> Option<rsa::RsaPrivateKey> {
-    let jwk = serde_json::from_str(include_str!("../jwt/rfc7515_a2_key.json")).ok()?;
-    match crate::jwt::keys::from_jwk(&jwk).ok()? {
-        crate::jwt::keys::Key::RsaPrivate(k) => Some(*k),
-        _ => None,
-    }
+    // Its members read directly (the JWT lab's general JWK reader would bring every key type
+    // into this page).
+    let jwk: serde_json::Value = serde_json::from_str(include_str!("../jwt/rfc7515_a2_key.json")).ok()?;
+    let big = |member: &str| crate::base64url::decode(jwk.get(member)?.as_str()?).ok().map(|b| rsa::BigUint::from_bytes_be(&b));
+    rsa::RsaPrivateKey::from_components(big("n")?, big("e")?, big("d")?, vec![big("p")?, big("q")?]).ok()
 }
 
 /// A root (trusted by the client), an intermediate and the server's certificate, with keys
@@ -277,8 +277,8 @@ pub fn lab_chain(s: &TlsScenario) -> LabChain {
     // The RSA certificate has the same names and dates. (Self-signed, it is signed with the
     // ECDSA leaf key under the same name: refused the same way.)
     let rsa = needs_rsa(s).then(rsa_key).flatten().and_then(|key| {
-        use rsa::pkcs8::EncodePublicKey;
-        let spki = rsa::RsaPublicKey::from(&key).to_public_key_der().ok()?.as_bytes().to_vec();
+        use rsa::traits::PublicKeyParts;
+        let spki = x509::rsa_spki(&key.n().to_bytes_be(), &key.e().to_bytes_be());
         let spec = x509::Spec { serial: leaf_spec.serial + 1, ..leaf_spec.clone() };
         let der = x509::make_for(&spec, spki, if self_signed { &leaf } else { &inter });
         Some((with(der), Box::new(key)))

@@ -23,6 +23,8 @@ pub mod oid {
     pub const KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f];
     /// subjectAltName (2.5.29.17).
     pub const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+    /// rsaEncryption (1.2.840.113549.1.1.1).
+    pub const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
 }
 
 /// Key usage bits (RFC 5280 section 4.2.1.3), as the bit string's first byte.
@@ -108,6 +110,14 @@ pub fn spki(point: &[u8]) -> Vec<u8> {
     let mut bits = vec![0u8];
     bits.extend(point);
     seq(&[seq(&[tlv(0x06, oid::EC_PUBLIC_KEY), tlv(0x06, oid::P256)]), tlv(0x03, &bits)])
+}
+
+/// The SubjectPublicKeyInfo of an RSA public key (RFC 8017 appendix A.1.1): its modulus and
+/// exponent, big-endian.
+pub fn rsa_spki(n: &[u8], e: &[u8]) -> Vec<u8> {
+    let mut bits = vec![0u8];
+    bits.extend(seq(&[integer(n), integer(e)]));
+    seq(&[seq(&[tlv(0x06, oid::RSA_ENCRYPTION), tlv(0x05, &[])]), tlv(0x03, &bits)])
 }
 
 /// A P-256 public key as its uncompressed point.
