@@ -22,6 +22,10 @@ log "TCP captures read by tshark: checksums, and each segment's numbers as the l
 rm -rf "$ROOT/target/tcp-captures"
 cargo run --quiet -p wirelab-core --example tcp_capture -- "$ROOT/target/tcp-captures"
 python3 tests/tcp_wireshark.py "$ROOT/target/tcp-captures"
+log "DNS captures read by tshark: checksums, and every DNS message with its ID and flag"
+rm -rf "$ROOT/target/dns-captures"
+cargo run --quiet -p wirelab-core --example dns_capture -- "$ROOT/target/dns-captures"
+python3 tests/dns_wireshark.py "$ROOT/target/dns-captures"
 build_release
 log "browser tests (headless Chromium, release build under /courses/net/wirelab/)"
 (cd "$ROOT/tests" && node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs site.test.mjs newcomer.test.mjs ratelimit.test.mjs dns.test.mjs jwt.test.mjs tls.test.mjs hostile.test.mjs)

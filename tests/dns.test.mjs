@@ -1,6 +1,7 @@
 // The DNS lab in headless Chromium against the release build, served from a sub-path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { serve, launch, watch, ready, openPage } from './harness.mjs';
 
 let server, browser;
@@ -157,6 +158,15 @@ test('over 512 bytes: TC set, then the TCP handshake and the answer after its tw
   // The TCP header here is 20 bytes; the prefix counts what follows it.
   assert.equal(parseInt(two.join(''), 16), total - 22);
   assert.ok(bytes > 0);
+  // The capture for Wireshark: UDP datagrams and the TCP segments (tshark checks their
+  // contents in the test command).
+  const [pcap] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-pcap]')]);
+  assert.equal(pcap.suggestedFilename(), 'wirelab-dns.pcap');
+  const file = fs.readFileSync(await pcap.path());
+  assert.equal(file.readUInt32LE(0), 0xa1b2c3d4, 'pcap magic');
+  let packets = 0;
+  for (let at = 24; at < file.length; at += 16 + file.readUInt32LE(at + 8)) packets++;
+  assert.equal(packets, 16, 'eight UDP datagrams, then four TCP segments for the resolver retry and four for the stub retry');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -117,9 +117,43 @@ pub struct CacheView {
 pub struct DnsRun {
     pub trace: Trace,
     pub cache_log: Vec<CacheEvent>,
+    /// Every packet that crossed a network, as it left its sender (the browser's questions to
+    /// the OS stay inside the host).
+    pub packets: Vec<Packet>,
+}
+
+/// A packet as it left its sender: addresses, and a UDP datagram's ports and DNS message, or a
+/// TCP segment as the trace shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Packet {
+    pub at: SimTime,
+    pub source: [u8; 4],
+    pub destination: [u8; 4],
+    pub wire: Wire,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wire {
+    Udp { ports: (u16, u16), payload: Vec<u8> },
+    Tcp(Vec<u8>),
 }
 
 impl DnsRun {
+    /// The run as a pcap file (`crate::pcap`), every packet at the moment it was sent. Where
+    /// the scenario does not model source ports (no spoofing attempt), each query leaves from an
+    /// ephemeral port made from its ID, and its answer goes back to it.
+    pub fn capture(&self) -> Vec<u8> {
+        let mut c = crate::pcap::Capture::new();
+        for p in &self.packets {
+            let when = crate::pcap::EPOCH * 1_000_000 + p.at.micros();
+            match &p.wire {
+                Wire::Udp { ports, payload } => c.udp(when, (p.source, ports.0), (p.destination, ports.1), payload),
+                Wire::Tcp(segment) => c.ipv4(when, p.source, p.destination, crate::pcap::TCP, segment),
+            }
+        }
+        c.into_bytes()
+    }
+
     /// When the last step ends.
     pub fn end(&self) -> SimTime {
         self.trace.steps.iter().map(|s| s.arrives.unwrap_or(s.at)).max().unwrap_or_default()
@@ -260,6 +294,11 @@ struct Run<'a> {
     ds: BTreeMap<String, (Vec<Record>, Option<Record>)>,
     keys: BTreeMap<String, Record>,
     validated: BTreeSet<(String, u16)>,
+    /// What crossed a network, for the capture; the server the resolver is talking to (its
+    /// address), and the queries sent, by ID, lanes and ports, to answer to the right port.
+    packets: Vec<Packet>,
+    peer: Option<[u8; 4]>,
+    open: Vec<(u16, usize, usize, (u16, u16))>,
 }
 
 fn lane_of(server: &Server) -> usize {
@@ -372,15 +411,37 @@ impl<'a> Run<'a> {
         if let Some((source, destination)) = ports {
             fields.insert(0, Field { name: "UDP ports (outside the message)".into(), value: format!("{source} → {destination}"), bytes: None, note: "a response must come back to the port the query left from".into(), points_to: None });
         }
+        if from != BROWSER && to != BROWSER {
+            self.sent_udp(at, from, to, m.header.id, m.header.qr, ports, &bytes);
+        }
         let bytes_label = format!("DNS message over UDP, {} bytes", bytes.len());
         self.push(at, arrives, StepKind::Message, from, to, Run::label_of(m), fields, bytes, bytes_label, explanation, spec);
         arrives
+    }
+
+    /// Keeps a UDP datagram for the capture. A forged answer claims the server's address.
+    #[allow(clippy::too_many_arguments)]
+    fn sent_udp(&mut self, at: SimTime, from: usize, to: usize, id: u16, response: bool, ports: Option<(u16, u16)>, payload: &[u8]) {
+        let ip_of = |run: &Run, lane: usize| if lane == ATTACKER { run.peer.unwrap_or([0, 0, 0, 0]) } else { run.address(lane, run.peer) };
+        let ports = match ports {
+            Some(p) => p,
+            None if !response => (49152 + id % 16384, 53),
+            None => self.open.iter().rev().find(|(i, f, t, _)| *i == id && *f == to && *t == from).map(|(_, _, _, (a, b))| (*b, *a)).unwrap_or((53, 53)),
+        };
+        if !response {
+            self.open.push((id, from, to, ports));
+        }
+        let (source, destination) = (ip_of(self, from), ip_of(self, to));
+        self.packets.push(Packet { at, source, destination, wire: Wire::Udp { ports, payload: payload.to_vec() } });
     }
 
     /// Sends `response` to the asker over UDP; if it is longer than 512 bytes, sends it truncated
     /// instead, and the asker fetches it again over TCP. Returns when the full answer arrives.
     #[allow(clippy::too_many_arguments)]
     fn respond(&mut self, at: SimTime, delay_ms: u32, server: usize, asker: usize, server_ip: Option<[u8; 4]>, query: &Message, response: &Message, explanation: String, spec: Vec<SpecRef>) -> SimTime {
+        if server_ip.is_some() {
+            self.peer = server_ip;
+        }
         let size = encode(response, true).bytes.len();
         let limit = if dnssec::wants_dnssec(query) { 1232 } else { UDP_LIMIT };
         if size <= limit {
@@ -426,6 +487,7 @@ impl<'a> Run<'a> {
                 None => format!("TCP segment, {} bytes", bytes.len()),
             };
             let arrives = t.saturating_add(d);
+            run.packets.push(Packet { at: t, source: src, destination: dst, wire: Wire::Tcp(bytes.clone()) });
             run.push(t, arrives, StepKind::Message, from, to, label, fields, bytes, bytes_label, explanation, tcp_spec());
             arrives
         };
@@ -680,6 +742,7 @@ impl<'a> Run<'a> {
                     q.additional.push(dnssec::opt_do());
                     why.push_str(" The EDNS record in the additional section sets DO: send the DNSSEC records too.");
                 }
+                self.peer = Some(server);
                 let arrive = self.message(now, self.delay(lane), RESOLVER, lane, &q, port.map(|p| (p, 53)), why, vec![SpecRef::rfc(1034, "4.3.1", "Queries and responses")]);
                 let (response, outcome) = if self.setup.dnssec { dnssec::answer_signed(srv, id, &q.questions[0]) } else { srv.answer(id, &q.questions[0]) };
                 if lane == AUTHORITATIVE && qtype == rtype::A && !self.spoofed {
@@ -917,6 +980,7 @@ impl<'a> Run<'a> {
                 let id = self.id();
                 let mut q = Message { header: Header { id, ..Header::default() }, questions: vec![question(zone, rtype::DNSKEY)], ..Message::default() };
                 q.additional.push(dnssec::opt_do());
+                self.peer = Some(server);
                 let arrive = self.message(now, self.delay(lane), RESOLVER, lane, &q, None, format!("To check signatures made by {zone}, the resolver needs {zone}'s public key: it asks {} for the DNSKEY records.", srv.name), vec![SpecRef::rfc(4034, "2", "The DNSKEY Resource Record")]);
                 let (response, _) = dnssec::answer_signed(srv, id, &q.questions[0]);
                 now = self.respond(arrive, self.delay(lane), lane, RESOLVER, Some(server), &q, &response, format!("{zone}'s DNSKEY (an Ed25519 public key, algorithm 15) and the RRSIG the key made over itself."), vec![SpecRef::rfc(4034, "2", "The DNSKEY Resource Record"), SpecRef::rfc(8080, "3", "Public key format")]);
@@ -1071,6 +1135,9 @@ pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
         ds: BTreeMap::new(),
         keys: BTreeMap::new(),
         validated: BTreeSet::new(),
+        packets: Vec::new(),
+        peer: None,
+        open: Vec::new(),
     };
     if let Some(missing) = loading {
         r.trace.warnings.push(format!("DNSSEC is off in this run while {missing}; the run starts again with DNSSEC when it arrives."));
@@ -1161,7 +1228,10 @@ pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
             seen.len()
         ));
     }
-    DnsRun { trace: r.trace, cache_log: r.log }
+    // In the order they were sent (a forged answer is sent before the real one arrives).
+    let mut packets = r.packets;
+    packets.sort_by_key(|p| p.at);
+    DnsRun { trace: r.trace, cache_log: r.log, packets }
 }
 
 /// The DNS message inside a TCP segment that carries one after its two-byte length.

@@ -5,6 +5,7 @@ mod editor;
 
 use super::{lab_page, LabOutput, LabSession};
 use crate::components::banner::Notices;
+use crate::components::share::Export;
 use editor::DnsEditor;
 use leptos::prelude::*;
 use wirelab_core::dns::resolve::{clock, CacheView, DnsRun, BROWSER, RESOLVER, STUB};
@@ -45,7 +46,15 @@ pub fn DnsLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
     }
     .into_any();
     let caches = view! { <Caches session=session form=form errors=errors /> }.into_any();
-    lab_page(info, session, trace, editor, Some(caches), Vec::new()).into_any()
+    // Every packet that crossed a network, for Wireshark.
+    let pcap = Export {
+        id: "pcap",
+        label: "Export pcap",
+        filename: "wirelab-dns.pcap".into(),
+        mime: "application/vnd.tcpdump.pcap",
+        make: Callback::new(move |()| session.trace.with_untracked(|r| r.capture())),
+    };
+    lab_page(info, session, trace, editor, Some(caches), vec![pcap]).into_any()
 }
 
 fn cache_name(lane: usize) -> &'static str {
