@@ -41,6 +41,13 @@ test('the default connection: TCP, one TLS round trip, encrypted data, and the k
   // The key schedule: every value, and the ones the selected step derives are marked.
   const rows = page.locator('[data-testid=key-schedule] li');
   assert.equal(await rows.count(), 21);
+  // Drawn as RFC 8446's tree: each value under the one it comes from.
+  const under = (child, parent) => page.locator(`[data-testid=schedule-${parent}] > ol > [data-testid=schedule-${child}]`).count();
+  assert.equal(await under('derived_for_handshake', 'early_secret'), 1);
+  assert.equal(await under('handshake_secret', 'derived_for_handshake'), 1);
+  assert.equal(await under('client_handshake_key', 'client_handshake_traffic_secret'), 1);
+  assert.equal(await under('server_finished_key', 'server_handshake_traffic_secret'), 1);
+  assert.equal(await under('exporter_master_secret', 'master_secret'), 1);
   assert.equal(await page.locator('[data-testid=key-schedule] li.current').count(), 0);
   await page.locator('[data-testid=step]', { hasText: 'Server derives the handshake keys' }).click();
   assert.equal(await page.locator('[data-testid=schedule-handshake_secret]').getAttribute('aria-current'), 'step');
@@ -69,8 +76,8 @@ test('RFC 8448\'s inputs give RFC 8448\'s bytes in the browser', async () => {
   assert.equal(bytes('{Finished}'), VECTORS.record_client_finished_encrypted);
   assert.equal(bytes('{application data}: request'), VECTORS.record_client_appdata_encrypted);
   assert.equal(bytes('{application data}: response'), VECTORS.record_server_appdata_encrypted_seq1);
-  assert.equal(await page.locator('[data-testid=schedule-master_secret] code').innerText(), VECTORS.master_secret);
-  assert.equal(await page.locator('[data-testid=schedule-client_handshake_traffic_secret] code').innerText(), VECTORS.client_handshake_traffic_secret);
+  assert.equal(await page.locator('[data-testid=schedule-master_secret] > code').innerText(), VECTORS.master_secret);
+  assert.equal(await page.locator('[data-testid=schedule-client_handshake_traffic_secret] > code').innerText(), VECTORS.client_handshake_traffic_secret);
   // The key log Wireshark reads, and the capture it decrypts.
   const download = async (id) => {
     const [file] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=export-${id}]`)]);

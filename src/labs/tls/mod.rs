@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use wirelab_core::labs;
 use wirelab_core::permalink::Location;
 use wirelab_core::tls::{self, TlsRun, TlsScenario};
+use wirelab_core::tls::schedule::Node;
 use wirelab_core::trace::Trace;
 
 impl LabOutput for TlsRun {
@@ -58,6 +59,34 @@ pub fn TlsLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
     lab_page(info, session, trace, editor, Some(schedule), exports).into_any()
 }
 
+/// Each value's parent in the schedule: the earlier value its formula starts from (named as a
+/// whole word; an HKDF-Extract's salt is the "derived" value just before it).
+fn parents(nodes: &[Node]) -> Vec<Option<usize>> {
+    let word = |formula: &str, name: &str| {
+        formula.match_indices(name).find(|(at, _)| {
+            let before = formula[..*at].chars().next_back();
+            let after = formula[at + name.len()..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_') && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+        .map(|(at, _)| at)
+    };
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let salt = match n.name {
+                "handshake_secret" => Some("derived_for_handshake"),
+                "master_secret" => Some("derived_for_master"),
+                _ => None,
+            };
+            if let Some(p) = salt.and_then(|s| nodes[..i].iter().position(|m| m.name == s)) {
+                return Some(p);
+            }
+            nodes[..i].iter().enumerate().filter_map(|(j, m)| word(&n.formula, m.name).map(|at| (at, j))).min().map(|(_, j)| j)
+        })
+        .collect()
+}
+
 /// RFC 8446 section 7.1's key schedule: each secret, key and IV with its formula and value.
 /// The values the selected step derives or uses are marked.
 #[component]
@@ -66,23 +95,33 @@ fn KeySchedule(session: LabSession<TlsScenario, TlsRun>, trace: Memo<Trace>) -> 
         let current = session.current.get();
         trace.with(|t| t.steps.get(current).map(|s| s.fields.iter().map(|f| if f.name == "keys" { f.value.clone() } else { f.name.clone() }).collect::<Vec<_>>()).unwrap_or_default())
     };
+    // Drawn as the RFC's tree: each value under the one it is derived from.
     let rows = move || {
         let used = used();
         session.trace.with(|r| {
-            r.schedule
-                .iter()
-                .map(|n| {
-                    let on = used.iter().any(|u| u == n.name);
-                    let value: String = n.value.iter().map(|b| format!("{b:02x}")).collect();
-                    view! {
-                        <li class:current=on aria-current=move || if on { "step" } else { "false" } data-testid=format!("schedule-{}", n.name)>
-                            <span class="schedule-name">{n.name}</span>
-                            <span class="schedule-formula">{n.formula.clone()}</span>
-                            <code class="schedule-value">{value}</code>
-                        </li>
-                    }
-                })
-                .collect_view()
+            let parents = parents(&r.schedule);
+            fn branch(nodes: &[Node], parents: &[Option<usize>], of: Option<usize>, used: &[String]) -> AnyView {
+                nodes
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| parents[*i] == of)
+                    .map(|(i, n)| {
+                        let on = used.iter().any(|u| u == n.name);
+                        let value: String = n.value.iter().map(|b| format!("{b:02x}")).collect();
+                        let children = parents.contains(&Some(i)).then(|| view! { <ol class="schedule-children">{branch(nodes, parents, Some(i), used)}</ol> });
+                        view! {
+                            <li class:current=on aria-current=move || if on { "step" } else { "false" } data-testid=format!("schedule-{}", n.name)>
+                                <span class="schedule-name">{n.name}</span>
+                                <span class="schedule-formula">{n.formula.clone()}</span>
+                                <code class="schedule-value">{value}</code>
+                                {children}
+                            </li>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            }
+            branch(&r.schedule, &parents, None, &used)
         })
     };
     let empty = move || session.trace.with(|r| r.schedule.is_empty());
