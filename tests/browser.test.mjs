@@ -303,6 +303,17 @@ test('usable at 360 px wide: nothing overflows the page', async () => {
     assert.deepEqual(problems, [], hash);
     await context.close();
   }
+  // The TLS lab's presets carry the longest unbreakable words (suite names, hex).
+  const { context, page, problems } = await open('#/tls', { viewport: { width: 360, height: 740 } });
+  await page.waitForSelector('[data-testid=inspector] #inspector-title');
+  for (const id of await page.$$eval('[data-testid=preset] option', (o) => o.map((x) => x.value).filter(Boolean))) {
+    await page.selectOption('[data-testid=preset]', id);
+    await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.startsWith('1 /'));
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `tls preset ${id}: page is ${width}px wide`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
 });
 
 test('reduced motion: no transitions when the system asks for less motion', async () => {
