@@ -7,46 +7,27 @@ sequence number, acknowledgment number and payload length that the lab's step la
 
 usage: tcp_wireshark.py DIR
 """
-import json
-import pathlib
-import subprocess
 import sys
 
+from captures import each_capture, tshark_fields
 
-def main():
-    folder = pathlib.Path(sys.argv[1])
-    failures, checked = [], 0
-    for meta_path in sorted(folder.glob("*.json")):
-        name = meta_path.stem
-        meta = json.loads(meta_path.read_text())
-        out = subprocess.run(
-            ["tshark", "-r", str(folder / f"{name}.pcap"), "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-o", "tcp.relative_sequence_numbers:TRUE",
-             "-T", "fields", "-e", "ip.checksum.status", "-e", "tcp.checksum.status", "-e", "_ws.malformed", "-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.len", "-e", "tcp.flags.ack", "-e", "tcp.seq_raw"],
-            capture_output=True, text=True, check=True).stdout
-        rows = [line.split("\t") for line in out.splitlines()]
 
-        def check(ok, what):
-            if not ok:
-                failures.append(f"{name}: {what}")
-
-        check(len(rows) == len(meta["packets"]), f"tshark read {len(rows)} packets, the lab captured {len(meta['packets'])}")
-        for row, p in zip(rows, meta["packets"]):
-            check(row[0] == "1" and row[1] == "1", f"a bad checksum on {p['label']}")
-            check(not row[2], f"{p['label']} is malformed")
-            if p["seq"] is not None:
-                # A reset that answers a SYN, from a side with no connection (so no initial
-                # sequence number to count from), carries seq 0 itself (RFC 9293 section 3.10.7.1).
-                seq = int(row[7]) if " RST" in p["label"] and "SYN" not in p["label"] and p["seq"] == 0 else int(row[3])
-                check(seq == p["seq"], f"{p['label']}: tshark's seq is {seq}")
-            if p["ack"] is not None:
-                check(row[6] == "1" and int(row[4]) == p["ack"], f"{p['label']}: tshark's relative ack is {row[4]}")
-            check(int(row[5]) == p["len"], f"{p['label']}: tshark's payload length is {row[5]}")
-        checked += 1
-    if failures:
-        print("\n".join(failures))
-        sys.exit(1)
-    print(f"tshark read {checked} TCP captures: checksums, and every segment's seq, ack and length as the lab labels them")
+def check_one(name, meta, pcap, check):
+    rows = tshark_fields(pcap, ["-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-o", "tcp.relative_sequence_numbers:TRUE"],
+                         ["ip.checksum.status", "tcp.checksum.status", "_ws.malformed", "tcp.seq", "tcp.ack", "tcp.len", "tcp.flags.ack", "tcp.seq_raw"])
+    check(len(rows) == len(meta["packets"]), f"tshark read {len(rows)} packets, the lab captured {len(meta['packets'])}")
+    for row, p in zip(rows, meta["packets"]):
+        check(row[0] == "1" and row[1] == "1", f"a bad checksum on {p['label']}")
+        check(not row[2], f"{p['label']} is malformed")
+        if p["seq"] is not None:
+            # A reset that answers a SYN, from a side with no connection (so no initial
+            # sequence number to count from), carries seq 0 itself (RFC 9293 section 3.10.7.1).
+            seq = int(row[7]) if " RST" in p["label"] and "SYN" not in p["label"] and p["seq"] == 0 else int(row[3])
+            check(seq == p["seq"], f"{p['label']}: tshark's seq is {seq}")
+        if p["ack"] is not None:
+            check(row[6] == "1" and int(row[4]) == p["ack"], f"{p['label']}: tshark's relative ack is {row[4]}")
+        check(int(row[5]) == p["len"], f"{p['label']}: tshark's payload length is {row[5]}")
 
 
 if __name__ == "__main__":
-    main()
+    each_capture(sys.argv[1], check_one, lambda n: f"tshark read {n} TCP captures: checksums, and every segment's seq, ack and length as the lab labels them")
