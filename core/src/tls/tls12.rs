@@ -236,10 +236,6 @@ fn identity(server: &ServerConfig, auth: Auth) -> Option<(Vec<Vec<u8>>, ServerKe
     }
 }
 
-fn handshake_message(t: u8, body: impl FnOnce(&mut Writer)) -> Writer {
-    wire::handshake(t, body)
-}
-
 /// Runs a full TLS 1.2 handshake (RFC 5246 section 7.3, figure 1), then the application data
 /// and both close_notify alerts.
 pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -> Result<Handshake12, Failure> {
@@ -288,7 +284,7 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
     if ems {
         sh_ext.push(Extension::ExtendedMasterSecret);
     }
-    let sh = handshake_message(wire::handshake_type::SERVER_HELLO, |w| {
+    let sh = wire::handshake(wire::handshake_type::SERVER_HELLO, |w| {
         w.u16("server_version", TLS12, "0x0303 (TLS 1.2)".into(), "In TLS 1.2 this is the version chosen.");
         let note = if downgrade_sentinel { "32 bytes from the server; the last 8 are \"DOWNGRD\" and 01: this server speaks TLS 1.3 too, so a TLS 1.3 client that sees them knows someone removed its offer of 1.3 (RFC 8446 section 4.1.3)." } else { "32 bytes from the server." };
         w.raw("random", &random, None, note);
@@ -300,7 +296,7 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
     plain.push((send(Side::Server, "ServerHello", sh, &mut transcript), TLS12));
 
     // Certificate, in the clear in TLS 1.2 (section 7.4.2).
-    let cert = handshake_message(wire::handshake_type::CERTIFICATE, |w| {
+    let cert = wire::handshake(wire::handshake_type::CERTIFICATE, |w| {
         let list = w.open("certificate_list", 3);
         for (i, der) in chain.iter().enumerate() {
             let what = if i == 0 { "the server's own certificate" } else { "a certificate that signs the one before it" };
@@ -329,7 +325,7 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         }
         .ok_or(Failure::NoSignatureScheme)?;
         let signature = sign12(&key, chosen, &signed_params, server.seed)?;
-        let ske = handshake_message(handshake_type::SERVER_KEY_EXCHANGE, |w| {
+        let ske = wire::handshake(handshake_type::SERVER_KEY_EXCHANGE, |w| {
             w.u8("curve_type", 3, "named_curve (3)".into(), "");
             w.u16("named_curve", g, wire::group_name(g), "The group, from the client's supported_groups.");
             w.vector("public", 1, &server_public, None, "The server's ephemeral public key: new for this connection, thrown away after it.");
@@ -344,7 +340,7 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         scheme = Some(chosen);
         ecdhe = Some((g, server_public));
     }
-    plain.push((send(Side::Server, "ServerHelloDone", handshake_message(handshake_type::SERVER_HELLO_DONE, |_| {}), &mut transcript), TLS12));
+    plain.push((send(Side::Server, "ServerHelloDone", wire::handshake(handshake_type::SERVER_HELLO_DONE, |_| {}), &mut transcript), TLS12));
 
     // The client checks the chain (RFC 5280 section 6); refusing it, it sends a fatal alert
     // in the clear and stops.
@@ -361,7 +357,7 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
             let pms = super::shared_secret(*g, &private, server_public).map_err(Failure::BadKey)?;
             let server_side = super::shared_secret(*g, &server.key_share, &client_public).map_err(Failure::BadKey)?;
             debug_assert_eq!(pms, server_side);
-            let m = handshake_message(handshake_type::CLIENT_KEY_EXCHANGE, |w| {
+            let m = wire::handshake(handshake_type::CLIENT_KEY_EXCHANGE, |w| {
                 w.vector("ecdh_Yc", 1, &client_public, None, "The client's ephemeral public key. Each side now has the other's public key and its own private one: the same shared secret, never sent.");
             });
             (m, pms)
@@ -375,7 +371,7 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
             let encrypted = public.encrypt(&mut Seeded(rng), rsa::Pkcs1v15Encrypt, &pms).map_err(|e| Failure::SigningFailed(e.to_string()))?;
             let decrypted = private.decrypt(rsa::Pkcs1v15Encrypt, &encrypted).map_err(|e| Failure::SigningFailed(e.to_string()))?;
             debug_assert_eq!(decrypted, pms);
-            let m = handshake_message(handshake_type::CLIENT_KEY_EXCHANGE, |w| {
+            let m = wire::handshake(handshake_type::CLIENT_KEY_EXCHANGE, |w| {
                 w.vector("EncryptedPreMasterSecret", 2, &encrypted, None, "The premaster secret, encrypted to the certificate's RSA key (PKCS #1 v1.5). Only that key decrypts it: today, or years later from a recording.");
             });
             (m, pms)
