@@ -276,12 +276,12 @@ pub fn lab_chain(s: &TlsScenario) -> LabChain {
     };
     // The RSA certificate has the same names and dates. (Self-signed, it is signed with the
     // ECDSA leaf key under the same name: refused the same way.)
-    let rsa = needs_rsa(s).then(rsa_key).flatten().and_then(|key| {
+    let rsa = needs_rsa(s).then(rsa_key).flatten().map(|key| {
         use rsa::traits::PublicKeyParts;
         let spki = x509::rsa_spki(&key.n().to_bytes_be(), &key.e().to_bytes_be());
         let spec = x509::Spec { serial: leaf_spec.serial + 1, ..leaf_spec.clone() };
         let der = x509::make_for(&spec, spki, if self_signed { &leaf } else { &inter });
-        Some((with(der), Box::new(key)))
+        (with(der), Box::new(key))
     });
     LabChain { chain: with(leaf_der), key: leaf, trusted: vec![root_der], rsa }
 }

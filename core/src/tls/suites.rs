@@ -159,7 +159,8 @@ pub fn explain(text: &str) -> Result<Explained, String> {
     let code = Suite::ALL.into_iter().find(|s| s.name() == name).map(|s| s.code()).or_else(|| LEGACY_SUITES.iter().find(|(n, _)| *n == name).map(|(_, c)| *c));
     let runs = Suite::ALL.into_iter().any(|s| s.name() == name) || SUITES.iter().any(|s| s.name == name);
     // A TLS 1.2 suite is fine only with ECDHE (or DHE) and an AEAD.
-    if !tls13 && !parts.iter().any(|p| p.weak.is_some()) && !(name.contains("ECDHE_") || name.contains("DHE_")) {
+    let ephemeral = name.contains("ECDHE_") || name.contains("DHE_");
+    if !(tls13 || ephemeral || parts.iter().any(|p| p.weak.is_some())) {
         if let Some(p) = parts.iter_mut().find(|p| p.role == "key exchange") {
             p.weak.get_or_insert_with(|| "no forward secrecy".into());
         }
