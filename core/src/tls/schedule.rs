@@ -179,3 +179,49 @@ impl Schedule {
 pub fn finished_key(h: HashAlg, base_key: &[u8]) -> Vec<u8> {
     h.expand_label(base_key, "finished", &[], h.len())
 }
+
+/// Each value's parent in the schedule: the earlier value its formula starts from (named as a
+/// whole word; an HKDF-Extract's salt is the "derived" value just before it).
+pub fn parents(nodes: &[Node]) -> Vec<Option<usize>> {
+    let word = |formula: &str, name: &str| {
+        formula.match_indices(name).find(|(at, _)| {
+            let before = formula[..*at].chars().next_back();
+            let after = formula[at + name.len()..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_') && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+        .map(|(at, _)| at)
+    };
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let salt = match n.name {
+                "handshake_secret" => Some("derived_for_handshake"),
+                "master_secret" => Some("derived_for_master"),
+                _ => None,
+            };
+            if let Some(p) = salt.and_then(|s| nodes[..i].iter().position(|m| m.name == s)) {
+                return Some(p);
+            }
+            nodes[..i].iter().enumerate().filter_map(|(j, m)| word(&n.formula, m.name).map(|at| (at, j))).min().map(|(_, j)| j)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tree_tests {
+    use super::*;
+
+    #[test]
+    fn each_value_hangs_under_the_one_it_is_derived_from() {
+        let v = |name| Node { name, value: Vec::new(), formula: String::new() };
+        let nodes = vec![
+            Node { formula: "HKDF-Extract(salt: 0, IKM: PSK)".into(), ..v("early_secret") },
+            Node { formula: "Derive-Secret(early_secret, \"derived\", \"\")".into(), ..v("derived_for_handshake") },
+            Node { formula: "HKDF-Extract(salt: derived, IKM: shared secret)".into(), ..v("handshake_secret") },
+            Node { formula: "Derive-Secret(handshake_secret, \"c hs traffic\", …)".into(), ..v("client_handshake_traffic_secret") },
+            Node { formula: "HKDF-Expand-Label(client_handshake_traffic_secret, \"key\", \"\", 16)".into(), ..v("client_handshake_key") },
+        ];
+        assert_eq!(parents(&nodes), vec![None, Some(0), Some(1), Some(2), Some(3)]);
+    }
+}

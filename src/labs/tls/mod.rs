@@ -59,34 +59,6 @@ pub fn TlsLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
     lab_page(info, session, trace, editor, Some(schedule), exports).into_any()
 }
 
-/// Each value's parent in the schedule: the earlier value its formula starts from (named as a
-/// whole word; an HKDF-Extract's salt is the "derived" value just before it).
-fn parents(nodes: &[Node]) -> Vec<Option<usize>> {
-    let word = |formula: &str, name: &str| {
-        formula.match_indices(name).find(|(at, _)| {
-            let before = formula[..*at].chars().next_back();
-            let after = formula[at + name.len()..].chars().next();
-            !before.is_some_and(|c| c.is_alphanumeric() || c == '_') && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
-        })
-        .map(|(at, _)| at)
-    };
-    nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let salt = match n.name {
-                "handshake_secret" => Some("derived_for_handshake"),
-                "master_secret" => Some("derived_for_master"),
-                _ => None,
-            };
-            if let Some(p) = salt.and_then(|s| nodes[..i].iter().position(|m| m.name == s)) {
-                return Some(p);
-            }
-            nodes[..i].iter().enumerate().filter_map(|(j, m)| word(&n.formula, m.name).map(|at| (at, j))).min().map(|(_, j)| j)
-        })
-        .collect()
-}
-
 /// RFC 8446 section 7.1's key schedule: each secret, key and IV with its formula and value.
 /// The values the selected step derives or uses are marked.
 #[component]
@@ -99,7 +71,7 @@ fn KeySchedule(session: LabSession<TlsScenario, TlsRun>, trace: Memo<Trace>) -> 
     let rows = move || {
         let used = used();
         session.trace.with(|r| {
-            let parents = parents(&r.schedule);
+            let parents = wirelab_core::tls::schedule::parents(&r.schedule);
             fn branch(nodes: &[Node], parents: &[Option<usize>], of: Option<usize>, used: &[String]) -> AnyView {
                 nodes
                     .iter()
