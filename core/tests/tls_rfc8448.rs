@@ -61,6 +61,7 @@ fn configs(vectors: &Value) -> (ClientConfig, ServerConfig, tls::AppData) {
         padding: None,
         resumption: None,
         chain_check: None,
+        status_request: false,
     };
     let server = ServerConfig {
         versions: vec![tls::TLS13],
@@ -77,6 +78,7 @@ fn configs(vectors: &Value) -> (ClientConfig, ServerConfig, tls::AppData) {
         accept_early_data: true,
         known_psk: None,
         seed: 1,
+        staples: Vec::new(),
     };
     let plaintext = v(vectors, "client_appdata_plaintext");
     (client, server, tls::AppData { client: plaintext.clone(), server: plaintext })

@@ -11,6 +11,7 @@
 //! record and secret. The lab's scenario, trace and page are built on it.
 
 pub mod crypto;
+pub mod revocation;
 pub mod run;
 pub mod scenario;
 pub mod schedule;
@@ -112,6 +113,8 @@ pub struct ClientConfig {
     pub resumption: Option<Resumption>,
     /// How it checks the server's chain; `None`: it takes the certificate as given.
     pub chain_check: Option<ChainCheck>,
+    /// It asks the server to staple an OCSP response (status_request, RFC 6066 section 8).
+    pub status_request: bool,
 }
 
 /// What a client keeps from an earlier connection to resume it (RFC 8446 section 2.2).
@@ -168,6 +171,44 @@ pub struct ChainCheck {
     pub host: String,
     /// Its clock, in seconds since 1970.
     pub now: i64,
+    /// How it learns whether the server's certificate is revoked.
+    pub revocation: Option<RevocationCheck>,
+}
+
+/// How the client checks revocation, and what the CA's servers answer it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevocationCheck {
+    pub method: revocation::Method,
+    /// The issuer's CRL as the client downloads it; `None`: no answer.
+    pub crl: Option<Vec<u8>>,
+    /// The OCSP responder's answer for each certificate serial it is asked about; empty: no
+    /// answer.
+    pub ocsp: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Refuse a certificate whose status it cannot learn.
+    pub hard_fail: bool,
+}
+
+/// The client's revocation check of the server's certificate, given the chain it received
+/// and the OCSP response stapled to it, if any.
+pub fn revocation_check(check: &ChainCheck, chain: &[Vec<u8>], staple: Option<&[u8]>) -> (Vec<x509::Check>, Option<x509::Refusal>) {
+    let Some(r) = &check.revocation else { return (Vec::new(), None) };
+    let certs: Vec<x509::Certificate> = chain.iter().chain(&check.trusted).filter_map(|d| x509::parse(d).ok()).collect();
+    let Some(leaf) = chain.first().and_then(|d| x509::parse(d).ok()) else { return (Vec::new(), None) };
+    let Some(issuer) = certs.iter().skip(1).find(|c| c.subject == leaf.issuer) else { return (Vec::new(), None) };
+    let bytes = match r.method {
+        revocation::Method::None => return (Vec::new(), None),
+        revocation::Method::Crl => r.crl.as_deref(),
+        revocation::Method::Ocsp => r.ocsp.iter().find(|(serial, _)| *serial == leaf.serial).map(|(_, d)| d.as_slice()),
+        revocation::Method::Stapled => staple,
+    };
+    revocation::check(&revocation::Answer { method: r.method, bytes, hard_fail: r.hard_fail }, &leaf, issuer, check.now)
+}
+
+/// The OCSP response the server staples to `chain`'s first certificate, when the client asked
+/// for one and the server holds one for it.
+pub fn staple_for(client: &ClientConfig, server: &ServerConfig, chain: &[Vec<u8>]) -> Option<Vec<u8>> {
+    let serial = x509::parse(chain.first()?).ok()?.serial;
+    client.status_request.then(|| server.staples.iter().find(|(s, _)| *s == serial).map(|(_, d)| d.clone())).flatten()
 }
 
 /// A NewSessionTicket the server sends after the handshake (RFC 8446 section 4.6.1).
@@ -207,6 +248,8 @@ pub struct ServerConfig {
     pub known_psk: Option<(Vec<u8>, Vec<u8>)>,
     /// The seed for anything else drawn at random.
     pub seed: u64,
+    /// The OCSP responses it staples, by certificate serial (fetched from the CA ahead of time).
+    pub staples: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 /// The application data each side sends once the handshake is done.
@@ -311,6 +354,10 @@ pub struct Handshake {
     /// The client's checks of the server's chain, and why it refused it, if it did: then it
     /// sends that alert instead of its Finished, and nothing follows.
     pub chain_checks: Vec<x509::Check>,
+    /// The client's revocation checks (after the chain's), and the OCSP response the server
+    /// stapled.
+    pub revocation_checks: Vec<x509::Check>,
+    pub staple: Option<Vec<u8>>,
     pub refusal: Option<x509::Refusal>,
     /// The client's check of the server's Finished: its own HMAC of the transcript equals it.
     pub server_finished_check: bool,
@@ -393,6 +440,9 @@ impl ClientConfig {
         }
         if !self.psk_modes.is_empty() && tls13 {
             ext.push(Extension::PskKeyExchangeModes(self.psk_modes.clone()));
+        }
+        if self.status_request {
+            ext.push(Extension::StatusRequest);
         }
         if let Some(limit) = self.record_size_limit {
             ext.push(Extension::RecordSizeLimit(limit));
@@ -586,9 +636,11 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
     let mut transcript_to_certificate = Vec::new();
     let mut signed_content = Vec::new();
     let mut certificate_verify_check = None;
+    let mut staple = None;
     if !resumed {
         // A PSK already proves who the server is; without one, its certificate must.
-        flight.push(send(Side::Server, "Certificate", wire::certificate(&[], &server.chain), &mut transcript));
+        staple = staple_for(client, server, &server.chain);
+        flight.push(send(Side::Server, "Certificate", wire::certificate(&[], &server.chain, staple.as_deref()), &mut transcript));
         transcript_to_certificate = h.digest(&transcript);
         signed_content = certificate_verify_content(true, &transcript_to_certificate);
         let (scheme, signature) = sign(&server.key, &signed_content, server.seed)?;
@@ -600,10 +652,15 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
     }
 
     // The client checks the chain it received (RFC 5280 section 6).
-    let (chain_checks, refusal) = match (&client.chain_check, resumed) {
+    let (chain_checks, mut refusal) = match (&client.chain_check, resumed) {
         (Some(c), false) => x509::validate(&server.chain, &c.trusted, &c.host, c.now),
         _ => (Vec::new(), None),
     };
+    // Then, with a chain it accepts, whether the certificate is revoked.
+    let mut revocation_checks = Vec::new();
+    if let (Some(c), false, None) = (&client.chain_check, resumed, refusal) {
+        (revocation_checks, refusal) = revocation_check(c, &server.chain, staple.as_deref());
+    }
 
     // The handshake traffic secrets need only the transcript through ServerHello, so the
     // schedule is computed once the whole transcript is known; the Finished keys come from it.
@@ -702,6 +759,8 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         binder: binder.map(|b| (b, binder_check == Some(true))),
         early_data: early_accepted,
         chain_checks,
+        revocation_checks,
+        staple,
         refusal,
     })
 }

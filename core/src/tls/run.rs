@@ -8,8 +8,9 @@ use super::tls12::{self, Handshake12, Kex};
 use super::schedule::Node;
 use super::wire::{self, content_type};
 use super::scenario::{ChainProblem, Identity};
+use super::revocation::{self, CertId, CertStatus, Method, Revoked};
 use super::x509;
-use super::{ChainCheck, ClientConfig, Connection, Failure, Handshake, Protection, Record, Resumption, ServerConfig, ServerKey, Side, TicketConfig};
+use super::{RevocationCheck, ChainCheck, ClientConfig, Connection, Failure, Handshake, Protection, Record, Resumption, ServerConfig, ServerKey, Side, TicketConfig};
 use crate::rng::SplitMix64;
 use crate::tcp::wire::{Flags, Segment};
 use crate::trace::{Actor, ActorState, ByteRange, Field, SimTime, SpecRef, StateChange, Step, StepKind, Trace, Var};
@@ -20,6 +21,15 @@ const CLIENT_IP: [u8; 4] = [192, 0, 2, 10];
 const SERVER_IP: [u8; 4] = [198, 51, 100, 20];
 const CLIENT_PORT: u16 = 49152;
 const SERVER_PORT: u16 = 443;
+/// The CA's CRL and OCSP server.
+const CA_IP: [u8; 4] = [203, 0, 113, 80];
+/// Where the lab's issuing CA publishes its CRL, and where its OCSP responder answers.
+pub const CRL_HOST: &str = "crl.lab.example";
+pub const CRL_PATH: &str = "/issuing-ca.crl";
+pub const OCSP_HOST: &str = "ocsp.lab.example";
+/// How long the client waits for the CA's server before it gives up, in microseconds.
+const REVOCATION_TIMEOUT: u64 = 2_000_000;
+const ISSUING_CA: &str = "Wirelab Lab Issuing CA";
 
 /// What the lab draws: the trace, and the key schedule (empty when the handshake failed
 /// before keys existed).
@@ -98,6 +108,7 @@ pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) 
     let rfc = s.rfc8448_extensions;
     let salt = scenario::hex(&s.pss_salt).unwrap_or_default();
     let versions = |list: &[String]| list.iter().filter_map(|v| version_code(v)).collect::<Vec<u16>>();
+    let mut staples = Vec::new();
     let (chain, signing, rsa, chain_check) = match s.identity {
         Identity::Rfc8448 => {
             let (certificate, key) = super::rfc8448_identity::load();
@@ -105,7 +116,11 @@ pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) 
         }
         Identity::Lab => {
             let lab = lab_chain(s);
-            (lab.chain, ServerKey::Ecdsa(lab.key), lab.rsa, Some(ChainCheck { trusted: lab.trusted, host: host(s), now: s.now }))
+            // The CA's answers are signed only when someone will read them.
+            let answers = (s.revocation != Method::None && !s.responder_down).then(|| ca_answers(s, &lab));
+            staples = if s.revocation == Method::Stapled { answers.as_ref().map(|a| a.ocsp.clone()).unwrap_or_default() } else { Vec::new() };
+            let revocation = (s.revocation != Method::None).then(|| RevocationCheck { method: s.revocation, crl: answers.as_ref().map(|a| a.crl.clone()), ocsp: answers.map(|a| a.ocsp).unwrap_or_default(), hard_fail: s.hard_fail });
+            (lab.chain, ServerKey::Ecdsa(lab.key), lab.rsa, Some(ChainCheck { trusted: lab.trusted, host: host(s), now: s.now, revocation }))
         }
     };
     let client = ClientConfig {
@@ -125,6 +140,7 @@ pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) 
         padding: s.client_padding.map(|p| p as usize),
         resumption: None,
         chain_check,
+        status_request: s.revocation == Method::Stapled,
     };
 
     let mut ticket = scenario::hex(&s.ticket).unwrap_or_default();
@@ -148,6 +164,7 @@ pub fn configs(s: &TlsScenario) -> (ClientConfig, ServerConfig, super::AppData) 
         accept_early_data: s.accept_early_data,
         known_psk: None,
         seed: s.seed,
+        staples,
     };
     let data = super::AppData { client: scenario::data(&s.request).unwrap_or_default(), server: scenario::data(&s.response).unwrap_or_default() };
     let (mut client, mut server) = (client, server);
@@ -205,6 +222,38 @@ pub struct LabChain {
     /// The same server with an RSA key (RFC 7515 appendix A.2's), for TLS 1.2's RSA suites:
     /// its chain and key. Made only when the scenario could pick such a suite.
     pub rsa: Option<(Vec<Vec<u8>>, Box<rsa::RsaPrivateKey>)>,
+    /// The issuing CA's certificate and key: it signs the server's certificates, its CRL and
+    /// its OCSP answers.
+    pub issuing: (Vec<u8>, p256::ecdsa::SigningKey),
+}
+
+/// What the issuing CA publishes about the server's certificates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaAnswers {
+    /// Its CRL (DER).
+    pub crl: Vec<u8>,
+    /// Its OCSP answer (DER) for each of the server's certificates, by serial number.
+    pub ocsp: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// The issuing CA's CRL, issued six hours ago and listing a few other revoked certificates
+/// (and the server's, when the scenario revokes it), and its OCSP answer for each of the
+/// server's certificates, made an hour ago.
+pub fn ca_answers(s: &TlsScenario, lab: &LabChain) -> CaAnswers {
+    let (hour, day) = (3600, 86_400);
+    let now = s.now;
+    let Ok(issuer) = x509::parse(&lab.issuing.0) else { return CaAnswers { crl: Vec::new(), ocsp: Vec::new() } };
+    let leaves: Vec<x509::Certificate> = std::iter::once(&lab.chain).chain(lab.rsa.as_ref().map(|r| &r.0)).filter_map(|c| x509::parse(c.first()?).ok()).collect();
+    let mut rng = SplitMix64::new(s.seed ^ 0x6372_6c73);
+    let mut revoked: Vec<Revoked> = (0..3u64).map(|i| Revoked { serial: (0x2000 + (rng.next_u32() as u64 & 0xfff)).to_be_bytes().iter().copied().skip_while(|b| *b == 0).collect(), at: now - (i as i64 + 3) * 5 * day }).collect();
+    let revoked_at = now - 2 * day;
+    if s.revoked {
+        revoked.extend(leaves.iter().map(|l| Revoked { serial: l.serial.clone(), at: revoked_at }));
+    }
+    let crl = revocation::crl(ISSUING_CA, &lab.issuing.1, now - 6 * hour, now - 6 * hour + 7 * day, 1000 + s.seed % 1000, &revoked);
+    let status = if s.revoked { CertStatus::Revoked(revoked_at) } else { CertStatus::Good };
+    let ocsp = leaves.iter().map(|l| (l.serial.clone(), revocation::ocsp_response(ISSUING_CA, &lab.issuing.1, &CertId::of(l, &issuer), status, now - hour, now - hour, now - hour + 4 * day))).collect();
+    CaAnswers { crl, ocsp }
 }
 
 /// Whether the server might pick a TLS 1.2 suite signed or keyed with RSA.
@@ -237,18 +286,20 @@ pub fn lab_chain(s: &TlsScenario) -> LabChain {
     let day = 86_400;
     let now = s.now;
     let host = host(s);
-    let root_spec = x509::Spec { serial: 1, issuer: "Wirelab Lab Root CA".into(), subject: "Wirelab Lab Root CA".into(), not_before: now - 5 * 365 * day, not_after: now + 10 * 365 * day, dns_names: Vec::new(), basic_constraints: Some((true, None)), key_usage: Some(x509::KEY_CERT_SIGN | x509::CRL_SIGN) };
+    let root_spec = x509::Spec { serial: 1, issuer: "Wirelab Lab Root CA".into(), subject: "Wirelab Lab Root CA".into(), not_before: now - 5 * 365 * day, not_after: now + 10 * 365 * day, dns_names: Vec::new(), basic_constraints: Some((true, None)), key_usage: Some(x509::KEY_CERT_SIGN | x509::CRL_SIGN), crl_url: None, ocsp_url: None };
     let untrusted = s.chain_problem == ChainProblem::UntrustedRoot;
     let inter_issuer = if untrusted { "Unknown Root CA" } else { "Wirelab Lab Root CA" };
     let inter_spec = x509::Spec {
         serial: 2,
         issuer: inter_issuer.into(),
-        subject: "Wirelab Lab Issuing CA".into(),
+        subject: ISSUING_CA.into(),
         not_before: now - 365 * day,
         not_after: now + 5 * 365 * day,
         dns_names: Vec::new(),
         basic_constraints: Some((s.chain_problem != ChainProblem::IntermediateNotCa, Some(0))),
         key_usage: Some(if s.chain_problem == ChainProblem::IntermediateNotCa { x509::DIGITAL_SIGNATURE } else { x509::KEY_CERT_SIGN | x509::CRL_SIGN }),
+        crl_url: None,
+        ocsp_url: None,
     };
     let (not_before, not_after) = match s.chain_problem {
         ChainProblem::Expired => (now - 120 * day, now - day),
@@ -259,13 +310,15 @@ pub fn lab_chain(s: &TlsScenario) -> LabChain {
     let self_signed = s.chain_problem == ChainProblem::SelfSigned;
     let leaf_spec = x509::Spec {
         serial: 0x1000 + (s.seed & 0xffff),
-        issuer: if self_signed { host.clone() } else { "Wirelab Lab Issuing CA".into() },
+        issuer: if self_signed { host.clone() } else { ISSUING_CA.into() },
         subject: host.clone(),
         not_before,
         not_after,
         dns_names: names,
         basic_constraints: Some((false, None)),
         key_usage: Some(x509::DIGITAL_SIGNATURE),
+        crl_url: Some(format!("http://{CRL_HOST}{CRL_PATH}")),
+        ocsp_url: Some(format!("http://{OCSP_HOST}")),
     };
     let root_der = x509::make(&root_spec, &x509::point(&root), &root);
     let inter_der = x509::make(&inter_spec, &x509::point(&inter), if untrusted { &other } else { &root });
@@ -283,7 +336,7 @@ pub fn lab_chain(s: &TlsScenario) -> LabChain {
         let der = x509::make_for(&spec, spki, if self_signed { &leaf } else { &inter });
         (with(der), Box::new(key))
     });
-    LabChain { chain: with(leaf_der), key: leaf, trusted: vec![root_der], rsa }
+    LabChain { chain: with(leaf_der), key: leaf, trusted: vec![root_der], rsa, issuing: (inter_der, inter) }
 }
 
 /// The session a resumption resumes: its PSK and ticket. The PSK comes from the earlier
@@ -314,8 +367,19 @@ pub fn run(s: &TlsScenario) -> TlsRun {
     }
     let mut t = Trace::new("tls", "A TLS 1.3 connection", actors);
     let half = s.rtt_ms as u64 * 500;
-    let mut b = Builder { t: &mut t, half, states: [ActorState { name: "CLOSED".into(), vars: keys("none") }, ActorState { name: "LISTEN".into(), vars: keys("none") }] };
     let (client, server, data) = configs(s);
+    let rev = (s.identity == Identity::Lab && s.revocation != Method::None).then(|| RevView {
+        method: s.revocation,
+        answers: client.chain_check.as_ref().and_then(|c| c.revocation.as_ref()).and_then(|r| Some(CaAnswers { crl: r.crl.clone()?, ocsp: r.ocsp.clone() })),
+        half: s.responder_rtt_ms as u64 * 500,
+        actor: matches!(s.revocation, Method::Crl | Method::Ocsp).then_some(t.actors.len()),
+    });
+    if let Some(i) = rev.as_ref().and_then(|r| r.actor) {
+        let host = if s.revocation == Method::Crl { CRL_HOST } else { OCSP_HOST };
+        debug_assert_eq!(i, t.actors.len());
+        t.actors.push(Actor { id: "ca".into(), name: "CA".into(), detail: format!("{host} ({}), {} ms away", ip(CA_IP), s.responder_rtt_ms) });
+    }
+    let mut b = Builder { t: &mut t, half, states: [ActorState { name: "CLOSED".into(), vars: keys("none") }, ActorState { name: "LISTEN".into(), vars: keys("none") }], rev, waited: 0 };
     b.tcp_handshake(s.seed);
     let hello_at = 2 * half;
     let result = super::connect(&client, &server, &data);
@@ -443,6 +507,40 @@ struct Builder<'a> {
     /// Each side's state: TCP's (RFC 9293) until the connection is open, then TLS 1.3's
     /// (RFC 8446 appendix A).
     states: [ActorState; 2],
+    /// How the client checks revocation, when it does.
+    rev: Option<RevView>,
+    /// How long the revocation check held the handshake up, in microseconds.
+    waited: u64,
+}
+
+/// The revocation check as the trace shows it.
+struct RevView {
+    method: Method,
+    /// The CA's CRL and OCSP answers; `None` when its servers do not answer.
+    answers: Option<CaAnswers>,
+    /// Half the round trip to the CA's servers, in microseconds.
+    half: u64,
+    /// The CA's lane, for a check that asks it.
+    actor: Option<usize>,
+}
+
+/// An HTTP/1.1 message: its head's text and a body, with fields for the head's lines; the
+/// body's own fields come after, from `body_fields` (given the head's length).
+fn http(head: &str, body: &[u8], body_fields: impl FnOnce(usize) -> Vec<Field>) -> (Vec<u8>, Vec<Field>) {
+    let mut fields = Vec::new();
+    let mut at = 0;
+    for line in head.split_inclusive("\r\n").filter(|l| *l != "\r\n") {
+        let (name, value) = match line.split_once(": ") {
+            Some((n, v)) if at > 0 => (n.to_string(), v.trim_end().to_string()),
+            _ => (if at == 0 { "start line".to_string() } else { "header".to_string() }, line.trim_end().to_string()),
+        };
+        fields.push(field(&name, value, Some((at, at + line.len() - 2)), ""));
+        at += line.len();
+    }
+    let mut bytes = head.as_bytes().to_vec();
+    fields.extend(body_fields(bytes.len()));
+    bytes.extend(body);
+    (bytes, fields)
 }
 
 fn keys(which: &str) -> Vec<Var> {
@@ -640,12 +738,12 @@ impl Builder<'_> {
         }
 
         // The client, a round trip after its hello.
-        let client_at = base + 2 * h;
+        let mut client_at = base + 2 * h;
         self.secrets(client_at, CLIENT, "Client derives the handshake keys", &["handshake_secret", "server_handshake_traffic_secret", "client_handshake_traffic_secret", "server_handshake_key", "server_handshake_iv"], &nodes, "The same computation on the client's side, with its private key and the server's public key: the same secret, never sent.".into());
         self.moved(CLIENT, "WAIT_EE", "handshake");
         let inside: [(&str, &str, &str, &str); 4] = [
             ("EncryptedExtensions", "4.3.1", "Encrypted Extensions", "What the server agreed to that needs no keys: now hidden from observers."),
-            ("Certificate", "4.4.2", "Certificate", "The server's certificate chain, encrypted in TLS 1.3 (TLS 1.2 sent it in the clear)."),
+            ("Certificate", "4.4.2", "Certificate", if hs.staple.is_some() { "The server's certificate chain, encrypted in TLS 1.3 (TLS 1.2 sent it in the clear). Its own certificate's entry carries the CA's OCSP response in a status_request extension: the staple the client asked for." } else { "The server's certificate chain, encrypted in TLS 1.3 (TLS 1.2 sent it in the clear)." }),
             ("CertificateVerify", "4.4.3", "Certificate Verify", "A signature with the certificate's private key over the transcript so far: the server holds the key, and nobody changed the handshake. The client checks it with the certificate's public key."),
             ("Finished", "4.4.4", "Finished", "An HMAC of the whole transcript with the server's finished key. The client computes the same value and compares."),
         ];
@@ -666,9 +764,12 @@ impl Builder<'_> {
             };
             self.inside(client_at, CLIENT, m, format!("{why}{checked}"), spec(section, title));
             if name == "Certificate" && !hs.chain_checks.is_empty() {
-                if self.chain(hs, client_at, &mut records) {
+                let (took, ended) = self.chain(hs, client_at, &mut records);
+                if ended {
                     return;
                 }
+                // A revocation check holds the rest of the handshake up.
+                client_at += took;
             }
             // RFC 8446 appendix A.1: the client's states as it reads the server's flight.
             let next = match name {
@@ -721,9 +822,10 @@ impl Builder<'_> {
         let when = |label: &str| self.t.steps.iter().find(|st| st.label == label).map(|st| st.at.micros());
         let hello = when("ClientHello").unwrap_or(hello_at);
         if let Some(data_at) = when("{application data}: request") {
-            let trips = data_at.saturating_sub(hello) / (2 * self.half).max(1);
+            let trips = data_at.saturating_sub(hello).saturating_sub(self.waited) / (2 * self.half).max(1);
+            let waited = if self.waited > 0 { format!(", plus {} for the revocation check", SimTime(self.waited)) } else { String::new() };
             self.t.summary.push(format!(
-                "The handshake took {}{why}: the client's request left {} after its first ClientHello, {} after the first SYN (TCP's round trip, then TLS's).",
+                "The handshake took {}{why}{waited}: the client's request left {} after its first ClientHello, {} after the first SYN (TCP's round trip, then TLS's).",
                 if trips == 1 { "one round trip".to_string() } else { format!("{trips} round trips") },
                 SimTime(data_at.saturating_sub(hello)),
                 SimTime(data_at)
@@ -816,26 +918,35 @@ impl Builder<'_> {
                     (format!("The server's ephemeral ECDH public key, and a signature with its certificate's key over both randoms and the key. That signature is all that ties this key exchange to the certificate; it covers neither the suite list nor the rest of the handshake (TLS 1.3's CertificateVerify signs the whole transcript).{check}"), "7.4.3", "Server Key Exchange Message")
                 }
                 "ServerHelloDone" => ("The server's flight is over; it waits for the client's key exchange.".to_string(), "7.4.5", "Server Hello Done"),
+                "CertificateStatus" => ("The OCSP response the server staples to its certificate, because the client asked (status_request) and the server's ServerHello said yes: the CA's signed answer, fetched by the server ahead of time.".to_string(), "8", "Certificate Status Request"),
                 _ => break,
             };
-            self.record12_step(server_at, r, hs, name, why, (if name == "ServerKeyExchange" { 8422 } else { 5246 }, if name == "ServerKeyExchange" { "5.4" } else { sec }, title));
+            let rfc = match name {
+                "ServerKeyExchange" => 8422,
+                "CertificateStatus" => 6066,
+                _ => 5246,
+            };
+            self.record12_step(server_at, r, hs, name, why, (rfc, if name == "ServerKeyExchange" { "5.4" } else { sec }, title));
             if name == "ServerHelloDone" {
                 break;
             }
         }
         self.moved(SERVER, "WAIT_CLIENT_KEY_EXCHANGE", "none");
         // The client reads the flight and checks the chain before it sends anything.
+        let mut took = 0;
         if !hs.chain_checks.is_empty() {
             let chain: Vec<Vec<u8>> = hs.messages.iter().find(|m| m.name == "Certificate").map(|m| cert_data12(&m.wire.bytes)).unwrap_or_default();
-            if let Some((code, alert)) = self.chain_steps(&chain, &hs.chain_checks, hs.refusal, at + 2 * h) {
+            let (t, alert) = self.chain_steps(&chain, &hs.chain_checks, &hs.revocation_checks, hs.staple.as_deref(), hs.refusal, at + 2 * h);
+            took = t;
+            if let Some((code, alert)) = alert {
                 if let Some(r) = records.next() {
-                    self.record12_step(at + 2 * h, r, hs, &format!("alert: {alert}"), format!("A fatal {alert} ({code}) alert, in the clear: in TLS 1.2 no key exists yet at this point. The connection ends."), (5246, "7.2.2", "Error Alerts"));
+                    self.record12_step(at + 2 * h + took, r, hs, &format!("alert: {alert}"), format!("A fatal {alert} ({code}) alert, in the clear: in TLS 1.2 no key exists yet at this point. The connection ends."), (5246, "7.2.2", "Error Alerts"));
                 }
                 self.moved(CLIENT, &format!("CLOSED ({alert} sent)"), "none");
                 return;
             }
         }
-        let client_at = at + 2 * h;
+        let client_at = at + 2 * h + took;
         let (pms_why, kex_note) = match hs.suite.kex {
             Kex::Ecdhe => ("ECDH of the client's new private key and the server's public key".to_string(), "A fresh key pair on each side: once both throw their private keys away, nobody can recompute this secret, even with the certificate's key (forward secrecy)."),
             Kex::Rsa => ("48 bytes the client chose (0x0303 and 46 random bytes)".to_string(), "It will cross the network encrypted to the certificate's RSA key: anyone who ever gets that key can decrypt it from a recording."),
@@ -890,37 +1001,135 @@ impl Builder<'_> {
         }
     }
 
-    /// Each certificate of the chain with its X.509 fields, then the client's checks; when it
-    /// refuses the chain, its alert. Returns whether the connection ended there.
-    fn chain(&mut self, hs: &Handshake, at: u64, records: &mut std::iter::Peekable<std::slice::Iter<Record>>) -> bool {
+    /// Each certificate of the chain with its X.509 fields, then the client's checks (and its
+    /// revocation check); when it refuses the chain, its alert. Returns how long the checks
+    /// took, and whether the connection ended there.
+    fn chain(&mut self, hs: &Handshake, at: u64, records: &mut std::iter::Peekable<std::slice::Iter<Record>>) -> (u64, bool) {
         let chain: Vec<Vec<u8>> = hs.messages.iter().find(|m| m.name == "Certificate").map(|m| cert_data(&m.wire.bytes)).unwrap_or_default();
-        let Some((code, name)) = self.chain_steps(&chain, &hs.chain_checks, hs.refusal, at) else { return false };
+        let (took, alert) = self.chain_steps(&chain, &hs.chain_checks, &hs.revocation_checks, hs.staple.as_deref(), hs.refusal, at);
+        let Some((code, name)) = alert else { return (took, false) };
         if let Some(rec) = records.find(|rec| rec.from == Side::Client && rec.content == content_type::ALERT) {
-            self.record_step(at, rec, hs, format!("{{alert}}: {name}"), format!("A fatal {name} ({code}) alert, encrypted under the client handshake key: the server learns the handshake failed, an observer sees only a small record."), spec("6.2", "Error Alerts"));
+            self.record_step(at + took, rec, hs, format!("{{alert}}: {name}"), format!("A fatal {name} ({code}) alert, encrypted under the client handshake key: the server learns the handshake failed, an observer sees only a small record."), spec("6.2", "Error Alerts"));
             self.moved(CLIENT, &format!("CLOSED ({name} sent)"), "handshake");
         }
-        true
+        (took, true)
     }
 
-    /// The chain's certificates as X.509 fields, and the client's checks. When it refuses the
-    /// chain: the summary says why, and the alert it sends is returned.
-    fn chain_steps(&mut self, chain: &[Vec<u8>], checks: &[x509::Check], refusal: Option<x509::Refusal>, at: u64) -> Option<(u8, &'static str)> {
+    /// The revocation check: the CRL or OCSP exchange with the CA (or the staple the server
+    /// sent), then the client's checks. Returns how long it took.
+    fn revocation(&mut self, chain: &[Vec<u8>], checks: &[x509::Check], staple: Option<&[u8]>, refusal: Option<x509::Refusal>, at: u64) -> u64 {
+        let Some(rv) = self.rev.take() else { return 0 };
+        let mut t = at;
+        let leaf = chain.first().and_then(|d| x509::parse(d).ok());
+        let issuer = chain.get(1).and_then(|d| x509::parse(d).ok());
+        if let (Method::Crl | Method::Ocsp, Some(ca), Some(leaf), Some(issuer)) = (rv.method, rv.actor, &leaf, &issuer) {
+            let crl = rv.method == Method::Crl;
+            let host = if crl { CRL_HOST } else { OCSP_HOST };
+            match &rv.answers {
+                None => {
+                    let syn = Segment { source_port: CLIENT_PORT + 1, destination_port: 80, seq: 0x1000, ack: 0, flags: Flags::SYN, window: 65535, mss: Some(1460), payload: Vec::new() };
+                    let bytes = syn.encode(CLIENT_IP, CA_IP);
+                    let fields = syn.fields(&bytes, 0x1000, None);
+                    self.t.steps.push(Step { at: SimTime(t), arrives: None, kind: StepKind::Lost, from: CLIENT, to: ca, label: format!("TCP SYN to {host}: no answer"), fields, bytes, bytes_label: "TCP segment".into(), states: Vec::new(), explanation: format!("The client pauses the handshake to ask {host} about the certificate, and the CA's server does not answer: it is down, or an attacker on the path drops these packets. The client waits {} s, then gives up.", REVOCATION_TIMEOUT / 1_000_000), spec: vec![SpecRef::rfc(if crl { 5280 } else { 6960 }, if crl { "4.2.1.13" } else { "A.1" }, if crl { "CRL Distribution Points" } else { "Request" })] });
+                    t += REVOCATION_TIMEOUT;
+                }
+                Some(a) => {
+                    // A TCP handshake with the CA's server first (one round trip, not drawn).
+                    let sent = t + 2 * rv.half;
+                    let (request, req_fields, what, explanation, section) = if crl {
+                        let (b, f) = http(&format!("GET {CRL_PATH} HTTP/1.1\r\nHost: {CRL_HOST}\r\n\r\n"), &[], |_| Vec::new());
+                        (b, f, "HTTP request", format!("The client pauses the handshake to download the CA's certificate revocation list from the address in the certificate (its CRL distribution point): a TCP connection to {CRL_HOST} (one round trip), then this plain HTTP request. Plain HTTP is enough: the list is signed. Privacy: the CA learns only that someone wants its list, not which site."), ("5280", "5", "CRL and CRL Extensions Profile"))
+                    } else {
+                        let der = revocation::ocsp_request(&CertId::of(leaf, issuer));
+                        let (b, f) = http(&format!("POST / HTTP/1.1\r\nHost: {OCSP_HOST}\r\nContent-Type: application/ocsp-request\r\nContent-Length: {}\r\n\r\n", der.len()), &der, |o| revocation::read_ocsp_request(&der, o).map(|r| r.1).unwrap_or_default());
+                        (b, f, "HTTP request with an OCSP request (DER)", format!("The client pauses the handshake to ask the CA's OCSP responder (the address in the certificate's authority information access) about this one certificate: its issuer's name and key hashes and its serial number, in an HTTP POST (RFC 6960 appendix A), after a TCP connection to {OCSP_HOST} (one round trip). Privacy: the serial names the site, so the CA learns that this client's address is visiting {} right now.", leaf.dns_names.first().cloned().unwrap_or_default()), ("6960", "4.1", "Request Syntax"))
+                    };
+                    self.t.steps.push(Step { at: SimTime(sent), arrives: Some(SimTime(sent + rv.half)), kind: StepKind::Message, from: CLIENT, to: ca, label: if crl { format!("GET {CRL_PATH}") } else { "OCSP request".into() }, fields: req_fields, bytes: request, bytes_label: what.into(), states: Vec::new(), explanation, spec: vec![SpecRef::rfc(section.0.parse().unwrap_or(0), section.1, section.2)] });
+                    let answer = if crl { Some(a.crl.clone()) } else { a.ocsp.iter().find(|(serial, _)| *serial == leaf.serial).map(|(_, d)| d.clone()) };
+                    if let Some(der) = answer {
+                        let kind = if crl { "application/pkix-crl" } else { "application/ocsp-response" };
+                        let (bytes, fields) = http(&format!("HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\r\n", der.len()), &der, |o| if crl { revocation::read_crl(&der, o).map(|c| c.fields).unwrap_or_default() } else { revocation::read_ocsp_response(&der, o).map(|r| r.fields).unwrap_or_default() });
+                        let (label, why) = if crl {
+                            let n = revocation::read_crl(&der, 0).map(|c| c.revoked.len()).unwrap_or(0);
+                            (format!("200: the CRL ({} bytes)", der.len()), format!("The CA's whole list of revoked certificates that have not yet expired: {n} here, {} bytes. A large CA's list runs to hundreds of thousands of entries and megabytes, which is why browsers stopped downloading CRLs during handshakes and ship compact sets of revocations in their updates instead.", der.len()))
+                        } else {
+                            (format!("200: the OCSP response ({} bytes)", der.len()), "A small signed answer about this certificate alone, valid for a few days. The responder signs one per certificate, and answers every visitor of every site it covers.".to_string())
+                        };
+                        self.t.steps.push(Step { at: SimTime(sent + rv.half), arrives: Some(SimTime(sent + 2 * rv.half)), kind: StepKind::Message, from: ca, to: CLIENT, label, fields, bytes, bytes_label: if crl { "HTTP response with a CRL (DER)".into() } else { "HTTP response with an OCSP response (DER)".into() }, states: Vec::new(), explanation: why, spec: vec![if crl { SpecRef::rfc(5280, "5.1", "CRL Fields") } else { SpecRef::rfc(6960, "4.2", "Response Syntax") }] });
+                    }
+                    t = sent + 2 * rv.half;
+                }
+            }
+        }
+        if let (Method::Stapled, Some(st)) = (rv.method, staple) {
+            if let Ok(r) = revocation::read_ocsp_response(st, 0) {
+                self.push(t, StepKind::Local, CLIENT, CLIENT, "The stapled OCSP response".into(), r.fields, st.to_vec(), "OCSP response (DER)", "The server fetched this signed answer from the CA's responder ahead of time and sends it with its certificate (status_request). The client asks nobody: no extra round trip, and the CA never learns who visits the site.".into(), vec![SpecRef::rfc(6066, "8", "Certificate Status Request"), SpecRef::rfc(6960, "4.2", "Response Syntax")]);
+            }
+        }
+        let took = t - at;
+        let failed = checks.iter().find(|c| !c.ok);
+        let cost = match rv.method {
+            Method::Stapled => "It cost no round trip.".to_string(),
+            _ => format!("It held the handshake up {} ms.", took / 1000),
+        };
+        let verdict = match (failed, refusal) {
+            (None, _) => format!("Not revoked. {cost}"),
+            (Some(c), Some(x509::Refusal::Revoked)) => format!("Revoked ({}): the CA says the certificate must not be trusted any more, though it has not expired. The client refuses it. {cost}", c.detail),
+            (Some(c), Some(_)) => format!("Refused: {} fails ({}). This client fails hard: what it cannot check, it does not trust. {cost}", c.what, c.detail),
+            (Some(_), None) => format!("The client cannot learn the certificate's status and goes on anyway (soft-fail). {cost} Soft-fail protects nothing against the attacker revocation is for: one who holds the stolen key and sits on the path can block the CA's server too. Hard-fail is safe, but then the site goes down whenever the CA's server does."),
+        };
+        let fields = checks.iter().map(|c| field(&format!("{} {}", if c.ok { "✓" } else { "✗" }, c.what), if c.ok { "yes".into() } else { "no".into() }, None, &c.detail)).collect();
+        let sec = match rv.method {
+            Method::Crl => SpecRef::rfc(5280, "6.3", "CRL Validation"),
+            _ => SpecRef::rfc(6960, "3.2", "Signed Response Acceptance Requirements"),
+        };
+        self.push(t, StepKind::Local, CLIENT, CLIENT, "Client checks revocation".into(), fields, Vec::new(), "", verdict, vec![sec]);
+        let how = match rv.method {
+            Method::Crl => "downloading the CA's CRL",
+            Method::Ocsp => "asking the CA's OCSP responder",
+            Method::Stapled => "reading the OCSP response the server stapled",
+            Method::None => "",
+        };
+        let privacy = match rv.method {
+            Method::Crl => "the CA learned only that someone fetched its list",
+            Method::Ocsp => "the CA learned which site this client visits, and when",
+            _ => "the CA learned nothing about this client",
+        };
+        let line = match (rv.method, &rv.answers, staple, refusal) {
+            (Method::Crl | Method::Ocsp, None, _, None) => format!("Revocation: the CA's server did not answer; the client waited {} ms, then went on without knowing (soft-fail). Had the certificate been revoked and its key stolen, an attacker who blocks the CA's server would have got through.", took / 1000),
+            (Method::Crl | Method::Ocsp, None, _, Some(_)) => format!("Revocation: the CA's server did not answer; the client waited {} ms, then refused the certificate (hard-fail): safe, but the site is down for this client whenever the CA's server is.", took / 1000),
+            (Method::Stapled, _, None, None) => "Revocation: the server stapled no OCSP response (it could not reach the CA), and the client went on without knowing (soft-fail). A certificate with the must-staple extension (RFC 7633) would make the client refuse instead.".to_string(),
+            (Method::Stapled, _, None, Some(_)) => "Revocation: the server stapled no OCSP response, and the client requires one (hard-fail): it refuses the certificate.".to_string(),
+            _ => format!("Revocation: checked by {how}; {}; {privacy}.", if rv.method == Method::Stapled { "no extra round trip".to_string() } else { format!("{} ms before the handshake could go on", took / 1000) }),
+        };
+        self.t.summary.push(line);
+        self.waited += took;
+        self.rev = Some(rv);
+        took
+    }
+
+    /// The chain's certificates as X.509 fields, and the client's checks, then its revocation
+    /// check. When it refuses the chain: the summary says why, and the alert it sends is
+    /// returned, with how long the revocation check took.
+    fn chain_steps(&mut self, chain: &[Vec<u8>], checks: &[x509::Check], revocation_checks: &[x509::Check], staple: Option<&[u8]>, refusal: Option<x509::Refusal>, at: u64) -> (u64, Option<(u8, &'static str)>) {
         for (i, der) in chain.iter().enumerate() {
             let Ok(c) = x509::parse(der) else { continue };
             let what = if i == 0 { "the server's own certificate" } else { "a CA certificate the server sends along" };
             self.push(at, StepKind::Local, CLIENT, CLIENT, format!("Certificate {} of {}: CN={}", i + 1, chain.len(), c.subject), c.fields.clone(), der.clone(), "X.509 certificate (DER)", format!("{what}, decoded from its DER (RFC 5280): who it is for, who signed it, when it is valid, its public key, and its extensions."), vec![SpecRef::rfc(5280, "4.1", "Basic Certificate Fields")]);
         }
         let fields = checks.iter().map(|c| field(&format!("{} {}", if c.ok { "✓" } else { "✗" }, c.what), if c.ok { "yes".into() } else { "no".into() }, None, &c.detail)).collect();
-        let verdict = match refusal {
+        let chain_refusal = refusal.filter(|r| !matches!(r, x509::Refusal::Revoked | x509::Refusal::RevocationUnknown) || revocation_checks.is_empty());
+        let verdict = match chain_refusal {
             None => "Every check passes: the chain leads from the server's certificate to a root the client trusts, each signature verifies, the dates hold now, and the name matches.".to_string(),
             Some(r) => format!("A check fails, so the client refuses the certificate: a browser shows {} and the connection ends.", r.browser_error()),
         };
         self.push(at, StepKind::Local, CLIENT, CLIENT, "Client checks the certificate chain".into(), fields, Vec::new(), "", verdict, vec![SpecRef::rfc(5280, "6", "Certification Path Validation"), SpecRef::rfc(6125, "6", "Verifying Service Identity")]);
-        let r = refusal?;
+        let took = if chain_refusal.is_none() && !revocation_checks.is_empty() { self.revocation(chain, revocation_checks, staple, refusal, at) } else { 0 };
+        let Some(r) = refusal else { return (took, None) };
         let (code, name) = r.alert();
-        let failed = checks.iter().find(|c| !c.ok).map(|c| format!("{} ({})", c.what, c.detail)).unwrap_or_default();
+        let failed = checks.iter().chain(revocation_checks).find(|c| !c.ok).map(|c| format!("{} ({})", c.what, c.detail)).unwrap_or_default();
         self.t.summary.push(format!("The client refused the server's certificate: {failed} fails. A browser shows {}; the connection ends with a {name} alert, before any application data.", r.browser_error()));
-        Some((code, name))
+        (took, Some((code, name)))
     }
 
     /// An attacker on the path resends the client's first flight, byte for byte, once the

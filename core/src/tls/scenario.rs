@@ -1,6 +1,7 @@
 //! The TLS lab's inputs, and its built-in scenarios.
 
 use super::crypto::Suite;
+pub use super::revocation::Method;
 use crate::rng::SplitMix64;
 use crate::scenario::{FieldError, Scenario};
 use serde::{Deserialize, Serialize};
@@ -116,6 +117,18 @@ pub struct TlsScenario {
     pub chain_problem: ChainProblem,
     /// The client's clock, seconds since 1970, for the certificates' dates.
     pub now: i64,
+    /// How the client checks that the certificate is not revoked: not at all, the CA's CRL,
+    /// the CA's OCSP responder, or an OCSP response stapled by the server.
+    pub revocation: Method,
+    /// The CA has revoked the server's certificate (its key was stolen).
+    pub revoked: bool,
+    /// The CA's CRL and OCSP servers do not answer (down, or an attacker blocks them).
+    pub responder_down: bool,
+    /// The client refuses a certificate whose status it cannot learn (hard-fail); otherwise it
+    /// goes on (soft-fail).
+    pub hard_fail: bool,
+    /// Round-trip time from the client to the CA's servers, in milliseconds.
+    pub responder_rtt_ms: u32,
 }
 
 impl Default for TlsScenario {
@@ -159,6 +172,11 @@ impl Default for TlsScenario {
             identity: Identity::Lab,
             chain_problem: ChainProblem::None,
             now: CLOCK,
+            revocation: Method::None,
+            revoked: false,
+            responder_down: false,
+            hard_fail: false,
+            responder_rtt_ms: 80,
         }
     }
 }
@@ -391,6 +409,9 @@ impl Scenario for TlsScenario {
         if self.ticket_age_ms as u64 > self.ticket_lifetime as u64 * 1000 && self.resume {
             errors.push(FieldError::new("ticket_age_ms", "older than the ticket's lifetime: the client would not offer it"));
         }
+        if self.responder_rtt_ms < limits::RTT_MS.0 || self.responder_rtt_ms > limits::RTT_MS.1 {
+            errors.push(FieldError::new("responder_rtt_ms", format!("must be from {} to {} ms", limits::RTT_MS.0, limits::RTT_MS.1)));
+        }
         if self.ticket_lifetime > 604_800 {
             errors.push(FieldError::new("ticket_lifetime", "at most 604800 s (7 days, RFC 8446 section 4.6.1)"));
         }
@@ -542,6 +563,12 @@ pub fn presets() -> Vec<(&'static str, &'static str, TlsScenario)> {
         ("cert-missing-intermediate", "The server forgets its intermediate certificate", TlsScenario { chain_problem: ChainProblem::MissingIntermediate, ..base.clone() }),
         ("cert-untrusted-root", "A chain to a root the client does not trust", TlsScenario { chain_problem: ChainProblem::UntrustedRoot, ..base.clone() }),
         ("cert-intermediate-not-ca", "An intermediate without CA:TRUE signs the certificate", TlsScenario { chain_problem: ChainProblem::IntermediateNotCa, ..base.clone() }),
+        ("revoked-crl", "A revoked certificate, found on the CA's CRL", TlsScenario { revocation: Method::Crl, revoked: true, ..base.clone() }),
+        ("revoked-ocsp", "A revoked certificate, and the OCSP responder says so", TlsScenario { revocation: Method::Ocsp, revoked: true, ..base.clone() }),
+        ("ocsp-stapled", "OCSP stapling: the server brings the CA's answer, no extra round trip", TlsScenario { revocation: Method::Stapled, compare: false, ..base.clone() }),
+        ("revoked-stapled", "A stapled OCSP answer that says revoked", TlsScenario { revocation: Method::Stapled, revoked: true, ..base.clone() }),
+        ("ocsp-soft-fail", "Soft-fail: the OCSP responder is blocked, and a revoked certificate gets through", TlsScenario { revocation: Method::Ocsp, revoked: true, responder_down: true, ..base.clone() }),
+        ("ocsp-hard-fail", "Hard-fail: no OCSP answer, so the client refuses", TlsScenario { revocation: Method::Ocsp, responder_down: true, hard_fail: true, ..base.clone() }),
         ("long-rtt", "A satellite link: 600 ms round trips make each one count", TlsScenario { rtt_ms: 600, ..base.clone() }),
         ("tls12", "A TLS 1.2 server: ECDHE-ECDSA, two round trips, side by side with 1.3", tls12.clone()),
         (
@@ -564,6 +591,7 @@ pub fn presets() -> Vec<(&'static str, &'static str, TlsScenario)> {
             "A TLS 1.2 client meets a TLS 1.3 server: the downgrade sentinel",
             TlsScenario { client_versions: names(&["1.2"]), server_versions: names(&["1.3", "1.2"]), server_suites: names(&["TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"]), ..tls12.clone() },
         ),
+        ("tls12-ocsp-stapled", "TLS 1.2 with OCSP stapling: the CertificateStatus message", TlsScenario { revocation: Method::Stapled, compare: false, ..tls12.clone() }),
         ("tls12-cert-expired", "TLS 1.2 and an expired certificate: the alert goes in the clear", TlsScenario { chain_problem: ChainProblem::Expired, compare: false, ..tls12.clone() }),
         (
             "tls10-refused",

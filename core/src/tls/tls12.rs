@@ -134,6 +134,9 @@ pub struct Handshake12 {
     /// The server put the downgrade sentinel in its random: it speaks TLS 1.3 too.
     pub downgrade_sentinel: bool,
     pub chain_checks: Vec<x509::Check>,
+    /// The client's revocation checks, and the OCSP response the server stapled.
+    pub revocation_checks: Vec<x509::Check>,
+    pub staple: Option<Vec<u8>>,
     pub refusal: Option<x509::Refusal>,
 }
 
@@ -284,6 +287,11 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
     if ems {
         sh_ext.push(Extension::ExtendedMasterSecret);
     }
+    // A staple is announced by an empty status_request, and follows the Certificate.
+    let staple = super::staple_for(client, server, &chain);
+    if staple.is_some() {
+        sh_ext.push(Extension::StatusRequestAck);
+    }
     let sh = wire::handshake(wire::handshake_type::SERVER_HELLO, |w| {
         w.u16("server_version", TLS12, "0x0303 (TLS 1.2)".into(), "In TLS 1.2 this is the version chosen.");
         let note = if downgrade_sentinel { "32 bytes from the server; the last 8 are \"DOWNGRD\" and 01: this server speaks TLS 1.3 too, so a TLS 1.3 client that sees them knows someone removed its offer of 1.3 (RFC 8446 section 4.1.3)." } else { "32 bytes from the server." };
@@ -305,6 +313,10 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         w.close(list);
     });
     plain.push((send(Side::Server, "Certificate", cert, &mut transcript), TLS12));
+    if let Some(response) = &staple {
+        let status = wire::handshake(wire::handshake_type::CERTIFICATE_STATUS, |w| wire::certificate_status(w, response));
+        plain.push((send(Side::Server, "CertificateStatus", status, &mut transcript), TLS12));
+    }
 
     // ServerKeyExchange (RFC 8422 section 5.4): the server's ephemeral key, signed with the
     // certificate's key over both randoms and the parameters.
@@ -344,10 +356,14 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
 
     // The client checks the chain (RFC 5280 section 6); refusing it, it sends a fatal alert
     // in the clear and stops.
-    let (chain_checks, refusal) = match &client.chain_check {
+    let (chain_checks, mut refusal) = match &client.chain_check {
         Some(c) => x509::validate(&chain, &c.trusted, &c.host, c.now),
         None => (Vec::new(), None),
     };
+    let mut revocation_checks = Vec::new();
+    if let (Some(c), None) = (&client.chain_check, refusal) {
+        (revocation_checks, refusal) = super::revocation_check(c, &chain, staple.as_deref());
+    }
 
     // ClientKeyExchange.
     let (cke, pre_master_secret) = match &ecdhe {
@@ -447,6 +463,8 @@ pub fn handshake(client: &ClientConfig, server: &ServerConfig, data: &AppData) -
         server_finished_check,
         downgrade_sentinel,
         chain_checks,
+        revocation_checks,
+        staple,
         refusal,
     })
 }

@@ -13,6 +13,8 @@ pub mod handshake_type {
     pub const CERTIFICATE: u8 = 11;
     pub const CERTIFICATE_VERIFY: u8 = 15;
     pub const FINISHED: u8 = 20;
+    /// TLS 1.2's OCSP staple (RFC 6066 section 8); TLS 1.3 puts it in Certificate instead.
+    pub const CERTIFICATE_STATUS: u8 = 22;
     pub const MESSAGE_HASH: u8 = 254;
 
     pub fn name(t: u8) -> &'static str {
@@ -25,6 +27,10 @@ pub mod handshake_type {
             CERTIFICATE => "Certificate",
             CERTIFICATE_VERIFY => "CertificateVerify",
             FINISHED => "Finished",
+            12 => "ServerKeyExchange",
+            14 => "ServerHelloDone",
+            16 => "ClientKeyExchange",
+            CERTIFICATE_STATUS => "CertificateStatus",
             MESSAGE_HASH => "message_hash",
             _ => "unknown",
         }
@@ -148,6 +154,14 @@ pub enum Extension {
     ExtendedMasterSecret,
     /// ec_point_formats (RFC 8422 section 5.1.2): TLS 1.2's point formats, uncompressed (0).
     EcPointFormats(Vec<u8>),
+    /// status_request (RFC 6066 section 8) in a ClientHello: "staple an OCSP response", with
+    /// no responder ids and no request extensions.
+    StatusRequest,
+    /// status_request in a TLS 1.2 ServerHello, empty: a CertificateStatus message follows.
+    StatusRequestAck,
+    /// status_request in a TLS 1.3 CertificateEntry: the stapled OCSP response (RFC 8446
+    /// section 4.4.2.1).
+    OcspStaple(Vec<u8>),
     /// Any other extension, as its type and bytes.
     Other(u16, Vec<u8>),
 }
@@ -171,6 +185,7 @@ impl Extension {
             Extension::RenegotiationInfo(_) => 0xff01,
             Extension::ExtendedMasterSecret => 0x0017,
             Extension::EcPointFormats(_) => 0x000b,
+            Extension::StatusRequest | Extension::StatusRequestAck | Extension::OcspStaple(_) => 0x0005,
             Extension::Other(code, _) => *code,
         }
     }
@@ -193,6 +208,7 @@ impl Extension {
             Extension::RenegotiationInfo(_) => "renegotiation_info".into(),
             Extension::ExtendedMasterSecret => "extended_master_secret".into(),
             Extension::EcPointFormats(_) => "ec_point_formats".into(),
+            Extension::StatusRequest | Extension::StatusRequestAck | Extension::OcspStaple(_) => "status_request".into(),
             Extension::Other(code, _) => format!("extension 0x{code:04x}"),
         }
     }
@@ -402,6 +418,13 @@ fn extension(w: &mut Writer, e: &Extension) {
         }
         Extension::PreSharedKeyServer(i) => w.u16("selected_identity", *i, format!("{i}"), "The server accepted this PSK: no certificate this time."),
         Extension::Padding(n) => w.raw("zeros", &vec![0; *n], Some(format!("{n} zero bytes")), ""),
+        Extension::StatusRequest => {
+            w.u8("status_type", 1, "ocsp (1)".into(), "The client asks the server to staple the CA's OCSP answer about its certificate.");
+            w.vector("responder_id_list", 2, &[], Some("none".into()), "");
+            w.vector("request_extensions", 2, &[], Some("none".into()), "");
+        }
+        Extension::StatusRequestAck => {}
+        Extension::OcspStaple(response) => certificate_status(w, response),
     }
     w.close(o);
 }
@@ -465,15 +488,26 @@ pub fn encrypted_extensions(list: &[Extension]) -> Writer {
     handshake(handshake_type::ENCRYPTED_EXTENSIONS, |w| extensions(w, list))
 }
 
-/// Certificate (RFC 8446 section 4.4.2): each certificate's DER with its (empty) extensions.
-pub fn certificate(context: &[u8], chain: &[Vec<u8>]) -> Writer {
+/// CertificateStatus's body (RFC 6066 section 8): the status type and the DER of an OCSP
+/// response.
+pub(crate) fn certificate_status(w: &mut Writer, response: &[u8]) {
+    w.u8("status_type", 1, "ocsp (1)".into(), "");
+    w.vector("OCSPResponse", 3, response, Some(format!("{} bytes of DER", response.len())), "The CA's signed answer about the server's certificate, fetched by the server ahead of time: the client asks nobody.");
+}
+
+/// Certificate (RFC 8446 section 4.4.2): each certificate's DER with its extensions: none, or
+/// for the server's own certificate a stapled OCSP response.
+pub fn certificate(context: &[u8], chain: &[Vec<u8>], staple: Option<&[u8]>) -> Writer {
     handshake(handshake_type::CERTIFICATE, |w| {
         w.vector("certificate_request_context", 1, context, None, "");
         let list = w.open("certificate_list", 3);
         for (i, der) in chain.iter().enumerate() {
             let what = if i == 0 { "the server's own certificate" } else { "a certificate that signs the one before it" };
             w.vector("cert_data", 3, der, Some(format!("{} bytes of DER", der.len())), what);
-            w.vector("extensions", 2, &[], Some("none".into()), "");
+            match staple.filter(|_| i == 0) {
+                Some(response) => extensions(w, &[Extension::OcspStaple(response.to_vec())]),
+                None => w.vector("extensions", 2, &[], Some("none".into()), ""),
+            }
         }
         w.close(list);
     })

@@ -25,6 +25,12 @@ pub mod oid {
     pub const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
     /// rsaEncryption (1.2.840.113549.1.1.1).
     pub const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+    /// cRLDistributionPoints (2.5.29.31).
+    pub const CRL_DISTRIBUTION_POINTS: &[u8] = &[0x55, 0x1d, 0x1f];
+    /// authorityInfoAccess (1.3.6.1.5.5.7.1.1).
+    pub const AUTHORITY_INFO_ACCESS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01];
+    /// id-ad-ocsp (1.3.6.1.5.5.7.48.1): where the issuer's OCSP responder is.
+    pub const AD_OCSP: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01];
 }
 
 /// Key usage bits (RFC 5280 section 4.2.1.3), as the bit string's first byte.
@@ -47,9 +53,13 @@ pub struct Spec {
     pub basic_constraints: Option<(bool, Option<u8>)>,
     /// keyUsage's bits, if the extension is there.
     pub key_usage: Option<u8>,
+    /// Where the issuer publishes its CRL (cRLDistributionPoints), if anywhere.
+    pub crl_url: Option<String>,
+    /// The issuer's OCSP responder (authorityInfoAccess), if it has one.
+    pub ocsp_url: Option<String>,
 }
 
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
     let n = content.len();
     if n < 0x80 {
@@ -64,11 +74,11 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     out
 }
 
-fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
+pub(crate) fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
     tlv(0x30, &parts.concat())
 }
 
-fn integer(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn integer(bytes: &[u8]) -> Vec<u8> {
     let trimmed: &[u8] = {
         let skip = bytes.iter().take_while(|b| **b == 0).count().min(bytes.len().saturating_sub(1));
         &bytes[skip..]
@@ -81,13 +91,13 @@ fn integer(bytes: &[u8]) -> Vec<u8> {
     tlv(0x02, &v)
 }
 
-fn name(cn: &str) -> Vec<u8> {
+pub(crate) fn name(cn: &str) -> Vec<u8> {
     // Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue).
     seq(&[tlv(0x31, &seq(&[tlv(0x06, oid::CN), tlv(0x0c, cn.as_bytes())]))])
 }
 
 /// UTCTime for years 1950 to 2049, GeneralizedTime after (RFC 5280 section 4.1.2.5).
-fn time(secs: i64) -> Vec<u8> {
+pub(crate) fn time(secs: i64) -> Vec<u8> {
     let (y, mo, d, h, mi, s) = crate::civil::utc_parts(secs);
     if (1950..2050).contains(&y) {
         tlv(0x17, format!("{:02}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z", y % 100).as_bytes())
@@ -96,7 +106,7 @@ fn time(secs: i64) -> Vec<u8> {
     }
 }
 
-fn extension(id: &[u8], critical: bool, value: Vec<u8>) -> Vec<u8> {
+pub(crate) fn extension(id: &[u8], critical: bool, value: Vec<u8>) -> Vec<u8> {
     let mut parts = vec![tlv(0x06, id)];
     if critical {
         parts.push(tlv(0x01, &[0xff]));
@@ -155,6 +165,14 @@ pub fn make_for(spec: &Spec, subject_spki: Vec<u8>, issuer: &SigningKey) -> Vec<
         let names: Vec<u8> = spec.dns_names.iter().flat_map(|n| tlv(0x82, n.as_bytes())).collect();
         extensions.push(extension(oid::SUBJECT_ALT_NAME, false, tlv(0x30, &names)));
     }
+    if let Some(url) = &spec.crl_url {
+        // DistributionPoint { distributionPoint [0] { fullName [0] { URI [6] } } }.
+        extensions.push(extension(oid::CRL_DISTRIBUTION_POINTS, false, seq(&[seq(&[tlv(0xa0, &tlv(0xa0, &tlv(0x86, url.as_bytes())))])])));
+    }
+    if let Some(url) = &spec.ocsp_url {
+        // AccessDescription { accessMethod id-ad-ocsp, accessLocation URI [6] }.
+        extensions.push(extension(oid::AUTHORITY_INFO_ACCESS, false, seq(&[seq(&[tlv(0x06, oid::AD_OCSP), tlv(0x86, url.as_bytes())])])));
+    }
     let mut tbs = vec![
         tlv(0xa0, &integer(&[2])), // v3
         integer(&spec.serial.to_be_bytes()),
@@ -191,18 +209,24 @@ pub struct Certificate {
     pub dns_names: Vec<String>,
     pub basic_constraints: Option<(bool, Option<u8>)>,
     pub key_usage: Option<u8>,
+    /// The issuer's CRL and OCSP addresses, from the extensions.
+    pub crl_url: Option<String>,
+    pub ocsp_url: Option<String>,
+    /// The issuer's and the subject's names as DER (what OCSP hashes).
+    pub issuer_name: Vec<u8>,
+    pub subject_name: Vec<u8>,
     /// Each field with its bytes, for the inspector.
     pub fields: Vec<Field>,
 }
 
 /// A DER element: tag, where its content is, and where the element ends.
-struct Tlv {
-    tag: u8,
-    start: usize,
-    content: (usize, usize),
+pub(crate) struct Tlv {
+    pub tag: u8,
+    pub start: usize,
+    pub content: (usize, usize),
 }
 
-fn read(der: &[u8], at: usize, end: usize) -> Result<Tlv, String> {
+pub(crate) fn read(der: &[u8], at: usize, end: usize) -> Result<Tlv, String> {
     let bad = |what: &str| format!("{what} at byte {at}");
     let tag = *der.get(at).filter(|_| at < end).ok_or_else(|| bad("the certificate ends early"))?;
     let first = *der.get(at + 1).filter(|_| at + 1 < end).ok_or_else(|| bad("a length is missing"))?;
@@ -224,7 +248,7 @@ fn read(der: &[u8], at: usize, end: usize) -> Result<Tlv, String> {
 }
 
 /// The elements inside `outer`'s content.
-fn children(der: &[u8], outer: &Tlv) -> Result<Vec<Tlv>, String> {
+pub(crate) fn children(der: &[u8], outer: &Tlv) -> Result<Vec<Tlv>, String> {
     let mut out = Vec::new();
     let mut at = outer.content.0;
     while at < outer.content.1 {
@@ -238,7 +262,7 @@ fn children(der: &[u8], outer: &Tlv) -> Result<Vec<Tlv>, String> {
     Ok(out)
 }
 
-fn parse_time(der: &[u8], t: &Tlv) -> Result<i64, String> {
+pub(crate) fn parse_time(der: &[u8], t: &Tlv) -> Result<i64, String> {
     let text = std::str::from_utf8(&der[t.content.0..t.content.1]).map_err(|_| "a time is not text".to_string())?;
     if !text.is_ascii() {
         return Err(format!("“{}” is not a time: a time is ASCII digits and Z", crate::export::visible(text)));
@@ -260,7 +284,7 @@ fn parse_time(der: &[u8], t: &Tlv) -> Result<i64, String> {
     Ok(crate::civil::from_utc(y, mo, d, h, mi, s))
 }
 
-fn common_name(der: &[u8], name: &Tlv) -> String {
+pub(crate) fn common_name(der: &[u8], name: &Tlv) -> String {
     let mut cn = String::new();
     if let Ok(rdns) = children(der, name) {
         for rdn in rdns {
@@ -319,7 +343,7 @@ pub fn parse(der: &[u8]) -> Result<Certificate, String> {
         public_key = der.get(key.content.0 + 1..key.content.1).unwrap_or_default().to_vec();
         f("public key", if ec_p256 { format!("EC P-256, {} bytes", public_key.len()) } else { "another algorithm".into() }, spki_t, "The subject's public key: it checks the subject's signatures (its CertificateVerify, or the certificates it signs).");
     }
-    let (mut dns_names, mut basic_constraints, mut key_usage) = (Vec::new(), None, None);
+    let (mut dns_names, mut basic_constraints, mut key_usage, mut crl_url, mut ocsp_url) = (Vec::new(), None, None, None, None);
     if let Some(ext_t) = parts.get(i + 6).filter(|p| p.tag == 0xa3) {
         let list = children(der, ext_t)?;
         for e in list.first().map(|l| children(der, l)).transpose()?.unwrap_or_default() {
@@ -349,6 +373,12 @@ pub fn parse(der: &[u8]) -> Result<Certificate, String> {
                     dns_names.push(String::from_utf8_lossy(&der[n.content.0..n.content.1]).into_owned());
                 }
                 f("subject alternative names", dns_names.iter().map(|n| format!("DNS:{n}")).collect::<Vec<_>>().join(", "), &e, "The host names the certificate is for: browsers check these, not the subject's CN.");
+            } else if id == oid::CRL_DISTRIBUTION_POINTS {
+                crl_url = first_uri(der, &inner);
+                f("CRL distribution point", crl_url.as_deref().map(crate::export::visible).unwrap_or_default(), &e, "Where the issuer publishes its certificate revocation list (RFC 5280 section 4.2.1.13).");
+            } else if id == oid::AUTHORITY_INFO_ACCESS {
+                ocsp_url = first_uri(der, &inner);
+                f("authority information access", ocsp_url.as_deref().map(|u| format!("OCSP: {}", crate::export::visible(u))).unwrap_or_default(), &e, "Where the issuer's OCSP responder answers for this certificate (RFC 5280 section 4.2.2.1).");
             }
         }
     }
@@ -372,8 +402,26 @@ pub fn parse(der: &[u8]) -> Result<Certificate, String> {
         dns_names,
         basic_constraints,
         key_usage,
+        crl_url,
+        ocsp_url,
+        issuer_name: der[issuer_t.start..issuer_t.content.1].to_vec(),
+        subject_name: der[subject_t.start..subject_t.content.1].to_vec(),
         fields,
     })
+}
+
+/// The first URI (a GeneralName [6]) anywhere inside `outer`, depth first, a few levels deep.
+fn first_uri(der: &[u8], outer: &Tlv) -> Option<String> {
+    fn walk(der: &[u8], t: &Tlv, depth: u8) -> Option<String> {
+        if t.tag == 0x86 {
+            return Some(String::from_utf8_lossy(&der[t.content.0..t.content.1]).into_owned());
+        }
+        if depth == 0 || t.tag & 0x20 == 0 {
+            return None;
+        }
+        children(der, t).ok()?.iter().find_map(|c| walk(der, c, depth - 1))
+    }
+    walk(der, outer, 5)
 }
 
 /// Whether `signed` carries a valid ECDSA P-256 signature by `issuer`'s key.
@@ -414,6 +462,10 @@ pub enum Refusal {
     NotACa,
     PathTooLong,
     Unreadable,
+    /// The issuer says the certificate is revoked (a CRL, or an OCSP answer).
+    Revoked,
+    /// The client could not learn whether it is revoked, and fails hard.
+    RevocationUnknown,
 }
 
 impl Refusal {
@@ -423,6 +475,8 @@ impl Refusal {
             Refusal::Expired | Refusal::NotYetValid => (45, "certificate_expired"),
             Refusal::UnknownIssuer => (48, "unknown_ca"),
             Refusal::Unreadable => (42, "bad_certificate"),
+            Refusal::Revoked => (44, "certificate_revoked"),
+            Refusal::RevocationUnknown => (46, "certificate_unknown"),
             Refusal::WrongHost | Refusal::BadSignature | Refusal::NotACa | Refusal::PathTooLong => (42, "bad_certificate"),
         }
     }
@@ -434,6 +488,8 @@ impl Refusal {
             Refusal::WrongHost => "NET::ERR_CERT_COMMON_NAME_INVALID",
             Refusal::UnknownIssuer | Refusal::NotACa | Refusal::PathTooLong | Refusal::BadSignature => "NET::ERR_CERT_AUTHORITY_INVALID",
             Refusal::Unreadable => "ERR_SSL_PROTOCOL_ERROR",
+            Refusal::Revoked => "NET::ERR_CERT_REVOKED",
+            Refusal::RevocationUnknown => "NET::ERR_CERT_UNABLE_TO_CHECK_REVOCATION",
         }
     }
 }
@@ -556,7 +612,7 @@ mod tests {
     use super::*;
 
     fn spec(subject: &str, issuer: &str) -> Spec {
-        Spec { serial: 7, issuer: issuer.into(), subject: subject.into(), not_before: 1_700_000_000, not_after: 1_900_000_000, dns_names: vec!["example.com".into(), "*.example.com".into()], basic_constraints: Some((false, None)), key_usage: Some(DIGITAL_SIGNATURE) }
+        Spec { serial: 7, issuer: issuer.into(), subject: subject.into(), not_before: 1_700_000_000, not_after: 1_900_000_000, dns_names: vec!["example.com".into(), "*.example.com".into()], basic_constraints: Some((false, None)), key_usage: Some(DIGITAL_SIGNATURE), crl_url: Some("http://crl.lab.example/ca.crl".into()), ocsp_url: Some("http://ocsp.lab.example".into()) }
     }
 
     #[test]
@@ -571,6 +627,8 @@ mod tests {
         assert_eq!(c.basic_constraints, Some((false, None)));
         assert_eq!(c.key_usage, Some(DIGITAL_SIGNATURE));
         assert_eq!(c.public_key, point(&leaf));
+        assert_eq!((c.crl_url.as_deref(), c.ocsp_url.as_deref()), (Some("http://crl.lab.example/ca.crl"), Some("http://ocsp.lab.example")));
+        assert_eq!(c.issuer_name, name("Lab CA"));
         let issuer = parse(&make(&Spec { basic_constraints: Some((true, Some(0))), key_usage: Some(KEY_CERT_SIGN | CRL_SIGN), ..spec("Lab CA", "Lab CA") }, &point(&ca), &ca)).unwrap();
         assert!(signed_by(&c, &issuer));
         assert!(!signed_by(&c, &parse(&make(&spec("x", "x"), &point(&leaf), &leaf)).unwrap()));
