@@ -11,7 +11,10 @@ implementation: for every built-in scenario, the capture and key log the lab exp
 - for TLS 1.2: the handshake in the clear (ServerKeyExchange for ECDHE suites), both
   Finished messages and the data decrypted with the CLIENT_RANDOM line, nothing past
   ClientKeyExchange without it;
-- for a failed handshake, the alert.
+- for a failed handshake, the alert;
+- for revocation: the CA's CRL, OCSP request and OCSP responses read by the cryptography
+  package (signatures by the issuing CA, the CertID hashes computed here, the status), and a
+  stapled response dissected by tshark with the status the lab meant.
 
 usage: tls_wireshark.py DIR
 """
@@ -21,9 +24,12 @@ import pathlib
 import subprocess
 import sys
 
+import hashlib
+
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509 import ocsp
 
 
 def tshark(*args):
@@ -90,7 +96,43 @@ def check_chain(meta, check):
             break
         c = parent
     valid = dated and named and path_ok
-    check(valid == (meta["refused"] is None), f"cryptography finds the chain {'valid' if valid else 'invalid'} (dates {dated}, name {named}, path {path_ok}); the lab {'accepted' if meta['refused'] is None else 'refused'} it")
+    # (A revoked certificate's chain is valid: the revocation check refuses it.)
+    check(valid == (meta["chain_refused"] is None), f"cryptography finds the chain {'valid' if valid else 'invalid'} (dates {dated}, name {named}, path {path_ok}); the lab {'accepted' if meta['refused'] is None else 'refused'} it")
+
+
+def check_revocation(meta, check):
+    """The issuing CA's CRL and OCSP answers, and the client's OCSP request, as the cryptography
+    package reads them."""
+    rev = meta["revocation"]
+    leaf = x509.load_der_x509_certificate(bytes.fromhex(meta["chain"][0]))
+    issuer = x509.load_der_x509_certificate(bytes.fromhex(rev["issuer"]))
+    key = issuer.public_key()
+    now = datetime.datetime.fromtimestamp(meta["now"], datetime.timezone.utc)
+    points = leaf.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    check([n.value for p in points for n in p.full_name] == ["http://crl.lab.example/issuing-ca.crl"], "the leaf's CRL distribution point")
+    aia = leaf.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    check([a.access_location.value for a in aia if a.access_method == x509.AuthorityInformationAccessOID.OCSP] == ["http://ocsp.lab.example"], "the leaf's OCSP address")
+    crl = x509.load_der_x509_crl(bytes.fromhex(rev["crl"]))
+    check(crl.is_signature_valid(key), "the CRL's signature by the issuing CA")
+    check(crl.issuer == issuer.subject, "the CRL's issuer")
+    check(crl.last_update_utc <= now <= crl.next_update_utc, "the CRL is current")
+    listed = crl.get_revoked_certificate_by_serial_number(leaf.serial_number)
+    check((listed is not None) == rev["revoked"], f"the leaf's serial {'is' if listed else 'is not'} on the CRL")
+    name_hash = hashlib.sha256(issuer.subject.public_bytes()).digest()
+    key_hash = hashlib.sha256(key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)).digest()
+    request = ocsp.load_der_ocsp_request(bytes.fromhex(rev["request"]))
+    check((request.serial_number, request.issuer_name_hash, request.issuer_key_hash) == (leaf.serial_number, name_hash, key_hash), "the OCSP request's CertID")
+    want = ocsp.OCSPCertStatus.REVOKED if rev["revoked"] else ocsp.OCSPCertStatus.GOOD
+    for h in rev["ocsp"] + ([meta["staple"]] if meta.get("staple") else []):
+        r = ocsp.load_der_ocsp_response(bytes.fromhex(h))
+        check(r.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL, "the OCSP response's status")
+        check(r.certificate_status == want, f"the OCSP answer says {r.certificate_status}")
+        check((r.issuer_name_hash, r.issuer_key_hash) == (name_hash, key_hash), "the OCSP answer's CertID hashes")
+        try:
+            key.verify(r.signature, r.tbs_response_bytes, ec.ECDSA(hashes.SHA256()))
+        except Exception:
+            check(False, "the OCSP answer's signature by the issuing CA")
+    check(meta["staple"] is None or meta["staple"] in rev["ocsp"], "the staple is the CA's answer")
 
 
 def main():
@@ -113,6 +155,14 @@ def main():
         types = [t for r in rows for t in r[4].split(",") if t]
         if meta.get("chain"):
             check_chain(meta, check)
+        if meta.get("revocation"):
+            check_revocation(meta, check)
+        if meta.get("staple"):
+            # tshark reads the stapled answer (in TLS 1.3 only with the key log: it is inside
+            # the encrypted Certificate).
+            status = [r for r in fields(pcap, keys if meta["handshake"] else None, "ocsp.certStatus") if r[0]]
+            want = "1" if meta["revocation"]["revoked"] else "0"
+            check(status == [[want]], f"tshark read the stapled certStatus {status}, expected {want}")
         tls12 = meta.get("version") == "1.2"
         if tls12 and meta.get("refused"):
             # TLS 1.2 refuses in the clear, before any key exists.
@@ -122,7 +172,7 @@ def main():
             alerts = [r for r in fields(pcap, None, "tls.alert_message.desc") if r[0]]
             check(alerts == [[str(meta["refused"])]], f"the client's alert: {alerts}, expected {meta['refused']}")
         elif tls12:
-            clear = ["1", "2", "11"] + (["12"] if meta["server_key_exchange"] else []) + ["14", "16"]
+            clear = ["1", "2", "11"] + (["22"] if meta.get("staple") else []) + (["12"] if meta["server_key_exchange"] else []) + ["14", "16"]
             for t in clear:
                 check(t in types, f"TLS 1.2 handshake type {t} not dissected")
             check(("12" in types) == meta["server_key_exchange"], "ServerKeyExchange present exactly for ECDHE")

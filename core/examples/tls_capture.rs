@@ -23,7 +23,34 @@ fn main() {
         let lab = (s.identity == scenario::Identity::Lab).then(|| tls::run::lab_chain(&s));
         // The chain the server sent: its RSA one for TLS 1.2's RSA suites.
         let chain = lab.as_ref().map(|l| if rsa_auth { l.rsa.as_ref().map(|r| r.0.clone()).unwrap_or_default() } else { l.chain.clone() });
+        // The CA's answers and the client's OCSP request, for the cryptography package to read.
+        let answers = lab.as_ref().filter(|_| s.revocation != scenario::Method::None).map(|l| tls::run::ca_answers(&s, l));
+        let request = lab.as_ref().and_then(|l| {
+            let leaf = tls::x509::parse(l.chain.first()?).ok()?;
+            let issuer = tls::x509::parse(&l.issuing.0).ok()?;
+            Some(hex(tls::revocation::ocsp_request(&tls::revocation::CertId::of(&leaf, &issuer))))
+        });
+        let staple = match &connection {
+            Some(tls::Connection::Tls13(h)) => h.staple.clone(),
+            Some(tls::Connection::Tls12(h)) => h.staple.clone(),
+            None => None,
+        };
+        let chain_refused = match &connection {
+            Some(tls::Connection::Tls13(h)) if h.revocation_checks.is_empty() => h.refusal.map(|r| r.alert().0),
+            Some(tls::Connection::Tls12(h)) if h.revocation_checks.is_empty() => h.refusal.map(|r| r.alert().0),
+            _ => None,
+        };
         let sent = serde_json::json!({
+            "chain_refused": chain_refused,
+            "revocation": answers.map(|a| serde_json::json!({
+                "method": format!("{:?}", s.revocation).to_lowercase(),
+                "revoked": s.revoked,
+                "crl": hex(a.crl),
+                "ocsp": a.ocsp.into_iter().map(|(_, d)| hex(d)).collect::<Vec<_>>(),
+                "request": request,
+                "issuer": lab.as_ref().map(|l| hex(l.issuing.0.clone())),
+            })),
+            "staple": staple.map(hex),
             "version": version,
             "server_key_exchange": kex_signed,
             "refused": refused,
