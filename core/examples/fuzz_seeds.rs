@@ -65,6 +65,18 @@ fn main() {
         for (i, der) in tls::run::lab_chain(&s).chain.iter().enumerate() {
             write(&root, "x509", &format!("{id}-{i}"), der);
         }
+        // The CA's CRL and OCSP answers, and a client's OCSP request, read by the same target.
+        if s.revocation != tls::scenario::Method::None {
+            let lab = tls::run::lab_chain(&s);
+            let answers = tls::run::ca_answers(&s, &lab);
+            write(&root, "x509", &format!("{id}-crl"), &answers.crl);
+            for (serial, der) in &answers.ocsp {
+                write(&root, "x509", &format!("{id}-ocsp-{}", serial.len()), der);
+            }
+            if let (Some(leaf), Ok(issuer)) = (lab.chain.first().and_then(|d| tls::x509::parse(d).ok()), tls::x509::parse(&lab.issuing.0)) {
+                write(&root, "x509", &format!("{id}-ocsp-request"), &tls::revocation::ocsp_request(&tls::revocation::CertId::of(&leaf, &issuer)));
+            }
+        }
     }
     for (id, _, s) in tls::presets() {
         let f = tls::scenario::TlsForm::from(&s);

@@ -250,6 +250,7 @@ fn form_tls(next: &mut dyn FnMut(&mut String)) {
         &mut f.ticket_age_ms,
         &mut f.client_versions,
         &mut f.server_versions,
+        &mut f.responder_rtt_ms,
     ] {
         next(field);
     }
@@ -260,18 +261,35 @@ fn form_tls(next: &mut dyn FnMut(&mut String)) {
         assert!(!e.is_empty());
     }
     f.resume = f.early_data.len() % 2 == 1;
+    // The revocation choices are menus and checkboxes: set from what was typed.
+    let pick = f.server_name.len() + f.request.len();
+    f.carried.revocation = [tls::scenario::Method::None, tls::scenario::Method::Crl, tls::scenario::Method::Ocsp, tls::scenario::Method::Stapled][pick % 4];
+    (f.carried.revoked, f.carried.responder_down, f.carried.hard_fail) = (pick & 4 != 0, pick & 8 != 0, pick & 16 != 0);
     match f.parse() {
         Ok(s) => drop(tls::run(&s)),
         Err(errors) => assert!(!errors.is_empty()),
     }
 }
 
-/// Any bytes as an X.509 certificate (the TLS lab's Certificate messages): read, or refused
-/// with a message naming a byte inside the input; a certificate that reads has every field's
-/// bytes inside it.
+/// Any bytes as an X.509 certificate (the TLS lab's Certificate messages), a CRL, an OCSP
+/// request and an OCSP response: read, or refused with a message; what reads has every
+/// field's bytes inside the input.
 pub fn x509(data: &[u8]) {
+    let inside = |fields: &[crate::trace::Field]| fields.iter().all(|f| f.bytes.is_some_and(|b| b.start <= b.end && b.end <= data.len()));
     match tls::x509::parse(data) {
-        Ok(c) => assert!(c.fields.iter().all(|f| f.bytes.is_some_and(|b| b.start <= b.end && b.end <= data.len()))),
+        Ok(c) => assert!(inside(&c.fields)),
+        Err(e) => assert!(!e.is_empty()),
+    }
+    match tls::revocation::read_crl(data, 0) {
+        Ok(c) => assert!(inside(&c.fields)),
+        Err(e) => assert!(!e.is_empty()),
+    }
+    match tls::revocation::read_ocsp_response(data, 0) {
+        Ok(r) => assert!(inside(&r.fields)),
+        Err(e) => assert!(!e.is_empty()),
+    }
+    match tls::revocation::read_ocsp_request(data, 0) {
+        Ok((_, fields)) => assert!(inside(&fields)),
         Err(e) => assert!(!e.is_empty()),
     }
     let _ = tls::x509::validate(&[data.to_vec()], &[data.to_vec()], "example.com", 1_795_341_600);

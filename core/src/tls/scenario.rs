@@ -565,7 +565,7 @@ pub fn presets() -> Vec<(&'static str, &'static str, TlsScenario)> {
         ("cert-intermediate-not-ca", "An intermediate without CA:TRUE signs the certificate", TlsScenario { chain_problem: ChainProblem::IntermediateNotCa, ..base.clone() }),
         ("revoked-crl", "A revoked certificate, found on the CA's CRL", TlsScenario { revocation: Method::Crl, revoked: true, ..base.clone() }),
         ("revoked-ocsp", "A revoked certificate, and the OCSP responder says so", TlsScenario { revocation: Method::Ocsp, revoked: true, ..base.clone() }),
-        ("ocsp-stapled", "OCSP stapling: the server brings the CA's answer, no extra round trip", TlsScenario { revocation: Method::Stapled, compare: false, ..base.clone() }),
+        ("ocsp-stapled", "OCSP stapling: the server brings the CA's answer, no extra round trip", TlsScenario { revocation: Method::Stapled, ..base.clone() }),
         ("revoked-stapled", "A stapled OCSP answer that says revoked", TlsScenario { revocation: Method::Stapled, revoked: true, ..base.clone() }),
         ("ocsp-soft-fail", "Soft-fail: the OCSP responder is blocked, and a revoked certificate gets through", TlsScenario { revocation: Method::Ocsp, revoked: true, responder_down: true, ..base.clone() }),
         ("ocsp-hard-fail", "Hard-fail: no OCSP answer, so the client refuses", TlsScenario { revocation: Method::Ocsp, responder_down: true, hard_fail: true, ..base.clone() }),
@@ -629,6 +629,7 @@ pub struct TlsForm {
     pub early_data: String,
     pub ticket_age_ms: String,
     pub accept_early_data: bool,
+    pub responder_rtt_ms: String,
     pub carried: TlsScenario,
 }
 
@@ -662,6 +663,7 @@ impl From<&TlsScenario> for TlsForm {
             early_data: s.early_data.clone(),
             ticket_age_ms: s.ticket_age_ms.to_string(),
             accept_early_data: s.accept_early_data,
+            responder_rtt_ms: s.responder_rtt_ms.to_string(),
             carried: s.clone(),
         }
     }
@@ -674,6 +676,7 @@ impl TlsForm {
         let seed = crate::scenario::whole_number::<u64>(&self.seed).map_err(|e| errors.push(FieldError::new("seed", e))).ok();
         let rtt_ms = crate::scenario::whole_number::<u32>(&self.rtt_ms).map_err(|e| errors.push(FieldError::new("rtt_ms", e))).ok();
         let ticket_age_ms = crate::scenario::whole_number::<u32>(&self.ticket_age_ms).map_err(|e| errors.push(FieldError::new("ticket_age_ms", e))).ok();
+        let responder_rtt_ms = crate::scenario::whole_number::<u32>(&self.responder_rtt_ms).map_err(|e| errors.push(FieldError::new("responder_rtt_ms", e))).ok();
         let mut split = |field: &str, text: &str| -> Vec<String> {
             if text.len() > FIELD_MAX_CHARS {
                 errors.push(FieldError::new(field, format!("too long: at most {FIELD_MAX_CHARS} characters")));
@@ -691,7 +694,7 @@ impl TlsForm {
         let signature_algorithms = split("signature_algorithms", &self.signature_algorithms);
         let client_alpn = split("client_alpn", &self.client_alpn);
         let server_alpn = split("server_alpn", &self.server_alpn);
-        let (Some(seed), Some(rtt_ms), Some(ticket_age_ms)) = (seed, rtt_ms, ticket_age_ms) else { return Err(errors) };
+        let (Some(seed), Some(rtt_ms), Some(ticket_age_ms), Some(responder_rtt_ms)) = (seed, rtt_ms, ticket_age_ms, responder_rtt_ms) else { return Err(errors) };
         let s = TlsScenario {
             v: TlsScenario::VERSION,
             client_versions,
@@ -717,6 +720,7 @@ impl TlsForm {
             early_data: self.early_data.clone(),
             ticket_age_ms,
             accept_early_data: self.accept_early_data,
+            responder_rtt_ms,
             ..self.carried.clone()
         };
         crate::scenario::checked(s, errors)

@@ -3,7 +3,7 @@ use crate::components::preset::PresetPicker;
 use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
 use wirelab_core::scenario::FieldError;
-use wirelab_core::tls::scenario::{ChainProblem, Identity, TlsForm};
+use wirelab_core::tls::scenario::{ChainProblem, Identity, Method, TlsForm};
 use wirelab_core::tls::{self, TlsRun, TlsScenario};
 
 /// Every input of the TLS lab, validated as you type. What is typed stays as typed; the trace
@@ -120,6 +120,35 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
                         .collect_view()}
                     </select>
                 </div>
+            </fieldset>
+            <fieldset>
+                <legend>"Revocation"</legend>
+                <div class="field">
+                    <label for="tls-revocation">"How the client checks the certificate is not revoked"</label>
+                    <select id="tls-revocation" data-testid="input-revocation" on:change=move |ev| {
+                        let method = match event_target_value(&ev).as_str() {
+                            "crl" => Method::Crl,
+                            "ocsp" => Method::Ocsp,
+                            "stapled" => Method::Stapled,
+                            _ => Method::None,
+                        };
+                        fe.edit(&|f| f.carried.revocation = method);
+                    }>
+                        {[
+                            (Method::None, "none", "It does not check"),
+                            (Method::Crl, "crl", "It downloads the CA's CRL"),
+                            (Method::Ocsp, "ocsp", "It asks the CA's OCSP responder"),
+                            (Method::Stapled, "stapled", "It asks the server for a stapled OCSP response"),
+                        ]
+                        .into_iter()
+                        .map(|(m, value, label)| view! { <option value=value selected=move || form.with(|f| f.carried.revocation == m)>{label}</option> })
+                        .collect_view()}
+                    </select>
+                </div>
+                {checkbox("revoked", "The CA has revoked the server's certificate (its key was stolen)", |f| f.carried.revoked, |f, on| f.carried.revoked = on)}
+                {checkbox("responder_down", "The CA's CRL and OCSP servers do not answer (down, or blocked by an attacker)", |f| f.carried.responder_down, |f, on| f.carried.responder_down = on)}
+                {checkbox("hard_fail", "Refuse a certificate whose status cannot be learned (hard-fail)", |f| f.carried.hard_fail, |f, on| f.carried.hard_fail = on)}
+                {field("responder_rtt_ms", "Round-trip time to the CA's servers (ms)", "A CRL download or an OCSP query costs a TCP handshake and a request: two of these.", false, |f| &f.responder_rtt_ms, |f, v| f.responder_rtt_ms = v)}
             </fieldset>
             <fieldset>
                 <legend>"Resumption and 0-RTT"</legend>
