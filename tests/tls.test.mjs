@@ -178,6 +178,54 @@ test('certificates: the chain decoded field by field, and an expired one refused
   await context.close();
 });
 
+test('revocation: OCSP on the CA\'s lane costs time and privacy, stapling costs neither, a revoked certificate is refused, soft-fail lets it through', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'revoked-ocsp');
+  let all = await labels(page);
+  const at = (label) => all.indexOf(label);
+  assert.ok(at('Client checks the certificate chain') < at('OCSP request'), all.join(' | '));
+  assert.ok(at('OCSP request') < at('200: the OCSP response (332 bytes)') && at('200: the OCSP response (332 bytes)') < at('Client checks revocation'), all.join(' | '));
+  assert.equal(all.at(-1), '{alert}: certificate_revoked');
+  const lanes = await page.locator('[data-testid=timeline] .lane-detail').allTextContents();
+  assert.ok(lanes.includes('ocsp.lab.example, 80 ms away'), lanes.join(' | '));
+  assert.match(await summary(page), /160 ms before the handshake could go on; the CA learned which site this client visits/);
+  assert.match(await summary(page), /NET::ERR_CERT_REVOKED; the connection ends with a certificate_revoked alert/);
+  // The OCSP response's status, decoded from its DER inside the HTTP response.
+  await page.locator('[data-testid=step]', { hasText: '200: the OCSP response' }).click();
+  let fields = await page.locator('[data-testid=field]').allInnerTexts();
+  assert.ok(fields.some((f) => /^cert status\s+revoked at 2026-11-20 10:00:00 UTC \(keyCompromise\)/.test(f)), fields.join(' | '));
+  await page.locator('[data-testid=field]', { hasText: 'cert status' }).hover();
+  assert.ok(await page.locator('[data-testid=hex] .byte.hl').count() > 20, 'the status field points at its bytes');
+  // From the editor: the same certificate, stapled instead. No CA lane, no time lost.
+  await edit(page);
+  await page.selectOption('[data-testid=input-revocation]', 'stapled');
+  await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.includes('stapled'));
+  all = await labels(page);
+  assert.ok(!all.includes('OCSP request'));
+  assert.ok(all.includes('The stapled OCSP response'));
+  assert.match(await summary(page), /reading the OCSP response the server stapled; no extra round trip; the CA learned nothing/);
+  assert.equal(all.at(-1), '{alert}: certificate_revoked');
+  // Soft-fail: the responder blocked, the revoked certificate gets through after the wait.
+  await preset(page, 'ocsp-soft-fail');
+  all = await labels(page);
+  assert.ok(all.includes('TCP SYN to ocsp.lab.example: no answer'), all.join(' | '));
+  assert.ok(all.includes('{application data}: request'));
+  assert.match(await summary(page), /waited 2000 ms, then went on without knowing \(soft-fail\)/);
+  assert.match(await summary(page), /one round trip, plus 2\.000 s for the revocation check/);
+  await edit(page);
+  await page.check('[data-testid=input-hard_fail]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.includes('hard-fail'));
+  all = await labels(page);
+  assert.equal(all.at(-1), '{alert}: certificate_unknown');
+  // The CRL: the whole list, with the revoked serial on it.
+  await preset(page, 'revoked-crl');
+  await page.locator('[data-testid=step]', { hasText: '200: the CRL' }).click();
+  fields = await page.locator('[data-testid=field]').allInnerTexts();
+  assert.equal(fields.filter((f) => /^revoked certificate/.test(f)).length, 4, fields.join(' | '));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('TLS 1.2: ECDHE in the clear, ChangeCipherSpec, two round trips side by side with 1.3, and old versions refused', async () => {
   const { context, page, problems } = await open();
   await preset(page, 'tls12');

@@ -58,22 +58,24 @@ LabInfo {
         "how per-user and per-IP limits treat users who share an address",
     ],
     rfcs: &["RFC 6585", "RFC 9110", "draft-ietf-httpapi-ratelimit-headers"],
-}];
-
-/// Labs being built: reachable by their route, not listed on the home page until complete.
-pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
+},
+LabInfo {
     id: "tls",
-    title: "TLS 1.3: the handshake, byte for byte",
-    teaser: "A TLS 1.3 connection on a time axis: the ClientHello and ServerHello, the key exchange, the key schedule and every encrypted record, computed from inputs you edit and identical to RFC 8448 with its inputs.",
+    title: "TLS: the handshake, byte for byte",
+    teaser: "A TLS 1.3 or 1.2 connection on a time axis: every handshake message, the key schedule and every encrypted record computed from inputs you edit (identical to RFC 8448 with its inputs), a certificate chain you can break or revoke, and a capture Wireshark decrypts.",
     learn: &[
         "why TLS 1.3 needs only one round trip, and what it encrypts that TLS 1.2 did not",
         "how X25519 and HKDF turn two public keys and the transcript into each direction's keys",
         "what a record's nonce, additional data and tag are, and why a changed byte fails",
         "how a client checks a certificate chain, and what each broken chain looks like",
+        "how CRLs, OCSP and stapling tell a client a certificate was revoked, and what each costs",
         "what resumption and 0-RTT save, and why 0-RTT data can be replayed",
     ],
-    rfcs: &["RFC 8446", "RFC 8448", "RFC 5280", "RFC 6125", "RFC 7748", "RFC 5869"],
+    rfcs: &["RFC 8446", "RFC 5246", "RFC 8448", "RFC 5280", "RFC 6960", "RFC 6066", "RFC 6125", "RFC 7748", "RFC 5869"],
 }];
+
+/// Labs being built: reachable by their route, not listed on the home page until complete.
+pub const IN_PROGRESS: &[LabInfo] = &[];
 
 pub fn find(id: &str) -> Option<&'static LabInfo> {
     LABS.iter().chain(IN_PROGRESS.iter()).find(|l| l.id == id)

@@ -377,7 +377,7 @@ pub fn run(s: &TlsScenario) -> TlsRun {
     if let Some(i) = rev.as_ref().and_then(|r| r.actor) {
         let host = if s.revocation == Method::Crl { CRL_HOST } else { OCSP_HOST };
         debug_assert_eq!(i, t.actors.len());
-        t.actors.push(Actor { id: "ca".into(), name: "CA".into(), detail: format!("{host} ({}), {} ms away", ip(CA_IP), s.responder_rtt_ms) });
+        t.actors.push(Actor { id: "ca".into(), name: "CA".into(), detail: format!("{host}, {} ms away", s.responder_rtt_ms) });
     }
     let mut b = Builder { t: &mut t, half, states: [ActorState { name: "CLOSED".into(), vars: keys("none") }, ActorState { name: "LISTEN".into(), vars: keys("none") }], rev, waited: 0 };
     b.tcp_handshake(s.seed);

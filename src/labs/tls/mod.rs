@@ -30,7 +30,7 @@ pub fn TlsLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
     let editor = view! {
         <TlsEditor session=session />
         <div class="simplified" data-testid="simplified">
-            <p>"Being built. Done: TLS 1.3 with X25519 or P-256 and HelloRetryRequest, TLS 1.2 (ECDHE-ECDSA, ECDHE-RSA, RSA key exchange) side by side with it, a lab-made certificate chain you can break, resumption and 0-RTT (and its replay), byte for byte as RFC 8448, with a pcap and key log for Wireshark. Next: revocation (CRL, OCSP, stapling) and a cipher suite explainer."</p>
+            <p>"Simplified: the client trusts one root, made in the lab with the intermediate and the server's certificate (ECDSA P-256; RSA for TLS 1.2's RSA suites). No client certificates, renegotiation or Encrypted Client Hello; TLS 1.2 runs its AEAD suites, and CBC, RC4 and export suites are explained, not run. The CA's servers are reached over plain HTTP as the RFCs allow, and their TCP handshake is counted in the time but not drawn."</p>
         </div>
     }
     .into_any();

@@ -1,0 +1,15 @@
+import { serve, launch, watch, ready } from '/work/main/tests/harness.mjs';
+const server = await serve(); const browser = await launch();
+const [where, presetId, file, w, h, scheme, click] = process.argv.slice(2);
+const context = await browser.newContext({ viewport: { width: Number(w || 1280), height: Number(h || 900) }, colorScheme: scheme || 'light' });
+const page = await context.newPage(); const problems = watch(page, server.origin);
+await page.goto(server.base + where);
+await ready(page);
+if (presetId) await page.selectOption('[data-testid=preset]', presetId);
+await page.waitForTimeout(400);
+if (click) await page.locator('[data-testid=step]', { hasText: click }).first().click();
+await page.waitForTimeout(300);
+await page.screenshot({ path: file, fullPage: process.env.FULL === "1" });
+const width = await page.evaluate(() => document.documentElement.scrollWidth);
+console.log(JSON.stringify(problems), 'scrollWidth', width);
+await browser.close(); await server.close();
