@@ -11,6 +11,7 @@
 //! record and secret. The lab's scenario, trace and page are built on it.
 
 pub mod crypto;
+pub mod ecdsa;
 pub mod revocation;
 pub mod run;
 pub mod scenario;
@@ -369,10 +370,9 @@ pub fn verify_certificate_verify(certificate: &[u8], content: &[u8], signature: 
     use rsa::pkcs8::DecodePublicKey;
     use sha2::Digest;
     if let Some(cert) = x509::parse(certificate).ok().filter(|c| c.ec_p256) {
-        use p256::ecdsa::signature::Verifier;
-        let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&cert.public_key).map_err(|_| "the certificate's P-256 key is not a point".to_string())?;
-        let sig = p256::ecdsa::Signature::from_der(signature).map_err(|_| "the signature is not a DER ECDSA signature".to_string())?;
-        return key.verify(content, &sig).map_err(|_| "the signature does not match the transcript and the certificate's key".to_string());
+        p256::ecdsa::VerifyingKey::from_sec1_bytes(&cert.public_key).map_err(|_| "the certificate's P-256 key is not a point".to_string())?;
+        p256::ecdsa::Signature::from_der(signature).map_err(|_| "the signature is not a DER ECDSA signature".to_string())?;
+        return if ecdsa::verify(&cert.public_key, content, signature) { Ok(()) } else { Err("the signature does not match the transcript and the certificate's key".to_string()) };
     }
     let spki = crate::jwt::keys::certificate_spki(certificate).ok_or("the certificate's public key could not be read")?;
     let key = rsa::RsaPublicKey::from_public_key_der(spki).map_err(|e| format!("the certificate's key is not an RSA key: {e}"))?;
@@ -495,11 +495,7 @@ fn sign(key: &ServerKey, content: &[u8], seed: u64) -> Result<(u16, Vec<u8>), Fa
             let signature = key.sign_with_rng(&mut rng, rsa::Pss::new::<sha2::Sha256>(), &digest).map_err(|e| Failure::SigningFailed(e.to_string()))?;
             Ok((RSA_PSS_RSAE_SHA256, signature))
         }
-        ServerKey::Ecdsa(key) => {
-            use p256::ecdsa::signature::Signer;
-            let signature: p256::ecdsa::Signature = key.sign(content);
-            Ok((ECDSA_SECP256R1_SHA256, signature.to_der().as_bytes().to_vec()))
-        }
+        ServerKey::Ecdsa(key) => Ok((ECDSA_SECP256R1_SHA256, ecdsa::sign(key, content))),
     }
 }
 

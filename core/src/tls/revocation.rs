@@ -14,8 +14,7 @@
 use super::x509::{self, children, integer, name, oid, parse_time, read, seq, tlv, Certificate, Check, Refusal, Tlv};
 use crate::trace::hex_bytes::encode as hex;
 use crate::trace::{ByteRange, Field};
-use p256::ecdsa::signature::{Signer, Verifier};
-use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
+use p256::ecdsa::SigningKey;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -61,16 +60,13 @@ fn ecdsa_sha256() -> Vec<u8> {
 /// `tbs`, its algorithm and its ECDSA signature by `key`: the shape of every signed structure
 /// here.
 fn signed(tbs: Vec<u8>, key: &SigningKey) -> Vec<u8> {
-    let signature: Signature = key.sign(&tbs);
     let mut bits = vec![0u8];
-    bits.extend(signature.to_der().as_bytes());
+    bits.extend(super::ecdsa::sign(key, &tbs));
     seq(&[tbs, ecdsa_sha256(), tlv(0x03, &bits)])
 }
 
 fn verifies(issuer: &Certificate, tbs: &[u8], signature: &[u8]) -> bool {
-    let Ok(key) = VerifyingKey::from_sec1_bytes(&issuer.public_key) else { return false };
-    let Ok(sig) = Signature::from_der(signature) else { return false };
-    issuer.ec_p256 && key.verify(tbs, &sig).is_ok()
+    issuer.ec_p256 && super::ecdsa::verify(&issuer.public_key, tbs, signature)
 }
 
 /// A revoked certificate: its serial number (the INTEGER's content bytes) and when.

@@ -477,11 +477,7 @@ fn sign12(key: &ServerKey, scheme: u16, content: &[u8], seed: u64) -> Result<Vec
             let mut rng = Given { bytes: salt.clone(), at: 0, then: Seeded(SplitMix64::new(seed)) };
             key.sign_with_rng(&mut rng, rsa::Pss::new::<sha2::Sha256>(), &sha2::Sha256::digest(content)).map_err(|e| Failure::SigningFailed(e.to_string()))
         }
-        (ServerKey::Ecdsa(k), _) => {
-            use p256::ecdsa::signature::Signer;
-            let signature: p256::ecdsa::Signature = k.sign(content);
-            Ok(signature.to_der().as_bytes().to_vec())
-        }
+        (ServerKey::Ecdsa(k), _) => Ok(super::ecdsa::sign(k, content)),
     }
 }
 

@@ -4,8 +4,7 @@
 //! constraints and path length, key usage.
 
 use crate::trace::{ByteRange, Field};
-use p256::ecdsa::signature::{Signer, Verifier};
-use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
+use p256::ecdsa::SigningKey;
 
 /// Object identifiers used here, as their DER content bytes.
 pub mod oid {
@@ -132,7 +131,7 @@ pub fn rsa_spki(n: &[u8], e: &[u8]) -> Vec<u8> {
 
 /// A P-256 public key as its uncompressed point.
 pub fn point(key: &SigningKey) -> Vec<u8> {
-    key.verifying_key().to_encoded_point(false).as_bytes().to_vec()
+    super::ecdsa::point(key)
 }
 
 /// Makes a certificate: `spec` about the P-256 key `subject` (its point), signed by `issuer`
@@ -186,9 +185,8 @@ pub fn make_for(spec: &Spec, subject_spki: Vec<u8>, issuer: &SigningKey) -> Vec<
         tbs.push(tlv(0xa3, &seq(&extensions)));
     }
     let tbs = seq(&tbs);
-    let signature: Signature = issuer.sign(&tbs);
     let mut bits = vec![0u8];
-    bits.extend(signature.to_der().as_bytes());
+    bits.extend(super::ecdsa::sign(issuer, &tbs));
     seq(&[tbs, algorithm, tlv(0x03, &bits)])
 }
 
@@ -426,9 +424,7 @@ fn first_uri(der: &[u8], outer: &Tlv) -> Option<String> {
 
 /// Whether `signed` carries a valid ECDSA P-256 signature by `issuer`'s key.
 pub fn signed_by(signed: &Certificate, issuer: &Certificate) -> bool {
-    let Ok(key) = VerifyingKey::from_sec1_bytes(&issuer.public_key) else { return false };
-    let Ok(sig) = Signature::from_der(&signed.signature) else { return false };
-    signed.signature_ecdsa_sha256 && issuer.ec_p256 && key.verify(&signed.tbs, &sig).is_ok()
+    signed.signature_ecdsa_sha256 && issuer.ec_p256 && super::ecdsa::verify(&issuer.public_key, &signed.tbs, &signed.signature)
 }
 
 /// RFC 6125 section 6.4: `host` matches `pattern` exactly (ignoring ASCII case), or the
@@ -598,7 +594,7 @@ pub fn validate(chain: &[Vec<u8>], trusted: &[Vec<u8>], host: &str, now: i64) ->
 pub fn key(seed: &[u8; 32]) -> SigningKey {
     let mut bytes = *seed;
     for attempt in 0..=255u8 {
-        if let Ok(k) = SigningKey::from_slice(&bytes) {
+        if let Some(k) = super::ecdsa::key_from(&bytes) {
             return k;
         }
         bytes[0] = attempt;
