@@ -174,6 +174,15 @@ test('certificates: the chain decoded field by field, and an expired one refused
   assert.match(await summary(page), /The client refused the server's certificate: CN=example\.com is valid now .* fails\. A browser shows NET::ERR_CERT_DATE_INVALID; the connection ends with a certificate_expired alert/);
   all = await labels(page);
   assert.equal(all.at(-1), '{alert}: certificate_expired');
+  // A sound chain, and the client's clock moved past its end: the same refusal.
+  await page.selectOption('[data-testid=input-chain_problem]', 'none');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=summary]').innerText.includes('refused'));
+  await page.fill('[data-testid=input-now]', '2027-02-01 09:00');
+  await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.includes('refused'));
+  assert.match(await summary(page), /CN=example\.com is valid now \(from 2026-10-23 10:00:00 UTC to 2027-01-21 10:00:00 UTC\) fails/);
+  await page.fill('[data-testid=input-now]', 'next tuesday');
+  assert.match(await page.locator('[data-testid=error-now]').innerText(), /is not a time/);
+  assert.equal(await page.inputValue('[data-testid=input-now]'), 'next tuesday');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -251,6 +251,7 @@ fn form_tls(next: &mut dyn FnMut(&mut String)) {
         &mut f.client_versions,
         &mut f.server_versions,
         &mut f.responder_rtt_ms,
+        &mut f.now,
     ] {
         next(field);
     }

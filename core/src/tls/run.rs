@@ -284,7 +284,9 @@ pub fn lab_chain(s: &TlsScenario) -> LabChain {
     };
     let (root, inter, leaf, other) = (draw(), draw(), draw(), draw());
     let day = 86_400;
-    let now = s.now;
+    // Issued around the lab's date, not the client's clock: moving the clock shows a valid
+    // certificate expire, or not be valid yet.
+    let now = scenario::CLOCK;
     let host = host(s);
     let root_spec = x509::Spec { serial: 1, issuer: "Wirelab Lab Root CA".into(), subject: "Wirelab Lab Root CA".into(), not_before: now - 5 * 365 * day, not_after: now + 10 * 365 * day, dns_names: Vec::new(), basic_constraints: Some((true, None)), key_usage: Some(x509::KEY_CERT_SIGN | x509::CRL_SIGN), crl_url: None, ocsp_url: None };
     let untrusted = s.chain_problem == ChainProblem::UntrustedRoot;

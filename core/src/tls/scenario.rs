@@ -181,7 +181,8 @@ impl Default for TlsScenario {
     }
 }
 
-/// The built-in scenarios' clock: 2026-11-22 10:00:00 UTC.
+/// The built-in scenarios' clock: 2026-11-22 10:00:00 UTC. The lab's certificates are issued
+/// around it, whatever the client's clock says.
 pub const CLOCK: i64 = 1_795_341_600;
 
 fn names(list: &[&str]) -> Vec<String> {
@@ -200,6 +201,8 @@ pub mod limits {
     pub const NAME: usize = 253;
     pub const ALPN: usize = 255;
     pub const PADDING: usize = 1024;
+    /// The client's clock: 1970-01-01 to 8999-12-31 (GeneralizedTime has four-digit years).
+    pub const NOW: (i64, i64) = (0, 221_845_392_000 - 1);
 }
 
 /// Parses hex digits (spaces and colons between bytes allowed) into bytes, or says what is
@@ -408,6 +411,9 @@ impl Scenario for TlsScenario {
         }
         if self.ticket_age_ms as u64 > self.ticket_lifetime as u64 * 1000 && self.resume {
             errors.push(FieldError::new("ticket_age_ms", "older than the ticket's lifetime: the client would not offer it"));
+        }
+        if !(limits::NOW.0..=limits::NOW.1).contains(&self.now) {
+            errors.push(FieldError::new("now", "the clock must be from 1970-01-01 to 8999-12-31"));
         }
         if self.responder_rtt_ms < limits::RTT_MS.0 || self.responder_rtt_ms > limits::RTT_MS.1 {
             errors.push(FieldError::new("responder_rtt_ms", format!("must be from {} to {} ms", limits::RTT_MS.0, limits::RTT_MS.1)));
@@ -630,6 +636,7 @@ pub struct TlsForm {
     pub ticket_age_ms: String,
     pub accept_early_data: bool,
     pub responder_rtt_ms: String,
+    pub now: String,
     pub carried: TlsScenario,
 }
 
@@ -664,6 +671,7 @@ impl From<&TlsScenario> for TlsForm {
             ticket_age_ms: s.ticket_age_ms.to_string(),
             accept_early_data: s.accept_early_data,
             responder_rtt_ms: s.responder_rtt_ms.to_string(),
+            now: crate::civil::utc(s.now),
             carried: s.clone(),
         }
     }
@@ -677,6 +685,12 @@ impl TlsForm {
         let rtt_ms = crate::scenario::whole_number::<u32>(&self.rtt_ms).map_err(|e| errors.push(FieldError::new("rtt_ms", e))).ok();
         let ticket_age_ms = crate::scenario::whole_number::<u32>(&self.ticket_age_ms).map_err(|e| errors.push(FieldError::new("ticket_age_ms", e))).ok();
         let responder_rtt_ms = crate::scenario::whole_number::<u32>(&self.responder_rtt_ms).map_err(|e| errors.push(FieldError::new("responder_rtt_ms", e))).ok();
+        let now = if self.now.len() > 64 {
+            errors.push(FieldError::new("now", "too long: a time is at most 64 characters"));
+            None
+        } else {
+            crate::civil::parse_utc(&self.now).map_err(|e| errors.push(FieldError::new("now", crate::export::visible(&e)))).ok()
+        };
         let mut split = |field: &str, text: &str| -> Vec<String> {
             if text.len() > FIELD_MAX_CHARS {
                 errors.push(FieldError::new(field, format!("too long: at most {FIELD_MAX_CHARS} characters")));
@@ -694,7 +708,7 @@ impl TlsForm {
         let signature_algorithms = split("signature_algorithms", &self.signature_algorithms);
         let client_alpn = split("client_alpn", &self.client_alpn);
         let server_alpn = split("server_alpn", &self.server_alpn);
-        let (Some(seed), Some(rtt_ms), Some(ticket_age_ms), Some(responder_rtt_ms)) = (seed, rtt_ms, ticket_age_ms, responder_rtt_ms) else { return Err(errors) };
+        let (Some(seed), Some(rtt_ms), Some(ticket_age_ms), Some(responder_rtt_ms), Some(now)) = (seed, rtt_ms, ticket_age_ms, responder_rtt_ms, now) else { return Err(errors) };
         let s = TlsScenario {
             v: TlsScenario::VERSION,
             client_versions,
@@ -721,6 +735,7 @@ impl TlsForm {
             ticket_age_ms,
             accept_early_data: self.accept_early_data,
             responder_rtt_ms,
+            now,
             ..self.carried.clone()
         };
         crate::scenario::checked(s, errors)
@@ -780,6 +795,29 @@ mod tests {
         let given = TlsScenario { client_random: "11".repeat(32), ..a.clone() };
         assert_eq!(given.randoms_and_keys().0, [0x11; 32]);
         assert_eq!(given.randoms_and_keys().1, a.randoms_and_keys().1);
+    }
+
+    #[test]
+    fn the_clock_is_a_typed_date_and_can_move_the_certificate_out_of_its_dates() {
+        let refusal = |form: &TlsForm| {
+            let (c, sv, d) = super::super::run::configs(&form.parse().unwrap());
+            match super::super::connect(&c, &sv, &d) {
+                Ok(super::super::Connection::Tls13(hs)) => hs.refusal,
+                other => panic!("{other:?}"),
+            }
+        };
+        let mut form = TlsForm::from(&TlsScenario::default());
+        assert_eq!(form.now, "2026-11-22 10:00:00 UTC");
+        assert_eq!(refusal(&form), None);
+        form.now = "2027-02-01".into();
+        assert_eq!(refusal(&form), Some(super::super::x509::Refusal::Expired));
+        form.now = "2026-10-01 08:00".into();
+        assert_eq!(refusal(&form), Some(super::super::x509::Refusal::NotYetValid));
+        for bad in ["yesterday", "10000-01-01", "-5", &"9".repeat(80)] {
+            form.now = bad.into();
+            let errors = form.parse().unwrap_err();
+            assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["now"], "{bad}");
+        }
     }
 
     #[test]

@@ -80,6 +80,7 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Certificates"</legend>
+                {field("now", "The client's clock (UTC)", "e.g. 2026-11-22 10:00:00. The server's certificate is valid from 2026-10-23 10:00 to 2027-01-21 10:00: set the clock outside that and the client refuses it.", true, |f| &f.now, |f, v| f.now = v)}
                 <div class="field">
                     <label for="tls-identity">"The server's certificate"</label>
                     <select id="tls-identity" data-testid="input-identity" on:change=move |ev| {
