@@ -16,6 +16,7 @@ pub mod export;
 pub mod fuzzing;
 pub mod ext;
 pub mod labs;
+pub mod memo;
 pub mod order;
 pub mod pcap;
 pub mod permalink;

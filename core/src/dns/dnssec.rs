@@ -47,40 +47,13 @@ fn ed25519_sign(seed: &[u8; 32], data: &[u8]) -> Vec<u8> {
     remembered(b's', &[seed, data], |e| e.sign(seed, data).to_vec())
 }
 
-/// Results by the SHA-256 of what was asked, sorted for binary search; emptied when full.
-type Memo = std::cell::RefCell<Vec<([u8; 32], Vec<u8>)>>;
 thread_local! {
-    static MEMO: Memo = const { std::cell::RefCell::new(Vec::new()) };
+    static MEMO: crate::memo::Memo = const { crate::memo::Memo::new(4096) };
 }
-const MEMO_MAX: usize = 4096;
 
 fn remembered(kind: u8, parts: &[&[u8]], compute: impl FnOnce(&dyn ext::Ed25519) -> Vec<u8>) -> Vec<u8> {
-    let mut h = Sha256::new();
-    h.update([kind]);
-    for p in parts {
-        h.update((p.len() as u32).to_be_bytes());
-        h.update(p);
-    }
-    let key: [u8; 32] = h.finalize().into();
-    let at = MEMO.with(|m| m.borrow().binary_search_by(|(k, _)| k.cmp(&key)));
-    match at {
-        Ok(i) => MEMO.with(|m| m.borrow()[i].1.clone()),
-        Err(i) => {
-            // Not remembered while Ed25519 is missing: nothing was computed.
-            let Ok(e) = ext::ed25519() else { return Vec::new() };
-            let value = compute(&*e);
-            MEMO.with(|m| {
-                let mut m = m.borrow_mut();
-                if m.len() >= MEMO_MAX {
-                    m.clear();
-                    m.push((key, value.clone()));
-                } else {
-                    m.insert(i, (key, value.clone()));
-                }
-            });
-            value
-        }
-    }
+    // Not remembered while Ed25519 is missing: nothing was computed.
+    MEMO.with(|m| m.get_or(kind, parts, || ext::ed25519().ok().map(|e| compute(&*e)))).unwrap_or_default()
 }
 
 /// The zone's DNSKEY record.

@@ -5,38 +5,14 @@
 
 use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
-use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 
-type Memo = RefCell<Vec<([u8; 32], Vec<u8>)>>;
 thread_local! {
-    static MEMO: Memo = const { RefCell::new(Vec::new()) };
+    static MEMO: crate::memo::Memo = const { crate::memo::Memo::new(512) };
 }
-/// Enough for several scenarios' worth; emptied when full.
-const MEMO_MAX: usize = 512;
 
 fn remembered(kind: u8, parts: &[&[u8]], compute: impl FnOnce() -> Vec<u8>) -> Vec<u8> {
-    let mut h = Sha256::new();
-    h.update([kind]);
-    for p in parts {
-        h.update((p.len() as u32).to_be_bytes());
-        h.update(p);
-    }
-    let key: [u8; 32] = h.finalize().into();
-    if let Ok(i) = MEMO.with(|m| m.borrow().binary_search_by(|(k, _)| k.cmp(&key))) {
-        return MEMO.with(|m| m.borrow()[i].1.clone());
-    }
-    let value = compute();
-    MEMO.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() >= MEMO_MAX {
-            m.clear();
-        }
-        if let Err(i) = m.binary_search_by(|(k, _)| k.cmp(&key)) {
-            m.insert(i, (key, value.clone()));
-        }
-    });
-    value
+    MEMO.with(|m| m.get_or(kind, parts, || Some(compute()))).unwrap_or_default()
 }
 
 thread_local! {
