@@ -136,10 +136,10 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
                         fe.edit(&|f| f.carried.revocation = method);
                     }>
                         {[
-                            (Method::None, "none", "It does not check"),
-                            (Method::Crl, "crl", "It downloads the CA's CRL"),
-                            (Method::Ocsp, "ocsp", "It asks the CA's OCSP responder"),
-                            (Method::Stapled, "stapled", "It asks the server for a stapled OCSP response"),
+                            (Method::None, "none", "No check"),
+                            (Method::Crl, "crl", "The CA's CRL"),
+                            (Method::Ocsp, "ocsp", "The CA's OCSP responder"),
+                            (Method::Stapled, "stapled", "OCSP stapling"),
                         ]
                         .into_iter()
                         .map(|(m, value, label)| view! { <option value=value selected=move || form.with(|f| f.carried.revocation == m)>{label}</option> })
