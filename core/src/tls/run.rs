@@ -94,6 +94,11 @@ fn field(name: &str, value: String, range: Option<(usize, usize)>, note: &str) -
     Field { name: name.to_string(), value, bytes: range.map(|(a, b)| ByteRange::new(a, b)), note: note.to_string(), points_to: None }
 }
 
+/// A client's checks as fields: each with ✓ or ✗, and its detail.
+fn check_fields(checks: &[x509::Check]) -> Vec<Field> {
+    checks.iter().map(|c| field(&format!("{} {}", if c.ok { "✓" } else { "✗" }, c.what), if c.ok { "yes".into() } else { "no".into() }, None, &c.detail)).collect()
+}
+
 fn spec(section: &str, title: &str) -> Vec<SpecRef> {
     vec![SpecRef::rfc(8446, section, title)]
 }
@@ -1080,7 +1085,7 @@ impl Builder<'_> {
             (Some(c), Some(_)) => format!("Refused: {} fails ({}). This client fails hard: what it cannot check, it does not trust. {cost}", c.what, c.detail),
             (Some(_), None) => format!("The client cannot learn the certificate's status and goes on anyway (soft-fail). {cost} Soft-fail protects nothing against the attacker revocation is for: one who holds the stolen key and sits on the path can block the CA's server too. Hard-fail is safe, but then the site goes down whenever the CA's server does."),
         };
-        let fields = checks.iter().map(|c| field(&format!("{} {}", if c.ok { "✓" } else { "✗" }, c.what), if c.ok { "yes".into() } else { "no".into() }, None, &c.detail)).collect();
+        let fields = check_fields(checks);
         let sec = match rv.method {
             Method::Crl => SpecRef::rfc(5280, "6.3", "CRL Validation"),
             _ => SpecRef::rfc(6960, "3.2", "Signed Response Acceptance Requirements"),
@@ -1119,7 +1124,7 @@ impl Builder<'_> {
             let what = if i == 0 { "the server's own certificate" } else { "a CA certificate the server sends along" };
             self.push(at, StepKind::Local, CLIENT, CLIENT, format!("Certificate {} of {}: CN={}", i + 1, chain.len(), c.subject), c.fields.clone(), der.clone(), "X.509 certificate (DER)", format!("{what}, decoded from its DER (RFC 5280): who it is for, who signed it, when it is valid, its public key, and its extensions."), vec![SpecRef::rfc(5280, "4.1", "Basic Certificate Fields")]);
         }
-        let fields = checks.iter().map(|c| field(&format!("{} {}", if c.ok { "✓" } else { "✗" }, c.what), if c.ok { "yes".into() } else { "no".into() }, None, &c.detail)).collect();
+        let fields = check_fields(checks);
         let chain_refusal = refusal.filter(|r| !matches!(r, x509::Refusal::Revoked | x509::Refusal::RevocationUnknown) || revocation_checks.is_empty());
         let verdict = match chain_refusal {
             None => "Every check passes: the chain leads from the server's certificate to a root the client trusts, each signature verifies, the dates hold now, and the name matches.".to_string(),
