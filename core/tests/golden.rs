@@ -64,3 +64,13 @@ fn tls_presets_match_their_golden_traces() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn oauth_presets_match_their_golden_traces() {
+    use wirelab_core::oauth;
+    let failures: Vec<String> = oauth::scenario::presets()
+        .into_iter()
+        .filter_map(|(id, _, s)| check(&format!("oauth-{id}"), &oauth::run(&s).to_text()).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -148,7 +148,9 @@ impl Scenario for JwtScenario {
 // bytes: demonstration keys that protect nothing.
 const RFC7515: &str = include_str!("rfc7515_a2_key.json");
 
-fn issuer_key() -> Option<Key> {
+/// The RSA key of RFC 7515 appendix A.2: the JWT lab's issuer, and the OAuth lab's
+/// authorization server's RS256 key.
+pub fn issuer_key() -> Option<Key> {
     from_jwk(&serde_json::from_str(RFC7515).ok()?).ok()
 }
 

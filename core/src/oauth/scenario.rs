@@ -1,0 +1,303 @@
+//! The OAuth lab's inputs: the client and how it is registered, what the authorization request
+//! asks for and which defences it uses, the authorization server's rules, the person's choice
+//! at the consent screen, token lifetimes, the clock, and the attack to run.
+
+use super::redirect::{self, Matching};
+use crate::scenario::{FieldError, Scenario};
+use serde::{Deserialize, Serialize};
+
+/// What kind of client runs the flow (RFC 6749 section 2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClientKind {
+    /// A web application with a back end that keeps a secret: a confidential client.
+    Web,
+    /// A single-page application: all its code is in the browser, so it keeps no secret (a
+    /// public client).
+    Spa,
+}
+
+/// How the client authenticates at the token endpoint (RFC 6749 section 2.3, OpenID Connect
+/// Core section 9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuth {
+    /// `Authorization: Basic` with the id and secret.
+    ClientSecretBasic,
+    /// The id and secret as form parameters.
+    ClientSecretPost,
+    /// A JWT signed with the client's private key (RFC 7523).
+    PrivateKeyJwt,
+    /// A public client: only its `client_id`.
+    None,
+}
+
+impl ClientAuth {
+    pub fn name(self) -> &'static str {
+        match self {
+            ClientAuth::ClientSecretBasic => "client_secret_basic",
+            ClientAuth::ClientSecretPost => "client_secret_post",
+            ClientAuth::PrivateKeyJwt => "private_key_jwt",
+            ClientAuth::None => "none",
+        }
+    }
+}
+
+/// PKCE in the authorization request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pkce {
+    Off,
+    Plain,
+    S256,
+}
+
+/// The ID token's signature algorithm (the authorization server's key in its JWKS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IdTokenAlg {
+    RS256,
+    ES256,
+}
+
+/// The attack the run adds to the flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Attack {
+    None,
+    /// The attacker gets a code for their own account and makes the victim's browser deliver it
+    /// to the client's callback (RFC 9700 section 4.7): the victim is signed in as the attacker.
+    LoginCsrf,
+    /// Another app on the victim's device sees the redirect with the code and redeems it first
+    /// (RFC 7636 section 1).
+    CodeInterception,
+    /// The code leaks after use (history, logs, Referer) and is presented again (RFC 6749
+    /// section 4.1.2).
+    CodeReplay,
+}
+
+impl Attack {
+    pub fn id(self) -> &'static str {
+        match self {
+            Attack::None => "none",
+            Attack::LoginCsrf => "login-csrf",
+            Attack::CodeInterception => "code-interception",
+            Attack::CodeReplay => "code-replay",
+        }
+    }
+}
+
+/// Limits on the inputs (issue: every input has a stated limit, enforced before any work).
+pub mod limits {
+    /// Registered redirect URIs.
+    pub const REDIRECTS: usize = 8;
+    /// Characters in the scope.
+    pub const SCOPE: usize = 256;
+    /// Scope values.
+    pub const SCOPE_VALUES: usize = 16;
+    /// Characters in the client secret.
+    pub const SECRET: usize = 256;
+    /// Lifetimes, in seconds: 1 s to 30 days.
+    pub const LIFETIME_S: (u32, u32) = (1, 30 * 86_400);
+    /// The clock: 2001-09-09 to 2100-01-01 (seconds since 1970).
+    pub const NOW: (i64, i64) = (1_000_000_000, 4_102_444_800);
+}
+
+/// The lab's inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OAuthScenario {
+    pub v: u32,
+    pub client: ClientKind,
+    pub client_auth: ClientAuth,
+    pub pkce: Pkce,
+    /// The client sends and checks `state`.
+    pub state: bool,
+    /// The client sends and checks `nonce` (OpenID Connect).
+    pub nonce: bool,
+    /// Space-separated scope values; `openid` makes it OpenID Connect.
+    pub scope: String,
+    pub id_token_alg: IdTokenAlg,
+    /// The client's registered redirect URIs.
+    pub redirect_uris: Vec<String>,
+    /// How the authorization server compares a request's redirect_uri with them.
+    pub matching: Matching,
+    /// The redirect_uri the client sends (normally one of the registered ones).
+    pub redirect_uri: String,
+    /// The person approves the consent screen.
+    pub consent: bool,
+    /// The client's secret (for client_secret_basic and client_secret_post).
+    pub client_secret: String,
+    /// The client sends a wrong secret (invalid_client).
+    pub wrong_secret: bool,
+    pub code_ttl_s: u32,
+    pub access_ttl_s: u32,
+    pub id_token_ttl_s: u32,
+    /// The authorization server's clock at the start (seconds since 1970, UTC).
+    pub now: i64,
+    pub attack: Attack,
+    /// Seeds the codes, tokens, state, nonce and PKCE verifier.
+    pub seed: u64,
+}
+
+/// The registered callback of the lab's client.
+pub const CALLBACK: &str = "https://app.example.com/callback";
+/// The lab's date: 2026-11-22 10:00:00 UTC.
+pub const CLOCK: i64 = 1_795_341_600;
+/// The demonstration client secret (it protects nothing).
+pub const SECRET: &str = "7Fjfp0ZBr1KtDRbnfVdmIw";
+
+impl Default for OAuthScenario {
+    fn default() -> OAuthScenario {
+        OAuthScenario {
+            v: 1,
+            client: ClientKind::Web,
+            client_auth: ClientAuth::ClientSecretBasic,
+            pkce: Pkce::S256,
+            state: true,
+            nonce: true,
+            scope: "openid profile email photos.read".into(),
+            id_token_alg: IdTokenAlg::RS256,
+            redirect_uris: vec![CALLBACK.into()],
+            matching: Matching::Exact,
+            redirect_uri: CALLBACK.into(),
+            consent: true,
+            client_secret: SECRET.into(),
+            wrong_secret: false,
+            code_ttl_s: 60,
+            access_ttl_s: 3600,
+            id_token_ttl_s: 300,
+            now: CLOCK,
+            attack: Attack::None,
+            seed: 7,
+        }
+    }
+}
+
+impl OAuthScenario {
+    /// The scope's values.
+    pub fn scopes(&self) -> Vec<&str> {
+        self.scope.split(' ').filter(|s| !s.is_empty()).collect()
+    }
+
+    pub fn openid(&self) -> bool {
+        self.scopes().contains(&"openid")
+    }
+
+    /// The client authentication the client actually uses: a public client has none.
+    pub fn effective_auth(&self) -> ClientAuth {
+        match self.client {
+            ClientKind::Spa => ClientAuth::None,
+            ClientKind::Web if self.client_auth == ClientAuth::None => ClientAuth::ClientSecretBasic,
+            ClientKind::Web => self.client_auth,
+        }
+    }
+}
+
+impl Scenario for OAuthScenario {
+    const LAB: &'static str = "oauth";
+    const VERSION: u32 = 1;
+    const SECRET_FIELDS: &'static [&'static str] = &["client_secret"];
+
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if self.redirect_uris.is_empty() {
+            errors.push(FieldError::new("redirect_uris", "register at least one redirect URI"));
+        } else if self.redirect_uris.len() > limits::REDIRECTS {
+            errors.push(FieldError::new("redirect_uris", format!("at most {} redirect URIs", limits::REDIRECTS)));
+        } else {
+            for (i, uri) in self.redirect_uris.iter().enumerate() {
+                if let Err(e) = redirect::parse(uri) {
+                    errors.push(FieldError::new("redirect_uris", format!("URI {}: {e}", i + 1)));
+                    break;
+                }
+            }
+        }
+        if let Err(e) = redirect::parse(&self.redirect_uri) {
+            errors.push(FieldError::new("redirect_uri", e.to_string()));
+        }
+        if self.scope.len() > limits::SCOPE {
+            errors.push(FieldError::new("scope", format!("at most {} characters", limits::SCOPE)));
+        } else if let Some(c) = self.scope.chars().find(|c| !(c.is_ascii_graphic() && *c != '"' && *c != '\\' || *c == ' ')) {
+            // RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
+            errors.push(FieldError::new("scope", format!("“{}” cannot be in a scope value (RFC 6749 section 3.3: printable ASCII except \" and \\)", crate::export::visible(&c.to_string()))));
+        } else if self.scopes().is_empty() {
+            errors.push(FieldError::new("scope", "ask for at least one scope, e.g. openid"));
+        } else if self.scopes().len() > limits::SCOPE_VALUES {
+            errors.push(FieldError::new("scope", format!("at most {} scope values", limits::SCOPE_VALUES)));
+        }
+        if self.client_secret.len() > limits::SECRET {
+            errors.push(FieldError::new("client_secret", format!("at most {} characters", limits::SECRET)));
+        }
+        for (field, value) in [("code_ttl_s", self.code_ttl_s), ("access_ttl_s", self.access_ttl_s), ("id_token_ttl_s", self.id_token_ttl_s)] {
+            if value < limits::LIFETIME_S.0 || value > limits::LIFETIME_S.1 {
+                errors.push(FieldError::new(field, format!("must be from {} s to {} s (30 days)", limits::LIFETIME_S.0, limits::LIFETIME_S.1)));
+            }
+        }
+        if self.now < limits::NOW.0 || self.now > limits::NOW.1 {
+            errors.push(FieldError::new("now", "must be between 2001-09-09 and 2100-01-01"));
+        }
+        errors
+    }
+}
+
+/// The built-in scenarios: id, title, scenario.
+pub fn presets() -> Vec<(&'static str, &'static str, OAuthScenario)> {
+    let base = OAuthScenario::default();
+    let spa = OAuthScenario { client: ClientKind::Spa, client_auth: ClientAuth::None, ..base.clone() };
+    vec![
+        ("code-oidc", "Log in with OpenID Connect: authorization code, confidential client", base.clone()),
+        ("spa-pkce", "A single-page app: authorization code with PKCE, no secret", spa.clone()),
+        ("client-secret-post", "The client secret in the form body (client_secret_post)", OAuthScenario { client_auth: ClientAuth::ClientSecretPost, ..base.clone() }),
+        ("oauth-only", "OAuth 2.0 without OpenID Connect: an access token, no ID token", OAuthScenario { scope: "photos.read".into(), nonce: false, ..base.clone() }),
+        ("insufficient-scope", "An access token without the API's scope (403 insufficient_scope)", OAuthScenario { scope: "openid profile".into(), ..base.clone() }),
+        ("consent-denied", "The person says no at the consent screen (access_denied)", OAuthScenario { consent: false, ..base.clone() }),
+        ("wrong-secret", "A wrong client secret (invalid_client)", OAuthScenario { wrong_secret: true, ..base.clone() }),
+        ("redirect-mismatch", "A redirect_uri that is not registered: the server shows an error and does not redirect", OAuthScenario { redirect_uri: "https://app.example.com/callback/extra".into(), ..base.clone() }),
+        ("redirect-prefix", "The same redirect_uri passes a server that matches by prefix (RFC 9700 forbids it)", OAuthScenario { redirect_uri: "https://app.example.com/callback/extra".into(), matching: Matching::Prefix, ..base.clone() }),
+        ("login-csrf", "Login CSRF without state: the victim is signed in to the attacker's account", OAuthScenario { attack: Attack::LoginCsrf, state: false, pkce: Pkce::Off, ..base.clone() }),
+        ("login-csrf-state", "Login CSRF stopped by state", OAuthScenario { attack: Attack::LoginCsrf, pkce: Pkce::Off, ..base.clone() }),
+        ("code-interception", "A public client without PKCE: an intercepted code is redeemed by the attacker", OAuthScenario { attack: Attack::CodeInterception, pkce: Pkce::Off, ..spa.clone() }),
+        ("code-interception-pkce", "The same interception stopped by PKCE (S256)", OAuthScenario { attack: Attack::CodeInterception, ..spa.clone() }),
+        ("code-replay", "A code presented twice: refused, and the tokens it gave revoked", OAuthScenario { attack: Attack::CodeReplay, ..spa.clone() }),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{from_json, to_json};
+
+    #[test]
+    fn every_preset_is_valid_and_round_trips() {
+        for (id, _, s) in presets() {
+            assert_eq!(s.validate(), Vec::new(), "{id}");
+            let back: OAuthScenario = from_json(&to_json(&s, true)).unwrap();
+            assert_eq!(back, s, "{id}");
+        }
+    }
+
+    #[test]
+    fn the_secret_stays_out_of_links_unless_asked() {
+        let s = OAuthScenario::default();
+        assert!(!to_json(&s, false).contains(SECRET));
+        assert!(to_json(&s, true).contains(SECRET));
+    }
+
+    #[test]
+    fn bad_values_name_their_field() {
+        for (json, field) in [
+            (r#"{"v":1,"redirect_uris":[]}"#, "redirect_uris"),
+            (r#"{"v":1,"redirect_uris":["app/cb"]}"#, "redirect_uris"),
+            (r#"{"v":1,"scope":"openid \"x\""}"#, "scope"),
+            (r#"{"v":1,"scope":"   "}"#, "scope"),
+            (r#"{"v":1,"code_ttl_s":0}"#, "code_ttl_s"),
+            (r#"{"v":1,"now":5}"#, "now"),
+            (r#"{"v":1,"redirect_uri":"javascript:alert(1)"}"#, "redirect_uri"),
+        ] {
+            match from_json::<OAuthScenario>(json) {
+                Err(crate::scenario::ScenarioError::Values(e)) => assert_eq!(e[0].field, field, "{json}"),
+                other => panic!("{json}: {other:?}"),
+            }
+        }
+    }
+}
