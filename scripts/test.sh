@@ -14,6 +14,8 @@ log "DNS interoperability: every message of the DNS runs parsed by dnspython, si
 python3 tests/dns_interop.py
 log "JWT interoperability: tokens signed by Wirelab verified by PyJWT, and the reverse"
 python3 tests/jwt_interop.py
+log "OAuth interoperability: ID tokens, access tokens and client assertions verified by PyJWT; forms, queries, Basic credentials and PKCE by Python's standard library"
+python3 tests/oauth_interop.py
 log "TLS captures read by tshark: checksums, records, decryption with the key log, the data"
 rm -rf "$ROOT/target/tls-captures"
 cargo run --quiet -p wirelab-core --example tls_capture -- "$ROOT/target/tls-captures"

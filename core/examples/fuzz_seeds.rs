@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use wirelab_core::permalink::{self, LinkOptions};
 use wirelab_core::scenario::{self, Scenario};
-use wirelab_core::{dns, jwt, ratelimit, tcp, tls};
+use wirelab_core::{dns, jwt, oauth, ratelimit, tcp, tls};
 
 fn write(root: &Path, target: &str, name: &str, bytes: &[u8]) {
     let dir = root.join(target);
@@ -31,6 +31,12 @@ fn main() {
     lab(&root, jwt::scenario::presets());
     lab(&root, ratelimit::scenario::presets());
     lab(&root, tls::presets());
+    lab(&root, oauth::scenario::presets());
+    for (id, _, s) in oauth::scenario::presets() {
+        write(&root, "oauth_uri", id, s.redirect_uri.as_bytes());
+    }
+    write(&root, "oauth_uri", "traversal", b"https://app.example.com/callback/../open?to=https://evil.example/collect");
+    write(&root, "oauth_uri", "port", b"http://127.0.0.1:8400/cb?x=1");
     for (id, _, s) in jwt::scenario::presets() {
         write(&root, "jwt_token", id, s.token.as_bytes());
         write(&root, "jwt_token", &format!("{id}-bearer"), format!("Authorization: Bearer {}", s.token).as_bytes());

@@ -8,6 +8,7 @@ use crate::scenario::{self, Scenario};
 use crate::dns::{wire, wire::Name, world, zonefile};
 use crate::jwt::{inspect, keys, token};
 use crate::ratelimit::text;
+use crate::oauth::{self, redirect};
 use crate::{dns, jwt, ratelimit, tcp, tls};
 
 /// The time the JWT runs use.
@@ -43,6 +44,7 @@ pub fn links(data: &[u8]) {
         Some("jwt") => links_lab::<jwt::scenario::JwtScenario>(&location),
         Some("ratelimit") => links_lab::<ratelimit::scenario::RateScenario>(&location),
         Some("tls") => links_lab::<tls::TlsScenario>(&location),
+        Some("oauth") => links_lab::<oauth::OAuthScenario>(&location),
         _ => {}
     }
 }
@@ -63,6 +65,27 @@ pub fn scenario_json(data: &[u8]) {
     scenario_json_lab::<jwt::scenario::JwtScenario>(text, |s| drop(jwt::run(s, NOW)));
     scenario_json_lab::<ratelimit::scenario::RateScenario>(text, |s| drop(ratelimit::report::run(s)));
     scenario_json_lab::<tls::TlsScenario>(text, |s| drop(tls::run(s)));
+    scenario_json_lab::<oauth::OAuthScenario>(text, |s| drop(oauth::run(s)));
+}
+
+/// Any text as a redirect URI (the OAuth lab's registered and sent URIs): refused with a
+/// character inside the text, or read into parts that print back as an equivalent URI, whose
+/// dot segments resolve once and for all; and every matching rule answers.
+pub fn oauth_uri(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    match redirect::parse(text) {
+        Err(e) => assert!(e.at >= 1 && e.at <= text.chars().count().min(redirect::MAX_LEN) + 1, "{e}"),
+        Ok(uri) => {
+            let resolved = uri.resolved();
+            let again = redirect::parse(&resolved).expect("a resolved URI reads");
+            assert_eq!(again.resolved(), resolved);
+            assert_eq!((again.scheme.as_str(), again.host.as_str(), again.port), (uri.scheme.as_str(), uri.host.as_str(), uri.port));
+            for rule in redirect::Matching::ALL {
+                assert!(rule.allows(text, text), "{rule:?}");
+                let _ = rule.allows(text, &resolved);
+            }
+        }
+    }
 }
 
 

@@ -11,7 +11,7 @@ use wirelab_core::{dns, jwt, ratelimit, tcp};
 /// A target and its check.
 type Target = (&'static str, fn(&[u8]));
 
-const TARGETS: [Target; 9] = [
+const TARGETS: [Target; 10] = [
     ("links", fuzzing::links),
     ("scenario_json", fuzzing::scenario_json),
     ("jwt_token", fuzzing::jwt_token),
@@ -21,6 +21,7 @@ const TARGETS: [Target; 9] = [
     ("ratelimit_text", fuzzing::ratelimit_text),
     ("forms", fuzzing::forms),
     ("x509", fuzzing::x509),
+    ("oauth_uri", fuzzing::oauth_uri),
 ];
 
 #[test]
@@ -54,6 +55,13 @@ fn the_fuzz_checks_hold_on_every_built_in_scenario() {
     lab(jwt::scenario::presets());
     lab(ratelimit::scenario::presets());
     lab(wirelab_core::tls::presets());
+    lab(wirelab_core::oauth::scenario::presets());
+    for (_, _, s) in wirelab_core::oauth::scenario::presets() {
+        fuzzing::oauth_uri(s.redirect_uri.as_bytes());
+        for uri in &s.redirect_uris {
+            fuzzing::oauth_uri(uri.as_bytes());
+        }
+    }
     for (_, _, s) in jwt::scenario::presets() {
         fuzzing::jwt_token(s.token.as_bytes());
         fuzzing::jwt_keys(s.public_key.as_bytes());

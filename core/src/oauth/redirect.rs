@@ -35,12 +35,13 @@ pub const MAX_LEN: usize = 512;
 
 /// Reads an absolute `http` or `https` URI without a fragment (RFC 6749 section 3.1.2).
 pub fn parse(text: &str) -> Result<Uri, UriError> {
-    let err = |at: usize, message: &str| Err(UriError { at: at + 1, message: message.to_string() });
+    // `at` is a byte offset; the error names the character.
+    let err = |at: usize, message: &str| Err(UriError { at: text.get(..at).map_or(at, |t| t.chars().count()) + 1, message: message.to_string() });
     if text.len() > MAX_LEN {
-        return err(MAX_LEN, &format!("a redirect URI is at most {MAX_LEN} characters"));
+        return Err(UriError { at: MAX_LEN + 1, message: format!("a redirect URI is at most {MAX_LEN} bytes") });
     }
     if let Some(i) = text.find(|c: char| c.is_whitespace() || c.is_control()) {
-        return err(text[..i].chars().count(), "spaces and control characters are not allowed in a URI");
+        return err(i, "spaces and control characters are not allowed in a URI");
     }
     let Some(colon) = text.find("://") else {
         return err(0, "a redirect URI must be absolute, like https://app.example.com/callback");

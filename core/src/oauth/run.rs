@@ -70,6 +70,23 @@ fn client_key(wrong: bool) -> Option<Key> {
     p256::ecdsa::SigningKey::from_slice(&[if wrong { 0x5e } else { 0x3c }; 32]).ok().map(Key::P256Private)
 }
 
+/// The public JWK the client registered for private_key_jwt (RFC 7523), with its kid.
+pub fn client_public_jwk() -> Value {
+    match client_key(false) {
+        Some(k) => keys::jwks(&[(CLIENT_KID, &k)]),
+        None => json!({ "keys": [] }),
+    }
+}
+
+/// The authorization server's JWKS for `alg`.
+pub fn server_jwks(alg: IdTokenAlg) -> Value {
+    let kid = if alg == IdTokenAlg::RS256 { KID_RS } else { KID_ES };
+    match server_key(alg) {
+        Some(k) => keys::jwks(&[(kid, &k)]),
+        None => json!({ "keys": [] }),
+    }
+}
+
 /// An authorization code as the server stores it.
 #[derive(Debug, Clone)]
 struct Code {

@@ -248,6 +248,7 @@ pub fn presets() -> Vec<(&'static str, &'static str, OAuthScenario)> {
         ("code-oidc", "Log in with OpenID Connect: authorization code, confidential client", base.clone()),
         ("spa-pkce", "A single-page app: authorization code with PKCE, no secret", spa.clone()),
         ("client-secret-post", "The client secret in the form body (client_secret_post)", OAuthScenario { client_auth: ClientAuth::ClientSecretPost, ..base.clone() }),
+        ("private-key-jwt", "The client signs a JWT instead of sending a secret (private_key_jwt), and the ID token is ES256", OAuthScenario { client_auth: ClientAuth::PrivateKeyJwt, id_token_alg: IdTokenAlg::ES256, ..base.clone() }),
         ("oauth-only", "OAuth 2.0 without OpenID Connect: an access token, no ID token", OAuthScenario { scope: "photos.read".into(), nonce: false, ..base.clone() }),
         ("insufficient-scope", "An access token without the API's scope (403 insufficient_scope)", OAuthScenario { scope: "openid profile".into(), ..base.clone() }),
         ("consent-denied", "The person says no at the consent screen (access_denied)", OAuthScenario { consent: false, ..base.clone() }),
