@@ -20,6 +20,8 @@ const ROUTES = [
   // Not in issue 9's list (the lab came after it): RSA, P-256, X25519 and three record ciphers,
   // like the JWT lab's share of cryptography.
   { name: 'tls', path: 'tls/', ready: '[data-testid=step]', budget: 400 },
+  // Not in issue 9's list either: RSA and P-256 for the tokens, like the JWT lab.
+  { name: 'oauth', path: 'oauth/', ready: '[data-testid=step]', budget: 400 },
 ];
 
 /** Raw and gzip bytes of every file of the built site, by kind. */

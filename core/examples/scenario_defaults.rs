@@ -2,7 +2,7 @@
 //! hostile-input test (tests/hostile.test.mjs), which puts hostile values in every field.
 
 use wirelab_core::scenario::{self, Scenario};
-use wirelab_core::{dns, jwt, ratelimit, tcp, tls};
+use wirelab_core::{dns, jwt, oauth, ratelimit, tcp, tls};
 
 fn entry<S: Scenario>() -> (String, serde_json::Value) {
     (S::LAB.to_string(), scenario::to_value(&S::default(), true))
@@ -10,6 +10,6 @@ fn entry<S: Scenario>() -> (String, serde_json::Value) {
 
 fn main() {
     let all: serde_json::Map<String, serde_json::Value> =
-        [entry::<tcp::scenario::TcpScenario>(), entry::<dns::scenario::DnsScenario>(), entry::<jwt::scenario::JwtScenario>(), entry::<ratelimit::scenario::RateScenario>(), entry::<tls::TlsScenario>()].into_iter().collect();
+        [entry::<tcp::scenario::TcpScenario>(), entry::<dns::scenario::DnsScenario>(), entry::<jwt::scenario::JwtScenario>(), entry::<ratelimit::scenario::RateScenario>(), entry::<tls::TlsScenario>(), entry::<oauth::OAuthScenario>()].into_iter().collect();
     println!("{}", serde_json::Value::Object(all));
 }

@@ -188,12 +188,24 @@ pub fn forms(data: &[u8]) {
         }
     };
 
-    match which % 5 {
+    match which % 6 {
         0 => form_tcp(&mut next),
         1 => form_dns(&mut next),
         2 => form_jwt(&mut next),
         3 => form_rate(&mut next),
-        _ => form_tls(&mut next),
+        4 => form_tls(&mut next),
+        _ => form_oauth(&mut next),
+    }
+}
+
+fn form_oauth(next: &mut dyn FnMut(&mut String)) {
+    let mut f = oauth::scenario::OAuthForm::from(&Default::default());
+    for field in [&mut f.scope, &mut f.redirect_uris, &mut f.redirect_uri, &mut f.client_secret, &mut f.code_ttl_s, &mut f.access_ttl_s, &mut f.id_token_ttl_s, &mut f.now, &mut f.seed] {
+        next(field);
+    }
+    match f.parse() {
+        Ok(s) => drop(oauth::run(&s)),
+        Err(errors) => assert!(!errors.is_empty()),
     }
 }
 

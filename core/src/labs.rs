@@ -75,7 +75,18 @@ LabInfo {
 }];
 
 /// Labs being built: reachable by their route, not listed on the home page until complete.
-pub const IN_PROGRESS: &[LabInfo] = &[];
+pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
+    id: "oauth",
+    title: "OAuth 2.0 and OpenID Connect, one redirect at a time",
+    teaser: "Sign in with OpenID Connect as every redirect, form post and token request on the wire: the server's checks in order, real signed tokens, and the attacks that state, PKCE and exact redirect matching stop.",
+    learn: &[
+        "why the code travels through the browser and the tokens do not",
+        "what state, nonce and PKCE each bind, and the attack each one stops",
+        "how a client checks an ID token, claim by claim",
+        "how the server treats a reused code, a wrong secret and an unregistered redirect_uri",
+    ],
+    rfcs: &["RFC 6749", "RFC 7636", "RFC 9700", "RFC 6750", "RFC 9068", "RFC 9207", "OpenID Connect Core 1.0"],
+}];
 
 pub fn find(id: &str) -> Option<&'static LabInfo> {
     LABS.iter().chain(IN_PROGRESS.iter()).find(|l| l.id == id)

@@ -81,7 +81,7 @@ fn the_fuzz_checks_hold_on_every_built_in_scenario() {
         }
     }
     fuzzing::forms(b"");
-    for lab in 0..5u8 {
+    for lab in 0..6u8 {
         fuzzing::forms(&[&[lab], "1\u{1f}x\u{1f}\u{1f}99999999999999999999".as_bytes()].concat());
         fuzzing::forms(&[lab]);
     }

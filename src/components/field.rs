@@ -79,3 +79,22 @@ pub fn TextArea(
         </div>
     }
 }
+
+/// A labelled menu for one scenario key.
+///
+/// - `id`: the element id (unique on the page); the test id is `input-<key>`.
+/// - `label`: the visible label.
+/// - `options`: each choice's value and visible text, in order.
+/// - `selected`: the value chosen now.
+/// - `on_change`: called with the value picked.
+#[component]
+pub fn Choice(id: String, key: &'static str, label: &'static str, options: Vec<(&'static str, &'static str)>, selected: Signal<&'static str>, on_change: Callback<String>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id data-testid=format!("input-{key}") on:change=move |ev| on_change.run(event_target_value(&ev))>
+                {options.into_iter().map(|(value, text)| view! { <option value=value selected=move || selected.get() == value>{text}</option> }).collect_view()}
+            </select>
+        </div>
+    }
+}

@@ -91,11 +91,13 @@ pub fn Inspector(trace: Memo<Trace>, current: Signal<usize>) -> impl IntoView {
                     <p class="who">{who}" · "{timing}</p>
                     <p class="explanation" data-testid="explanation">{step.explanation.clone()}</p>
                     <ul class="specs" aria-label="Specification">{specs}</ul>
-                    <h3>"State"</h3>
-                    <table class="states" data-testid="states">
-                        <thead><tr><th scope="col">"Actor"</th><th scope="col">"Before"</th><th></th><th scope="col">"After"</th></tr></thead>
-                        <tbody>{states}</tbody>
-                    </table>
+                    {(!step.states.is_empty()).then(|| view! {
+                        <h3>"State"</h3>
+                        <table class="states" data-testid="states">
+                            <thead><tr><th scope="col">"Actor"</th><th scope="col">"Before"</th><th></th><th scope="col">"After"</th></tr></thead>
+                            <tbody>{states}</tbody>
+                        </table>
+                    })}
                     {(!fields.is_empty()).then(|| view! {
                         <h3>"Fields"</h3>
                         <table class="fields" data-testid="fields">

@@ -4,6 +4,7 @@
 
 pub mod dns;
 pub mod jwt;
+pub mod oauth;
 pub mod ratelimit;
 pub mod tcp;
 pub mod tls;

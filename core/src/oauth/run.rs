@@ -770,12 +770,13 @@ pub fn half_hash(token: &str) -> String {
 /// The lanes of the run.
 fn actors(s: &OAuthScenario) -> Vec<Actor> {
     let spa = s.client == ClientKind::Spa;
+    // Short names: up to six lanes share the diagram's width.
     vec![
-        Actor { id: "browser".into(), name: "Browser".into(), detail: "Alice".into() },
-        Actor { id: "front".into(), name: "Client app".into(), detail: if spa { "the app in the page: a public client".into() } else { "its pages in the browser".into() } },
-        Actor { id: "back".into(), name: "Client back end".into(), detail: if spa { "none: a single-page app".into() } else { format!("{APP_HOST}, holds the secret") } },
-        Actor { id: "as".into(), name: "Authorization server".into(), detail: AS_HOST.into() },
-        Actor { id: "rs".into(), name: "Resource server".into(), detail: API_HOST.into() },
+        Actor { id: "browser".into(), name: "Browser".into(), detail: "Alice's".into() },
+        Actor { id: "front".into(), name: "App (page)".into(), detail: if spa { "public client".into() } else { "in the browser".into() } },
+        Actor { id: "back".into(), name: "App server".into(), detail: "confidential".into() },
+        Actor { id: "as".into(), name: "Auth server".into(), detail: "id.example.com".into() },
+        Actor { id: "rs".into(), name: "API".into(), detail: "resource server".into() },
         Actor { id: "attacker".into(), name: "Attacker".into(), detail: "mallory".into() },
     ]
 }
@@ -921,8 +922,28 @@ pub fn run(s: &OAuthScenario) -> Trace {
 }
 
 impl Run<'_> {
+    /// The trace, without the lanes no step used (a web app's page in the browser does nothing
+    /// the browser does not; a single-page app has no back end; most runs have no attacker).
     fn finish(self) -> Trace {
-        self.t
+        let mut t = self.t;
+        let used: Vec<bool> = (0..t.actors.len()).map(|a| a == BROWSER || a == AS || t.steps.iter().any(|s| s.from == a || s.to == a)).collect();
+        let mut map = vec![0; t.actors.len()];
+        let mut next = 0;
+        for (a, keep) in used.iter().enumerate() {
+            map[a] = next;
+            next += usize::from(*keep);
+        }
+        let mut keep = used.iter();
+        t.actors.retain(|_| *keep.next().unwrap_or(&true));
+        for s in &mut t.steps {
+            s.from = map[s.from];
+            s.to = map[s.to];
+            s.states.retain(|c| used[c.actor]);
+            for c in &mut s.states {
+                c.actor = map[c.actor];
+            }
+        }
+        t
     }
 }
 

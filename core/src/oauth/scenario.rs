@@ -263,6 +263,88 @@ pub fn presets() -> Vec<(&'static str, &'static str, OAuthScenario)> {
     ]
 }
 
+/// The editor's text, as typed: the numbers, the clock and the lists are text until they read;
+/// the menus and boxes edit `carried`, the rest of the scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OAuthForm {
+    pub scope: String,
+    /// One URI per line.
+    pub redirect_uris: String,
+    pub redirect_uri: String,
+    pub client_secret: String,
+    pub code_ttl_s: String,
+    pub access_ttl_s: String,
+    pub id_token_ttl_s: String,
+    /// UTC, as `2026-11-22 10:00:00`, or seconds since 1970.
+    pub now: String,
+    pub seed: String,
+    pub carried: OAuthScenario,
+}
+
+impl From<&OAuthScenario> for OAuthForm {
+    fn from(s: &OAuthScenario) -> OAuthForm {
+        OAuthForm {
+            scope: s.scope.clone(),
+            redirect_uris: s.redirect_uris.join("\n"),
+            redirect_uri: s.redirect_uri.clone(),
+            client_secret: s.client_secret.clone(),
+            code_ttl_s: s.code_ttl_s.to_string(),
+            access_ttl_s: s.access_ttl_s.to_string(),
+            id_token_ttl_s: s.id_token_ttl_s.to_string(),
+            now: crate::civil::utc(s.now),
+            seed: s.seed.to_string(),
+            carried: s.clone(),
+        }
+    }
+}
+
+/// The longest text a list field takes (a paste past this is refused with a message).
+const LIST_MAX_CHARS: usize = 4096;
+
+impl OAuthForm {
+    /// The scenario the form describes, or every problem, each tied to its field.
+    pub fn parse(&self) -> Result<OAuthScenario, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut number = |field: &str, text: &str| crate::scenario::whole_number::<u32>(text).map_err(|e| errors.push(FieldError::new(field, e))).ok();
+        let code_ttl_s = number("code_ttl_s", &self.code_ttl_s);
+        let access_ttl_s = number("access_ttl_s", &self.access_ttl_s);
+        let id_token_ttl_s = number("id_token_ttl_s", &self.id_token_ttl_s);
+        let seed = crate::scenario::whole_number::<u64>(&self.seed).map_err(|e| errors.push(FieldError::new("seed", e))).ok();
+        let now = if self.now.len() > 64 {
+            errors.push(FieldError::new("now", "too long: a time is at most 64 characters"));
+            None
+        } else {
+            crate::civil::parse_utc(&self.now).map_err(|e| errors.push(FieldError::new("now", crate::export::visible(&e)))).ok()
+        };
+        let redirect_uris: Vec<String> = if self.redirect_uris.len() > LIST_MAX_CHARS {
+            errors.push(FieldError::new("redirect_uris", format!("too long: at most {LIST_MAX_CHARS} characters")));
+            Vec::new()
+        } else {
+            self.redirect_uris.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
+        };
+        let (Some(code_ttl_s), Some(access_ttl_s), Some(id_token_ttl_s), Some(seed), Some(now)) = (code_ttl_s, access_ttl_s, id_token_ttl_s, seed, now) else { return Err(errors) };
+        let s = OAuthScenario {
+            v: OAuthScenario::VERSION,
+            scope: self.scope.trim().to_string(),
+            redirect_uris,
+            redirect_uri: self.redirect_uri.trim().to_string(),
+            client_secret: self.client_secret.clone(),
+            code_ttl_s,
+            access_ttl_s,
+            id_token_ttl_s,
+            now,
+            seed,
+            ..self.carried.clone()
+        };
+        errors.extend(s.validate());
+        if errors.is_empty() {
+            Ok(s)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,6 +364,26 @@ mod tests {
         let s = OAuthScenario::default();
         assert!(!to_json(&s, false).contains(SECRET));
         assert!(to_json(&s, true).contains(SECRET));
+    }
+
+    #[test]
+    fn the_form_reads_what_it_shows_and_names_bad_fields() {
+        for (_, _, s) in presets() {
+            assert_eq!(OAuthForm::from(&s).parse(), Ok(s));
+        }
+        let mut f = OAuthForm::from(&OAuthScenario::default());
+        f.code_ttl_s = "soon".into();
+        f.now = "yesterday".into();
+        let fields: Vec<String> = f.parse().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["code_ttl_s", "now"]);
+        let mut f = OAuthForm::from(&OAuthScenario::default());
+        f.redirect_uris = "https://app.example.com/callback\n\n  https://app.example.com/other  ".into();
+        f.now = "1800000000".into();
+        let s = f.parse().unwrap();
+        assert_eq!(s.redirect_uris.len(), 2);
+        assert_eq!(s.now, 1_800_000_000);
+        f.redirect_uris = "x".repeat(LIST_MAX_CHARS + 1);
+        assert_eq!(f.parse().unwrap_err()[0].field, "redirect_uris");
     }
 
     #[test]

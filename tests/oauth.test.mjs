@@ -1,0 +1,123 @@
+// The OAuth lab (in progress) in headless Chromium against the release build, from a sub-path.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openPage } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function open(where = 'oauth/', options = {}) {
+  const opened = await openPage(browser, server, where, options);
+  await opened.page.waitForSelector('[data-testid=inspector] #inspector-title');
+  return opened;
+}
+const summary = (page) => page.locator('[data-testid=summary]').innerText();
+const labels = (page) => page.locator('[data-testid=step] .row-label').allTextContents();
+async function preset(page, id) {
+  await page.selectOption('[data-testid=preset]', id);
+  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.startsWith('1 /'));
+}
+async function edit(page) {
+  if (!(await page.$eval('details.editor', (d) => d.open))) await page.click('[data-testid=editor-summary]');
+}
+async function fields(page, label) {
+  await page.locator('[data-testid=step]', { hasText: label }).first().click();
+  return page.locator('[data-testid=field]').allInnerTexts();
+}
+
+test('the default sign-in: discovery, the redirect with its parameters decoded, the code, the tokens, the ID token checked', async () => {
+  const { context, page, problems } = await open();
+  const all = await labels(page);
+  for (const want of ['GET discovery', 'GET /authorize', '200 login page', '200 consent page', '302 back with a code', 'state matches', 'POST /token', 'code redeemed', 'ID token valid', '200 photos', '302 signed in as alice']) {
+    assert.ok(all.includes(want), `${want} in ${all.join(' | ')}`);
+  }
+  assert.match(await summary(page), /Signed in as alice/);
+  // The authorization request: each query parameter decoded, with its bytes.
+  const authorize = await fields(page, 'GET /authorize');
+  for (const name of ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method']) {
+    assert.ok(authorize.some((f) => f.trim().startsWith(name)), `${name} in ${authorize.join(' | ')}`);
+  }
+  assert.ok(authorize.some((f) => f.includes('https://app.example.com/callback')), 'redirect_uri shown decoded');
+  // The token request carries Basic credentials, decoded.
+  const token = await fields(page, 'POST /token');
+  assert.ok(token.some((f) => f.includes('Basic credentials') && f.includes('photo-app:')), token.join(' | '));
+  assert.ok(token.some((f) => f.trim().startsWith('code_verifier')));
+  // The ID token's checks, numbered as OpenID Connect Core 3.1.3.7 numbers them.
+  const checks = await fields(page, 'ID token valid');
+  for (const name of ['6. signature', '2. iss', '3. aud', '9. exp', '10. iat', '11. nonce', 'at_hash']) {
+    assert.ok(checks.some((f) => f.startsWith(name) && f.includes('✓')), `${name} in ${checks.join(' | ')}`);
+  }
+  // Real bytes: the hex view shows the HTTP message.
+  await page.locator('[data-testid=step]', { hasText: 'GET /authorize' }).first().click();
+  assert.match(await page.locator('[data-testid=inspector]').innerText(), /HTTP\/1\.1/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('every built-in scenario runs, and each attack ends as its defence says', async () => {
+  const { context, page, problems } = await open();
+  const ids = await page.$$eval('[data-testid=preset] option', (o) => o.map((x) => x.value).filter(Boolean));
+  assert.ok(ids.length >= 15, ids.join());
+  const expect = {
+    'login-csrf': '302 signed in as mallory',
+    'login-csrf-state': 'state mismatch: refused',
+    'code-interception': 'POST /token (attacker)',
+    'code-interception-pkce': 'refused: invalid_grant',
+    'code-replay': 'refused: invalid_grant',
+    'redirect-mismatch': '400 error page (no redirect)',
+    'wrong-secret': '401 invalid_client',
+    'consent-denied': '302 back with access_denied',
+    'insufficient-scope': '403 insufficient_scope',
+  };
+  for (const id of ids) {
+    await preset(page, id);
+    const all = await labels(page);
+    assert.ok(all.length > 3, id);
+    if (expect[id]) assert.ok(all.includes(expect[id]), `${id}: ${all.join(' | ')}`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('editing: dropping a scope gives a 403, a bad redirect URI is named and kept, menus change the flow, by keyboard too', async () => {
+  const { context, page, problems } = await open();
+  await edit(page);
+  await page.fill('[data-testid=input-scope]', 'openid profile');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=step] .row-label')].some((e) => e.textContent === '403 insufficient_scope'));
+  await page.fill('[data-testid=input-redirect_uris]', 'app.example.com/callback');
+  await page.waitForSelector('[data-testid=error-redirect_uris]:not(:empty)');
+  assert.match(await page.locator('[data-testid=error-redirect_uris]').innerText(), /absolute/);
+  assert.equal(await page.inputValue('[data-testid=input-redirect_uris]'), 'app.example.com/callback');
+  await page.fill('[data-testid=input-redirect_uris]', 'https://app.example.com/callback');
+  await page.waitForFunction(() => document.querySelector('[data-testid=error-redirect_uris]').innerText === '');
+  // A single-page app without PKCE against an interception: the attacker reads the photos.
+  await page.selectOption('[data-testid=input-client]', 'spa');
+  await page.selectOption('[data-testid=input-pkce]', 'off');
+  await page.focus('[data-testid=input-attack]');
+  await page.selectOption('[data-testid=input-attack]', 'code-interception');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=step] .row-label')].some((e) => e.textContent === 'POST /token (attacker)'));
+  assert.match(await summary(page), /The attacker redeemed the intercepted code/);
+  // Every control of the editor has an accessible name.
+  const unnamed = await page.$$eval('details.editor input, details.editor select, details.editor textarea', (els) => els.filter((e) => !e.labels || e.labels.length === 0).map((e) => e.outerHTML.slice(0, 80)));
+  assert.deepEqual(unnamed, []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the client secret stays out of a link unless asked for', async () => {
+  const { context, page, problems } = await open();
+  const scenario = async () => {
+    await page.click('[data-testid=copy-link]');
+    const link = await page.inputValue('[data-testid=share-output]');
+    return Buffer.from(new URL(link).hash.match(/[?&]s=([^&]+)/)[1], 'base64url').toString('utf8');
+  };
+  await page.check('[data-testid=plain-link]');
+  const without = await scenario();
+  assert.ok(without.includes('"scope"'), without);
+  assert.ok(!without.includes('7Fjfp0ZBr1KtDRbnfVdmIw'), without);
+  await page.check('[data-testid=include-secrets]');
+  assert.ok((await scenario()).includes('7Fjfp0ZBr1KtDRbnfVdmIw'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
