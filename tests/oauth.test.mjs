@@ -69,6 +69,14 @@ test('every built-in scenario runs, and each attack ends as its defence says', a
     'wrong-secret': '401 invalid_client',
     'consent-denied': '302 back with access_denied',
     'insufficient-scope': '403 insufficient_scope',
+    'refresh-rotation': '200 revoked',
+    'refresh-theft': '200 active: false',
+    'refresh-theft-no-rotation': 'POST /token refresh (attacker)',
+    'client-credentials': 'POST /token client_credentials',
+    'device-code': '400 authorization_pending',
+    'device-slow-down': '400 slow_down',
+    'implicit': '302 with the token in the URL',
+    'password': 'POST /login (to the app)',
   };
   for (const id of ids) {
     await preset(page, id);
@@ -101,6 +109,29 @@ test('editing: dropping a scope gives a 403, a bad redirect URI is named and kep
   // Every control of the editor has an accessible name.
   const unnamed = await page.$$eval('details.editor input, details.editor select, details.editor textarea', (els) => els.filter((e) => !e.labels || e.labels.length === 0).map((e) => e.outerHTML.slice(0, 80)));
   assert.deepEqual(unnamed, []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('refresh: rotation, reuse detection revoking the family, introspection seeing it; and the device flow by its menu', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'refresh-theft');
+  const all = await labels(page);
+  const i = all.indexOf('POST /token refresh (attacker)');
+  assert.ok(i > 0 && all[i + 1] === 'refused: invalid_grant', all.join(' | '));
+  const reuse = await fields(page, 'refused: invalid_grant');
+  assert.ok(reuse.some((f) => f.includes('already used once')), reuse.join(' | '));
+  assert.match(await page.locator('[data-testid=explanation]').innerText(), /revokes family/);
+  assert.equal(all[all.length - 1], '401 invalid_token');
+  // The flow menu: the device grant, with its codes decoded from the JSON and the polls.
+  await edit(page);
+  await page.selectOption('[data-testid=input-flow]', 'device-code');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=step] .row-label')].some((e) => e.textContent === '200 device and user codes'));
+  await page.fill('[data-testid=input-device_poll_s]', '2');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=step] .row-label')].some((e) => e.textContent === '400 slow_down'));
+  await page.fill('[data-testid=input-device_poll_s]', '0');
+  await page.waitForSelector('[data-testid=error-device_poll_s]:not(:empty)');
+  assert.equal(await page.inputValue('[data-testid=input-device_poll_s]'), '0');
   assert.deepEqual(problems, []);
   await context.close();
 });

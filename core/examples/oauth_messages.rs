@@ -20,6 +20,7 @@ fn main() {
             "issuer": run::ISSUER,
             "client_id": run::CLIENT_ID,
             "client_secret": s.client_secret,
+            "api_credentials": [run::API_CLIENT.0, run::API_CLIENT.1],
             "api": run::API,
             "token_endpoint": format!("{}/token", run::ISSUER),
             "jwks": run::server_jwks(s.id_token_alg),

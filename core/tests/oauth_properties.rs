@@ -8,7 +8,7 @@ use serde_json::Value;
 use wirelab_core::http;
 use wirelab_core::oauth::pkce::{self, Method};
 use wirelab_core::oauth::redirect::Matching;
-use wirelab_core::oauth::scenario::{Attack, ClientAuth, ClientKind, IdTokenAlg, OAuthScenario, Pkce};
+use wirelab_core::oauth::scenario::{Attack, ClientAuth, ClientKind, Flow, IdTokenAlg, OAuthScenario, Pkce};
 use wirelab_core::oauth::{self, redirect};
 use wirelab_core::permalink::{self, LinkOptions};
 use wirelab_core::scenario::{self, Scenario};
@@ -32,14 +32,19 @@ fn scenarios() -> impl Strategy<Value = OAuthScenario> {
     let clients = prop_oneof![Just(ClientKind::Web), Just(ClientKind::Spa)];
     let auths = prop_oneof![Just(ClientAuth::ClientSecretBasic), Just(ClientAuth::ClientSecretPost), Just(ClientAuth::PrivateKeyJwt), Just(ClientAuth::None)];
     let pkces = prop_oneof![Just(Pkce::Off), Just(Pkce::Plain), Just(Pkce::S256)];
-    let attacks = prop_oneof![Just(Attack::None), Just(Attack::LoginCsrf), Just(Attack::CodeInterception), Just(Attack::CodeReplay)];
+    let attacks = prop_oneof![Just(Attack::None), Just(Attack::LoginCsrf), Just(Attack::CodeInterception), Just(Attack::CodeReplay), Just(Attack::RefreshTheft)];
+    let flows = proptest::sample::select(Flow::ALL.to_vec());
     let matchings = prop_oneof![Just(Matching::Exact), Just(Matching::Prefix), Just(Matching::Subdomain)];
     let sent = prop_oneof![Just(oauth::scenario::CALLBACK.to_string()), Just("https://app.example.com/callback/../open".to_string()), Just("https://evil.app.example.com/x".to_string()), "https://[a-z]{1,8}\\.example/[a-z]{0,6}"];
     (
         (clients, auths, pkces, any::<bool>(), any::<bool>(), proptest::sample::subsequence(&["openid", "profile", "email", "photos.read", "x"][..], 1..=5)),
         (any::<bool>(), matchings, sent, any::<bool>(), any::<bool>(), attacks, any::<u64>(), 1u32..200, prop_oneof![Just(IdTokenAlg::RS256), Just(IdTokenAlg::ES256)]),
+        (flows, any::<bool>(), 1u32..=12),
     )
-        .prop_map(|((client, client_auth, pkce, state, nonce, scopes), (_, matching, redirect_uri, consent, wrong_secret, attack, seed, code_ttl_s, id_token_alg))| OAuthScenario {
+        .prop_map(|((client, client_auth, pkce, state, nonce, scopes), (_, matching, redirect_uri, consent, wrong_secret, attack, seed, code_ttl_s, id_token_alg), (flow, rotation, device_poll_s))| OAuthScenario {
+            flow,
+            rotation,
+            device_poll_s,
             client,
             client_auth,
             pkce,
@@ -94,6 +99,15 @@ proptest! {
         // With state on, login CSRF never signs the victim in as the attacker.
         if s.attack == Attack::LoginCsrf && s.state {
             prop_assert!(!labels.contains(&"302 signed in as mallory"));
+        }
+        // With rotation, a stolen refresh token used after the client's refresh gets nothing.
+        if s.flow == Flow::Refresh && s.attack == Attack::RefreshTheft && s.rotation {
+            prop_assert!(!t.steps.iter().any(|st| st.label == "200 tokens" && t.actors[st.to].id == "attacker"));
+        }
+        // The device flow ends, and a device that polls too fast is told to slow down.
+        if s.flow == Flow::DeviceCode {
+            prop_assert!(!t.summary.iter().any(|l| l.contains("gave up")));
+            prop_assert_eq!(labels.contains(&"400 slow_down"), s.device_poll_s < 5);
         }
         // With PKCE on, an intercepted code is never redeemed by the attacker.
         if s.attack == Attack::CodeInterception && s.pkce != Pkce::Off {

@@ -5,7 +5,7 @@
 
 use super::pkce::{self, Method};
 use super::redirect;
-use super::scenario::{Attack, ClientAuth, ClientKind, IdTokenAlg, OAuthScenario, Pkce};
+use super::scenario::{Attack, ClientAuth, ClientKind, Flow, IdTokenAlg, OAuthScenario, Pkce};
 use crate::base64url;
 use crate::http::{self, Message};
 use crate::jwt::alg::Alg;
@@ -32,6 +32,8 @@ pub const CLIENT_ID: &str = "photo-app";
 pub const APP_HOST: &str = "app.example.com";
 pub const API: &str = "https://api.example.com";
 pub const API_HOST: &str = "api.example.com";
+/// The photo API's own credentials at the introspection endpoint (RFC 7662 section 2.1).
+pub const API_CLIENT: (&str, &str) = ("photo-api", "4pLq0cT9wZrN2vYx");
 const KID_RS: &str = "id-rs-2026";
 const KID_ES: &str = "id-es-2026";
 const CLIENT_KID: &str = "photo-app-1";
@@ -42,6 +44,8 @@ const MALLORY: (&str, &str) = ("mallory", "990017341222");
 
 /// One-way delays, in milliseconds: between the browser and any server, between servers.
 const BROWSER_MS: u64 = 40;
+
+mod grants;
 const SERVER_MS: u64 = 8;
 
 /// The OpenID Connect Core 1.0 section at `anchor`.
@@ -103,6 +107,15 @@ struct Code {
     tokens: Vec<String>,
 }
 
+/// A refresh token as the server stores it: opaque to everyone else.
+#[derive(Debug, Clone)]
+struct RefreshRecord {
+    family: u32,
+    retired: bool,
+    user: (&'static str, &'static str),
+    scope: String,
+}
+
 /// What the client remembers for a flow it started, in the browser's session.
 #[derive(Debug, Clone, Default)]
 struct Pending {
@@ -113,7 +126,7 @@ struct Pending {
 
 /// The token endpoint's answer.
 enum TokenAnswer {
-    Tokens { access: String, id_token: Option<String> },
+    Tokens { access: String, id_token: Option<String>, refresh: Option<String> },
     Error { status: u16, error: &'static str, description: String },
 }
 
@@ -135,6 +148,11 @@ struct Run<'a> {
     signed_in: BTreeMap<usize, &'static str>,
     /// The server's and client's state when the last step began.
     last_state: (ActorState, ActorState),
+    /// Refresh tokens issued, by value.
+    refresh: BTreeMap<String, RefreshRecord>,
+    revoked_families: Vec<u32>,
+    /// Access tokens issued (jti): their refresh family, if any, and expiry.
+    access: BTreeMap<String, (Option<u32>, i64)>,
 }
 
 impl<'a> Run<'a> {
@@ -157,6 +175,7 @@ impl<'a> Run<'a> {
                 Var { name: "codes issued".into(), value: self.codes.len().to_string() },
                 Var { name: "codes redeemed".into(), value: used.to_string() },
                 Var { name: "tokens revoked".into(), value: self.revoked.len().to_string() },
+                Var { name: "refresh tokens usable".into(), value: self.refresh.values().filter(|r| !r.retired && !self.revoked_families.contains(&r.family)).count().to_string() },
             ],
         }
     }
@@ -324,7 +343,8 @@ impl<'a> Run<'a> {
         self.pending.insert(browser, p);
         let lane = self.client_lane();
         let who = if browser == BROWSER { "the victim's" } else { "the attacker's" };
-        let label = if browser == BROWSER { "start: state, nonce, PKCE" } else { "start a flow for the attacker" };
+        let made: Vec<&str> = [(s.state, "state"), (s.nonce && s.openid(), "nonce"), (s.pkce != Pkce::Off, "PKCE")].into_iter().filter(|(on, _)| *on).map(|(_, n)| n).collect();
+        let label = if browser != BROWSER { "start a flow for the attacker".to_string() } else if made.is_empty() { "start: nothing to bind the flow".to_string() } else { format!("start: {}", made.join(", ")) };
         let mut missing = Vec::new();
         if !s.state {
             missing.push("no state (nothing ties the answer to this browser)");
@@ -336,7 +356,7 @@ impl<'a> Run<'a> {
             missing.push("no nonce (an old ID token could be replayed)");
         }
         let gaps = if missing.is_empty() { String::new() } else { format!(" This client sends {}.", missing.join("; ")) };
-        self.local(lane, label, fields, format!("The client makes the values that will bind this flow to {who} browser and keeps them in its session{}.{gaps}", if s.client == ClientKind::Spa { " (sessionStorage: the app has no back end)" } else { " on its server, keyed by a cookie" }), vec![SpecRef::rfc(6749, "10.12", "Cross-Site Request Forgery"), SpecRef::rfc(7636, "4.1", "Client Creates a Code Verifier")]);
+        self.local(lane, &label, fields, format!("The client makes the values that will bind this flow to {who} browser and keeps them in its session{}.{gaps}", if s.client == ClientKind::Spa { " (sessionStorage: the app has no back end)" } else { " on its server, keyed by a cookie" }), vec![SpecRef::rfc(6749, "10.12", "Cross-Site Request Forgery"), SpecRef::rfc(7636, "4.1", "Client Creates a Code Verifier")]);
         self.changed();
         url
     }
@@ -373,10 +393,27 @@ impl<'a> Run<'a> {
 
     /// The login and consent pages, and the person's answers; returns the redirect URL.
     fn login_and_consent(&mut self, browser: usize, user: (&'static str, &'static str), query: &str, approve: bool) -> String {
+        self.sign_in_and_consent(browser, user, approve);
+        self.authorization_response(user, query, approve, false)
+    }
+
+    /// The login page, the person's password, the consent page and their answer.
+    fn sign_in_and_consent(&mut self, browser: usize, user: (&'static str, &'static str), approve: bool) {
+        self.login_page(browser);
+        self.wait(6, browser, "typing");
+        self.submit_login(browser, user);
+        self.wait(3, browser, "reading");
+        self.submit_consent(browser, approve);
+    }
+
+    fn login_page(&mut self, browser: usize) {
         let page = "<!doctype html><title>Sign in</title><form method=post action=/login><input name=username><input name=password type=password><button>Sign in</button></form>";
         let m = Message::response(200, "OK").header("Cache-Control", "no-store").header("X-Frame-Options", "DENY").body("text/html; charset=utf-8", page);
         self.send(AS, browser, "200 login page", &m, "The authorization server's own sign-in page. The password is typed here, on the server's origin, and never reaches the client: that is the point of OAuth. The page refuses to be framed, so no other site can overlay it (RFC 6749 section 10.13).".into(), vec![SpecRef::rfc(6749, "10.13", "Clickjacking")]);
-        self.wait(6, browser, "typing");
+    }
+
+    /// The password posted, and the consent page in answer.
+    fn submit_login(&mut self, browser: usize, user: (&'static str, &'static str)) {
         let m = Message::request("POST", "/login").header("Host", AS_HOST).header("Origin", ISSUER).form(&[("username", user.0), ("password", "correct horse battery staple")]);
         self.send(browser, AS, "POST /login", &m, format!("{} signs in at the authorization server. The server starts its own session for them (a cookie on {AS_HOST}), so the next app that asks gets no password prompt.", if user.0 == "alice" { "Alice" } else { "The attacker" }), vec![oidc("3.1.2.3", "Authenticates", "Authorization Server Authenticates End-User")]);
         let scopes: Vec<&str> = self.s.scopes();
@@ -401,12 +438,38 @@ impl<'a> Run<'a> {
             other => format!("{other}: a scope this server knows nothing about, ignored"),
         }).collect();
         self.send(AS, browser, "200 consent page", &m, format!("The consent screen lists what the app asked for, in words: {}. The claims each OpenID scope releases are fixed by OpenID Connect Core section 5.4.", released.join("; ")), vec![oidc("3.1.2.4", "Consent", "Authorization Server Obtains End-User Consent/Authorization"), oidc("5.4", "ScopeClaims", "Requesting Claims using Scope Values")]);
-        self.wait(3, browser, "reading");
+    }
+
+    fn submit_consent(&mut self, browser: usize, approve: bool) {
         let m = Message::request("POST", "/consent").header("Host", AS_HOST).header("Origin", ISSUER).form(&[("answer", if approve { "allow" } else { "deny" })]);
         self.send(browser, AS, if approve { "POST /consent (allow)" } else { "POST /consent (deny)" }, &m, if approve { "The person allows it.".into() } else { "The person says no.".into() }, vec![oidc("3.1.2.4", "Consent", "Authorization Server Obtains End-User Consent/Authorization")]);
+    }
+
+    /// The server's redirect back to the client: a code (or, in the implicit grant, the tokens
+    /// in the fragment), or the error. Returns the Location URL.
+    fn authorization_response(&mut self, user: (&'static str, &'static str), query: &str, approve: bool, implicit: bool) -> String {
+        let browser = if user.0 == "alice" { BROWSER } else { ATTACKER };
         let redirect_uri = http::form_value(query, "redirect_uri").unwrap_or_default();
         let state = http::form_value(query, "state");
         let mut pairs: Vec<(&str, String)> = Vec::new();
+        if approve && implicit {
+            let scope = http::form_value(query, "scope").unwrap_or_default();
+            let nonce = http::form_value(query, "nonce");
+            let (access, _, id_token, _) = self.issue(user, &scope, nonce.as_deref(), self.clock() - 9, None);
+            let mut pairs: Vec<(&str, String)> = vec![("access_token", access), ("token_type", "Bearer".into()), ("expires_in", self.s.access_ttl_s.to_string())];
+            if let Some(t) = id_token {
+                pairs.push(("id_token", t));
+            }
+            if let Some(st) = state {
+                pairs.push(("state", st));
+            }
+            let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            let location = format!("{redirect_uri}#{}", http::encode_form(&borrowed));
+            let m = Message::response(302, "Found").header("Location", &location).header("Cache-Control", "no-store");
+            self.send(AS, browser, "302 with the token in the URL", &m, "The implicit grant skips the code: the access token itself rides in the redirect's fragment. The fragment is never sent to a server, but it stays in the browser's history, every script on the page can read it, and a redirect on the way carries it along (RFC 9700 section 2.1.2: clients should not use this grant).".into(), vec![SpecRef::rfc(6749, "4.2.2", "Access Token Response"), SpecRef::rfc(9700, "2.1.2", "Implicit Grant")]);
+            self.changed();
+            return location;
+        }
         if approve {
             let code = self.random(24);
             let challenge = http::form_value(query, "code_challenge").map(|c| {
@@ -484,11 +547,24 @@ impl<'a> Run<'a> {
     /// The token request from `from` (the client, or an attacker), with the code and, when
     /// `verifier` is given, the PKCE verifier; the server's checks and answer.
     fn token_request(&mut self, from: usize, code: &str, verifier: Option<&str>, redirect_uri: &str, credentials: bool) -> TokenAnswer {
-        let auth = if credentials { self.s.effective_auth() } else { ClientAuth::None };
         let mut pairs: Vec<(&str, String)> = vec![("grant_type", "authorization_code".into()), ("code", code.into()), ("redirect_uri", redirect_uri.into())];
         if let Some(v) = verifier {
             pairs.push(("code_verifier", v.into()));
         }
+        let auth = if credentials { self.s.effective_auth() } else { ClientAuth::None };
+        let (label, why) = match from {
+            ATTACKER => ("POST /token (attacker)", "The attacker redeems the code at the token endpoint themselves, as the client would.".to_string()),
+            FRONT => ("POST /token", "The app in the browser redeems the code with a cross-origin request (the server allows its origin with CORS). A public client has no secret: its PKCE verifier is what proves this request comes from whoever started the flow.".to_string()),
+            _ => ("POST /token", format!("The client's back end redeems the code directly with the server, not through the browser, so the tokens never pass through the browser or its history. It proves who it is with {} (RFC 6749 section 2.3).", auth.name())),
+        };
+        let secret = self.token_post(from, "/token", pairs, auth, label, why, vec![SpecRef::rfc(6749, "4.1.3", "Access Token Request"), SpecRef::rfc(7636, "4.5", "Client Sends the Authorization Code and the Code Verifier to the Token Endpoint")]);
+        self.check_token_request(from, code, verifier, redirect_uri, auth, &secret)
+    }
+
+    /// A form POST to one of the server's endpoints with the client's authentication added as
+    /// `auth` says; returns the secret sent (for the server's check).
+    #[allow(clippy::too_many_arguments)]
+    fn token_post(&mut self, from: usize, path: &str, mut pairs: Vec<(&str, String)>, auth: ClientAuth, label: &str, why: String, spec: Vec<SpecRef>) -> String {
         let secret = if self.s.wrong_secret { format!("{}x", self.s.client_secret) } else { self.s.client_secret.clone() };
         let token_url = format!("{ISSUER}/token");
         match auth {
@@ -510,7 +586,7 @@ impl<'a> Run<'a> {
             ClientAuth::ClientSecretBasic => {}
         }
         let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        let mut m = Message::request("POST", "/token").header("Host", AS_HOST);
+        let mut m = Message::request("POST", path).header("Host", AS_HOST);
         if auth == ClientAuth::ClientSecretBasic {
             m = m.header("Authorization", &http::basic(CLIENT_ID, &secret));
         }
@@ -518,13 +594,27 @@ impl<'a> Run<'a> {
             m = m.header("Origin", &format!("https://{APP_HOST}"));
         }
         let m = m.form(&borrowed);
-        let (label, why) = match from {
-            ATTACKER => ("POST /token (attacker)", "The attacker redeems the code at the token endpoint themselves, as the client would.".to_string()),
-            FRONT => ("POST /token", "The app in the browser redeems the code with a cross-origin request (the server allows its origin with CORS). A public client has no secret: its PKCE verifier is what proves this request comes from whoever started the flow.".to_string()),
-            _ => ("POST /token", format!("The client's back end redeems the code directly with the server, not through the browser, so the tokens never pass through the browser or its history. It proves who it is with {} (RFC 6749 section 2.3).", auth.name())),
+        self.send(from, AS, label, &m, why, spec);
+        secret
+    }
+
+    /// The server's check of the client's authentication (RFC 6749 section 3.2.1): a
+    /// confidential client must authenticate; a public one sends only its id. Adds the field,
+    /// and answers whether it passed.
+    fn client_authenticated(&self, auth: ClientAuth, secret: &str, fields: &mut Vec<Field>) -> bool {
+        let ok = match auth {
+            ClientAuth::ClientSecretBasic | ClientAuth::ClientSecretPost => secret == self.s.client_secret,
+            ClientAuth::PrivateKeyJwt => !self.s.wrong_secret,
+            ClientAuth::None => self.s.client == ClientKind::Spa,
         };
-        self.send(from, AS, label, &m, why, vec![SpecRef::rfc(6749, "4.1.3", "Access Token Request"), SpecRef::rfc(7636, "4.5", "Client Sends the Authorization Code and the Code Verifier to the Token Endpoint")]);
-        self.check_token_request(from, code, verifier, redirect_uri, auth, &secret)
+        let note = match auth {
+            ClientAuth::None if ok => "a public client: only its client_id, which anyone can send".to_string(),
+            ClientAuth::None => "only a client_id, but this client is registered as confidential: it must authenticate ✗".to_string(),
+            ClientAuth::PrivateKeyJwt => format!("client_assertion signed with {}", if ok { "the key in the client's registered JWKS ✓" } else { "a key the client never registered ✗" }),
+            _ => format!("secret {}", if ok { "matches ✓" } else { "does not match ✗" }),
+        };
+        fields.push(Self::field("client authentication", auth.name(), &note));
+        ok
     }
 
     fn check_token_request(&mut self, from: usize, code: &str, verifier: Option<&str>, redirect_uri: &str, auth: ClientAuth, secret: &str) -> TokenAnswer {
@@ -535,19 +625,9 @@ impl<'a> Run<'a> {
             TokenAnswer::Error { status, error, description }
         };
         // 1. Client authentication (RFC 6749 section 3.2.1).
-        let client_ok = match auth {
-            ClientAuth::ClientSecretBasic | ClientAuth::ClientSecretPost => secret == self.s.client_secret,
-            ClientAuth::PrivateKeyJwt => !self.s.wrong_secret,
-            ClientAuth::None => true,
-        };
-        let auth_note = match auth {
-            ClientAuth::None => "a public client: only its client_id, which anyone can send".to_string(),
-            ClientAuth::PrivateKeyJwt => format!("client_assertion signed with {}", if client_ok { "the key in the client's registered JWKS ✓" } else { "a key the client never registered ✗" }),
-            _ => format!("secret {}", if client_ok { "matches ✓" } else { "does not match ✗" }),
-        };
-        fields.push(Self::field("client authentication", auth.name(), &auth_note));
+        let client_ok = self.client_authenticated(auth, secret, &mut fields);
         if !client_ok {
-            return refuse(self, fields, 401, "invalid_client", "Client authentication failed".into(), vec![SpecRef::rfc(6749, "5.2", "Error Response")], "The client's credentials are wrong, so nothing else is looked at: the server answers 401 invalid_client (with WWW-Authenticate for Basic). Without its credentials a confidential client's code is useless, which is why a stolen code alone does not hurt it.".into());
+            return refuse(self, fields, 401, "invalid_client", "Client authentication failed".into(), vec![SpecRef::rfc(6749, "5.2", "Error Response")], Self::INVALID_CLIENT.into());
         }
         // 2. The code: known, issued to this client, unused, unexpired.
         let Some(c) = self.codes.get(code).cloned() else {
@@ -585,18 +665,8 @@ impl<'a> Run<'a> {
             return refuse(self, fields, 400, "invalid_grant", format!("PKCE verification failed: {e}"), vec![SpecRef::rfc(7636, "4.6", "Server Verifies code_verifier before Returning the Tokens"), SpecRef::rfc(9700, "4.8.2", "Countermeasures")], format!("PKCE check failed: {e}. Only the party that made the challenge knows the verifier. Whoever holds just the code cannot redeem it."));
         }
         // Issue the tokens.
-        let iat = self.clock();
-        self.serial += 1;
-        let jti = format!("at-{}", self.serial);
-        let access = self.sign(json!({"alg": self.alg.name(), "typ": "at+jwt", "kid": self.kid}), json!({"iss": ISSUER, "sub": c.user.1, "aud": API, "client_id": c.client_id, "scope": c.scope, "jti": jti, "iat": iat, "exp": iat + self.s.access_ttl_s as i64}));
-        let openid = c.scope.split(' ').any(|s| s == "openid");
-        let id_token = openid.then(|| {
-            let mut claims = json!({"iss": ISSUER, "sub": c.user.1, "aud": CLIENT_ID, "iat": iat, "exp": iat + self.s.id_token_ttl_s as i64, "auth_time": c.issued - 9, "at_hash": half_hash(&access)});
-            if let (Some(n), Some(o)) = (&c.nonce, claims.as_object_mut()) {
-                o.insert("nonce".into(), Value::String(n.clone()));
-            }
-            self.sign(json!({"alg": self.alg.name(), "typ": "JWT", "kid": self.kid}), claims)
-        });
+        let family = (self.s.flow == Flow::Refresh).then(|| self.next_family());
+        let (access, jti, id_token, refresh) = self.issue(c.user, &c.scope, c.nonce.as_deref(), c.issued - 9, family);
         if let Some(code) = self.codes.get_mut(code) {
             code.used = true;
             code.tokens.push(jti);
@@ -605,15 +675,51 @@ impl<'a> Run<'a> {
         let _ = from;
         self.local(AS, "code redeemed", fields, "Every check passes in order: the client's credentials, the code (known, issued to this client, unused, fresh), the redirect_uri, and PKCE. The code is marked used, and the server signs the tokens.".into(), vec![SpecRef::rfc(6749, "4.1.3", "Access Token Request"), SpecRef::rfc(7636, "4.6", "Server Verifies code_verifier before Returning the Tokens")]);
         self.changed();
-        TokenAnswer::Tokens { access, id_token }
+        TokenAnswer::Tokens { access, id_token, refresh }
+    }
+
+    const INVALID_CLIENT: &'static str = "The client's credentials are missing or wrong, so nothing else is looked at: the server answers 401 invalid_client (with WWW-Authenticate for Basic). Without its credentials a confidential client's code or refresh token is useless to a thief.";
+
+    fn next_family(&mut self) -> u32 {
+        self.serial += 1;
+        self.serial
+    }
+
+    /// Signs an access token (and an ID token when the scope has openid) for `user`, and makes
+    /// a refresh token in `family` when there is one. Returns the access token, its jti, the
+    /// ID token and the refresh token.
+    fn issue(&mut self, user: (&'static str, &'static str), scope: &str, nonce: Option<&str>, auth_time: i64, family: Option<u32>) -> (String, String, Option<String>, Option<String>) {
+        let iat = self.clock();
+        self.serial += 1;
+        let jti = format!("at-{}", self.serial);
+        let client_only = user.0 == CLIENT_ID;
+        let access = self.sign(json!({"alg": self.alg.name(), "typ": "at+jwt", "kid": self.kid}), json!({"iss": ISSUER, "sub": user.1, "aud": API, "client_id": CLIENT_ID, "scope": scope, "jti": jti, "iat": iat, "exp": iat + self.s.access_ttl_s as i64}));
+        self.access.insert(jti.clone(), (family, iat + self.s.access_ttl_s as i64));
+        let openid = !client_only && scope.split(' ').any(|s| s == "openid");
+        let id_token = openid.then(|| {
+            let mut claims = json!({"iss": ISSUER, "sub": user.1, "aud": CLIENT_ID, "iat": iat, "exp": iat + self.s.id_token_ttl_s as i64, "auth_time": auth_time, "at_hash": half_hash(&access)});
+            if let (Some(n), Some(o)) = (nonce, claims.as_object_mut()) {
+                o.insert("nonce".into(), Value::String(n.to_string()));
+            }
+            self.sign(json!({"alg": self.alg.name(), "typ": "JWT", "kid": self.kid}), claims)
+        });
+        let refresh = family.map(|family| {
+            let token = self.random(32);
+            self.refresh.insert(token.clone(), RefreshRecord { family, retired: false, user, scope: scope.to_string() });
+            token
+        });
+        (access, jti, id_token, refresh)
     }
 
     fn token_response(&mut self, to: usize, answer: &TokenAnswer) {
         match answer {
-            TokenAnswer::Tokens { access, id_token } => {
+            TokenAnswer::Tokens { access, id_token, refresh } => {
                 let mut body = json!({"access_token": access, "token_type": "Bearer", "expires_in": self.s.access_ttl_s, "scope": self.s.scope});
                 if let (Some(t), Some(o)) = (id_token, body.as_object_mut()) {
                     o.insert("id_token".into(), Value::String(t.clone()));
+                }
+                if let (Some(t), Some(o)) = (refresh, body.as_object_mut()) {
+                    o.insert("refresh_token".into(), Value::String(t.clone()));
                 }
                 let m = Message::response(200, "OK").header("Cache-Control", "no-store").body("application/json", body.to_string());
                 self.send(AS, to, "200 tokens", &m, format!("The access token is a JWT for the API (RFC 9068, typ at+jwt), valid {} s.{} Cache-Control: no-store keeps tokens out of every cache.", self.s.access_ttl_s, if id_token.is_some() { " The ID token is a JWT for the client itself: who signed in, when, and how." } else { " No ID token: without the openid scope this is plain OAuth, which grants access but says nothing reliable about who the user is." }), vec![SpecRef::rfc(6749, "5.1", "Successful Response"), oidc("3.1.3.3", "TokenResponse", "Successful Token Response")]);
@@ -770,10 +876,11 @@ pub fn half_hash(token: &str) -> String {
 /// The lanes of the run.
 fn actors(s: &OAuthScenario) -> Vec<Actor> {
     let spa = s.client == ClientKind::Spa;
+    let tv = s.flow == Flow::DeviceCode;
     // Short names: up to six lanes share the diagram's width.
     vec![
-        Actor { id: "browser".into(), name: "Browser".into(), detail: "Alice's".into() },
-        Actor { id: "front".into(), name: "App (page)".into(), detail: if spa { "public client".into() } else { "in the browser".into() } },
+        Actor { id: "browser".into(), name: "Browser".into(), detail: if tv { "Alice's phone".into() } else { "Alice's".into() } },
+        Actor { id: "front".into(), name: if tv { "TV app".into() } else { "App (page)".into() }, detail: if tv { "a device".into() } else if spa { "public client".into() } else { "in the browser".into() } },
         Actor { id: "back".into(), name: "App server".into(), detail: "confidential".into() },
         Actor { id: "as".into(), name: "Auth server".into(), detail: "id.example.com".into() },
         Actor { id: "rs".into(), name: "API".into(), detail: "resource server".into() },
@@ -787,8 +894,16 @@ pub fn run(s: &OAuthScenario) -> Trace {
         IdTokenAlg::RS256 => (Alg::RS256, KID_RS),
         IdTokenAlg::ES256 => (Alg::ES256, KID_ES),
     };
-    let title = if s.openid() { "OpenID Connect: the authorization code flow" } else { "OAuth 2.0: the authorization code flow" };
-    let mut r = Run { s, t: Trace::new("oauth", title, actors(s)), at: 0, rng: SplitMix64::new(s.seed), key: server_key(s.id_token_alg), alg, kid, codes: BTreeMap::new(), revoked: Vec::new(), serial: 0, pending: BTreeMap::new(), signed_in: BTreeMap::new(), last_state: (ActorState { name: String::new(), vars: Vec::new() }, ActorState { name: String::new(), vars: Vec::new() }) };
+    let title = match s.flow {
+        Flow::AuthorizationCode if s.openid() => "OpenID Connect: the authorization code flow",
+        Flow::AuthorizationCode => "OAuth 2.0: the authorization code flow",
+        Flow::Refresh => "OAuth 2.0: refresh tokens, introspection and revocation",
+        Flow::ClientCredentials => "OAuth 2.0: the client credentials grant",
+        Flow::DeviceCode => "OAuth 2.0: the device authorization grant",
+        Flow::Implicit => "OAuth 2.0: the implicit grant (deprecated)",
+        Flow::Password => "OAuth 2.0: the password grant (deprecated)",
+    };
+    let mut r = Run { s, t: Trace::new("oauth", title, actors(s)), at: 0, rng: SplitMix64::new(s.seed), key: server_key(s.id_token_alg), alg, kid, codes: BTreeMap::new(), revoked: Vec::new(), serial: 0, pending: BTreeMap::new(), signed_in: BTreeMap::new(), last_state: (ActorState { name: String::new(), vars: Vec::new() }, ActorState { name: String::new(), vars: Vec::new() }), refresh: BTreeMap::new(), revoked_families: Vec::new(), access: BTreeMap::new() };
     let lane = r.client_lane();
 
     // The client reads the server's metadata and keys (once, and caches them).
@@ -803,6 +918,20 @@ pub fn run(s: &OAuthScenario) -> Trace {
         r.send(AS, lane, "200 JWKS", &m, format!("One public key, {kid}, for {}. Tokens name it in their kid header; when the server rotates keys it publishes the new one here first.", alg.name()), vec![SpecRef::rfc(7517, "5", "JWK Set Format"), oidc("10.1.1", "RotateSigKeys", "Rotation of Asymmetric Signing Keys")]);
     }
 
+    match s.flow {
+        Flow::ClientCredentials => r.client_credentials(),
+        Flow::DeviceCode => r.device(),
+        Flow::Implicit => r.implicit(),
+        Flow::Password => r.password(),
+        Flow::AuthorizationCode | Flow::Refresh => return code_flow(r),
+    }
+    r.finish()
+}
+
+/// The authorization code grant (and, for [`Flow::Refresh`], what follows it).
+fn code_flow(mut r: Run) -> Trace {
+    let s = r.s;
+    let lane = r.client_lane();
     // Login CSRF: the attacker first gets a code for their own account.
     let mut forged = None;
     if s.attack == Attack::LoginCsrf {
@@ -822,7 +951,7 @@ pub fn run(s: &OAuthScenario) -> Trace {
             let verifier = r.pending.get(&BROWSER).and_then(|p| p.verifier.clone());
             let answer = r.token_request(lane, &code, verifier.as_deref(), &s.redirect_uri, true);
             r.token_response(lane, &answer);
-            if let TokenAnswer::Tokens { access, id_token } = answer {
+            if let TokenAnswer::Tokens { access, id_token, .. } = answer {
                 let sub = match id_token {
                     Some(t) => r.validate_id_token(BROWSER, &t, &access),
                     None => Some(MALLORY.1.into()),
@@ -883,7 +1012,7 @@ pub fn run(s: &OAuthScenario) -> Trace {
     let verifier = r.pending.get(&BROWSER).and_then(|p| p.verifier.clone());
     let answer = r.token_request(lane, &code_back, verifier.as_deref(), &s.redirect_uri, true);
     r.token_response(lane, &answer);
-    let TokenAnswer::Tokens { access, id_token } = answer else {
+    let TokenAnswer::Tokens { access, id_token, refresh } = answer else {
         if s.attack == Attack::CodeInterception {
             r.t.summary.push("The legitimate app's own exchange fails: the code was already used, and the server revoked the tokens it gave the attacker.".into());
         } else {
@@ -917,6 +1046,9 @@ pub fn run(s: &OAuthScenario) -> Trace {
     r.t.summary.push(format!("Signed in as alice in {:.1} s, of which {} s were Alice typing and reading; {} HTTP messages.", total as f64 / 1000.0, 9, r.t.steps.iter().filter(|s| s.kind == StepKind::Message).count()));
     if !served {
         r.t.summary.push(format!("The API refused the token: it lacks the {API_SCOPE} scope."));
+    }
+    if let (Flow::Refresh, Some(rt)) = (s.flow, refresh) {
+        r.refresh_story(access, rt);
     }
     r.finish()
 }

@@ -59,6 +59,40 @@ pub enum IdTokenAlg {
     ES256,
 }
 
+/// The grant the run shows (RFC 6749 section 1.3, RFC 8628, RFC 9700 section 2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Flow {
+    /// The authorization code grant (with PKCE when it is on).
+    AuthorizationCode,
+    /// The authorization code grant, then the access token expires and the refresh token is
+    /// used (rotated when `rotation` is on), the API introspects, and sign-out revokes.
+    Refresh,
+    /// A back end acting for itself: no user (RFC 6749 section 4.4).
+    ClientCredentials,
+    /// A device without a browser or keyboard: the person approves on their phone (RFC 8628).
+    DeviceCode,
+    /// Deprecated: the token in the redirect's fragment (RFC 6749 section 4.2; RFC 9700 section 2.1.2).
+    Implicit,
+    /// Deprecated: the client collects the password (RFC 6749 section 4.3; RFC 9700 section 2.4).
+    Password,
+}
+
+impl Flow {
+    pub fn id(self) -> &'static str {
+        match self {
+            Flow::AuthorizationCode => "authorization-code",
+            Flow::Refresh => "refresh",
+            Flow::ClientCredentials => "client-credentials",
+            Flow::DeviceCode => "device-code",
+            Flow::Implicit => "implicit",
+            Flow::Password => "password",
+        }
+    }
+
+    pub const ALL: [Flow; 6] = [Flow::AuthorizationCode, Flow::Refresh, Flow::ClientCredentials, Flow::DeviceCode, Flow::Implicit, Flow::Password];
+}
+
 /// The attack the run adds to the flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -73,6 +107,9 @@ pub enum Attack {
     /// The code leaks after use (history, logs, Referer) and is presented again (RFC 6749
     /// section 4.1.2).
     CodeReplay,
+    /// A refresh token is stolen (from storage, a log) and used after the client has
+    /// refreshed with it (RFC 9700 section 4.14).
+    RefreshTheft,
 }
 
 impl Attack {
@@ -82,6 +119,7 @@ impl Attack {
             Attack::LoginCsrf => "login-csrf",
             Attack::CodeInterception => "code-interception",
             Attack::CodeReplay => "code-replay",
+            Attack::RefreshTheft => "refresh-theft",
         }
     }
 }
@@ -98,6 +136,8 @@ pub mod limits {
     pub const SECRET: usize = 256;
     /// Lifetimes, in seconds: 1 s to 30 days.
     pub const LIFETIME_S: (u32, u32) = (1, 30 * 86_400);
+    /// The device's polling interval, in seconds.
+    pub const POLL_S: (u32, u32) = (1, 60);
     /// The clock: 2001-09-09 to 2100-01-01 (seconds since 1970).
     pub const NOW: (i64, i64) = (1_000_000_000, 4_102_444_800);
 }
@@ -107,6 +147,7 @@ pub mod limits {
 #[serde(default, deny_unknown_fields)]
 pub struct OAuthScenario {
     pub v: u32,
+    pub flow: Flow,
     pub client: ClientKind,
     pub client_auth: ClientAuth,
     pub pkce: Pkce,
@@ -135,6 +176,11 @@ pub struct OAuthScenario {
     /// The authorization server's clock at the start (seconds since 1970, UTC).
     pub now: i64,
     pub attack: Attack,
+    /// Each refresh returns a new refresh token, and a retired one coming back revokes the
+    /// whole family (RFC 9700 section 4.14.2).
+    pub rotation: bool,
+    /// How often the device polls the token endpoint, in seconds (the server asks for 5).
+    pub device_poll_s: u32,
     /// Seeds the codes, tokens, state, nonce and PKCE verifier.
     pub seed: u64,
 }
@@ -150,6 +196,7 @@ impl Default for OAuthScenario {
     fn default() -> OAuthScenario {
         OAuthScenario {
             v: 1,
+            flow: Flow::AuthorizationCode,
             client: ClientKind::Web,
             client_auth: ClientAuth::ClientSecretBasic,
             pkce: Pkce::S256,
@@ -168,6 +215,8 @@ impl Default for OAuthScenario {
             id_token_ttl_s: 300,
             now: CLOCK,
             attack: Attack::None,
+            rotation: true,
+            device_poll_s: 5,
             seed: 7,
         }
     }
@@ -233,6 +282,9 @@ impl Scenario for OAuthScenario {
                 errors.push(FieldError::new(field, format!("must be from {} s to {} s (30 days)", limits::LIFETIME_S.0, limits::LIFETIME_S.1)));
             }
         }
+        if !(limits::POLL_S.0..=limits::POLL_S.1).contains(&self.device_poll_s) {
+            errors.push(FieldError::new("device_poll_s", format!("must be from {} to {} s", limits::POLL_S.0, limits::POLL_S.1)));
+        }
         if self.now < limits::NOW.0 || self.now > limits::NOW.1 {
             errors.push(FieldError::new("now", "must be between 2001-09-09 and 2100-01-01"));
         }
@@ -249,6 +301,14 @@ pub fn presets() -> Vec<(&'static str, &'static str, OAuthScenario)> {
         ("spa-pkce", "A single-page app: authorization code with PKCE, no secret", spa.clone()),
         ("client-secret-post", "The client secret in the form body (client_secret_post)", OAuthScenario { client_auth: ClientAuth::ClientSecretPost, ..base.clone() }),
         ("private-key-jwt", "The client signs a JWT instead of sending a secret (private_key_jwt), and the ID token is ES256", OAuthScenario { client_auth: ClientAuth::PrivateKeyJwt, id_token_alg: IdTokenAlg::ES256, ..base.clone() }),
+        ("refresh-rotation", "Refresh tokens: the access token expires, the refresh token is rotated, the API introspects, sign-out revokes", OAuthScenario { flow: Flow::Refresh, ..base.clone() }),
+        ("refresh-theft", "A stolen refresh token used after rotation: reuse detected, the whole family revoked", OAuthScenario { flow: Flow::Refresh, attack: Attack::RefreshTheft, ..spa.clone() }),
+        ("refresh-theft-no-rotation", "The same theft without rotation: the attacker refreshes for as long as the token lives", OAuthScenario { flow: Flow::Refresh, attack: Attack::RefreshTheft, rotation: false, ..spa.clone() }),
+        ("client-credentials", "Client credentials: a back end calls the API for itself, no user", OAuthScenario { flow: Flow::ClientCredentials, scope: "photos.read".into(), ..base.clone() }),
+        ("device-code", "A TV signs in: the device authorization grant, approved on a phone", OAuthScenario { flow: Flow::DeviceCode, client: ClientKind::Spa, client_auth: ClientAuth::None, ..base.clone() }),
+        ("device-slow-down", "A device that polls too fast is told slow_down", OAuthScenario { flow: Flow::DeviceCode, client: ClientKind::Spa, client_auth: ClientAuth::None, device_poll_s: 2, ..base.clone() }),
+        ("implicit", "Deprecated: the implicit grant, the token in the URL", OAuthScenario { flow: Flow::Implicit, client: ClientKind::Spa, client_auth: ClientAuth::None, pkce: Pkce::Off, ..base.clone() }),
+        ("password", "Deprecated: the password grant, the app sees the password", OAuthScenario { flow: Flow::Password, pkce: Pkce::Off, ..base.clone() }),
         ("oauth-only", "OAuth 2.0 without OpenID Connect: an access token, no ID token", OAuthScenario { scope: "photos.read".into(), nonce: false, ..base.clone() }),
         ("insufficient-scope", "An access token without the API's scope (403 insufficient_scope)", OAuthScenario { scope: "openid profile".into(), ..base.clone() }),
         ("consent-denied", "The person says no at the consent screen (access_denied)", OAuthScenario { consent: false, ..base.clone() }),
@@ -278,6 +338,7 @@ pub struct OAuthForm {
     /// UTC, as `2026-11-22 10:00:00`, or seconds since 1970.
     pub now: String,
     pub seed: String,
+    pub device_poll_s: String,
     pub carried: OAuthScenario,
 }
 
@@ -293,6 +354,7 @@ impl From<&OAuthScenario> for OAuthForm {
             id_token_ttl_s: s.id_token_ttl_s.to_string(),
             now: crate::civil::utc(s.now),
             seed: s.seed.to_string(),
+            device_poll_s: s.device_poll_s.to_string(),
             carried: s.clone(),
         }
     }
@@ -309,6 +371,7 @@ impl OAuthForm {
         let code_ttl_s = number("code_ttl_s", &self.code_ttl_s);
         let access_ttl_s = number("access_ttl_s", &self.access_ttl_s);
         let id_token_ttl_s = number("id_token_ttl_s", &self.id_token_ttl_s);
+        let device_poll_s = number("device_poll_s", &self.device_poll_s);
         let seed = crate::scenario::whole_number::<u64>(&self.seed).map_err(|e| errors.push(FieldError::new("seed", e))).ok();
         let now = if self.now.len() > 64 {
             errors.push(FieldError::new("now", "too long: a time is at most 64 characters"));
@@ -322,7 +385,7 @@ impl OAuthForm {
         } else {
             self.redirect_uris.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
         };
-        let (Some(code_ttl_s), Some(access_ttl_s), Some(id_token_ttl_s), Some(seed), Some(now)) = (code_ttl_s, access_ttl_s, id_token_ttl_s, seed, now) else { return Err(errors) };
+        let (Some(code_ttl_s), Some(access_ttl_s), Some(id_token_ttl_s), Some(device_poll_s), Some(seed), Some(now)) = (code_ttl_s, access_ttl_s, id_token_ttl_s, device_poll_s, seed, now) else { return Err(errors) };
         let s = OAuthScenario {
             v: OAuthScenario::VERSION,
             scope: self.scope.trim().to_string(),
@@ -334,6 +397,7 @@ impl OAuthForm {
             id_token_ttl_s,
             now,
             seed,
+            device_poll_s,
             ..self.carried.clone()
         };
         errors.extend(s.validate());

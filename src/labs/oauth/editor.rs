@@ -3,7 +3,7 @@ use crate::components::preset::PresetPicker;
 use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
 use wirelab_core::oauth::redirect::Matching;
-use wirelab_core::oauth::scenario::{self as sc, Attack, ClientAuth, ClientKind, IdTokenAlg, OAuthForm, OAuthScenario, Pkce};
+use wirelab_core::oauth::scenario::{self as sc, Attack, ClientAuth, ClientKind, Flow, IdTokenAlg, OAuthForm, OAuthScenario, Pkce};
 use wirelab_core::scenario::FieldError;
 
 /// Every input of the OAuth lab, validated as you type. What is typed stays as typed; the trace
@@ -50,7 +50,7 @@ pub fn OAuthEditor(session: LabSession<OAuthScenario>) -> impl IntoView {
         let pkce = match s.pkce { Pkce::Off => "no PKCE", Pkce::Plain => "PKCE plain", Pkce::S256 => "PKCE S256" };
         let state = if s.state { "state" } else { "no state" };
         let attack = if s.attack == Attack::None { String::new() } else { format!(" · attack: {}", s.attack.id()) };
-        format!("{client} · {pkce} · {state} · scope {} · redirect URIs by {} match{attack}", s.scope, s.matching.id())
+        format!("{} · {client} · {pkce} · {state} · scope {} · redirect URIs by {} match{attack}", s.flow.id(), s.scope, s.matching.id())
     };
     let invalid = move || errors.with(|e| !e.is_empty());
     view! {
@@ -61,6 +61,21 @@ pub fn OAuthEditor(session: LabSession<OAuthScenario>) -> impl IntoView {
                 <span class="editor-line">{summary}</span>
             </summary>
         <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+            <fieldset>
+                <legend>"The grant"</legend>
+                {menu("flow", "Flow", vec![
+                        ("authorization-code", "Authorization code (sign in)"),
+                        ("refresh", "Authorization code, then refresh, introspection and revocation"),
+                        ("client-credentials", "Client credentials (no user)"),
+                        ("device-code", "Device authorization (a TV, approved on a phone)"),
+                        ("implicit", "Implicit (deprecated)"),
+                        ("password", "Password (deprecated)"),
+                    ],
+                    |s| s.flow.id(),
+                    |s, v| s.flow = Flow::ALL.into_iter().find(|f| f.id() == v).unwrap_or(Flow::AuthorizationCode))}
+                {checkbox("rotation", "Rotate refresh tokens, and revoke the family when a used one comes back", |s| s.rotation, |s, on| s.rotation = on)}
+                {field("device_poll_s", "The device polls every (s)", "The server asks for 5 s; sooner gets slow_down.", false, |f| &f.device_poll_s, |f, v| f.device_poll_s = v)}
+            </fieldset>
             <fieldset>
                 <legend>"The client"</legend>
                 {menu("client", "Kind of client", vec![("web", "A web app with a back end (confidential)"), ("spa", "A single-page app (public, no secret)")],
@@ -99,9 +114,9 @@ pub fn OAuthEditor(session: LabSession<OAuthScenario>) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Attack"</legend>
-                {menu("attack", "What the attacker does", vec![("none", "Nothing"), ("login-csrf", "Login CSRF: pushes their own code into Alice's browser"), ("code-interception", "Intercepts the code on Alice's device"), ("code-replay", "Replays a used code found in the history")],
+                {menu("attack", "What the attacker does", vec![("none", "Nothing"), ("login-csrf", "Login CSRF: pushes their own code into Alice's browser"), ("code-interception", "Intercepts the code on Alice's device"), ("code-replay", "Replays a used code found in the history"), ("refresh-theft", "Uses a copied refresh token after the app has")],
                     |s| s.attack.id(),
-                    |s, v| s.attack = match v { "login-csrf" => Attack::LoginCsrf, "code-interception" => Attack::CodeInterception, "code-replay" => Attack::CodeReplay, _ => Attack::None })}
+                    |s, v| s.attack = match v { "login-csrf" => Attack::LoginCsrf, "code-interception" => Attack::CodeInterception, "code-replay" => Attack::CodeReplay, "refresh-theft" => Attack::RefreshTheft, _ => Attack::None })}
                 {field("seed", "Seed", "Picks the codes, state, nonce and verifier.", false, |f| &f.seed, |f, v| f.seed = v)}
             </fieldset>
             <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the diagram shows the last valid scenario.", e.len()) })}</p>
