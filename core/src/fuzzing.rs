@@ -200,7 +200,7 @@ pub fn forms(data: &[u8]) {
 
 fn form_oauth(next: &mut dyn FnMut(&mut String)) {
     let mut f = oauth::scenario::OAuthForm::from(&Default::default());
-    for field in [&mut f.scope, &mut f.redirect_uris, &mut f.redirect_uri, &mut f.client_secret, &mut f.code_ttl_s, &mut f.access_ttl_s, &mut f.id_token_ttl_s, &mut f.now, &mut f.seed, &mut f.device_poll_s] {
+    for field in [&mut f.scope, &mut f.redirect_uris, &mut f.redirect_uri, &mut f.client_secret, &mut f.code_ttl_s, &mut f.access_ttl_s, &mut f.id_token_ttl_s, &mut f.now, &mut f.seed, &mut f.device_poll_s, &mut f.callback_delay_s] {
         next(field);
     }
     match f.parse() {

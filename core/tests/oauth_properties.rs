@@ -32,16 +32,18 @@ fn scenarios() -> impl Strategy<Value = OAuthScenario> {
     let clients = prop_oneof![Just(ClientKind::Web), Just(ClientKind::Spa)];
     let auths = prop_oneof![Just(ClientAuth::ClientSecretBasic), Just(ClientAuth::ClientSecretPost), Just(ClientAuth::PrivateKeyJwt), Just(ClientAuth::None)];
     let pkces = prop_oneof![Just(Pkce::Off), Just(Pkce::Plain), Just(Pkce::S256)];
-    let attacks = prop_oneof![Just(Attack::None), Just(Attack::LoginCsrf), Just(Attack::CodeInterception), Just(Attack::CodeReplay), Just(Attack::RefreshTheft)];
+    let attacks = prop_oneof![Just(Attack::None), Just(Attack::LoginCsrf), Just(Attack::CodeInterception), Just(Attack::CodeReplay), Just(Attack::RefreshTheft), Just(Attack::PkcePlain), Just(Attack::WrongAudience), Just(Attack::IdTokenReplay)];
     let flows = proptest::sample::select(Flow::ALL.to_vec());
     let matchings = prop_oneof![Just(Matching::Exact), Just(Matching::Prefix), Just(Matching::Subdomain)];
     let sent = prop_oneof![Just(oauth::scenario::CALLBACK.to_string()), Just("https://app.example.com/callback/../open".to_string()), Just("https://evil.app.example.com/x".to_string()), "https://[a-z]{1,8}\\.example/[a-z]{0,6}"];
     (
         (clients, auths, pkces, any::<bool>(), any::<bool>(), proptest::sample::subsequence(&["openid", "profile", "email", "photos.read", "x"][..], 1..=5)),
         (any::<bool>(), matchings, sent, any::<bool>(), any::<bool>(), attacks, any::<u64>(), 1u32..200, prop_oneof![Just(IdTokenAlg::RS256), Just(IdTokenAlg::ES256)]),
-        (flows, any::<bool>(), 1u32..=12),
+        (flows, any::<bool>(), 1u32..=12, any::<bool>(), prop_oneof![Just(0u32), 1u32..300]),
     )
-        .prop_map(|((client, client_auth, pkce, state, nonce, scopes), (_, matching, redirect_uri, consent, wrong_secret, attack, seed, code_ttl_s, id_token_alg), (flow, rotation, device_poll_s))| OAuthScenario {
+        .prop_map(|((client, client_auth, pkce, state, nonce, scopes), (_, matching, redirect_uri, consent, wrong_secret, attack, seed, code_ttl_s, id_token_alg), (flow, rotation, device_poll_s, check_aud, callback_delay_s))| OAuthScenario {
+            check_aud,
+            callback_delay_s,
             flow,
             rotation,
             device_poll_s,
@@ -108,6 +110,19 @@ proptest! {
         if s.flow == Flow::DeviceCode {
             prop_assert!(!t.summary.iter().any(|l| l.contains("gave up")));
             prop_assert_eq!(labels.contains(&"400 slow_down"), s.device_poll_s < 5);
+        }
+        // An ID token for another app never signs anyone in where aud is checked; a replayed one
+        // never where the nonce is.
+        if (s.attack == Attack::WrongAudience && s.check_aud) || (s.attack == Attack::IdTokenReplay && s.nonce) {
+            prop_assert!(!labels.contains(&"302 attacker signed in as alice"));
+        }
+        // A code redeemed after its lifetime is refused.
+        if s.flow == Flow::AuthorizationCode && s.attack == Attack::None && s.consent && s.callback_delay_s > s.code_ttl_s + 1 {
+            prop_assert!(!labels.contains(&"code redeemed"));
+        }
+        // With S256, seeing the request and the code is not enough.
+        if s.attack == Attack::PkcePlain && s.pkce == Pkce::S256 {
+            prop_assert!(!t.steps.iter().any(|st| st.label == "200 tokens" && t.actors[st.to].id == "attacker"));
         }
         // With PKCE on, an intercepted code is never redeemed by the attacker.
         if s.attack == Attack::CodeInterception && s.pkce != Pkce::Off {

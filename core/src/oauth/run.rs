@@ -189,6 +189,9 @@ impl<'a> Run<'a> {
             vars.push(Var { name: "code_verifier".into(), value: show(&p.verifier) });
         }
         vars.push(Var { name: "the victim's browser is signed in as".into(), value: self.signed_in.get(&BROWSER).copied().unwrap_or("nobody").into() });
+        if let Some(who) = self.signed_in.get(&ATTACKER) {
+            vars.push(Var { name: "the attacker's browser is signed in as".into(), value: (*who).into() });
+        }
         ActorState { name: if self.s.client == ClientKind::Web { "client back end".into() } else { "client app".into() }, vars }
     }
 
@@ -767,7 +770,11 @@ impl<'a> Run<'a> {
             Some(Value::Array(a)) => a.iter().any(|x| x.as_str() == Some(CLIENT_ID)),
             _ => false,
         };
-        check(&mut fields, "3. aud", aud_ok, format!("contains this client's id, {CLIENT_ID}"));
+        if self.s.check_aud {
+            check(&mut fields, "3. aud", aud_ok, format!("contains this client's id, {CLIENT_ID}"));
+        } else {
+            fields.push(Self::field("3. aud", "not checked", if aud_ok { "(it is this client's id)" } else { "(it is another client's id: a token meant for someone else)" }));
+        }
         let azp = claims.get("azp").and_then(Value::as_str);
         check(&mut fields, "4–5. azp", azp.is_none_or(|a| a == CLIENT_ID), "one audience, so azp is not needed".into());
         let now = self.clock();
@@ -782,7 +789,11 @@ impl<'a> Run<'a> {
             None => fields.push(Self::field("11. nonce", "not sent", "the client cannot tell this ID token from one replayed from another sign-in")),
         }
         let at_hash = claims.get("at_hash").and_then(Value::as_str).unwrap_or("");
-        check(&mut fields, "at_hash", at_hash == half_hash(access), "left half of SHA-256 of the access token, base64url (section 3.1.3.8)".into());
+        if access.is_empty() {
+            fields.push(Self::field("at_hash", "no access token with it", "nothing to compare"));
+        } else {
+            check(&mut fields, "at_hash", at_hash == half_hash(access), "left half of SHA-256 of the access token, base64url (section 3.1.3.8)".into());
+        }
         let sub = claims.get("sub").and_then(Value::as_str).unwrap_or("").to_string();
         if ok {
             self.local(lane, "ID token valid", fields, format!("The client checks the ID token as OpenID Connect Core section 3.1.3.7 lists (the numbers are its steps): the signature with the server's published key, then who issued it, for whom, when, and the nonce. It now knows, from the server, that the person is sub {sub}. An access token could not have told it that."), vec![oidc("3.1.3.7", "IDTokenValidation", "ID Token Validation"), oidc("3.1.3.8", "CodeFlowTokenValidation", "Access Token Validation")]);
@@ -791,6 +802,52 @@ impl<'a> Run<'a> {
             self.local(lane, "ID token refused", fields, "A check failed, so the client does not sign anyone in.".into(), vec![oidc("3.1.3.7", "IDTokenValidation", "ID Token Validation")]);
             None
         }
+    }
+
+    /// The attacker presents an ID token to the client's back end, which signs a browser in
+    /// from an ID token posted by a front end (as "one tap" sign-in buttons do): one issued to
+    /// another app, or Alice's own from earlier.
+    fn id_token_injection(&mut self, alices: Option<String>) {
+        let lane = self.client_lane();
+        self.at += 30 * 1_000_000;
+        let m = Message::request("GET", "/login").header("Host", APP_HOST);
+        self.send(ATTACKER, lane, "GET /login (attacker)", &m, "The attacker opens the photo app in their own browser, which starts a sign-in with a fresh session.".into(), vec![oidc("3.1.2.1", "AuthRequest", "Authentication Request")]);
+        let _ = self.begin(ATTACKER);
+        let theirs = self.pending.get(&ATTACKER).and_then(|p| p.nonce.clone());
+        let token = if self.s.attack == Attack::WrongAudience {
+            let iat = self.clock();
+            let mut claims = json!({"iss": ISSUER, "sub": ALICE.1, "aud": "quiz-app", "iat": iat, "exp": iat + self.s.id_token_ttl_s as i64, "auth_time": iat - 20});
+            if let (Some(n), Some(o)) = (&theirs, claims.as_object_mut()) {
+                o.insert("nonce".into(), Value::String(n.clone()));
+            }
+            let t = self.sign(json!({"alg": self.alg.name(), "typ": "JWT", "kid": self.kid}), claims);
+            self.local(ATTACKER, "gets Alice's ID token for quiz-app", vec![Self::field("id_token", t.clone(), "aud quiz-app, sub alice, the nonce of the attacker's own session")], "The attacker also runs quiz-app, a client of the same server. Alice signed in to it once, and quiz-app asked for the nonce the attacker's photo-app session expects. The server signed a perfectly valid ID token: for quiz-app.".into(), vec![oidc("2", "IDToken", "ID Token")]);
+            t
+        } else {
+            let t = alices.unwrap_or_default();
+            self.local(ATTACKER, "has Alice's old ID token", vec![Self::field("id_token", t.clone(), "from a log or a shared device; still within its lifetime")], "Alice's ID token from her sign-in leaked into a log. It is genuine, signed by the server, and for this client.".into(), vec![SpecRef::rfc(9700, "4.5.3", "Countermeasures")]);
+            t
+        };
+        let m = Message::request("POST", "/session").header("Host", APP_HOST).header("Origin", &format!("https://{APP_HOST}")).form(&[("id_token", &token)]);
+        self.send(ATTACKER, lane, "POST /session with an ID token", &m, "The attacker posts the ID token to the endpoint where the app's front end hands its ID token to the back end.".into(), vec![oidc("3.1.3.7", "IDTokenValidation", "ID Token Validation")]);
+        let access = String::new();
+        let accepted = self.validate_id_token_only(ATTACKER, &token, &access);
+        if accepted {
+            self.signed_in.insert(ATTACKER, ALICE.0);
+            let m = Message::response(302, "Found").header("Location", "/photos").header("Set-Cookie", "sid=e09d…; Path=/; Secure; HttpOnly; SameSite=Lax");
+            self.send(lane, ATTACKER, "302 attacker signed in as alice", &m, "The client signed the attacker's browser in as Alice.".into(), vec![oidc("3.1.3.7", "IDTokenValidation", "ID Token Validation")]);
+            self.t.summary.push(if self.s.attack == Attack::WrongAudience { "The client accepted an ID token meant for another app, so whoever runs any app at the same server can sign in here as its users. Checking aud is what stops it.".into() } else { "The client accepted a replayed ID token: without a nonce it cannot tell a token from this sign-in from an old one. Sending and checking nonce is what stops it.".into() });
+        } else {
+            let m = Message::response(401, "Unauthorized").body("text/html; charset=utf-8", "<!doctype html><title>Sign-in failed</title><p>That sign-in is not valid here.");
+            self.send(lane, ATTACKER, "401 refused", &m, "The attacker is not signed in.".into(), vec![oidc("3.1.3.7", "IDTokenValidation", "ID Token Validation")]);
+            self.t.summary.push(if self.s.attack == Attack::WrongAudience { "The aud check refused the ID token: it was issued to quiz-app, not to this client.".into() } else { "The nonce check refused the replayed ID token: it carries the nonce of Alice's earlier sign-in, not of this session's.".into() });
+        }
+        self.changed();
+    }
+
+    /// An ID token validated without an access token beside it (no at_hash to check).
+    fn validate_id_token_only(&mut self, browser: usize, id_token: &str, access: &str) -> bool {
+        self.validate_id_token(browser, id_token, access).is_some()
     }
 
     /// The photo API called with the access token: the resource server checks the JWT and its scope.
@@ -992,6 +1049,23 @@ fn code_flow(mut r: Run) -> Trace {
     }
     let code = http::form_value(location.split_once('?').map(|q| q.1).unwrap_or(""), "code").unwrap_or_default();
 
+    // PKCE plain: the attacker sees the request too, so with plain they hold the verifier.
+    if s.attack == Attack::PkcePlain {
+        let challenge = http::form_value(&query, "code_challenge");
+        let method = http::form_value(&query, "code_challenge_method").unwrap_or_else(|| "plain".into());
+        r.local(ATTACKER, "sees the request and the redirect", vec![Field { name: "code_challenge".into(), value: challenge.clone().unwrap_or_else(|| "(none)".into()), bytes: None, note: format!("method {method}"), points_to: None }, Field { name: "code".into(), value: code.clone(), bytes: None, note: "read from the redirect".into(), points_to: None }], "A malicious app on Alice's device reads the URLs the device opens (a shared log, an accessibility service), so it sees the authorization request as well as the code.".into(), vec![SpecRef::rfc(7636, "7.2", "Protection against Eavesdroppers")]);
+        let guess = challenge.unwrap_or_default();
+        let answer = r.token_request(ATTACKER, &code, Some(&guess), &s.redirect_uri, false);
+        r.token_response(ATTACKER, &answer);
+        if let TokenAnswer::Tokens { access, .. } = &answer {
+            let access = access.clone();
+            r.api_call(ATTACKER, &access);
+            r.t.summary.push("With plain, the challenge in the request is the verifier itself: the attacker who saw the request redeemed the code. RFC 7636 section 7.2: plain protects only against an attacker who sees the response and not the request; use S256.".into());
+        } else {
+            r.t.summary.push("With S256 the attacker sent the challenge as a verifier, and its hash did not match: a SHA-256 cannot be undone, so seeing the request gave nothing away.".into());
+        }
+    }
+
     // Code interception: another app on the device sees the redirect and redeems first.
     if s.attack == Attack::CodeInterception {
         r.local(ATTACKER, "sees the redirect", vec![Field { name: "code".into(), value: code.clone(), bytes: None, note: "read from the redirect".into(), points_to: None }], "A malicious app on Alice's device registered the same redirect address (or a browser extension, a proxy or a log sees the URL), so it receives the code too.".into(), vec![SpecRef::rfc(7636, "1", "Introduction")]);
@@ -1006,7 +1080,10 @@ fn code_flow(mut r: Run) -> Trace {
         }
     }
 
-    let Some(code_back) = r.callback(BROWSER, &location, "The browser follows the redirect to the client's callback.".into()) else {
+    if s.callback_delay_s > 0 {
+        r.at += u64::from(s.callback_delay_s) * 1_000_000;
+    }
+    let Some(code_back) = r.callback(BROWSER, &location, if s.callback_delay_s > 0 { format!("The browser reaches the client's callback {} s after the redirect.", s.callback_delay_s) } else { "The browser follows the redirect to the client's callback.".into() }) else {
         return r.finish();
     };
     let verifier = r.pending.get(&BROWSER).and_then(|p| p.verifier.clone());
@@ -1034,6 +1111,15 @@ fn code_flow(mut r: Run) -> Trace {
     let served = r.api_call(lane, &access);
     r.signed_in(BROWSER, ALICE.0);
 
+    let total = r.at / 1000;
+    r.t.summary.push(format!("Signed in as alice in {:.1} s, of which {} s were Alice typing and reading; {} HTTP messages.", total as f64 / 1000.0, 9, r.t.steps.iter().filter(|s| s.kind == StepKind::Message).count()));
+    if !served {
+        r.t.summary.push(format!("The API refused the token: it lacks the {API_SCOPE} scope."));
+    }
+
+    if matches!(s.attack, Attack::WrongAudience | Attack::IdTokenReplay) {
+        r.id_token_injection(id_token.clone());
+    }
     if s.attack == Attack::CodeReplay {
         r.local(ATTACKER, "finds the used code", vec![Field { name: "code".into(), value: code.clone(), bytes: None, note: "from the browser's history".into(), points_to: None }], "The callback URL with the code stays in the browser's history and may reach logs or a Referer header. The attacker finds it after the client has used it.".into(), vec![SpecRef::rfc(9700, "4.2", "Credential Leakage via Referer Headers")]);
         let answer = r.token_request(ATTACKER, &code, None, &s.redirect_uri, false);
@@ -1041,11 +1127,6 @@ fn code_flow(mut r: Run) -> Trace {
         r.wait(1, RS, "");
         r.api_call(lane, &access);
         r.t.summary.push("The second use of the code was refused, and the server revoked the token issued for it. The API, which checks JWTs locally, keeps accepting that token until it expires: revocation reaches it only through introspection, or by keeping tokens short.".into());
-    }
-    let total = r.at / 1000;
-    r.t.summary.push(format!("Signed in as alice in {:.1} s, of which {} s were Alice typing and reading; {} HTTP messages.", total as f64 / 1000.0, 9, r.t.steps.iter().filter(|s| s.kind == StepKind::Message).count()));
-    if !served {
-        r.t.summary.push(format!("The API refused the token: it lacks the {API_SCOPE} scope."));
     }
     if let (Flow::Refresh, Some(rt)) = (s.flow, refresh) {
         r.refresh_story(access, rt);

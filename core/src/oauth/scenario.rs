@@ -110,6 +110,14 @@ pub enum Attack {
     /// A refresh token is stolen (from storage, a log) and used after the client has
     /// refreshed with it (RFC 9700 section 4.14).
     RefreshTheft,
+    /// Intercepts the code and also reads the authorization request: with the `plain` method
+    /// the challenge is the verifier (RFC 7636 section 7.2).
+    PkcePlain,
+    /// Alice's ID token from another app of the attacker's, at the same server, presented to
+    /// this client's back end (OpenID Connect Core section 3.1.3.7 step 3).
+    WrongAudience,
+    /// Alice's earlier ID token, leaked, presented again (section 3.1.3.7 step 11).
+    IdTokenReplay,
 }
 
 impl Attack {
@@ -120,6 +128,9 @@ impl Attack {
             Attack::CodeInterception => "code-interception",
             Attack::CodeReplay => "code-replay",
             Attack::RefreshTheft => "refresh-theft",
+            Attack::PkcePlain => "pkce-plain",
+            Attack::WrongAudience => "wrong-audience",
+            Attack::IdTokenReplay => "id-token-replay",
         }
     }
 }
@@ -136,6 +147,8 @@ pub mod limits {
     pub const SECRET: usize = 256;
     /// Lifetimes, in seconds: 1 s to 30 days.
     pub const LIFETIME_S: (u32, u32) = (1, 30 * 86_400);
+    /// The delay before the callback, in seconds.
+    pub const DELAY_S: u32 = 86_400;
     /// The device's polling interval, in seconds.
     pub const POLL_S: (u32, u32) = (1, 60);
     /// The clock: 2001-09-09 to 2100-01-01 (seconds since 1970).
@@ -166,6 +179,11 @@ pub struct OAuthScenario {
     pub redirect_uri: String,
     /// The person approves the consent screen.
     pub consent: bool,
+    /// The client checks the ID token's aud.
+    pub check_aud: bool,
+    /// Seconds between the redirect with the code and the browser reaching the callback (a
+    /// slow network, a laptop closed mid-flow).
+    pub callback_delay_s: u32,
     /// The client's secret (for client_secret_basic and client_secret_post).
     pub client_secret: String,
     /// The client sends a wrong secret (invalid_client).
@@ -208,6 +226,8 @@ impl Default for OAuthScenario {
             matching: Matching::Exact,
             redirect_uri: CALLBACK.into(),
             consent: true,
+            check_aud: true,
+            callback_delay_s: 0,
             client_secret: SECRET.into(),
             wrong_secret: false,
             code_ttl_s: 60,
@@ -282,6 +302,9 @@ impl Scenario for OAuthScenario {
                 errors.push(FieldError::new(field, format!("must be from {} s to {} s (30 days)", limits::LIFETIME_S.0, limits::LIFETIME_S.1)));
             }
         }
+        if self.callback_delay_s > limits::DELAY_S {
+            errors.push(FieldError::new("callback_delay_s", format!("at most {} s (a day)", limits::DELAY_S)));
+        }
         if !(limits::POLL_S.0..=limits::POLL_S.1).contains(&self.device_poll_s) {
             errors.push(FieldError::new("device_poll_s", format!("must be from {} to {} s", limits::POLL_S.0, limits::POLL_S.1)));
         }
@@ -319,6 +342,13 @@ pub fn presets() -> Vec<(&'static str, &'static str, OAuthScenario)> {
         ("login-csrf-state", "Login CSRF stopped by state", OAuthScenario { attack: Attack::LoginCsrf, pkce: Pkce::Off, ..base.clone() }),
         ("code-interception", "A public client without PKCE: an intercepted code is redeemed by the attacker", OAuthScenario { attack: Attack::CodeInterception, pkce: Pkce::Off, ..spa.clone() }),
         ("code-interception-pkce", "The same interception stopped by PKCE (S256)", OAuthScenario { attack: Attack::CodeInterception, ..spa.clone() }),
+        ("code-expired", "The browser reaches the callback after the code expired (invalid_grant)", OAuthScenario { callback_delay_s: 90, ..base.clone() }),
+        ("pkce-plain", "PKCE with plain: an attacker who sees the request as well as the code redeems it", OAuthScenario { attack: Attack::PkcePlain, pkce: Pkce::Plain, ..spa.clone() }),
+        ("pkce-plain-s256", "The same attacker against S256: the challenge does not give the verifier away", OAuthScenario { attack: Attack::PkcePlain, ..spa.clone() }),
+        ("wrong-audience", "An ID token for another app: the aud check refuses it", OAuthScenario { attack: Attack::WrongAudience, ..base.clone() }),
+        ("wrong-audience-unchecked", "The same token where the client skips the aud check: the attacker signs in as Alice", OAuthScenario { attack: Attack::WrongAudience, check_aud: false, ..base.clone() }),
+        ("id-token-replay", "A leaked ID token replayed: the nonce check refuses it", OAuthScenario { attack: Attack::IdTokenReplay, ..base.clone() }),
+        ("id-token-replay-no-nonce", "The same replay against a client that sends no nonce: accepted", OAuthScenario { attack: Attack::IdTokenReplay, nonce: false, ..base.clone() }),
         ("code-replay", "A code presented twice: refused, and the tokens it gave revoked", OAuthScenario { attack: Attack::CodeReplay, ..spa.clone() }),
     ]
 }
@@ -339,6 +369,7 @@ pub struct OAuthForm {
     pub now: String,
     pub seed: String,
     pub device_poll_s: String,
+    pub callback_delay_s: String,
     pub carried: OAuthScenario,
 }
 
@@ -355,6 +386,7 @@ impl From<&OAuthScenario> for OAuthForm {
             now: crate::civil::utc(s.now),
             seed: s.seed.to_string(),
             device_poll_s: s.device_poll_s.to_string(),
+            callback_delay_s: s.callback_delay_s.to_string(),
             carried: s.clone(),
         }
     }
@@ -372,6 +404,7 @@ impl OAuthForm {
         let access_ttl_s = number("access_ttl_s", &self.access_ttl_s);
         let id_token_ttl_s = number("id_token_ttl_s", &self.id_token_ttl_s);
         let device_poll_s = number("device_poll_s", &self.device_poll_s);
+        let callback_delay_s = number("callback_delay_s", &self.callback_delay_s);
         let seed = crate::scenario::whole_number::<u64>(&self.seed).map_err(|e| errors.push(FieldError::new("seed", e))).ok();
         let now = if self.now.len() > 64 {
             errors.push(FieldError::new("now", "too long: a time is at most 64 characters"));
@@ -385,7 +418,7 @@ impl OAuthForm {
         } else {
             self.redirect_uris.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
         };
-        let (Some(code_ttl_s), Some(access_ttl_s), Some(id_token_ttl_s), Some(device_poll_s), Some(seed), Some(now)) = (code_ttl_s, access_ttl_s, id_token_ttl_s, device_poll_s, seed, now) else { return Err(errors) };
+        let (Some(code_ttl_s), Some(access_ttl_s), Some(id_token_ttl_s), Some(device_poll_s), Some(callback_delay_s), Some(seed), Some(now)) = (code_ttl_s, access_ttl_s, id_token_ttl_s, device_poll_s, callback_delay_s, seed, now) else { return Err(errors) };
         let s = OAuthScenario {
             v: OAuthScenario::VERSION,
             scope: self.scope.trim().to_string(),
@@ -398,6 +431,7 @@ impl OAuthForm {
             now,
             seed,
             device_poll_s,
+            callback_delay_s,
             ..self.carried.clone()
         };
         errors.extend(s.validate());
