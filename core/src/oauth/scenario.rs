@@ -118,6 +118,11 @@ pub enum Attack {
     WrongAudience,
     /// Alice's earlier ID token, leaked, presented again (section 3.1.3.7 step 11).
     IdTokenReplay,
+    /// The attacker sends Alice an authorization link whose redirect_uri points where they can
+    /// read it, shaped to pass the server's matching rule: a path traversal to an open
+    /// redirector for prefix matching, a user-content subdomain for subdomain matching
+    /// (RFC 9700 section 4.1).
+    OpenRedirect,
 }
 
 impl Attack {
@@ -131,6 +136,7 @@ impl Attack {
             Attack::PkcePlain => "pkce-plain",
             Attack::WrongAudience => "wrong-audience",
             Attack::IdTokenReplay => "id-token-replay",
+            Attack::OpenRedirect => "open-redirect",
         }
     }
 }
@@ -349,6 +355,10 @@ pub fn presets() -> Vec<(&'static str, &'static str, OAuthScenario)> {
         ("wrong-audience-unchecked", "The same token where the client skips the aud check: the attacker signs in as Alice", OAuthScenario { attack: Attack::WrongAudience, check_aud: false, ..base.clone() }),
         ("id-token-replay", "A leaked ID token replayed: the nonce check refuses it", OAuthScenario { attack: Attack::IdTokenReplay, ..base.clone() }),
         ("id-token-replay-no-nonce", "The same replay against a client that sends no nonce: accepted", OAuthScenario { attack: Attack::IdTokenReplay, nonce: false, ..base.clone() }),
+        ("open-redirect-prefix", "Prefix matching: a path traversal to an open redirector sends Alice's code to the attacker", OAuthScenario { attack: Attack::OpenRedirect, matching: Matching::Prefix, ..spa.clone() }),
+        ("open-redirect-subdomain", "Subdomain matching: a page on a user-content subdomain receives the code", OAuthScenario { attack: Attack::OpenRedirect, matching: Matching::Subdomain, ..spa.clone() }),
+        ("open-redirect-exact", "The same link against exact matching: the server refuses it and redirects nowhere", OAuthScenario { attack: Attack::OpenRedirect, ..spa.clone() }),
+        ("open-redirect-web", "Prefix matching with a confidential client: the stolen code fails at the token endpoint", OAuthScenario { attack: Attack::OpenRedirect, matching: Matching::Prefix, ..base.clone() }),
         ("code-replay", "A code presented twice: refused, and the tokens it gave revoked", OAuthScenario { attack: Attack::CodeReplay, ..spa.clone() }),
     ]
 }
