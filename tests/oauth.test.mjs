@@ -88,6 +88,8 @@ test('every built-in scenario runs, and each attack ends as its defence says', a
     'open-redirect-subdomain': 'GET the attacker\'s page with the code',
     'open-redirect-exact': '400 error page (no redirect)',
     'open-redirect-web': 'refused: invalid_grant',
+    'mix-up': 'iss mismatch: refused',
+    'mix-up-unchecked': 'POST /token (to Evil ID)',
   };
   for (const id of ids) {
     await preset(page, id);

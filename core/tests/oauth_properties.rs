@@ -32,16 +32,17 @@ fn scenarios() -> impl Strategy<Value = OAuthScenario> {
     let clients = prop_oneof![Just(ClientKind::Web), Just(ClientKind::Spa)];
     let auths = prop_oneof![Just(ClientAuth::ClientSecretBasic), Just(ClientAuth::ClientSecretPost), Just(ClientAuth::PrivateKeyJwt), Just(ClientAuth::None)];
     let pkces = prop_oneof![Just(Pkce::Off), Just(Pkce::Plain), Just(Pkce::S256)];
-    let attacks = prop_oneof![Just(Attack::None), Just(Attack::LoginCsrf), Just(Attack::CodeInterception), Just(Attack::CodeReplay), Just(Attack::RefreshTheft), Just(Attack::PkcePlain), Just(Attack::WrongAudience), Just(Attack::IdTokenReplay), Just(Attack::OpenRedirect)];
+    let attacks = prop_oneof![Just(Attack::None), Just(Attack::LoginCsrf), Just(Attack::CodeInterception), Just(Attack::CodeReplay), Just(Attack::RefreshTheft), Just(Attack::PkcePlain), Just(Attack::WrongAudience), Just(Attack::IdTokenReplay), Just(Attack::OpenRedirect), Just(Attack::MixUp)];
     let flows = proptest::sample::select(Flow::ALL.to_vec());
     let matchings = prop_oneof![Just(Matching::Exact), Just(Matching::Prefix), Just(Matching::Subdomain)];
     let sent = prop_oneof![Just(oauth::scenario::CALLBACK.to_string()), Just("https://app.example.com/callback/../open".to_string()), Just("https://evil.app.example.com/x".to_string()), "https://[a-z]{1,8}\\.example/[a-z]{0,6}"];
     (
         (clients, auths, pkces, any::<bool>(), any::<bool>(), proptest::sample::subsequence(&["openid", "profile", "email", "photos.read", "x"][..], 1..=5)),
         (any::<bool>(), matchings, sent, any::<bool>(), any::<bool>(), attacks, any::<u64>(), 1u32..200, prop_oneof![Just(IdTokenAlg::RS256), Just(IdTokenAlg::ES256)]),
-        (flows, any::<bool>(), 1u32..=12, any::<bool>(), prop_oneof![Just(0u32), 1u32..300]),
+        (flows, any::<bool>(), 1u32..=12, any::<bool>(), prop_oneof![Just(0u32), 1u32..300], any::<bool>()),
     )
-        .prop_map(|((client, client_auth, pkce, state, nonce, scopes), (_, matching, redirect_uri, consent, wrong_secret, attack, seed, code_ttl_s, id_token_alg), (flow, rotation, device_poll_s, check_aud, callback_delay_s))| OAuthScenario {
+        .prop_map(|((client, client_auth, pkce, state, nonce, scopes), (_, matching, redirect_uri, consent, wrong_secret, attack, seed, code_ttl_s, id_token_alg), (flow, rotation, device_poll_s, check_aud, callback_delay_s, check_iss))| OAuthScenario {
+            check_iss,
             check_aud,
             callback_delay_s,
             flow,
@@ -125,6 +126,10 @@ proptest! {
         if s.attack == Attack::OpenRedirect && s.matching == Matching::Exact && matches!(s.flow, Flow::AuthorizationCode | Flow::Refresh) {
             prop_assert!(labels.contains(&"400 error page (no redirect)"));
             prop_assert!(!labels.contains(&"302 back with a code"));
+        }
+        // With the iss check, a mix-up never sends the code to the attacker's server.
+        if s.attack == Attack::MixUp && s.check_iss {
+            prop_assert!(!labels.contains(&"POST /token (to Evil ID)"));
         }
         // With S256, seeing the request and the code is not enough.
         if s.attack == Attack::PkcePlain && s.pkce == Pkce::S256 {

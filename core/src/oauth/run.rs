@@ -119,6 +119,8 @@ struct RefreshRecord {
 /// What the client remembers for a flow it started, in the browser's session.
 #[derive(Debug, Clone, Default)]
 struct Pending {
+    /// The authorization server the flow was started with.
+    issuer: String,
     state: Option<String>,
     nonce: Option<String>,
     verifier: Option<String>,
@@ -313,6 +315,7 @@ impl<'a> Run<'a> {
     fn begin(&mut self, browser: usize) -> String {
         let s = self.s;
         let p = Pending {
+            issuer: ISSUER.into(),
             state: s.state.then(|| self.random(16)),
             nonce: (s.nonce && s.openid()).then(|| self.random(16)),
             verifier: (s.pkce != Pkce::Off).then(|| pkce::verifier(self.rng.next_u64())),
@@ -527,7 +530,15 @@ impl<'a> Run<'a> {
         let came = http::form_value(query, "state");
         let expected = self.pending.get(&browser).and_then(|p| p.state.clone());
         let iss = http::form_value(query, "iss");
-        let mut fields = vec![Self::field("iss", iss.clone().unwrap_or_else(|| "(none)".into()), "must be the server this flow was started with (RFC 9207)")];
+        let started_with = self.pending.get(&browser).map(|p| p.issuer.clone()).unwrap_or_else(|| ISSUER.into());
+        let mut fields = vec![Self::field("iss", iss.clone().unwrap_or_else(|| "(none)".into()), &format!("this browser's flow was started with {started_with}{}", if self.s.check_iss { "" } else { "; the client does not compare them" }))];
+        if self.s.check_iss && iss.as_deref().is_some_and(|i| i != started_with) {
+            fields.push(Self::field("result", "✗ mix-up", ""));
+            self.local(lane, "iss mismatch: refused", fields, format!("The answer comes from {}, but this flow was started with {started_with}. Someone sent Alice from one server to another: a mix-up. The client drops the code instead of sending it to the server it thinks it came from (RFC 9207 section 2.4).", iss.clone().unwrap_or_default()), vec![SpecRef::rfc(9207, "2.4", "Validating the Issuer Identifier"), SpecRef::rfc(9700, "4.4", "Mix-Up Attacks")]);
+            let m = Message::response(400, "Bad Request").body("text/html; charset=utf-8", "<!doctype html><title>Sign-in failed</title><p>The sign-in answer came from the wrong provider. Please try again.");
+            self.send(to, browser, "400 sign-in refused", &m, "Alice sees an error; nothing was sent anywhere.".into(), vec![SpecRef::rfc(9207, "2.4", "Validating the Issuer Identifier")]);
+            return None;
+        }
         if self.s.state {
             fields.push(Self::field("state received", came.clone().unwrap_or_else(|| "(none)".into()), ""));
             fields.push(Self::field("state in this browser's session", expected.clone().unwrap_or_else(|| "(none: this browser started no flow)".into()), ""));
@@ -874,6 +885,53 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// A mix-up (RFC 9700 section 4.4): the client also works with the attacker's authorization
+    /// server; Alice chooses it, it forwards her to the honest server with the client's request,
+    /// and the honest code comes back to a client that believes it came from the attacker's.
+    fn mix_up(&mut self) {
+        let lane = self.client_lane();
+        const EVIL: &str = "https://id.evil.example";
+        if self.s.client == ClientKind::Web {
+            let m = Message::request("GET", "/login?provider=evil-id").header("Host", APP_HOST);
+            self.send(BROWSER, BACK, "GET /login (Evil ID)", &m, "The photo app offers two sign-in providers, and one of them, Evil ID, is run by the attacker (or was compromised). Alice picks it, or a link picked it for her.".into(), vec![SpecRef::rfc(9700, "4.4", "Mix-Up Attacks")]);
+        }
+        let url = self.begin(BROWSER);
+        if let Some(p) = self.pending.get_mut(&BROWSER) {
+            p.issuer = EVIL.into();
+        }
+        let evil_url = url.replacen(&format!("{ISSUER}/authorize"), &format!("{EVIL}/authorize"), 1);
+        let target = evil_url.strip_prefix(EVIL).unwrap_or(&evil_url).to_string();
+        self.local(lane, "remembers: Evil ID", vec![Self::field("provider", EVIL, "kept in the session with state and PKCE")], "The client records which server this flow is with, so it knows where to send the code.".into(), vec![SpecRef::rfc(9207, "2.4", "Validating the Issuer Identifier")]);
+        let m = Message::request("GET", &target).header("Host", "id.evil.example");
+        self.send(BROWSER, ATTACKER, "GET /authorize (at Evil ID)", &m, "The browser goes to the attacker's authorization server.".into(), vec![SpecRef::rfc(9700, "4.4.1", "Attack Description")]);
+        let m = Message::response(302, "Found").header("Location", &url);
+        self.send(ATTACKER, BROWSER, "302 to the honest server", &m, "The attacker's server does not sign Alice in. It sends her browser to the honest server with the very same request (the client's id there, its callback, state and PKCE challenge), as if the photo app had asked.".into(), vec![SpecRef::rfc(9700, "4.4.1", "Attack Description")]);
+        let Ok(query) = self.authorize_request(BROWSER, &url) else { return };
+        let location = self.login_and_consent(BROWSER, ALICE, &query, true);
+        let code = http::form_value(location.split_once('?').map(|q| q.1).unwrap_or(""), "code").unwrap_or_default();
+        let Some(code) = self.callback(BROWSER, &location, "The browser returns to the photo app's callback with the honest server's code.".into()).map(|_| code) else {
+            self.t.summary.push("The iss parameter named the honest server, while the flow had started with Evil ID: the client refused, and the code went nowhere (RFC 9207).".into());
+            return;
+        };
+        let verifier = self.pending.get(&BROWSER).and_then(|p| p.verifier.clone());
+        let mut pairs: Vec<(&str, String)> = vec![("grant_type", "authorization_code".into()), ("code", code.clone()), ("redirect_uri", self.s.redirect_uri.clone()), ("client_id", "photo-app-at-evil".into())];
+        if let Some(v) = &verifier {
+            pairs.push(("code_verifier", v.clone()));
+        }
+        let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let m = Message::request("POST", "/token").header("Host", "id.evil.example").form(&borrowed);
+        self.send(lane, ATTACKER, "POST /token (to Evil ID)", &m, "Believing the code came from Evil ID, the client redeems it there, handing the attacker the honest server's code and the PKCE verifier with it.".into(), vec![SpecRef::rfc(9700, "4.4.1", "Attack Description")]);
+        let answer = self.token_request(ATTACKER, &code, verifier.as_deref(), &self.s.redirect_uri.clone(), false);
+        self.token_response(ATTACKER, &answer);
+        if let TokenAnswer::Tokens { access, .. } = &answer {
+            let access = access.clone();
+            self.api_call(ATTACKER, &access);
+            self.t.summary.push("Mix-up: the client sent the honest server's code and its PKCE verifier to the attacker's server, and the attacker redeemed them as the public client. RFC 9207's iss parameter, checked against the server the flow began with, stops this.".into());
+        } else {
+            self.t.summary.push("The attacker got the code but could not redeem it here: a confidential client's code needs its credentials at the honest server.".into());
+        }
+    }
+
     /// The attacker presents an ID token to the client's back end, which signs a browser in
     /// from an ID token posted by a front end (as "one tap" sign-in buttons do): one issued to
     /// another app, or Alice's own from earlier.
@@ -1098,6 +1156,10 @@ fn code_flow(mut r: Run) -> Trace {
 
     if s.attack == Attack::OpenRedirect {
         r.open_redirect();
+        return r.finish();
+    }
+    if s.attack == Attack::MixUp {
+        r.mix_up();
         return r.finish();
     }
 

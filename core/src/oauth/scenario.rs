@@ -123,6 +123,10 @@ pub enum Attack {
     /// redirector for prefix matching, a user-content subdomain for subdomain matching
     /// (RFC 9700 section 4.1).
     OpenRedirect,
+    /// The client also trusts the attacker's authorization server; Alice picks it, and it
+    /// sends her on to the honest one, so the honest code comes back to a client that thinks
+    /// it came from the attacker's server and sends it there (RFC 9207).
+    MixUp,
 }
 
 impl Attack {
@@ -137,6 +141,7 @@ impl Attack {
             Attack::WrongAudience => "wrong-audience",
             Attack::IdTokenReplay => "id-token-replay",
             Attack::OpenRedirect => "open-redirect",
+            Attack::MixUp => "mix-up",
         }
     }
 }
@@ -187,6 +192,8 @@ pub struct OAuthScenario {
     pub consent: bool,
     /// The client checks the ID token's aud.
     pub check_aud: bool,
+    /// The client checks the iss parameter of the authorization response (RFC 9207).
+    pub check_iss: bool,
     /// Seconds between the redirect with the code and the browser reaching the callback (a
     /// slow network, a laptop closed mid-flow).
     pub callback_delay_s: u32,
@@ -233,6 +240,7 @@ impl Default for OAuthScenario {
             redirect_uri: CALLBACK.into(),
             consent: true,
             check_aud: true,
+            check_iss: true,
             callback_delay_s: 0,
             client_secret: SECRET.into(),
             wrong_secret: false,
@@ -359,6 +367,8 @@ pub fn presets() -> Vec<(&'static str, &'static str, OAuthScenario)> {
         ("open-redirect-subdomain", "Subdomain matching: a page on a user-content subdomain receives the code", OAuthScenario { attack: Attack::OpenRedirect, matching: Matching::Subdomain, ..spa.clone() }),
         ("open-redirect-exact", "The same link against exact matching: the server refuses it and redirects nowhere", OAuthScenario { attack: Attack::OpenRedirect, ..spa.clone() }),
         ("open-redirect-web", "Prefix matching with a confidential client: the stolen code fails at the token endpoint", OAuthScenario { attack: Attack::OpenRedirect, matching: Matching::Prefix, ..base.clone() }),
+        ("mix-up", "Mix-up: the attacker's server sends Alice to the honest one; the iss check catches it", OAuthScenario { attack: Attack::MixUp, ..spa.clone() }),
+        ("mix-up-unchecked", "The same mix-up where the client ignores iss: the code and verifier go to the attacker", OAuthScenario { attack: Attack::MixUp, check_iss: false, ..spa.clone() }),
         ("code-replay", "A code presented twice: refused, and the tokens it gave revoked", OAuthScenario { attack: Attack::CodeReplay, ..spa.clone() }),
     ]
 }

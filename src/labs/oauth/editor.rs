@@ -99,6 +99,7 @@ pub fn OAuthEditor(session: LabSession<OAuthScenario>) -> impl IntoView {
                     |s, v| s.pkce = match v { "plain" => Pkce::Plain, "off" => Pkce::Off, _ => Pkce::S256 })}
                 {checkbox("consent", "Alice allows access at the consent screen", |s| s.consent, |s, on| s.consent = on)}
                 {checkbox("check_aud", "The client checks the ID token's aud", |s| s.check_aud, |s, on| s.check_aud = on)}
+                {checkbox("check_iss", "The client checks the response's iss (RFC 9207)", |s| s.check_iss, |s, on| s.check_iss = on)}
                 {field("callback_delay_s", "Alice's browser reaches the callback after (s)", "A slow network or a laptop closed mid-flow; past the code's lifetime the code has expired.", false, |f| &f.callback_delay_s, |f, v| f.callback_delay_s = v)}
             </fieldset>
             <fieldset>
@@ -116,9 +117,9 @@ pub fn OAuthEditor(session: LabSession<OAuthScenario>) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Attack"</legend>
-                {menu("attack", "What the attacker does", vec![("none", "Nothing"), ("login-csrf", "Login CSRF: pushes their own code into Alice's browser"), ("code-interception", "Intercepts the code on Alice's device"), ("code-replay", "Replays a used code found in the history"), ("refresh-theft", "Uses a copied refresh token after the app has"), ("pkce-plain", "Intercepts the code and reads the request"), ("open-redirect", "Sends Alice a link with its own redirect_uri"), ("wrong-audience", "Presents Alice's ID token from another app"), ("id-token-replay", "Replays Alice's leaked ID token")],
+                {menu("attack", "What the attacker does", vec![("none", "Nothing"), ("login-csrf", "Login CSRF: pushes their own code into Alice's browser"), ("code-interception", "Intercepts the code on Alice's device"), ("code-replay", "Replays a used code found in the history"), ("refresh-theft", "Uses a copied refresh token after the app has"), ("pkce-plain", "Intercepts the code and reads the request"), ("open-redirect", "Sends Alice a link with its own redirect_uri"), ("wrong-audience", "Presents Alice's ID token from another app"), ("id-token-replay", "Replays Alice's leaked ID token"), ("mix-up", "Runs a second authorization server (mix-up)")],
                     |s| s.attack.id(),
-                    |s, v| s.attack = match v { "login-csrf" => Attack::LoginCsrf, "code-interception" => Attack::CodeInterception, "code-replay" => Attack::CodeReplay, "refresh-theft" => Attack::RefreshTheft, "pkce-plain" => Attack::PkcePlain, "open-redirect" => Attack::OpenRedirect, "wrong-audience" => Attack::WrongAudience, "id-token-replay" => Attack::IdTokenReplay, _ => Attack::None })}
+                    |s, v| s.attack = match v { "login-csrf" => Attack::LoginCsrf, "code-interception" => Attack::CodeInterception, "code-replay" => Attack::CodeReplay, "refresh-theft" => Attack::RefreshTheft, "pkce-plain" => Attack::PkcePlain, "open-redirect" => Attack::OpenRedirect, "wrong-audience" => Attack::WrongAudience, "id-token-replay" => Attack::IdTokenReplay, "mix-up" => Attack::MixUp, _ => Attack::None })}
                 {field("seed", "Seed", "Picks the codes, state, nonce and verifier.", false, |f| &f.seed, |f, v| f.seed = v)}
             </fieldset>
             <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the diagram shows the last valid scenario.", e.len()) })}</p>
