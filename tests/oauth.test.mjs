@@ -48,6 +48,12 @@ test('the default sign-in: discovery, the redirect with its parameters decoded, 
   for (const name of ['6. signature', '2. iss', '3. aud', '9. exp', '10. iat', '11. nonce', 'at_hash']) {
     assert.ok(checks.some((f) => f.startsWith(name) && f.includes('✓')), `${name} in ${checks.join(' | ')}`);
   }
+  // What Alice sees: the consent screen as a page, and at the end the signed-in app.
+  await page.locator('[data-testid=step]', { hasText: '200 consent page' }).first().click();
+  assert.equal(await page.locator('[data-testid=screen-title]').innerText(), 'photo-app wants to:');
+  assert.match(await page.locator('[data-testid=screen]').innerText(), /What Alice's browser shows[\s\S]*See your photos[\s\S]*Allow/);
+  await page.click('[data-testid=last]');
+  assert.match(await page.locator('[data-testid=screen]').innerText(), /Signed in as alice/);
   // Real bytes: the hex view shows the HTTP message.
   await page.locator('[data-testid=step]', { hasText: 'GET /authorize' }).first().click();
   assert.match(await page.locator('[data-testid=inspector]').innerText(), /HTTP\/1\.1/);

@@ -21,5 +21,5 @@ pub mod redirect;
 pub mod run;
 pub mod scenario;
 
-pub use run::run;
+pub use run::{run, run_with_screens, OAuthRun, Screen};
 pub use scenario::OAuthScenario;

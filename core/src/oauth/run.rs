@@ -126,6 +126,36 @@ struct Pending {
     verifier: Option<String>,
 }
 
+/// What a person sees on a screen after a step: a page in a browser, or the TV's display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Screen {
+    /// Whose screen: "Alice's browser", "the attacker's browser", "the TV".
+    pub whose: String,
+    /// The address bar (empty on the TV).
+    pub address: String,
+    pub title: String,
+    pub lines: Vec<String>,
+    /// The labels of the text boxes on the page.
+    pub inputs: Vec<String>,
+    pub buttons: Vec<String>,
+    /// An error page.
+    pub error: bool,
+}
+
+/// A run: its trace, and the screens people see along it (by the step that shows each).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OAuthRun {
+    pub trace: Trace,
+    pub screens: Vec<(usize, Screen)>,
+}
+
+impl OAuthRun {
+    /// The screen showing at step `step`: the last one shown at or before it.
+    pub fn screen_at(&self, step: usize) -> Option<&Screen> {
+        self.screens.iter().rev().find(|(i, _)| *i <= step).map(|(_, s)| s)
+    }
+}
+
 /// The token endpoint's answer.
 enum TokenAnswer {
     Tokens { access: String, id_token: Option<String>, refresh: Option<String> },
@@ -155,6 +185,7 @@ struct Run<'a> {
     revoked_families: Vec<u32>,
     /// Access tokens issued (jti): their refresh family, if any, and expiry.
     access: BTreeMap<String, (Option<u32>, i64)>,
+    screens: Vec<(usize, Screen)>,
 }
 
 impl<'a> Run<'a> {
@@ -266,6 +297,18 @@ impl<'a> Run<'a> {
         if let Some(step) = self.t.steps.last_mut() {
             step.states = changes;
         }
+    }
+
+    /// Records what `who`'s screen shows after the last step.
+    fn screen(&mut self, who: usize, address: &str, title: &str, lines: Vec<String>, inputs: &[&str], buttons: &[&str], error: bool) {
+        let whose = match who {
+            ATTACKER => "the attacker's browser",
+            FRONT if self.s.flow == Flow::DeviceCode => "the TV",
+            _ if self.s.flow == Flow::DeviceCode => "Alice's phone",
+            _ => "Alice's browser",
+        };
+        let screen = Screen { whose: whose.into(), address: address.into(), title: title.into(), lines, inputs: inputs.iter().map(|s| s.to_string()).collect(), buttons: buttons.iter().map(|s| s.to_string()).collect(), error };
+        self.screens.push((self.t.steps.len().saturating_sub(1), screen));
     }
 
     fn wait(&mut self, seconds: u64, actor: usize, why: &str) {
@@ -385,6 +428,7 @@ impl<'a> Run<'a> {
                 let page = "<!doctype html><title>Error</title><h1>This app's sign-in link is broken</h1><p>The redirect_uri is not registered for photo-app.</p>";
                 let m = Message::response(400, "Bad Request").header("Cache-Control", "no-store").body("text/html; charset=utf-8", page);
                 self.send(AS, browser, "400 error page (no redirect)", &m, "The error is shown here, at the authorization server, and not sent to the unverified address.".into(), vec![SpecRef::rfc(6749, "3.1.2.4", "Invalid Endpoint")]);
+                self.screen(browser, &format!("{AS_HOST}/authorize?client_id={CLIENT_ID}…"), "This app's sign-in link is broken", vec!["The redirect_uri is not registered for photo-app.".into(), "You have not been signed in, and nothing was sent to the app.".into()], &[], &[], true);
                 Err(())
             }
             Some(r) => {
@@ -416,6 +460,8 @@ impl<'a> Run<'a> {
         let page = "<!doctype html><title>Sign in</title><form method=post action=/login><input name=username><input name=password type=password><button>Sign in</button></form>";
         let m = Message::response(200, "OK").header("Cache-Control", "no-store").header("X-Frame-Options", "DENY").body("text/html; charset=utf-8", page);
         self.send(AS, browser, "200 login page", &m, "The authorization server's own sign-in page. The password is typed here, on the server's origin, and never reaches the client: that is the point of OAuth. The page refuses to be framed, so no other site can overlay it (RFC 6749 section 10.13).".into(), vec![SpecRef::rfc(6749, "10.13", "Clickjacking")]);
+        let address = if self.s.flow == Flow::DeviceCode { format!("{AS_HOST}/device") } else { format!("{AS_HOST}/authorize?client_id={CLIENT_ID}…") };
+        self.screen(browser, &address, "Sign in to Example ID", vec!["photo-app is asking you to sign in.".into()], &["Username", "Password"], &["Sign in"], false);
     }
 
     /// The password posted, and the consent page in answer.
@@ -444,6 +490,14 @@ impl<'a> Run<'a> {
             other => format!("{other}: a scope this server knows nothing about, ignored"),
         }).collect();
         self.send(AS, browser, "200 consent page", &m, format!("The consent screen lists what the app asked for, in words: {}. The claims each OpenID scope releases are fixed by OpenID Connect Core section 5.4.", released.join("; ")), vec![oidc("3.1.2.4", "Consent", "Authorization Server Obtains End-User Consent/Authorization"), oidc("5.4", "ScopeClaims", "Requesting Claims using Scope Values")]);
+        let wants: Vec<String> = scopes.iter().map(|s| match *s {
+            "openid" => "Sign you in with your Example ID account".to_string(),
+            "profile" => "See your name and username".to_string(),
+            "email" => "See your email address".to_string(),
+            API_SCOPE => "See your photos".to_string(),
+            other => format!("Access named “{other}”"),
+        }).collect();
+        self.screen(browser, &format!("{AS_HOST}/consent"), "photo-app wants to:", wants, &[], &["Allow", "Deny"], false);
     }
 
     fn submit_consent(&mut self, browser: usize, approve: bool) {
@@ -522,6 +576,7 @@ impl<'a> Run<'a> {
         self.send(browser, to, "GET /callback", &m, why, vec![SpecRef::rfc(6749, "4.1.2", "Authorization Response")]);
         if let Some(error) = http::form_value(query, "error") {
             self.local(lane, "sign-in cancelled", vec![Self::field("error", error.clone(), "")], "The client shows that sign-in was cancelled. Nothing else happens: there is no code to redeem.".into(), vec![SpecRef::rfc(6749, "4.1.2.1", "Error Response")]);
+            self.screen(browser, &format!("{APP_HOST}/callback?error={error}…"), "Sign-in cancelled", vec!["You did not allow photo-app to use your Example ID account.".into()], &[], &["Try again"], true);
             self.pending.remove(&browser);
             self.changed();
             return None;
@@ -537,6 +592,7 @@ impl<'a> Run<'a> {
             self.local(lane, "iss mismatch: refused", fields, format!("The answer comes from {}, but this flow was started with {started_with}. Someone sent Alice from one server to another: a mix-up. The client drops the code instead of sending it to the server it thinks it came from (RFC 9207 section 2.4).", iss.clone().unwrap_or_default()), vec![SpecRef::rfc(9207, "2.4", "Validating the Issuer Identifier"), SpecRef::rfc(9700, "4.4", "Mix-Up Attacks")]);
             let m = Message::response(400, "Bad Request").body("text/html; charset=utf-8", "<!doctype html><title>Sign-in failed</title><p>The sign-in answer came from the wrong provider. Please try again.");
             self.send(to, browser, "400 sign-in refused", &m, "Alice sees an error; nothing was sent anywhere.".into(), vec![SpecRef::rfc(9207, "2.4", "Validating the Issuer Identifier")]);
+                self.screen(browser, &format!("{APP_HOST}/callback?…"), "Sign-in failed", vec!["The sign-in answer came from the wrong provider. Please try again.".into()], &[], &[], true);
             return None;
         }
         if self.s.state {
@@ -547,6 +603,7 @@ impl<'a> Run<'a> {
                 self.local(lane, "state mismatch: refused", fields, "The state that came back is not the one this browser's session holds, so this browser did not start this flow. Someone else did, and is now pushing the answer into this browser: a login CSRF. The client drops the code without redeeming it.".into(), vec![SpecRef::rfc(6749, "10.12", "Cross-Site Request Forgery"), SpecRef::rfc(9700, "4.7.1", "Countermeasures")]);
                 let m = Message::response(400, "Bad Request").body("text/html; charset=utf-8", "<!doctype html><title>Sign-in failed</title><p>This sign-in was not started here. Please try again.");
                 self.send(to, browser, "400 sign-in refused", &m, "The person sees an error, and stays signed in as themselves (or signed out).".into(), vec![SpecRef::rfc(9700, "4.7", "Cross Site Request Forgery")]);
+                self.screen(browser, &format!("{APP_HOST}/callback?…"), "Sign-in failed", vec!["This sign-in was not started here. Please try again.".into()], &[], &[], true);
                 return None;
             }
             fields.push(Self::field("result", "✓ matches", ""));
@@ -805,6 +862,7 @@ impl<'a> Run<'a> {
         } else {
             check(&mut fields, "at_hash", at_hash == half_hash(access), "left half of SHA-256 of the access token, base64url (section 3.1.3.8)".into());
         }
+        fields.push(Self::field("c_hash", "not used here", "it binds a code to an ID token in the hybrid flow (response_type code id_token), where both arrive in the redirect; here the code is redeemed directly"));
         let sub = claims.get("sub").and_then(Value::as_str).unwrap_or("").to_string();
         if ok {
             self.local(lane, "ID token valid", fields, format!("The client checks the ID token as OpenID Connect Core section 3.1.3.7 lists (the numbers are its steps): the signature with the server's published key, then who issued it, for whom, when, and the nonce. It now knows, from the server, that the person is sub {sub}. An access token could not have told it that."), vec![oidc("3.1.3.7", "IDTokenValidation", "ID Token Validation"), oidc("3.1.3.8", "CodeFlowTokenValidation", "Access Token Validation")]);
@@ -964,10 +1022,12 @@ impl<'a> Run<'a> {
             self.signed_in.insert(ATTACKER, ALICE.0);
             let m = Message::response(302, "Found").header("Location", "/photos").header("Set-Cookie", "sid=e09d…; Path=/; Secure; HttpOnly; SameSite=Lax");
             self.send(lane, ATTACKER, "302 attacker signed in as alice", &m, "The client signed the attacker's browser in as Alice.".into(), vec![oidc("3.1.3.7", "IDTokenValidation", "ID Token Validation")]);
+            self.screen(ATTACKER, &format!("{APP_HOST}/photos"), "photo-app", vec!["Signed in as alice".into(), "Alice's photos: Harbour at dawn, Snow on the ridge".into()], &[], &["Sign out"], false);
             self.t.summary.push(if self.s.attack == Attack::WrongAudience { "The client accepted an ID token meant for another app, so whoever runs any app at the same server can sign in here as its users. Checking aud is what stops it.".into() } else { "The client accepted a replayed ID token: without a nonce it cannot tell a token from this sign-in from an old one. Sending and checking nonce is what stops it.".into() });
         } else {
             let m = Message::response(401, "Unauthorized").body("text/html; charset=utf-8", "<!doctype html><title>Sign-in failed</title><p>That sign-in is not valid here.");
             self.send(lane, ATTACKER, "401 refused", &m, "The attacker is not signed in.".into(), vec![oidc("3.1.3.7", "IDTokenValidation", "ID Token Validation")]);
+            self.screen(ATTACKER, &format!("{APP_HOST}/session"), "Sign-in failed", vec!["That sign-in is not valid here.".into()], &[], &[], true);
             self.t.summary.push(if self.s.attack == Attack::WrongAudience { "The aud check refused the ID token: it was issued to quiz-app, not to this client.".into() } else { "The nonce check refused the replayed ID token: it carries the nonce of Alice's earlier sign-in, not of this session's.".into() });
         }
         self.changed();
@@ -1044,8 +1104,10 @@ impl<'a> Run<'a> {
         if self.s.client == ClientKind::Web {
             let m = Message::response(302, "Found").header("Location", "/photos").header("Set-Cookie", "sid=b41f…; Path=/; Secure; HttpOnly; SameSite=Lax");
             self.send(to, browser, &format!("302 signed in as {user}"), &m, format!("The client signs the browser in as {user}: a new session id (a new id at sign-in stops session fixation), in a cookie scripts cannot read. The tokens stay on the server."), vec![SpecRef::rfc(6749, "4.1", "Authorization Code Grant")]);
+            self.screen(browser, &format!("{APP_HOST}/photos"), "photo-app", vec![format!("Signed in as {user}"), format!("{}'s photos", if user == "alice" { "Alice" } else { "mallory" })], &[], &["Sign out"], false);
         } else {
             self.local(to, &format!("signed in as {user}"), vec![], format!("The app holds the tokens in memory and shows {user}'s photos. A public client keeps tokens where the page's scripts can reach them; RFC 9700 and the browser-app BCP recommend short access tokens and sender-constrained or rotated refresh tokens."), vec![SpecRef::rfc(9700, "2.1", "Protecting Redirect-Based Flows")]);
+            self.screen(browser, &format!("{APP_HOST}/callback"), "photo-app", vec![format!("Signed in as {user}"), format!("{}'s photos", if user == "alice" { "Alice" } else { "mallory" })], &[], &["Sign out"], false);
         }
         self.changed();
     }
@@ -1073,8 +1135,13 @@ fn actors(s: &OAuthScenario) -> Vec<Actor> {
     ]
 }
 
-/// The run for `s`.
+/// The run for `s`: its trace.
 pub fn run(s: &OAuthScenario) -> Trace {
+    run_with_screens(s).trace
+}
+
+/// The run for `s`, with the screens people see along it.
+pub fn run_with_screens(s: &OAuthScenario) -> OAuthRun {
     let (alg, kid) = match s.id_token_alg {
         IdTokenAlg::RS256 => (Alg::RS256, KID_RS),
         IdTokenAlg::ES256 => (Alg::ES256, KID_ES),
@@ -1088,7 +1155,7 @@ pub fn run(s: &OAuthScenario) -> Trace {
         Flow::Implicit => "OAuth 2.0: the implicit grant (deprecated)",
         Flow::Password => "OAuth 2.0: the password grant (deprecated)",
     };
-    let mut r = Run { s, t: Trace::new("oauth", title, actors(s)), at: 0, rng: SplitMix64::new(s.seed), key: server_key(s.id_token_alg), alg, kid, codes: BTreeMap::new(), revoked: Vec::new(), serial: 0, pending: BTreeMap::new(), signed_in: BTreeMap::new(), last_state: (ActorState { name: String::new(), vars: Vec::new() }, ActorState { name: String::new(), vars: Vec::new() }), refresh: BTreeMap::new(), revoked_families: Vec::new(), access: BTreeMap::new() };
+    let mut r = Run { s, t: Trace::new("oauth", title, actors(s)), at: 0, rng: SplitMix64::new(s.seed), key: server_key(s.id_token_alg), alg, kid, codes: BTreeMap::new(), revoked: Vec::new(), serial: 0, pending: BTreeMap::new(), signed_in: BTreeMap::new(), last_state: (ActorState { name: String::new(), vars: Vec::new() }, ActorState { name: String::new(), vars: Vec::new() }), refresh: BTreeMap::new(), revoked_families: Vec::new(), access: BTreeMap::new(), screens: Vec::new() };
     let lane = r.client_lane();
 
     // The client reads the server's metadata and keys (once, and caches them).
@@ -1114,7 +1181,7 @@ pub fn run(s: &OAuthScenario) -> Trace {
 }
 
 /// The authorization code grant (and, for [`Flow::Refresh`], what follows it).
-fn code_flow(mut r: Run) -> Trace {
+fn code_flow(mut r: Run) -> OAuthRun {
     let s = r.s;
     let lane = r.client_lane();
     // Login CSRF: the attacker first gets a code for their own account.
@@ -1274,7 +1341,8 @@ fn code_flow(mut r: Run) -> Trace {
 impl Run<'_> {
     /// The trace, without the lanes no step used (a web app's page in the browser does nothing
     /// the browser does not; a single-page app has no back end; most runs have no attacker).
-    fn finish(self) -> Trace {
+    fn finish(self) -> OAuthRun {
+        let screens = self.screens;
         let mut t = self.t;
         let used: Vec<bool> = (0..t.actors.len()).map(|a| a == BROWSER || a == AS || t.steps.iter().any(|s| s.from == a || s.to == a)).collect();
         let mut map = vec![0; t.actors.len()];
@@ -1293,7 +1361,7 @@ impl Run<'_> {
                 c.actor = map[c.actor];
             }
         }
-        t
+        OAuthRun { trace: t, screens }
     }
 }
 
@@ -1341,6 +1409,23 @@ mod tests {
         assert!(labels(&preset("consent-denied")).contains(&"sign-in cancelled"));
         assert!(labels(&preset("insufficient-scope")).contains(&"403 insufficient_scope"));
         assert!(!labels(&preset("oauth-only")).contains(&"ID token valid"));
+    }
+
+    #[test]
+    fn the_screens_show_what_each_person_sees() {
+        let s = presets().into_iter().find(|p| p.0 == "code-oidc").unwrap().2;
+        let r = run_with_screens(&s);
+        let consent = r.trace.steps.iter().position(|st| st.label == "200 consent page").unwrap();
+        let shown = r.screen_at(consent).unwrap();
+        assert_eq!((shown.whose.as_str(), shown.title.as_str()), ("Alice's browser", "photo-app wants to:"));
+        assert!(shown.lines.contains(&"See your photos".to_string()));
+        assert_eq!(shown.buttons, ["Allow", "Deny"]);
+        assert_eq!(r.screen_at(r.trace.steps.len() - 1).unwrap().lines[0], "Signed in as alice");
+        assert!(r.screen_at(0).is_none());
+        let d = run_with_screens(&presets().into_iter().find(|p| p.0 == "device-code").unwrap().2);
+        let tv = d.screens.iter().find(|(_, sc)| sc.whose == "the TV").unwrap();
+        assert!(tv.1.lines[1].starts_with("and enter "), "{:?}", tv.1);
+        assert!(run_with_screens(&presets().into_iter().find(|p| p.0 == "redirect-mismatch").unwrap().2).screens.iter().any(|(_, sc)| sc.error));
     }
 
     #[test]

@@ -3,6 +3,7 @@ use crate::components::preset::PresetPicker;
 use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
 use wirelab_core::oauth::redirect::Matching;
+use wirelab_core::oauth::OAuthRun;
 use wirelab_core::oauth::scenario::{self as sc, Attack, ClientAuth, ClientKind, Flow, IdTokenAlg, OAuthForm, OAuthScenario, Pkce};
 use wirelab_core::scenario::FieldError;
 
@@ -11,7 +12,7 @@ use wirelab_core::scenario::FieldError;
 ///
 /// - `session`: the lab's session, whose scenario this edits.
 #[component]
-pub fn OAuthEditor(session: LabSession<OAuthScenario>) -> impl IntoView {
+pub fn OAuthEditor(session: LabSession<OAuthScenario, OAuthRun>) -> impl IntoView {
     let form = RwSignal::new(OAuthForm::from(&session.scenario.get_untracked()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let fe = FormEdit { session, form, errors, parse: OAuthForm::parse };

@@ -225,6 +225,7 @@ impl Run<'_> {
         let m = Message::response(200, "OK").header("Cache-Control", "no-store").body("application/json", body.to_string());
         self.send(AS, tv, "200 device and user codes", &m, format!("Two codes: a long device_code the TV keeps secret and polls with, and a short user_code for a person to type. The TV may poll every {INTERVAL_S} s."), vec![SpecRef::rfc(8628, "3.2", "Device Authorization Response")]);
         self.local(tv, "shows the code", vec![Self::field("screen", format!("Go to id.example.com/device and enter {user_code}"), "or scan the QR code of verification_uri_complete")], "The TV shows the address and the code. Alice does the rest on her phone, where she has a browser, a password manager and her second factor.".into(), vec![SpecRef::rfc(8628, "3.3", "User Interaction")]);
+        self.screen(tv, "", "Sign in to photo-app", vec![format!("On your phone, go to {AS_HOST}/device"), format!("and enter {user_code}")], &[], &[], false);
 
         // Alice's part, as stages interleaved in time with the TV's polls.
         let mut stage = 0;
@@ -253,6 +254,7 @@ impl Run<'_> {
                         let page = if self.s.consent { "<!doctype html><title>Done</title><p>Your TV is signed in. You can close this page." } else { "<!doctype html><title>Cancelled</title><p>You did not allow the TV to sign in." };
                         let m = Message::response(200, "OK").header("Cache-Control", "no-store").body("text/html; charset=utf-8", page);
                         self.send(AS, BROWSER, if self.s.consent { "200 device approved" } else { "200 device denied" }, &m, "The server records her answer against the device_code; the TV learns it at its next poll.".into(), vec![SpecRef::rfc(8628, "3.3", "User Interaction")]);
+                        self.screen(BROWSER, &format!("{AS_HOST}/device"), if self.s.consent { "Your TV is signed in" } else { "Sign-in cancelled" }, vec![if self.s.consent { "You can close this page.".into() } else { "You did not allow the TV to sign in.".into() }], &[], &[], !self.s.consent);
                         approved = true;
                         0
                     }
@@ -279,6 +281,7 @@ impl Run<'_> {
                 let (access, _, id_token, _) = self.issue(ALICE, &scope, None, self.clock() - 5, None);
                 self.local(AS, "device_code approved", vec![Self::field("device_code", device_code.clone(), "approved by alice"), Self::field("result", "✓ tokens", "")], "Alice approved this device_code, so the poll gets the tokens.".into(), vec![SpecRef::rfc(8628, "3.5", "Device Access Token Response")]);
                 self.token_response(tv, &TokenAnswer::Tokens { access: access.clone(), id_token, refresh: None });
+                self.screen(tv, "", "photo-app", vec!["Signed in as alice".into(), "Alice's photos".into()], &[], &[], false);
                 self.api_call(tv, &access);
                 self.t.summary.push(format!("The TV signed in without a keyboard: Alice approved on her phone, and the TV, polling every {device_interval} s, got its tokens {:.0} s after it asked.", self.at as f64 / 1e6));
                 return;
