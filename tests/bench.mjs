@@ -109,6 +109,13 @@ async function reaction(page, selector, action, runs) {
         el.value = String(20 + i + 1);
         el.dispatchEvent(new Event('input', { bubbles: true }));
       },
+      oauthEdit: (i) => {
+        const el = document.querySelector('[data-testid=input-callback_delay_s]');
+        // A new delay each time (under the code's 60 s): the whole flow re-runs, and the
+        // summary's sign-in time changes.
+        el.value = String(1 + (i % 50));
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      },
       edit: (i) => {
         const el = document.querySelector('[data-testid=input-rtt_ms]');
         // Always a new value, so each edit changes the scenario.
@@ -207,6 +214,18 @@ try {
   const tlsSteps = await tlsPage.locator('[data-testid=step]').count();
   await tlsContext.close();
 
+  // OAuth: an edit re-runs the whole sign-in (codes, PKCE, RSA-signed tokens, every HTTP
+  // message and check) and redraws it.
+  const oauthContext = await browser.newContext({ serviceWorkers: 'block' });
+  const oauthPage = await oauthContext.newPage();
+  await oauthPage.goto(server.base + 'oauth/');
+  await ready(oauthPage);
+  await oauthPage.waitForSelector('[data-testid=step]');
+  await oauthPage.click('[data-testid=editor-summary]');
+  const oauthRerun = await reaction(oauthPage, '[data-testid=summary]', 'oauthEdit', 11);
+  const oauthSteps = await oauthPage.locator('[data-testid=step]').count();
+  await oauthContext.close();
+
   const jwtContext = await browser.newContext({ serviceWorkers: 'block' });
   const jwtPage = await jwtContext.newPage();
   await jwtPage.goto(server.base + 'jwt/');
@@ -273,6 +292,7 @@ try {
     ratelimit: { requests_per_second_1m: perSecond, slider_to_redraw_ms: sliderRedraw, slider_requests: heavyRequests },
     dns: { cold_rerun_after_edit_ms: dnsRerun, tour_rerun_after_edit_ms: dnsRerunTour, tour_steps: tourSteps, dnssec_rerun_after_edit_ms: dnssecRerun, wire_messages_per_second: wire },
     tls: { rerun_after_edit_ms: tlsRerun, steps: tlsSteps },
+    oauth: { rerun_after_edit_ms: oauthRerun, steps: oauthSteps },
     jwt_operations_per_second: jwtOps,
     jose_operations_per_second: joseOps,
     jwt_rsa2048_generation_ms: median(keygen),
@@ -292,6 +312,7 @@ try {
     ['DNS: edit a latency → DNSSEC preset re-signed, re-validated and redrawn (median of 7)', ms(dnssecRerun)],
     ['DNS: encode the authoritative answer, 200,000 times (median of 3)', `${(wire.encode / 1e6).toFixed(2)} M messages/s`],
     [`TLS: edit RTT → the whole connection recomputed (key exchange, chain made and checked, records sealed) and redrawn, ${tlsSteps} steps (median of 11)`, ms(tlsRerun)],
+    [`OAuth: edit a delay → the whole sign-in re-run (RS256 tokens signed and checked, every message) and redrawn, ${oauthSteps} steps (median of 11)`, ms(oauthRerun)],
     ['JWT: RSA-2048 key generation (WebCrypto, median of 5)', ms(median(keygen))],
     ['JWT: longest main-thread task while generating (longtask observer; 0 = none over 50 ms)', ms(longestTask)],
     ...Object.entries(jwtOps).map(([k, v]) => [`JWT: ${k.replace(/_/g, ' ')}, Wirelab's wasm (median of 3)${joseOps[k] ? ' | jose (WebCrypto)' : ''}`, `${v.toLocaleString('en')} /s${joseOps[k] ? ` | ${joseOps[k].toLocaleString('en')} /s` : ''}`]),

@@ -1,4 +1,4 @@
-// The OAuth lab (in progress) in headless Chromium against the release build, from a sub-path.
+// The OAuth lab in headless Chromium against the release build, from a sub-path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, openPage } from './harness.mjs';

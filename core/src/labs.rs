@@ -72,10 +72,8 @@ LabInfo {
         "what resumption and 0-RTT save, and why 0-RTT data can be replayed",
     ],
     rfcs: &["RFC 8446", "RFC 5246", "RFC 8448", "RFC 5280", "RFC 6960", "RFC 6066", "RFC 6125", "RFC 7748", "RFC 5869"],
-}];
-
-/// Labs being built: reachable by their route, not listed on the home page until complete.
-pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
+},
+LabInfo {
     id: "oauth",
     title: "OAuth 2.0 and OpenID Connect, one redirect at a time",
     teaser: "Sign in with OpenID Connect as every redirect, form post and token request on the wire: the server's checks in order, real signed tokens, and the attacks that state, PKCE and exact redirect matching stop.",
@@ -84,9 +82,13 @@ pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
         "what state, nonce and PKCE each bind, and the attack each one stops",
         "how a client checks an ID token, claim by claim",
         "how the server treats a reused code, a wrong secret and an unregistered redirect_uri",
+        "how refresh tokens, client credentials and the device grant work, and why implicit and password are deprecated",
     ],
     rfcs: &["RFC 6749", "RFC 7636", "RFC 9700", "RFC 6750", "RFC 9068", "RFC 9207", "OpenID Connect Core 1.0"],
 }];
+
+/// Labs being built: reachable by their route, not listed on the home page until complete.
+pub const IN_PROGRESS: &[LabInfo] = &[];
 
 pub fn find(id: &str) -> Option<&'static LabInfo> {
     LABS.iter().chain(IN_PROGRESS.iter()).find(|l| l.id == id)
