@@ -67,7 +67,7 @@ fn scenarios() -> impl Strategy<Value = OAuthScenario> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn any_scenario_runs_to_http_messages_and_tokens_only_when_the_defences_allow(s in scenarios()) {
@@ -98,6 +98,13 @@ proptest! {
         if s.wrong_secret && s.client == ClientKind::Web && s.attack != Attack::LoginCsrf {
             prop_assert!(!labels.contains(&"ID token valid"));
         }
+        // An attack the flow has no place for is named in a warning, not silently dropped.
+        let applies = match s.attack {
+            Attack::None => true,
+            Attack::RefreshTheft => s.flow == Flow::Refresh,
+            _ => matches!(s.flow, Flow::AuthorizationCode | Flow::Refresh),
+        };
+        prop_assert_eq!(t.warnings.iter().any(|w| w.contains("does not apply")), !applies);
         // A code is redeemed at most once.
         prop_assert!(redeemed <= 1 + usize::from(s.attack == Attack::LoginCsrf));
         // With state on, login CSRF never signs the victim in as the attacker.
@@ -136,7 +143,7 @@ proptest! {
             prop_assert!(!t.steps.iter().any(|st| st.label == "200 tokens" && t.actors[st.to].id == "attacker"));
         }
         // With PKCE on, an intercepted code is never redeemed by the attacker.
-        if s.attack == Attack::CodeInterception && s.pkce != Pkce::Off {
+        if s.attack == Attack::CodeInterception && s.pkce != Pkce::Off && matches!(s.flow, Flow::AuthorizationCode | Flow::Refresh) {
             prop_assert!(!labels.contains(&"200 photos") || t.steps.iter().filter(|st| st.label == "200 photos").all(|st| t.actors[st.to].id != "attacker"));
         }
     }

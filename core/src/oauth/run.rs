@@ -1170,6 +1170,14 @@ pub fn run_with_screens(s: &OAuthScenario) -> OAuthRun {
         r.send(AS, lane, "200 JWKS", &m, format!("One public key, {kid}, for {}. Tokens name it in their kid header; when the server rotates keys it publishes the new one here first.", alg.name()), vec![SpecRef::rfc(7517, "5", "JWK Set Format"), oidc("10.1.1", "RotateSigKeys", "Rotation of Asymmetric Signing Keys")]);
     }
 
+    let applies = match s.attack {
+        Attack::None => true,
+        Attack::RefreshTheft => s.flow == Flow::Refresh,
+        _ => matches!(s.flow, Flow::AuthorizationCode | Flow::Refresh),
+    };
+    if !applies {
+        r.t.warnings.push(format!("The attack “{}” does not apply to the {} flow, so this run leaves it out: pick the authorization code flow (or, for a stolen refresh token, the refresh flow).", s.attack.id(), s.flow.id()));
+    }
     match s.flow {
         Flow::ClientCredentials => r.client_credentials(),
         Flow::DeviceCode => r.device(),

@@ -172,6 +172,14 @@ impl Run<'_> {
         }
     }
 
+    /// The token endpoint's 401 invalid_client, after the check that failed.
+    fn refuse_client(&mut self, lane: usize, mut fields: Vec<Field>) {
+        fields.push(Self::field("result", "✗ invalid_client", ""));
+        self.local(AS, "refused: invalid_client", fields, Self::INVALID_CLIENT.into(), vec![SpecRef::rfc(6749, "5.2", "Error Response")]);
+        self.token_response(lane, &TokenAnswer::Error { status: 401, error: "invalid_client", description: "Client authentication failed".into() });
+        self.t.summary.push("Refused: the client's credentials are wrong.".into());
+    }
+
     /// The client credentials grant: a back end gets a token for itself.
     pub(super) fn client_credentials(&mut self) {
         let lane = BACK;
@@ -188,11 +196,7 @@ impl Run<'_> {
             return;
         }
         if !self.client_authenticated(auth, &secret, &mut fields) {
-            fields.push(Self::field("result", "✗ invalid_client", ""));
-            self.local(AS, "refused: invalid_client", fields, Self::INVALID_CLIENT.into(), vec![SpecRef::rfc(6749, "5.2", "Error Response")]);
-            self.token_response(lane, &TokenAnswer::Error { status: 401, error: "invalid_client", description: "Client authentication failed".into() });
-            self.t.summary.push("Refused: the client's credentials are wrong.".into());
-            return;
+            return self.refuse_client(lane, fields);
         }
         let user_scopes = ["openid", "profile", "email"];
         let granted: Vec<&str> = scope.split(' ').filter(|s| !s.is_empty() && !user_scopes.contains(s)).collect();
@@ -340,11 +344,7 @@ impl Run<'_> {
         let secret = self.token_post(lane, "/token", vec![("grant_type", "password".into()), ("username", "alice".into()), ("password", "correct horse battery staple".into()), ("scope", scope.clone())], auth, "POST /token password", "The app sends Alice's password to the server for tokens. The server cannot tell Alice from anyone who has her password, cannot ask her for a second factor or her consent, and trains her to type this password into any site that asks.".into(), vec![SpecRef::rfc(6749, "4.3.2", "Access Token Request"), SpecRef::rfc(9700, "2.4", "Resource Owner Password Credentials Grant")]);
         let mut fields = Vec::new();
         if !self.client_authenticated(auth, &secret, &mut fields) {
-            fields.push(Self::field("result", "✗ invalid_client", ""));
-            self.local(AS, "refused: invalid_client", fields, Self::INVALID_CLIENT.into(), vec![SpecRef::rfc(6749, "5.2", "Error Response")]);
-            self.token_response(lane, &TokenAnswer::Error { status: 401, error: "invalid_client", description: "Client authentication failed".into() });
-            self.t.summary.push("Refused: the client's credentials are wrong.".into());
-            return;
+            return self.refuse_client(lane, fields);
         }
         fields.push(Self::field("password", "✓ correct", "checked by the server, seen by the app"));
         self.local(AS, "password checked", fields, "The password is right, so the server issues tokens. RFC 9700 section 2.4: this grant MUST NOT be used. It exists for migrating old apps.".into(), vec![SpecRef::rfc(9700, "2.4", "Resource Owner Password Credentials Grant")]);
