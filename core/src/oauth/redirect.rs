@@ -38,7 +38,9 @@ pub fn parse(text: &str) -> Result<Uri, UriError> {
     // `at` is a byte offset; the error names the character.
     let err = |at: usize, message: &str| Err(UriError { at: text.get(..at).map_or(at, |t| t.chars().count()) + 1, message: message.to_string() });
     if text.len() > MAX_LEN {
-        return Err(UriError { at: MAX_LEN + 1, message: format!("a redirect URI is at most {MAX_LEN} bytes") });
+        // The character in which the limit is crossed (a fuzz finding: characters are not bytes).
+        let at = text.char_indices().position(|(i, c)| i + c.len_utf8() > MAX_LEN).unwrap_or(0);
+        return Err(UriError { at: at + 1, message: format!("a redirect URI is at most {MAX_LEN} bytes (UTF-8)") });
     }
     if let Some(i) = text.find(|c: char| c.is_whitespace() || c.is_control()) {
         return err(i, "spaces and control characters are not allowed in a URI");
@@ -181,7 +183,10 @@ mod tests {
             let e = parse(text).unwrap_err();
             assert_eq!(e.at, at, "{text}: {e}");
         }
-        assert!(parse(&"a".repeat(MAX_LEN + 1)).is_err());
+        assert_eq!(parse(&"a".repeat(MAX_LEN + 1)).unwrap_err().at, MAX_LEN + 1);
+        // After 10 one-byte characters, 251 two-byte ones fill 512 bytes: the next, the 262nd
+        // character, crosses the limit.
+        assert_eq!(parse(&format!("https://h/{}", "ы".repeat(260))).unwrap_err().at, 262);
     }
 
     #[test]
