@@ -19,6 +19,8 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
+mod grants;
+
 pub const BROWSER: usize = 0;
 pub const FRONT: usize = 1;
 pub const BACK: usize = 2;
@@ -44,8 +46,6 @@ const MALLORY: (&str, &str) = ("mallory", "990017341222");
 
 /// One-way delays, in milliseconds: between the browser and any server, between servers.
 const BROWSER_MS: u64 = 40;
-
-mod grants;
 const SERVER_MS: u64 = 8;
 
 /// The OpenID Connect Core 1.0 section at `anchor`.
