@@ -48,7 +48,7 @@ mod tests {
     fn remembers_by_kind_and_parts_and_forgets_when_full() {
         let memo = Memo::new(2);
         let calls = std::cell::Cell::new(0);
-        let mut get = |kind, parts: &[&[u8]]| memo.get_or(kind, parts, || { calls.set(calls.get() + 1); Some(parts.concat()) });
+        let get = |kind, parts: &[&[u8]]| memo.get_or(kind, parts, || { calls.set(calls.get() + 1); Some(parts.concat()) });
         assert_eq!(get(1, &[b"ab", b"c"]), Some(b"abc".to_vec()));
         assert_eq!(get(1, &[b"ab", b"c"]), Some(b"abc".to_vec()));
         assert_eq!(calls.get(), 1);

@@ -311,9 +311,9 @@ impl<'a> Run<'a> {
         self.screens.push((self.t.steps.len().saturating_sub(1), screen));
     }
 
-    fn wait(&mut self, seconds: u64, actor: usize, why: &str) {
+    /// A person's pause (typing, reading), in seconds.
+    fn wait(&mut self, seconds: u64) {
         self.at += seconds * 1_000_000;
-        let _ = (actor, why);
     }
 
     fn field(name: &str, value: impl Into<String>, note: &str) -> Field {
@@ -450,9 +450,9 @@ impl<'a> Run<'a> {
     /// The login page, the person's password, the consent page and their answer.
     fn sign_in_and_consent(&mut self, browser: usize, user: (&'static str, &'static str), approve: bool) {
         self.login_page(browser);
-        self.wait(6, browser, "typing");
+        self.wait(6);
         self.submit_login(browser, user);
-        self.wait(3, browser, "reading");
+        self.wait(3);
         self.submit_consent(browser, approve);
     }
 
@@ -629,7 +629,7 @@ impl<'a> Run<'a> {
             _ => ("POST /token", format!("The client's back end redeems the code directly with the server, not through the browser, so the tokens never pass through the browser or its history. It proves who it is with {} (RFC 6749 section 2.3).", auth.name())),
         };
         let secret = self.token_post(from, "/token", pairs, auth, label, why, vec![SpecRef::rfc(6749, "4.1.3", "Access Token Request"), SpecRef::rfc(7636, "4.5", "Client Sends the Authorization Code and the Code Verifier to the Token Endpoint")]);
-        self.check_token_request(from, code, verifier, redirect_uri, auth, &secret)
+        self.check_token_request(code, verifier, redirect_uri, auth, &secret)
     }
 
     /// A form POST to one of the server's endpoints with the client's authentication added as
@@ -688,7 +688,7 @@ impl<'a> Run<'a> {
         ok
     }
 
-    fn check_token_request(&mut self, from: usize, code: &str, verifier: Option<&str>, redirect_uri: &str, auth: ClientAuth, secret: &str) -> TokenAnswer {
+    fn check_token_request(&mut self, code: &str, verifier: Option<&str>, redirect_uri: &str, auth: ClientAuth, secret: &str) -> TokenAnswer {
         let mut fields = Vec::new();
         let refuse = |run: &mut Run, mut fields: Vec<Field>, status: u16, error: &'static str, description: String, spec: Vec<SpecRef>, why: String| {
             fields.push(Self::field("result", format!("✗ {error}"), ""));
@@ -743,7 +743,6 @@ impl<'a> Run<'a> {
             code.tokens.push(jti);
         }
         fields.push(Self::field("result", "✓ tokens issued", ""));
-        let _ = from;
         self.local(AS, "code redeemed", fields, "Every check passes in order: the client's credentials, the code (known, issued to this client, unused, fresh), the redirect_uri, and PKCE. The code is marked used, and the server signs the tokens.".into(), vec![SpecRef::rfc(6749, "4.1.3", "Access Token Request"), SpecRef::rfc(7636, "4.6", "Server Verifies code_verifier before Returning the Tokens")]);
         self.changed();
         TokenAnswer::Tokens { access, id_token, refresh }
@@ -1017,7 +1016,7 @@ impl<'a> Run<'a> {
         let m = Message::request("POST", "/session").header("Host", APP_HOST).header("Origin", &format!("https://{APP_HOST}")).form(&[("id_token", &token)]);
         self.send(ATTACKER, lane, "POST /session with an ID token", &m, "The attacker posts the ID token to the endpoint where the app's front end hands its ID token to the back end.".into(), vec![oidc("3.1.3.7", "IDTokenValidation", "ID Token Validation")]);
         let access = String::new();
-        let accepted = self.validate_id_token_only(ATTACKER, &token, &access);
+        let accepted = self.validate_id_token(ATTACKER, &token, &access).is_some();
         if accepted {
             self.signed_in.insert(ATTACKER, ALICE.0);
             let m = Message::response(302, "Found").header("Location", "/photos").header("Set-Cookie", "sid=e09d…; Path=/; Secure; HttpOnly; SameSite=Lax");
@@ -1031,11 +1030,6 @@ impl<'a> Run<'a> {
             self.t.summary.push(if self.s.attack == Attack::WrongAudience { "The aud check refused the ID token: it was issued to quiz-app, not to this client.".into() } else { "The nonce check refused the replayed ID token: it carries the nonce of Alice's earlier sign-in, not of this session's.".into() });
         }
         self.changed();
-    }
-
-    /// An ID token validated without an access token beside it (no at_hash to check).
-    fn validate_id_token_only(&mut self, browser: usize, id_token: &str, access: &str) -> bool {
-        self.validate_id_token(browser, id_token, access).is_some()
     }
 
     /// The photo API called with the access token: the resource server checks the JWT and its scope.
@@ -1336,7 +1330,7 @@ fn code_flow(mut r: Run) -> OAuthRun {
         r.local(ATTACKER, "finds the used code", vec![Field { name: "code".into(), value: code.clone(), bytes: None, note: "from the browser's history".into(), points_to: None }], "The callback URL with the code stays in the browser's history and may reach logs or a Referer header. The attacker finds it after the client has used it.".into(), vec![SpecRef::rfc(9700, "4.2", "Credential Leakage via Referer Headers")]);
         let answer = r.token_request(ATTACKER, &code, None, &s.redirect_uri, false);
         r.token_response(ATTACKER, &answer);
-        r.wait(1, RS, "");
+        r.wait(1);
         r.api_call(lane, &access);
         r.t.summary.push("The second use of the code was refused, and the server revoked the token issued for it. The API, which checks JWTs locally, keeps accepting that token until it expires: revocation reaches it only through introspection, or by keeping tokens short.".into());
     }
