@@ -12,6 +12,7 @@ pub mod tls;
 use crate::browser;
 use crate::components::banner::Notices;
 use crate::components::controls::{StepCaption, StepControls};
+use crate::components::field::Choice;
 use crate::components::inspector::Inspector;
 use crate::components::share::{Export, SharePanel};
 use crate::components::timeline::Timeline;
@@ -337,6 +338,15 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput, F: Clone + Send + Sync +
         let value = Signal::derive(move || form.with(|f| get(f).clone()));
         let on_input = Callback::new(move |v: String| self.edit(&|f| set(f, v.clone())));
         (value, on_input)
+    }
+
+    /// A menu for one of the form's choices: `get` names the value chosen now, `set` applies a
+    /// pick; `options` are each value and its text.
+    pub fn choice(self, id: String, key: &'static str, label: &'static str, options: Vec<(&'static str, &'static str)>, get: fn(&F) -> &'static str, set: fn(&mut F, &str)) -> impl IntoView {
+        let form = self.form;
+        let selected = Signal::derive(move || form.with(get));
+        let on_change = Callback::new(move |value: String| self.edit(&|f| set(f, &value)));
+        view! { <Choice id=id key=key label=label options=options selected=selected on_change=on_change /> }
     }
 }
 

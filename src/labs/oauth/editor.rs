@@ -1,4 +1,4 @@
-use crate::components::field::{Choice, TextArea, TextField};
+use crate::components::field::{TextArea, TextField};
 use crate::components::preset::PresetPicker;
 use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
@@ -36,11 +36,7 @@ pub fn OAuthEditor(session: LabSession<OAuthScenario, OAuthRun>) -> impl IntoVie
         }
     };
     // A menu over one of the scenario's choices: its values, and how each reads back.
-    let menu = move |key: &'static str, label: &'static str, options: Vec<(&'static str, &'static str)>, get: fn(&OAuthScenario) -> &'static str, set: fn(&mut OAuthScenario, &str)| {
-        let selected = Signal::derive(move || form.with(|f| get(&f.carried)));
-        let on_change = Callback::new(move |value: String| fe.edit(&|f| set(&mut f.carried, &value)));
-        view! { <Choice id=format!("oauth-{key}") key=key label=label options=options selected=selected on_change=on_change /> }
-    };
+    let menu = move |key: &'static str, label: &'static str, options: Vec<(&'static str, &'static str)>, get: fn(&OAuthForm) -> &'static str, set: fn(&mut OAuthForm, &str)| fe.choice(format!("oauth-{key}"), key, label, options, get, set);
     let uris = {
         let (value, on_input) = fe.text(|f| &f.redirect_uris, |f, v| f.redirect_uris = v);
         view! { <TextArea id="oauth-redirect_uris".to_string() key="redirect_uris".to_string() label="Registered redirect URIs".to_string() help="One per line, as the client registered them with the server." rows=2 wrap=true value=value errors=errors on_input=on_input /> }
@@ -72,19 +68,19 @@ pub fn OAuthEditor(session: LabSession<OAuthScenario, OAuthRun>) -> impl IntoVie
                         ("implicit", "Implicit (deprecated)"),
                         ("password", "Password (deprecated)"),
                     ],
-                    |s| s.flow.id(),
-                    |s, v| s.flow = Flow::ALL.into_iter().find(|f| f.id() == v).unwrap_or(Flow::AuthorizationCode))}
+                    |f| f.carried.flow.id(),
+                    |f, v| f.carried.flow = Flow::ALL.into_iter().find(|x| x.id() == v).unwrap_or(Flow::AuthorizationCode))}
                 {checkbox("rotation", "Rotate refresh tokens, and revoke the family when a used one comes back", |s| s.rotation, |s, on| s.rotation = on)}
                 {field("device_poll_s", "The device polls every (s)", "The server asks for 5 s; sooner gets slow_down.", false, |f| &f.device_poll_s, |f, v| f.device_poll_s = v)}
             </fieldset>
             <fieldset>
                 <legend>"The client"</legend>
                 {menu("client", "Kind of client", vec![("web", "A web app with a back end (confidential)"), ("spa", "A single-page app (public, no secret)")],
-                    |s| if s.client == ClientKind::Web { "web" } else { "spa" },
-                    |s, v| s.client = if v == "spa" { ClientKind::Spa } else { ClientKind::Web })}
+                    |f| if f.carried.client == ClientKind::Web { "web" } else { "spa" },
+                    |f, v| f.carried.client = if v == "spa" { ClientKind::Spa } else { ClientKind::Web })}
                 {menu("client_auth", "How it authenticates at the token endpoint", vec![("client_secret_basic", "client_secret_basic (Authorization: Basic)"), ("client_secret_post", "client_secret_post (in the form)"), ("private_key_jwt", "private_key_jwt (a signed JWT)"), ("none", "none (a public client)")],
-                    |s| s.client_auth.name(),
-                    |s, v| s.client_auth = match v { "client_secret_post" => ClientAuth::ClientSecretPost, "private_key_jwt" => ClientAuth::PrivateKeyJwt, "none" => ClientAuth::None, _ => ClientAuth::ClientSecretBasic })}
+                    |f| f.carried.client_auth.name(),
+                    |f, v| f.carried.client_auth = match v { "client_secret_post" => ClientAuth::ClientSecretPost, "private_key_jwt" => ClientAuth::PrivateKeyJwt, "none" => ClientAuth::None, _ => ClientAuth::ClientSecretBasic })}
                 {field("client_secret", "Client secret", "A secret: left out of links unless you ask. A single-page app has none.", true, |f| &f.client_secret, |f, v| f.client_secret = v)}
                 {checkbox("wrong_secret", "The client sends a wrong secret (or signs with a key it never registered)", |s| s.wrong_secret, |s, on| s.wrong_secret = on)}
                 {uris}
@@ -96,8 +92,8 @@ pub fn OAuthEditor(session: LabSession<OAuthScenario, OAuthRun>) -> impl IntoVie
                 {checkbox("state", "Send and check state (against CSRF)", |s| s.state, |s, on| s.state = on)}
                 {checkbox("nonce", "Send and check nonce (OpenID Connect)", |s| s.nonce, |s, on| s.nonce = on)}
                 {menu("pkce", "PKCE", vec![("s256", "S256 (SHA-256 of the verifier)"), ("plain", "plain (the verifier itself)"), ("off", "Off")],
-                    |s| match s.pkce { Pkce::S256 => "s256", Pkce::Plain => "plain", Pkce::Off => "off" },
-                    |s, v| s.pkce = match v { "plain" => Pkce::Plain, "off" => Pkce::Off, _ => Pkce::S256 })}
+                    |f| match f.carried.pkce { Pkce::S256 => "s256", Pkce::Plain => "plain", Pkce::Off => "off" },
+                    |f, v| f.carried.pkce = match v { "plain" => Pkce::Plain, "off" => Pkce::Off, _ => Pkce::S256 })}
                 {checkbox("consent", "Alice allows access at the consent screen", |s| s.consent, |s, on| s.consent = on)}
                 {checkbox("check_aud", "The client checks the ID token's aud", |s| s.check_aud, |s, on| s.check_aud = on)}
                 {checkbox("check_iss", "The client checks the response's iss (RFC 9207)", |s| s.check_iss, |s, on| s.check_iss = on)}
@@ -106,11 +102,11 @@ pub fn OAuthEditor(session: LabSession<OAuthScenario, OAuthRun>) -> impl IntoVie
             <fieldset>
                 <legend>"The authorization server"</legend>
                 {menu("matching", "How it matches redirect_uri", vec![("exact", "Exactly, character for character (RFC 9700)"), ("prefix", "By prefix"), ("subdomain", "Same host or a subdomain, any path")],
-                    |s| s.matching.id(),
-                    |s, v| s.matching = Matching::ALL.into_iter().find(|m| m.id() == v).unwrap_or(Matching::Exact))}
+                    |f| f.carried.matching.id(),
+                    |f, v| f.carried.matching = Matching::ALL.into_iter().find(|m| m.id() == v).unwrap_or(Matching::Exact))}
                 {menu("id_token_alg", "Signs tokens with", vec![("RS256", "RS256 (RSA 2048)"), ("ES256", "ES256 (P-256)")],
-                    |s| if s.id_token_alg == IdTokenAlg::RS256 { "RS256" } else { "ES256" },
-                    |s, v| s.id_token_alg = if v == "ES256" { IdTokenAlg::ES256 } else { IdTokenAlg::RS256 })}
+                    |f| if f.carried.id_token_alg == IdTokenAlg::RS256 { "RS256" } else { "ES256" },
+                    |f, v| f.carried.id_token_alg = if v == "ES256" { IdTokenAlg::ES256 } else { IdTokenAlg::RS256 })}
                 {field("code_ttl_s", "Code lifetime (s)", "RFC 6749 recommends at most 10 minutes; a minute is common.", false, |f| &f.code_ttl_s, |f, v| f.code_ttl_s = v)}
                 {field("access_ttl_s", "Access token lifetime (s)", "", false, |f| &f.access_ttl_s, |f, v| f.access_ttl_s = v)}
                 {field("id_token_ttl_s", "ID token lifetime (s)", "", false, |f| &f.id_token_ttl_s, |f, v| f.id_token_ttl_s = v)}
@@ -119,8 +115,8 @@ pub fn OAuthEditor(session: LabSession<OAuthScenario, OAuthRun>) -> impl IntoVie
             <fieldset>
                 <legend>"Attack"</legend>
                 {menu("attack", "What the attacker does", vec![("none", "Nothing"), ("login-csrf", "Login CSRF: pushes their own code into Alice's browser"), ("code-interception", "Intercepts the code on Alice's device"), ("code-replay", "Replays a used code found in the history"), ("refresh-theft", "Uses a copied refresh token after the app has"), ("pkce-plain", "Intercepts the code and reads the request"), ("open-redirect", "Sends Alice a link with its own redirect_uri"), ("wrong-audience", "Presents Alice's ID token from another app"), ("id-token-replay", "Replays Alice's leaked ID token"), ("mix-up", "Runs a second authorization server (mix-up)")],
-                    |s| s.attack.id(),
-                    |s, v| s.attack = match v { "login-csrf" => Attack::LoginCsrf, "code-interception" => Attack::CodeInterception, "code-replay" => Attack::CodeReplay, "refresh-theft" => Attack::RefreshTheft, "pkce-plain" => Attack::PkcePlain, "open-redirect" => Attack::OpenRedirect, "wrong-audience" => Attack::WrongAudience, "id-token-replay" => Attack::IdTokenReplay, "mix-up" => Attack::MixUp, _ => Attack::None })}
+                    |f| f.carried.attack.id(),
+                    |f, v| f.carried.attack = match v { "login-csrf" => Attack::LoginCsrf, "code-interception" => Attack::CodeInterception, "code-replay" => Attack::CodeReplay, "refresh-theft" => Attack::RefreshTheft, "pkce-plain" => Attack::PkcePlain, "open-redirect" => Attack::OpenRedirect, "wrong-audience" => Attack::WrongAudience, "id-token-replay" => Attack::IdTokenReplay, "mix-up" => Attack::MixUp, _ => Attack::None })}
                 {field("seed", "Seed", "Picks the codes, state, nonce and verifier.", false, |f| &f.seed, |f, v| f.seed = v)}
             </fieldset>
             <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the diagram shows the last valid scenario.", e.len()) })}</p>

@@ -6,6 +6,28 @@ use wirelab_core::scenario::FieldError;
 use wirelab_core::tls::scenario::{ChainProblem, Identity, Method, TlsForm};
 use wirelab_core::tls::{self, TlsRun, TlsScenario};
 
+/// The menus' choices: each value, its name in the form, and its text.
+const IDENTITIES: [(Identity, &str, &str); 2] = [
+    (Identity::Lab, "lab", "A chain made in the lab (ECDSA P-256), checked by the client"),
+    (Identity::Rfc8448, "rfc8448", "RFC 8448's self-signed RSA certificate, taken as given"),
+];
+const PROBLEMS: [(ChainProblem, &str, &str); 8] = [
+    (ChainProblem::None, "none", "Nothing"),
+    (ChainProblem::Expired, "expired", "Expired"),
+    (ChainProblem::NotYetValid, "not_yet_valid", "Not valid yet"),
+    (ChainProblem::WrongHost, "wrong_host", "For another host name"),
+    (ChainProblem::SelfSigned, "self_signed", "Self-signed"),
+    (ChainProblem::MissingIntermediate, "missing_intermediate", "Intermediate missing"),
+    (ChainProblem::UntrustedRoot, "untrusted_root", "Root not trusted"),
+    (ChainProblem::IntermediateNotCa, "intermediate_not_ca", "Intermediate is not a CA"),
+];
+const METHODS: [(Method, &str, &str); 4] = [
+    (Method::None, "none", "No check"),
+    (Method::Crl, "crl", "The CA's CRL"),
+    (Method::Ocsp, "ocsp", "The CA's OCSP responder"),
+    (Method::Stapled, "stapled", "OCSP stapling"),
+];
+
 /// Every input of the TLS lab, validated as you type. What is typed stays as typed; the trace
 /// follows the last valid scenario, and each invalid field says what is wrong beside it.
 ///
@@ -38,6 +60,7 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
             </div>
         }
     };
+    let menu = move |key: &'static str, label: &'static str, options: Vec<(&'static str, &'static str)>, get: fn(&TlsForm) -> &'static str, set: fn(&mut TlsForm, &str)| fe.choice(format!("tls-{key}"), key, label, options, get, set);
     let summary = move || {
         let s = session.scenario.read();
         let sni = if s.server_name.is_empty() { "no SNI".to_string() } else { format!("SNI {}", s.server_name) };
@@ -81,71 +104,18 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
             <fieldset>
                 <legend>"Certificates"</legend>
                 {field("now", "The client's clock (UTC)", "e.g. 2026-11-22 10:00:00. The server's certificate is valid from 2026-10-23 10:00 to 2027-01-21 10:00: set the clock outside that and the client refuses it.", true, |f| &f.now, |f, v| f.now = v)}
-                <div class="field">
-                    <label for="tls-identity">"The server's certificate"</label>
-                    <select id="tls-identity" data-testid="input-identity" on:change=move |ev| {
-                        let identity = if event_target_value(&ev) == "rfc8448" { Identity::Rfc8448 } else { Identity::Lab };
-                        fe.edit(&|f| f.carried.identity = identity);
-                    }>
-                        <option value="lab" selected=move || form.with(|f| f.carried.identity == Identity::Lab)>"A chain made in the lab (ECDSA P-256), checked by the client"</option>
-                        <option value="rfc8448" selected=move || form.with(|f| f.carried.identity == Identity::Rfc8448)>"RFC 8448's self-signed RSA certificate, taken as given"</option>
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="tls-chain-problem">"What is wrong with the chain"</label>
-                    <select id="tls-chain-problem" data-testid="input-chain_problem" on:change=move |ev| {
-                        let problem = match event_target_value(&ev).as_str() {
-                            "expired" => ChainProblem::Expired,
-                            "not_yet_valid" => ChainProblem::NotYetValid,
-                            "wrong_host" => ChainProblem::WrongHost,
-                            "self_signed" => ChainProblem::SelfSigned,
-                            "missing_intermediate" => ChainProblem::MissingIntermediate,
-                            "untrusted_root" => ChainProblem::UntrustedRoot,
-                            "intermediate_not_ca" => ChainProblem::IntermediateNotCa,
-                            _ => ChainProblem::None,
-                        };
-                        fe.edit(&|f| f.carried.chain_problem = problem);
-                    }>
-                        {[
-                            (ChainProblem::None, "none", "Nothing"),
-                            (ChainProblem::Expired, "expired", "Expired"),
-                            (ChainProblem::NotYetValid, "not_yet_valid", "Not valid yet"),
-                            (ChainProblem::WrongHost, "wrong_host", "For another host name"),
-                            (ChainProblem::SelfSigned, "self_signed", "Self-signed"),
-                            (ChainProblem::MissingIntermediate, "missing_intermediate", "Intermediate missing"),
-                            (ChainProblem::UntrustedRoot, "untrusted_root", "Root not trusted"),
-                            (ChainProblem::IntermediateNotCa, "intermediate_not_ca", "Intermediate is not a CA"),
-                        ]
-                        .into_iter()
-                        .map(|(p, value, label)| view! { <option value=value selected=move || form.with(|f| f.carried.chain_problem == p)>{label}</option> })
-                        .collect_view()}
-                    </select>
-                </div>
+                {menu("identity", "The server's certificate", IDENTITIES.iter().map(|(_, v, l)| (*v, *l)).collect(),
+                    |f| IDENTITIES.iter().find(|i| i.0 == f.carried.identity).map_or("lab", |i| i.1),
+                    |f, v| f.carried.identity = IDENTITIES.iter().find(|i| i.1 == v).map_or(Identity::Lab, |i| i.0))}
+                {menu("chain_problem", "What is wrong with the chain", PROBLEMS.iter().map(|(_, v, l)| (*v, *l)).collect(),
+                    |f| PROBLEMS.iter().find(|p| p.0 == f.carried.chain_problem).map_or("none", |p| p.1),
+                    |f, v| f.carried.chain_problem = PROBLEMS.iter().find(|p| p.1 == v).map_or(ChainProblem::None, |p| p.0))}
             </fieldset>
             <fieldset>
                 <legend>"Revocation"</legend>
-                <div class="field">
-                    <label for="tls-revocation">"How the client checks the certificate is not revoked"</label>
-                    <select id="tls-revocation" data-testid="input-revocation" on:change=move |ev| {
-                        let method = match event_target_value(&ev).as_str() {
-                            "crl" => Method::Crl,
-                            "ocsp" => Method::Ocsp,
-                            "stapled" => Method::Stapled,
-                            _ => Method::None,
-                        };
-                        fe.edit(&|f| f.carried.revocation = method);
-                    }>
-                        {[
-                            (Method::None, "none", "No check"),
-                            (Method::Crl, "crl", "The CA's CRL"),
-                            (Method::Ocsp, "ocsp", "The CA's OCSP responder"),
-                            (Method::Stapled, "stapled", "OCSP stapling"),
-                        ]
-                        .into_iter()
-                        .map(|(m, value, label)| view! { <option value=value selected=move || form.with(|f| f.carried.revocation == m)>{label}</option> })
-                        .collect_view()}
-                    </select>
-                </div>
+                {menu("revocation", "How the client checks the certificate is not revoked", METHODS.iter().map(|(_, v, l)| (*v, *l)).collect(),
+                    |f| METHODS.iter().find(|m| m.0 == f.carried.revocation).map_or("none", |m| m.1),
+                    |f, v| f.carried.revocation = METHODS.iter().find(|m| m.1 == v).map_or(Method::None, |m| m.0))}
                 {checkbox("revoked", "The CA has revoked the server's certificate (its key was stolen)", |f| f.carried.revoked, |f, on| f.carried.revoked = on)}
                 {checkbox("responder_down", "The CA's CRL and OCSP servers do not answer (down, or blocked by an attacker)", |f| f.carried.responder_down, |f, on| f.carried.responder_down = on)}
                 {checkbox("hard_fail", "Refuse a certificate whose status cannot be learned (hard-fail)", |f| f.carried.hard_fail, |f, on| f.carried.hard_fail = on)}
