@@ -69,17 +69,24 @@ pub fn scenario_json(data: &[u8]) {
 }
 
 /// Any text as a redirect URI (the OAuth lab's registered and sent URIs): refused with a
-/// character inside the text, or read into parts that print back as an equivalent URI, whose
-/// dot segments resolve once and for all; and every matching rule answers.
+/// character inside the text, or read into parts whose dot segments resolve once and for all,
+/// and whose resolved form reads back as the same origin; and every matching rule answers.
+/// (A resolved form may be a byte longer than what was typed: an empty path becomes `/`. So
+/// at the length limit it need not read back; a fuzz finding, at 512 bytes.)
 pub fn oauth_uri(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     match redirect::parse(text) {
         Err(e) => assert!(e.at >= 1 && e.at <= text.chars().count() + 1, "{e}"),
         Ok(uri) => {
             let resolved = uri.resolved();
-            let again = redirect::parse(&resolved).expect("a resolved URI reads");
-            assert_eq!(again.resolved(), resolved);
-            assert_eq!((again.scheme.as_str(), again.host.as_str(), again.port), (uri.scheme.as_str(), uri.host.as_str(), uri.port));
+            let settled = redirect::Uri { path: uri.resolved_path(), ..uri.clone() };
+            assert_eq!(settled.resolved(), resolved, "resolving twice changes nothing");
+            assert!(resolved.len() <= text.len() + 1, "{resolved}");
+            if resolved.len() <= redirect::MAX_LEN {
+                let again = redirect::parse(&resolved).expect("a resolved URI reads");
+                assert_eq!(again.resolved(), resolved);
+                assert_eq!((again.scheme.as_str(), again.host.as_str(), again.port), (uri.scheme.as_str(), uri.host.as_str(), uri.port));
+            }
             for rule in redirect::Matching::ALL {
                 assert!(rule.allows(text, text), "{rule:?}");
                 let _ = rule.allows(text, &resolved);
