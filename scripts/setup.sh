@@ -5,6 +5,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 TRUNK_VERSION="0.21"          # trunk 0.22 needs a newer rustc than these machines have
 BINARYEN_VERSION="132.0.0"    # Debian's binaryen is too old: its output fails to start
+TERSER_VERSION="5.51.2"       # minifies wasm-bindgen's glue JS (Trunk leaves it as written)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -40,6 +41,10 @@ ensure_build_tools() {
   if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ]; then
     log "installing wasm-opt (npm binaryen $BINARYEN_VERSION)"
     npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" "binaryen@$BINARYEN_VERSION"
+  fi
+  if [ "$(terser --version 2>/dev/null | awk '{print $2}')" != "$TERSER_VERSION" ]; then
+    log "installing terser $TERSER_VERSION (npm, the glue JS minifier)"
+    npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" "terser@$TERSER_VERSION"
   fi
 }
 
@@ -93,7 +98,15 @@ build_exts() {
     hash="$(sha256sum "$raw" | cut -c1-16)"
     wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$id-$hash" "$raw"
     wasm-opt -Oz "$out/$id-${hash}_bg.wasm" -o "$out/$id-${hash}_bg.wasm"
+    minify_glue "$out/$id-$hash.js"
   done
+}
+
+# wasm-bindgen's glue JS, minified in place (Trunk minifies HTML and CSS but not this file):
+# about 48 kB to 22 kB, 8 to 6 kB of gzip, per page. Property names are kept, so the names the
+# wasm imports by are unchanged.
+minify_glue() {
+  terser "$1" --module --compress --mangle --output "$1.min" && mv "$1.min" "$1"
 }
 
 # Writes .pages/<page>/index.html from index.html: the page's name, its binary, paths one
@@ -135,6 +148,8 @@ release_env() {
   if rustup +nightly component list --installed 2>/dev/null | grep -qx 'rust-src'; then
     export RUSTUP_TOOLCHAIN=nightly
     export CARGO_UNSTABLE_BUILD_STD="std,panic_abort"
+    # The standard library's smaller variants of sort and friends (DNS page: 273 -> 270 kB).
+    export CARGO_UNSTABLE_BUILD_STD_FEATURES="optimize_for_size"
     export RUSTFLAGS="$RUSTFLAGS -Zunstable-options -Cpanic=immediate-abort"
     # Its own target folder, so native and release builds never invalidate each other.
     export CARGO_TARGET_DIR="$ROOT/target/release-wasm"
@@ -156,6 +171,7 @@ build_release() {
     for page in home $labs; do
       log "packing the $page page (trunk, offline, wasm-opt -Oz)"
       trunk build --release --offline --dist "$ROOT/target/site/$page" "$ROOT/.pages/$page/index.html"
+      minify_glue "$(ls "$ROOT/target/site/$page"/*.js | grep -v '/sw\.js$')"
     done
   )
   rm -rf "$ROOT/dist"
