@@ -8,6 +8,7 @@
 //! This crate must not depend on any browser crate; `tests/purity.rs` enforces it.
 
 pub mod base64url;
+pub mod cache;
 pub mod civil;
 pub mod diagram;
 pub mod dns;
