@@ -61,6 +61,7 @@ ensure_test_tools() {
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends tshark >/dev/null
   fi
   if [ ! -d "$ROOT/tests/node_modules/playwright-core" ] || [ ! -d "$ROOT/tests/node_modules/axe-core" ] \
+     || [ ! -d "$ROOT/tests/node_modules/http-cache-semantics" ] \
      || [ "$ROOT/tests/package-lock.json" -nt "$ROOT/tests/node_modules/.package-lock.json" ]; then
     log "installing the browser-test packages (npm ci)"
     (cd "$ROOT/tests" && npm ci --silent --no-audit --no-fund)

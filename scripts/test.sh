@@ -16,6 +16,8 @@ log "JWT interoperability: tokens signed by Wirelab verified by PyJWT, and the r
 python3 tests/jwt_interop.py
 log "OAuth interoperability: ID tokens, access tokens and client assertions verified by PyJWT; forms, queries, Basic credentials and PKCE by Python's standard library"
 python3 tests/oauth_interop.py
+log "HTTP caching: the RFC 9111 core against http-cache-semantics on random header sets (storable, lifetime, age, stale, reuse)"
+node tests/cache_interop.mjs
 log "TLS captures read by tshark: checksums, records, decryption with the key log, the data"
 rm -rf "$ROOT/target/tls-captures"
 cargo run --quiet -p wirelab-core --example tls_capture -- "$ROOT/target/tls-captures"

@@ -37,6 +37,15 @@ fn main() {
     }
     write(&root, "oauth_uri", "traversal", b"https://app.example.com/callback/../open?to=https://evil.example/collect");
     write(&root, "oauth_uri", "port", b"http://127.0.0.1:8400/cb?x=1");
+    let cache_seeds: [(&str, &str); 4] = [
+        ("asset", "\u{1}public, max-age=31536000, immutable\u{1f}Accept-Encoding: gzip\u{1f}Date: Sun, 06 Nov 1994 08:49:37 GMT\nETag: \"v1\"\nVary: Accept-Encoding\u{1f}ETag: \"v1\"\nCache-Control: max-age=60\u{1f}784111777,784111778,784111900,784112000,784112001"),
+        ("html", "\u{0}no-cache\u{1f}Cache-Control: max-stale=30\u{1f}Last-Modified: Sunday, 06-Nov-94 08:49:37 GMT\nAge: 12\u{1f}\u{1f}0,1,500"),
+        ("quoted", "\u{3}no-cache=\"Set-Cookie, X-A\", s-maxage=\"30\", stale-while-revalidate=10\u{1f}Authorization: Bearer x\u{1f}Expires: Sun Nov  6 08:49:37 1994\u{1f}\u{1f}5,5,100"),
+        ("date", "\u{21}Sun, 06 Nov 1994 08:49:37 GMT"),
+    ];
+    for (id, text) in cache_seeds {
+        write(&root, "cache_headers", id, text.as_bytes());
+    }
     for (id, _, s) in jwt::scenario::presets() {
         write(&root, "jwt_token", id, s.token.as_bytes());
         write(&root, "jwt_token", &format!("{id}-bearer"), format!("Authorization: Bearer {}", s.token).as_bytes());

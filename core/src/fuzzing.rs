@@ -96,6 +96,57 @@ pub fn oauth_uri(data: &[u8]) {
 }
 
 
+/// HTTP caching by RFC 9111 on any header text. The first byte picks the cache, the status and
+/// the method; the rest is, split by U+001F: a Cache-Control value, the request's header lines,
+/// the response's, a 304's, and times (comma-separated seconds). Laws: a Cache-Control field
+/// written back reads as the same directives; an HTTP-date read is written and read back to
+/// the same second; a response served fresh is fresh; a 304's fields end up in the stored
+/// response (all but Content-Length and the connection's own).
+pub fn cache_headers(data: &[u8]) {
+    use crate::cache::rfc9111::{self as rfc, CacheControl, Kind, Stored, Use};
+    let Some((&flags, rest)) = data.split_first() else { return };
+    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let mut parts = text.split('\u{1f}');
+    let cc_text = parts.next().unwrap_or("");
+    let cc = CacheControl::parse(cc_text);
+    let again = CacheControl::parse(&cc.to_field());
+    assert_eq!(again.directives, cc.directives, "{:?} written as {:?}", cc_text, cc.to_field());
+    assert!(again.problems.iter().all(|p| p.contains("more than once")), "{:?}", again.problems);
+    if let Some(t) = rfc::parse_http_date(cc_text) {
+        assert_eq!(rfc::parse_http_date(&rfc::http_date(t)), Some(t), "{cc_text:?}");
+    }
+    let fields = |s: &str| -> Vec<(String, String)> { s.lines().filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect() };
+    let request = fields(parts.next().unwrap_or(""));
+    let mut response = fields(parts.next().unwrap_or(""));
+    response.push(("Cache-Control".into(), cc_text.into()));
+    let not_modified = fields(parts.next().unwrap_or(""));
+    let times: Vec<i64> = parts.next().unwrap_or("").split(',').filter_map(|t| t.trim().parse().ok()).collect();
+    let t = |i: usize| times.get(i).copied().unwrap_or(0);
+    let kind = if flags & 1 == 0 { Kind::Private } else { Kind::Shared };
+    let status = [200, 203, 204, 206, 302, 304, 404, 500, 501, 100][(flags >> 1) as usize % 10];
+    let method = ["GET", "HEAD", "POST", "DELETE"][(flags >> 5) as usize % 4];
+    let _ = rfc::storable(kind, method, &request, status, &response);
+    let stored = Stored { method: method.into(), request: request.clone(), status, response, request_time: t(0), response_time: t(1) };
+    let lifetime = stored.lifetime(kind);
+    let age = stored.age(t(2));
+    assert!(age.current_age >= age.corrected_initial_age && age.current_age >= age.resident_time);
+    let reuse = rfc::reuse(kind, &stored, method, &request, t(2));
+    if reuse.decision == Use::Fresh {
+        assert!(lifetime.seconds > age.current_age, "served fresh when stale: {reuse:?}");
+    }
+    let _ = rfc::stale_if_error(kind, &stored, t(2));
+    let _ = rfc::conditional_headers(&stored);
+    let _ = rfc::validates(&stored, &not_modified);
+    let updated = rfc::update_from_304(&stored, &not_modified, t(3), t(4));
+    for (name, _) in &not_modified {
+        let lower = name.to_ascii_lowercase();
+        if !["content-length", "connection", "keep-alive", "proxy-connection", "te", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authentication-info"].contains(&lower.as_str()) {
+            assert_eq!(rfc::field(&updated.response, name), rfc::field(&not_modified, name), "{name}");
+        }
+    }
+    let _ = rfc::invalidates(method, status);
+}
+
 /// Any pasted text as a token: finding it (Bearer headers, URLs, cookies), decoding it, and
 /// the inspector the page draws from it.
 pub fn jwt_token(data: &[u8]) {

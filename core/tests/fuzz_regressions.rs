@@ -11,7 +11,7 @@ use wirelab_core::{dns, jwt, ratelimit, tcp};
 /// A target and its check.
 type Target = (&'static str, fn(&[u8]));
 
-const TARGETS: [Target; 10] = [
+const TARGETS: [Target; 11] = [
     ("links", fuzzing::links),
     ("scenario_json", fuzzing::scenario_json),
     ("jwt_token", fuzzing::jwt_token),
@@ -22,6 +22,7 @@ const TARGETS: [Target; 10] = [
     ("forms", fuzzing::forms),
     ("x509", fuzzing::x509),
     ("oauth_uri", fuzzing::oauth_uri),
+    ("cache_headers", fuzzing::cache_headers),
 ];
 
 #[test]
@@ -85,4 +86,10 @@ fn the_fuzz_checks_hold_on_every_built_in_scenario() {
         fuzzing::forms(&[&[lab], "1\u{1f}x\u{1f}\u{1f}99999999999999999999".as_bytes()].concat());
         fuzzing::forms(&[lab]);
     }
+}
+
+#[test]
+fn the_cache_check_holds_on_ordinary_headers() {
+    fuzzing::cache_headers(b"\x01public, max-age=60, stale-while-revalidate=30\x1fAccept-Encoding: gzip\x1fDate: Sun, 06 Nov 1994 08:49:37 GMT\nVary: Accept-Encoding\nETag: \"v1\"\x1fETag: \"v1\"\nCache-Control: max-age=120\nContent-Length: 0\x1f784111777,784111777,784111800,784111900,784111901");
+    fuzzing::cache_headers(b"\x00no-cache=\"Set-Cookie, X-A\", max-age=\"5\"\x1fPragma: no-cache\x1fLast-Modified: Sunday, 06-Nov-94 08:49:37 GMT\x1f\x1f0,0,10");
 }

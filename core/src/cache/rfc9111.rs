@@ -172,6 +172,20 @@ impl CacheControl {
         field(fields, "cache-control").map(|v| CacheControl::parse(&v)).unwrap_or_default()
     }
 
+    /// The directives written back as a field value: an argument as a token where it is one,
+    /// otherwise as a quoted string.
+    pub fn to_field(&self) -> String {
+        let mut parts = Vec::new();
+        for d in &self.directives {
+            parts.push(match &d.value {
+                None => d.name.clone(),
+                Some(v) if !v.is_empty() && v.chars().all(is_tchar) => format!("{}={v}", d.name),
+                Some(v) => format!("{}=\"{}\"", d.name, v.replace('\\', "\\\\").replace('"', "\\\"")),
+            });
+        }
+        parts.join(", ")
+    }
+
     pub fn get(&self, name: &str) -> Option<&Directive> {
         self.directives.iter().find(|d| d.name == name)
     }
@@ -389,7 +403,10 @@ pub fn freshness_lifetime(kind: Kind, status: u16, response: &Fields, received: 
             return life(0, Rule::Expires, "Expires appears more than once: stale".into());
         }
         return match parse_http_date(&expires) {
-            Some(e) if e > date => life((e - date) as u64, Rule::Expires, format!("Expires − Date = {}", civil::span((e - date) as u64))),
+            Some(e) if e > date => {
+                let seconds = e.saturating_sub(date) as u64;
+                life(seconds, Rule::Expires, format!("Expires − Date = {}", civil::span(seconds)))
+            }
             Some(_) => life(0, Rule::Expires, "Expires is not after Date: stale".into()),
             None => life(0, Rule::Expires, format!("Expires “{}” is not a date, so it is in the past", shown(&expires))),
         };
@@ -397,8 +414,8 @@ pub fn freshness_lifetime(kind: Kind, status: u16, response: &Fields, received: 
     if HEURISTICALLY_CACHEABLE.contains(&status) || cc.has("public") {
         if let Some(modified) = field(response, "last-modified").and_then(|m| parse_http_date(&m)) {
             if modified < date {
-                let since = (date - modified) as u64;
-                let seconds = since * HEURISTIC_PERCENT / 100;
+                let since = date.saturating_sub(modified) as u64;
+                let seconds = (since / 100).saturating_mul(HEURISTIC_PERCENT) + since % 100 * HEURISTIC_PERCENT / 100;
                 return life(seconds, Rule::Heuristic, format!("heuristic: {HEURISTIC_PERCENT}% of the {} since Last-Modified", civil::span(since)));
             }
         }
@@ -426,11 +443,11 @@ pub struct Age {
 pub fn current_age(response: &Fields, request_time: i64, response_time: i64, now: i64) -> Age {
     let age_value = field(response, "age").map(|a| delta_seconds(a.split(',').next().unwrap_or("").trim()).or_zero()).unwrap_or(0);
     let date_value = field(response, "date").and_then(|d| parse_http_date(&d)).unwrap_or(response_time);
-    let apparent_age = (response_time - date_value).max(0) as u64;
-    let response_delay = (response_time - request_time).max(0) as u64;
+    let apparent_age = response_time.saturating_sub(date_value).max(0) as u64;
+    let response_delay = response_time.saturating_sub(request_time).max(0) as u64;
     let corrected_age_value = age_value.saturating_add(response_delay);
     let corrected_initial_age = apparent_age.max(corrected_age_value);
-    let resident_time = (now - response_time).max(0) as u64;
+    let resident_time = now.saturating_sub(response_time).max(0) as u64;
     let current_age = corrected_initial_age.saturating_add(resident_time);
     Age { age_value, date_value, request_time, response_time, apparent_age, response_delay, corrected_age_value, corrected_initial_age, resident_time, current_age }
 }
