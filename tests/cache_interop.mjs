@@ -31,6 +31,7 @@ const DEPARTURES = {
   mustRevalidateFresh: 'RFC 9111 §5.2.2.2: must-revalidate applies once stale; http-cache-semantics revalidates even a fresh response',
   revalidateStale: 'RFC 9111 §5.2.2.8 and §5.2.2.10: proxy-revalidate, and s-maxage (which implies it), forbid a shared cache to serve a stale response; http-cache-semantics serves it when the request says max-stale',
   noCacheStale: 'RFC 9111 §5.2.2.4: a response marked no-cache is never used without validation, even for a request that accepts stale ones; http-cache-semantics serves it when the request says max-stale',
+  immutableReload: 'RFC 8246 §2: a browser does not revalidate a fresh immutable response on a reload (request max-age); http-cache-semantics does',
   maxStaleBoundary: 'RFC 9111 §5.2.1.2: max-stale=N accepts staleness of no more than N; http-cache-semantics requires less than N',
   minFreshStale: 'RFC 9111 §5.2.1.3 applies min-fresh to fresh responses; http-cache-semantics also refuses a stale one the request accepts with max-stale',
 };
@@ -83,7 +84,10 @@ for (const c of cases) {
   // Whether http-cache-semantics lets max-stale serve this response stale, by its own rule.
   const acceptsStale = !!maxStale && c.method === 'GET' && !has(resCC, 'must-revalidate') && !/max-age|no-cache/.test(reqCC) && !c.again.pragma && policy._varyMatches(again)
       && (maxStale[2] === undefined || Number(maxStale[2]) > c.core.age - policy.maxAge());
-  if (has(resCC, 'must-revalidate') && served) {
+  if (c.core.reuse_reason.includes('immutable') && served) {
+    served = false;
+    counts.immutableReload++;
+  } else if (has(resCC, 'must-revalidate') && served) {
     served = false;
     counts.mustRevalidateFresh++;
   } else if (shared && has(resCC, 'proxy-revalidate') && served) {

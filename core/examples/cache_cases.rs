@@ -153,6 +153,7 @@ fn main() {
                     "age": age,
                     "fresh": lifetime.seconds > age,
                     "reuse": format!("{:?}", reuse.decision),
+                    "reuse_reason": reuse.reason,
                     "served_without_revalidation": matches!(reuse.decision, Use::Fresh | Use::StaleAccepted),
                 },
             })

@@ -145,6 +145,19 @@ pub fn cache_headers(data: &[u8]) {
         }
     }
     let _ = rfc::invalidates(method, status);
+    // The whole text as the lab's events and header lines: each problem names a line of it,
+    // and a scenario that validates runs.
+    use crate::cache::scenario::{parse_events, parse_headers, CacheScenario};
+    let lines = text.lines().count();
+    for problem in parse_events(text, "/").err().into_iter().flatten().chain(parse_headers(text).err().into_iter().flatten()) {
+        if let Some(n) = problem.strip_prefix("line ").and_then(|r| r.split(':').next()).and_then(|n| n.parse::<usize>().ok()) {
+            assert!(n >= 1 && n <= lines, "{problem}");
+        }
+    }
+    let scenario = CacheScenario { events: text.to_string(), cdn: flags & 2 == 0, ..CacheScenario::default() };
+    if scenario.validate().is_empty() {
+        drop(crate::cache::run(&scenario));
+    }
 }
 
 /// Any pasted text as a token: finding it (Bearer headers, URLs, cookies), decoding it, and

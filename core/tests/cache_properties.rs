@@ -149,3 +149,77 @@ proptest! {
         }
     }
 }
+
+mod lab {
+    use proptest::prelude::*;
+    use wirelab_core::cache::{self, scenario::{self, CacheScenario}};
+    use wirelab_core::scenario::Scenario;
+    use wirelab_core::trace::StepKind;
+
+    fn event() -> impl Strategy<Value = String> {
+        let request = (0u64..200_000, prop::sample::select(vec!["", "bob ", "carol "]), prop::sample::select(vec!["GET", "GET", "HEAD", "POST", "DELETE"]), prop::sample::select(vec!["", " | Cache-Control: no-cache", " | Cache-Control: max-age=0", " | Cache-Control: max-stale", " | Cache-Control: only-if-cached", " | Accept-Encoding: gzip", " | Authorization: Bearer t", " | Pragma: no-cache"]))
+            .prop_map(|(t, who, m, h)| format!("{t}s {who}{m}{h}"));
+        prop_oneof![
+            6 => request,
+            1 => (0u64..200_000).prop_map(|t| format!("{t}s change")),
+            1 => (0u64..200_000, prop::sample::select(vec!["down", "down 502", "up"])).prop_map(|(t, w)| format!("{t}s {w}")),
+            1 => (0u64..200_000).prop_map(|t| format!("{t}s purge")),
+        ]
+    }
+
+    fn headers() -> impl Strategy<Value = String> {
+        let cc = prop::collection::vec(prop::sample::select(vec!["max-age=60", "max-age=0", "s-maxage=600", "no-cache", "no-store", "private", "public", "must-revalidate", "proxy-revalidate", "immutable", "stale-while-revalidate=120", "stale-if-error=3600"]), 0..4);
+        (cc, prop::sample::select(vec!["", "\nVary: Accept-Encoding", "\nVary: *", "\nExpires: Mon, 30 Nov 2026 10:00:00 GMT", "\nExpires: 0", "\nSet-Cookie: id=1"]))
+            .prop_map(|(cc, extra)| if cc.is_empty() { format!("Content-Type: text/css{extra}") } else { format!("Content-Type: text/css\nCache-Control: {}{extra}", cc.join(", ")) })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_scenario_runs_to_real_http_messages(events in prop::collection::vec(event(), 1..12), headers in headers(), cdn in any::<bool>(), etag in any::<bool>(), last_modified in any::<bool>(), status in prop::sample::select(scenario::STATUSES.to_vec())) {
+            let s = CacheScenario { events: format!("0s GET\n{}", events.join("\n")), headers, cdn, etag, last_modified, status, ..CacheScenario::default() };
+            prop_assert!(s.validate().is_empty(), "{:?}", s.validate());
+            let run = cache::run(&s);
+            prop_assert!(run.trace.steps.len() <= 2000);
+            for step in &run.trace.steps {
+                if step.kind == StepKind::Message {
+                    let text = String::from_utf8(step.bytes.clone()).unwrap();
+                    let (head, body) = text.split_once("\r\n\r\n").expect("a blank line ends the header");
+                    let mut lines = head.split("\r\n");
+                    let start = lines.next().unwrap();
+                    prop_assert!(start.starts_with("HTTP/1.1 ") || start.ends_with(" HTTP/1.1"), "{}", start);
+                    let mut length = None;
+                    for line in lines {
+                        let (name, value) = line.split_once(": ").expect("Name: value");
+                        prop_assert!(!name.is_empty() && !name.contains(' '));
+                        if name.eq_ignore_ascii_case("content-length") {
+                            length = value.parse::<usize>().ok();
+                        }
+                    }
+                    if start.starts_with("HTTP/1.1 304") || start.starts_with("HTTP/1.1 204") {
+                        prop_assert!(body.is_empty());
+                    } else if start.starts_with("HTTP/1.1 ") && !body.is_empty() {
+                        prop_assert_eq!(Some(body.len()), length);
+                    }
+                    for f in &step.fields {
+                        if let Some(r) = f.bytes {
+                            prop_assert!(r.end <= step.bytes.len());
+                        }
+                    }
+                }
+            }
+            for stretch in &run.stretches {
+                if let Some(until) = stretch.until {
+                    prop_assert!(until >= stretch.from);
+                }
+            }
+        }
+
+        #[test]
+        fn no_events_text_panics(text in "(.{0,40}\n){0,10}") {
+            let _ = scenario::parse_events(&text, "/");
+            let _ = scenario::parse_headers(&text);
+        }
+    }
+}

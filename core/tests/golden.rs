@@ -74,3 +74,13 @@ fn oauth_presets_match_their_golden_traces() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn cache_presets_match_their_golden_traces() {
+    use wirelab_core::cache::{self, scenario};
+    let failures: Vec<String> = scenario::presets()
+        .into_iter()
+        .filter_map(|(id, _, s)| check(&format!("cache-{id}"), &cache::run(&s).trace.to_text()).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -4,3 +4,7 @@
 //! changes.
 
 pub mod rfc9111;
+pub mod run;
+pub mod scenario;
+
+pub use run::run;

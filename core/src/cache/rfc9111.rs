@@ -553,6 +553,9 @@ pub fn reuse(kind: Kind, stored: &Stored, method: &str, request: &Fields, now: i
     let lifetime = stored.lifetime(kind).seconds;
     let age = stored.age(now).current_age;
     if let Some(max_age) = req.seconds("max-age") {
+        if kind == Kind::Private && res.has("immutable") && lifetime > age && age > max_age.or_zero() {
+            return r(Use::Fresh, format!("fresh and immutable: a reload (max-age={}) does not revalidate it (age {age} s < lifetime {lifetime} s)", max_age.or_zero()), "RFC 8246 §2");
+        }
         if age > max_age.or_zero() {
             return r(miss, format!("the request accepts an age of at most {}, and the response is {age} s old", max_age.or_zero()), "§5.2.1.1");
         }
@@ -783,6 +786,14 @@ mod tests {
         let mut only = req.clone();
         only.push(("Cache-Control".into(), "only-if-cached".into()));
         assert_eq!(reuse(Kind::Private, &s, "GET", &only, T0 + 500).decision, Use::GatewayTimeout);
+        let immutable = stored(&[("Cache-Control", "max-age=600, immutable")]);
+        let mut reload = req.clone();
+        reload.push(("Cache-Control".into(), "max-age=0".into()));
+        assert_eq!(reuse(Kind::Private, &immutable, "GET", &reload, T0 + 60).decision, Use::Fresh, "a reload keeps a fresh immutable response");
+        assert_eq!(reuse(Kind::Shared, &immutable, "GET", &reload, T0 + 60).decision, Use::Revalidate, "immutable is for browsers");
+        let mut force = req.clone();
+        force.push(("Cache-Control".into(), "no-cache".into()));
+        assert_eq!(reuse(Kind::Private, &immutable, "GET", &force, T0 + 60).decision, Use::Revalidate, "a forced reload revalidates");
         let must = stored(&[("Cache-Control", "max-age=10, must-revalidate, max-stale=99")]);
         assert_eq!(reuse(Kind::Private, &must, "GET", &stale_ok, T0 + 20).decision, Use::Revalidate, "must-revalidate beats max-stale");
         let smax = stored(&[("Cache-Control", "s-maxage=10, stale-while-revalidate=60")]);
