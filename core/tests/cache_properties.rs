@@ -223,3 +223,44 @@ mod lab {
         }
     }
 }
+
+mod application {
+    use proptest::prelude::*;
+    use wirelab_core::cache::app::{self, AppScenario, Eviction, Outcome, Stampede, Strategy};
+    use wirelab_core::ratelimit::scenario::Pattern;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_application_scenario_runs_and_its_counts_add_up(
+            strategy in prop::sample::select(Strategy::ALL.to_vec()),
+            eviction in prop::sample::select(vec![Eviction::Ttl, Eviction::Lru, Eviction::Lfu]),
+            stampede in prop::sample::select(vec![Stampede::None, Stampede::Coalesce, Stampede::EarlyExpiration]),
+            capacity in 1u32..200, keys in 1u32..500, hot in 0u32..=100, ttl in 1u64..5000, db in 0u64..200, cache in 0u64..5,
+            gap in 1u64..50, writes in 0u64..40, pause in 0u64..500, crash in prop::option::of(0u64..6000), seed in any::<u64>(),
+        ) {
+            let s = AppScenario {
+                strategy, eviction, stampede, capacity, keys, hot_percent: hot, ttl_ms: ttl, db_ms: db, cache_ms: cache, reader_pause_ms: pause, crash_ms: crash, seed,
+                reads: vec![Pattern::Random { start_ms: 0, duration_ms: 3000, mean_gap_ms: gap, seed }],
+                writes: vec![Pattern::Steady { start_ms: 0, every_ms: 97, count: writes }],
+                duration_ms: 3000,
+                ..AppScenario::default()
+            };
+            prop_assert!(s.validate().is_empty(), "{:?}", s.validate());
+            let r = app::run(&s);
+            let reads = r.requests.iter().filter(|q| q.outcome != Outcome::Write).count() as u64;
+            prop_assert_eq!(reads, r.reads);
+            prop_assert_eq!(r.requests.iter().filter(|q| q.outcome == Outcome::Hit).count() as u64, r.hits);
+            prop_assert!(r.hits <= r.reads);
+            prop_assert!(r.stale_reads <= r.reads);
+            prop_assert!(r.requests.iter().all(|q| q.latency >= cache * 1000));
+            if strategy != Strategy::WriteBehind {
+                prop_assert_eq!(r.lost_writes, 0);
+            }
+            if eviction == Eviction::Ttl {
+                prop_assert_eq!(r.evictions, 0);
+            }
+        }
+    }
+}

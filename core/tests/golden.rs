@@ -84,3 +84,28 @@ fn cache_presets_match_their_golden_traces() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn application_cache_presets_match_their_golden_reports() {
+    use wirelab_core::cache::app;
+    let failures: Vec<String> = app::presets()
+        .into_iter()
+        .filter_map(|(id, title, s)| {
+            let r = app::run(&s);
+            let mut text = format!("# {title}\n");
+            for line in &r.summary {
+                text.push_str(&format!("{line}\n"));
+            }
+            text.push_str("bucket: reads hits db_queries mean_latency_us\n");
+            for b in &r.buckets {
+                let mean = if b.reads == 0 { 0 } else { b.latency_sum / b.reads as u64 };
+                text.push_str(&format!("{}: {} {} {} {}\n", b.start, b.reads, b.hits, b.db_queries, mean));
+            }
+            for q in r.requests.iter().take(40) {
+                text.push_str(&format!("{} k{} {:?} {}us v{}/{} [{}] {}\n", q.at, q.key, q.outcome, q.latency, q.version, q.current, q.commands.join("; "), q.why));
+            }
+            check(&format!("cache-app-{id}"), &text).err()
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -3,6 +3,7 @@
 //! response may answer a request, the conditional request that revalidates it, and what a 304
 //! changes.
 
+pub mod app;
 pub mod rfc9111;
 pub mod run;
 pub mod scenario;

@@ -226,7 +226,7 @@ pub fn parse_events(text: &str, default_path: &str) -> Result<Vec<Event>, Vec<St
     if !problems.is_empty() {
         return Err(problems);
     }
-    out.sort_by_key(|e| e.at);
+    crate::order::sort_by_key(&mut out, |e| e.at);
     Ok(out)
 }
 
