@@ -45,6 +45,7 @@ pub fn links(data: &[u8]) {
         Some("ratelimit") => links_lab::<ratelimit::scenario::RateScenario>(&location),
         Some("tls") => links_lab::<tls::TlsScenario>(&location),
         Some("oauth") => links_lab::<oauth::OAuthScenario>(&location),
+        Some("cache") => links_lab::<crate::cache::scenario::CacheScenario>(&location),
         _ => {}
     }
 }
@@ -66,6 +67,7 @@ pub fn scenario_json(data: &[u8]) {
     scenario_json_lab::<ratelimit::scenario::RateScenario>(text, |s| drop(ratelimit::report::run(s)));
     scenario_json_lab::<tls::TlsScenario>(text, |s| drop(tls::run(s)));
     scenario_json_lab::<oauth::OAuthScenario>(text, |s| drop(oauth::run(s)));
+    scenario_json_lab::<crate::cache::scenario::CacheScenario>(text, |s| drop(crate::cache::run(s)));
 }
 
 /// Any text as a redirect URI (the OAuth lab's registered and sent URIs): refused with a
@@ -259,13 +261,25 @@ pub fn forms(data: &[u8]) {
         }
     };
 
-    match which % 6 {
+    match which % 7 {
         0 => form_tcp(&mut next),
         1 => form_dns(&mut next),
         2 => form_jwt(&mut next),
         3 => form_rate(&mut next),
         4 => form_tls(&mut next),
-        _ => form_oauth(&mut next),
+        5 => form_oauth(&mut next),
+        _ => form_cache(&mut next),
+    }
+}
+
+fn form_cache(next: &mut dyn FnMut(&mut String)) {
+    let mut f = crate::cache::scenario::CacheForm::from(&Default::default());
+    for field in [&mut f.path, &mut f.headers, &mut f.modified_ago, &mut f.events] {
+        next(field);
+    }
+    match f.parse() {
+        Ok(s) => drop(crate::cache::run(&s)),
+        Err(errors) => assert!(!errors.is_empty()),
     }
 }
 

@@ -2,6 +2,7 @@
 //! selected step, playback, keyboard shortcuts, the permalink in the address bar, and the last
 //! scenario kept in local storage. A lab adds its editor and calls [`lab_page`].
 
+pub mod cache;
 pub mod dns;
 pub mod jwt;
 pub mod oauth;

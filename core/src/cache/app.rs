@@ -250,7 +250,7 @@ struct Load {
 pub fn run(s: &AppScenario) -> AppReport {
     let mut rng = SplitMix64::new(s.seed);
     let mut ops: Vec<(Micros, Op)> = Vec::new();
-    let mut pick = |rng: &mut SplitMix64| if (rng.next_u64() % 100) < s.hot_percent as u64 { 0 } else { (rng.next_u64() % s.keys.max(1) as u64) as u32 };
+    let pick = |rng: &mut SplitMix64| if (rng.next_u64() % 100) < s.hot_percent as u64 { 0 } else { (rng.next_u64() % s.keys.max(1) as u64) as u32 };
     for t in s.reads.iter().flat_map(Pattern::times) {
         ops.push((t, Op::Read(pick(&mut rng))));
     }

@@ -419,3 +419,51 @@ mod tests {
         assert!(errors[2].contains("written by the origin"));
     }
 }
+
+/// The editor's fields as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheForm {
+    pub path: String,
+    pub status: u16,
+    pub headers: String,
+    pub etag: bool,
+    pub last_modified: bool,
+    pub modified_ago: String,
+    pub cdn: bool,
+    pub events: String,
+    /// t = 0, kept from the scenario (not edited here).
+    pub start: i64,
+}
+
+impl From<&CacheScenario> for CacheForm {
+    fn from(s: &CacheScenario) -> CacheForm {
+        CacheForm { path: s.path.clone(), status: s.status, headers: s.headers.clone(), etag: s.etag, last_modified: s.last_modified, modified_ago: time_text(s.modified_ago_s), cdn: s.cdn, events: s.events.clone(), start: s.start }
+    }
+}
+
+impl CacheForm {
+    /// The scenario, or each field's problem.
+    pub fn parse(&self) -> Result<CacheScenario, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let modified_ago_s = match parse_time(self.modified_ago.trim()) {
+            Ok(s) => s,
+            Err(e) => {
+                errors.push(FieldError::new("modified_ago", e));
+                0
+            }
+        };
+        let s = CacheScenario {
+            path: self.path.trim().to_string(),
+            status: self.status,
+            headers: self.headers.clone(),
+            etag: self.etag,
+            last_modified: self.last_modified,
+            modified_ago_s,
+            cdn: self.cdn,
+            events: self.events.clone(),
+            start: self.start,
+            v: CacheScenario::VERSION,
+        };
+        crate::scenario::checked(s, errors)
+    }
+}
