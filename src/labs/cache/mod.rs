@@ -90,7 +90,8 @@ fn Stored(session: LabSession<CacheScenario, CacheRun>) -> impl IntoView {
                         }
                         .into_any()
                     };
-                    view! { <div><h3>{name}</h3>{body}</div> }
+                    let heading = name.strip_prefix("the ").map(|n| n.to_string()).unwrap_or(name);
+                    view! { <div><h3>{heading}</h3>{body}</div> }
                 })
                 .collect_view()
                 .into_any()

@@ -1,0 +1,105 @@
+// The caching lab (HTTP caching part) in headless Chromium against the release build, from a
+// sub-path.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openPage } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function open(where = 'cache/', options = {}) {
+  const opened = await openPage(browser, server, where, options);
+  await opened.page.waitForSelector('[data-testid=inspector] #inspector-title');
+  return opened;
+}
+const summary = (page) => page.locator('[data-testid=summary]').innerText();
+const labels = (page) => page.locator('[data-testid=step] .row-label').allTextContents();
+async function preset(page, id) {
+  await page.selectOption('[data-testid=preset]', id);
+  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.startsWith('1 /'));
+}
+async function edit(page) {
+  if (!(await page.$eval('details.editor', (d) => d.open))) await page.click('[data-testid=editor-summary]');
+}
+async function fields(page, label) {
+  await page.locator('[data-testid=step]', { hasText: label }).first().click();
+  return page.locator('[data-testid=field]').allInnerTexts();
+}
+
+test('the default: a miss through the CDN, a fresh hit, a revalidation answered 304, and the CDN serving a second person', async () => {
+  const { context, page, problems } = await open();
+  const all = await labels(page);
+  for (const want of ['miss', 'GET /app.css', '200 OK', 'stored', 'hit: fresh', 'revalidate', '304 Not Modified', '304: updated']) {
+    assert.ok(all.some((l) => l.endsWith(want)), `${want} in ${all.join(' | ')}`);
+  }
+  assert.match(await summary(page), /The origin was asked 2 times/);
+  // The revalidation carries the validators, as real header lines.
+  const request = await page.locator('[data-testid=step]', { hasText: 'GET /app.css' }).nth(2);
+  await request.click();
+  const inspector = await page.locator('[data-testid=inspector]').innerText();
+  assert.match(inspector, /If-None-Match: "v1"/);
+  assert.match(inspector, /If-Modified-Since: /);
+  // The decision names its rule and section.
+  const hit = await fields(page, 'hit: fresh');
+  assert.ok(hit.some((f) => f.includes('Freshness lifetime') && f.includes('60 s') && f.includes('max-age=60')), hit.join(' | '));
+  assert.match(await page.locator('[data-testid=inspector]').innerText(), /RFC 9111/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the panel shows each cache\'s stored response ageing past its lifetime as the time moves', async () => {
+  const { context, page, problems } = await open();
+  await page.locator('[data-testid=step]', { hasText: 'hit: fresh' }).first().click();
+  const panel = page.locator('[data-testid=caches]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=clock-value]').innerText === 't = 30s');
+  assert.match(await panel.innerText(), /CDN[\s\S]*\/app\.css[\s\S]*30s of 1m[\s\S]*fresh/);
+  // The keyboard moves the time: past the lifetime, the same entries are stale.
+  await page.focus('[data-testid=clock]');
+  for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowRight');
+  assert.equal(await page.locator('[data-testid=clock-value]').innerText(), 't = 1m10s');
+  const rows = await page.locator('[data-testid=stored-entry]').allInnerTexts();
+  assert.ok(rows.length >= 2, rows.join(' | '));
+  assert.ok(rows.every((r) => r.trim().endsWith('stale')), `every entry is stale after its minute: ${rows.join(' | ')}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('presets: private data is not stored by the CDN, stale-if-error serves through an outage, Vary keeps a copy per encoding', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'private-authorization');
+  const notStored = await fields(page, 'not stored');
+  assert.ok(notStored.some((f) => f.includes('private')), notStored.join(' | '));
+  await preset(page, 'stale-if-error');
+  assert.ok((await labels(page)).some((l) => l.endsWith('error: serve stale')));
+  assert.ok((await labels(page)).some((l) => l.endsWith('error: passed on')), 'beyond stale-if-error the error passes');
+  await preset(page, 'vary-encoding');
+  await page.click('[data-testid=last]');
+  const panel = await page.locator('[data-testid=caches]').innerText();
+  assert.match(panel, /accept-encoding: gzip, br/);
+  assert.match(panel, /accept-encoding: gzip\b/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('editing: a header line that is wrong says which and why, keeps what was typed, and fixing it reruns', async () => {
+  const { context, page, problems } = await open();
+  await edit(page);
+  const headers = page.locator('[data-testid=input-headers]');
+  await headers.fill('Content-Type: text/css\nCache-Control max-age=600');
+  await page.waitForSelector('#cache-headers-error');
+  assert.match(await page.locator('#cache-headers-error').innerText(), /line 2: .*has no colon/);
+  assert.equal(await headers.inputValue(), 'Content-Type: text/css\nCache-Control max-age=600', 'kept as typed');
+  await headers.fill('Content-Type: text/css\nCache-Control: no-store');
+  await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.includes('asked 4 times'));
+  assert.ok((await labels(page)).some((l) => l.endsWith('not stored')));
+  // Events: a bad line is named; a new person gets a lane.
+  const events = page.locator('[data-testid=input-events]');
+  await events.fill('0s GET\nsoon GET');
+  await page.waitForSelector('#cache-events-error');
+  assert.match(await page.locator('#cache-events-error').innerText(), /line 2: .*not a time/);
+  await events.fill('0s GET\n5s carol GET');
+  await page.waitForFunction(() => document.body.innerText.includes("Carol's browser"));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
