@@ -22,6 +22,10 @@ use std::fmt;
 pub const TTL_MAX: u32 = 2_147_483_647;
 /// Records in one zone at most, and characters in one zone's text.
 pub const RECORDS_MAX: usize = 200;
+/// Records of one type at one name (an RRset), at most. The root zone has 13 NS records; a
+/// fuzz finding showed a hundred glueless NS records at one name making each referral, and
+/// so each step, hundreds of fields long.
+pub const RRSET_MAX: usize = 20;
 pub const TEXT_MAX: usize = 32 * 1024;
 
 /// A problem on one line of a zone's text.
@@ -285,6 +289,15 @@ pub fn parse(origin: &Name, text: &str) -> Result<Vec<Record>, Vec<LineError>> {
     }
     if records.len() > RECORDS_MAX {
         errors.push(LineError { line: records[RECORDS_MAX].0, message: format!("a zone holds at most {RECORDS_MAX} records here") });
+    } else {
+        // The first record past an RRset's limit is named (counting needs no sort: the zone is small).
+        for (i, (line, r)) in records.iter().enumerate() {
+            let same = records[..i].iter().filter(|(_, o)| o.rtype == r.rtype && same_name(&o.name, &r.name)).count();
+            if same == RRSET_MAX {
+                errors.push(LineError { line: *line, message: format!("at most {RRSET_MAX} {} records at {} here (the root zone has 13 NS records)", rtype::name(r.rtype), r.name) });
+                break;
+            }
+        }
     }
     // A CNAME owner can have no other data (RFC 1034 section 3.6.2, RFC 2181 section 10.1).
     for (line, r) in &records {
