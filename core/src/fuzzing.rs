@@ -274,7 +274,7 @@ pub fn forms(data: &[u8]) {
 
 fn form_cache(next: &mut dyn FnMut(&mut String)) {
     let mut f = crate::cache::scenario::CacheForm::from(&Default::default());
-    for field in [&mut f.path, &mut f.headers, &mut f.modified_ago, &mut f.events] {
+    for field in [&mut f.path, &mut f.headers, &mut f.modified_ago, &mut f.events, &mut f.app_reads, &mut f.app_writes, &mut f.app_capacity, &mut f.app_ttl_ms, &mut f.app_keys, &mut f.app_crash_ms] {
         next(field);
     }
     match f.parse() {

@@ -71,7 +71,7 @@ pub enum Stampede {
     EarlyExpiration,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AppScenario {
     pub strategy: Strategy,
@@ -139,6 +139,7 @@ pub mod limits {
     pub const FLUSH_MS: (u64, u64) = (10, 86_400_000);
     pub const RANDOM_MS: u64 = 1_000_000;
     pub const BUCKETS: usize = 60;
+    pub const PATTERNS: usize = 24;
 }
 
 impl AppScenario {
@@ -160,7 +161,11 @@ impl AppScenario {
         range(&mut e, "hot_percent", self.hot_percent as u64, (0, 100));
         range(&mut e, "refresh_percent", self.refresh_percent as u64, (0, 100));
         range(&mut e, "beta_percent", self.beta_percent as u64, (0, 1000));
-        let random: u64 = self.reads.iter().chain(&self.writes).map(Pattern::random_ms).sum();
+        if self.reads.len() + self.writes.len() > limits::PATTERNS {
+            e.push(FieldError::new("reads", format!("at most {} traffic lines in all", limits::PATTERNS)));
+            return e;
+        }
+        let random: u64 = self.reads.iter().chain(&self.writes).map(Pattern::random_ms).fold(0, u64::saturating_add);
         if random > limits::RANDOM_MS {
             e.push(FieldError::new("reads", format!("at most {} ms of random traffic", limits::RANDOM_MS)));
         } else {
@@ -200,7 +205,7 @@ pub struct AppRequest {
     pub current: u64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Bucket {
     pub start: Micros,
     pub reads: u32,
@@ -209,7 +214,7 @@ pub struct Bucket {
     pub latency_sum: Micros,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AppReport {
     pub requests: Vec<AppRequest>,
     pub buckets: Vec<Bucket>,

@@ -32,6 +32,8 @@ pub struct Stretch {
 pub struct CacheRun {
     pub trace: Trace,
     pub stretches: Vec<Stretch>,
+    /// The application caching simulation's report.
+    pub app: super::app::AppReport,
 }
 
 struct Entry {
@@ -154,7 +156,7 @@ pub fn run(s: &CacheScenario) -> CacheRun {
         r.event(e);
     }
     r.finish();
-    CacheRun { trace: r.t, stretches: r.stretches }
+    CacheRun { trace: r.t, stretches: r.stretches, app: super::app::run(&s.app) }
 }
 
 fn capital(name: &str) -> String {

@@ -45,6 +45,8 @@ pub struct CacheScenario {
     pub events: String,
     /// t = 0, seconds since 1970 (UTC).
     pub start: i64,
+    /// The application caching simulation.
+    pub app: super::app::AppScenario,
 }
 
 pub const START: i64 = 1_796_029_200; // Mon, 30 Nov 2026 09:00:00 GMT
@@ -62,6 +64,7 @@ impl Default for CacheScenario {
             cdn: true,
             events: "0s GET\n30s GET\n90s GET\n100s bob GET".into(),
             start: START,
+            app: super::app::AppScenario::default(),
         }
     }
 }
@@ -342,6 +345,7 @@ impl Scenario for CacheScenario {
         if !(limits::START.0..=limits::START.1).contains(&self.start) {
             errors.push(FieldError::new("start", "t = 0 lies between 2001 and 2099"));
         }
+        errors.extend(self.app.validate().into_iter().map(|e| FieldError::new(&format!("app_{}", e.field), e.message)));
         errors
     }
 }
@@ -433,11 +437,47 @@ pub struct CacheForm {
     pub events: String,
     /// t = 0, kept from the scenario (not edited here).
     pub start: i64,
+    /// The application part: its menus as chosen, its numbers and traffic as typed.
+    pub app: super::app::AppScenario,
+    pub app_capacity: String,
+    pub app_ttl_ms: String,
+    pub app_keys: String,
+    pub app_hot_percent: String,
+    pub app_db_ms: String,
+    pub app_reader_pause_ms: String,
+    pub app_flush_ms: String,
+    pub app_crash_ms: String,
+    pub app_duration_ms: String,
+    pub app_reads: String,
+    pub app_writes: String,
 }
 
 impl From<&CacheScenario> for CacheForm {
     fn from(s: &CacheScenario) -> CacheForm {
-        CacheForm { path: s.path.clone(), status: s.status, headers: s.headers.clone(), etag: s.etag, last_modified: s.last_modified, modified_ago: time_text(s.modified_ago_s), cdn: s.cdn, events: s.events.clone(), start: s.start }
+        let a = &s.app;
+        CacheForm {
+            path: s.path.clone(),
+            status: s.status,
+            headers: s.headers.clone(),
+            etag: s.etag,
+            last_modified: s.last_modified,
+            modified_ago: time_text(s.modified_ago_s),
+            cdn: s.cdn,
+            events: s.events.clone(),
+            start: s.start,
+            app: a.clone(),
+            app_capacity: a.capacity.to_string(),
+            app_ttl_ms: a.ttl_ms.to_string(),
+            app_keys: a.keys.to_string(),
+            app_hot_percent: a.hot_percent.to_string(),
+            app_db_ms: a.db_ms.to_string(),
+            app_reader_pause_ms: a.reader_pause_ms.to_string(),
+            app_flush_ms: a.flush_ms.to_string(),
+            app_crash_ms: a.crash_ms.map(|c| c.to_string()).unwrap_or_default(),
+            app_duration_ms: a.duration_ms.to_string(),
+            app_reads: crate::ratelimit::text::format(&a.reads),
+            app_writes: crate::ratelimit::text::format(&a.writes),
+        }
     }
 }
 
@@ -452,7 +492,30 @@ impl CacheForm {
                 0
             }
         };
+        let mut app = self.app.clone();
+        let number = |errors: &mut Vec<FieldError>, key: &str, text: &str| -> u64 {
+            crate::scenario::whole_number::<u64>(text).unwrap_or_else(|e| {
+                errors.push(FieldError::new(key, e));
+                0
+            })
+        };
+        app.capacity = number(&mut errors, "app_capacity", &self.app_capacity).min(u32::MAX as u64) as u32;
+        app.ttl_ms = number(&mut errors, "app_ttl_ms", &self.app_ttl_ms);
+        app.keys = number(&mut errors, "app_keys", &self.app_keys).min(u32::MAX as u64) as u32;
+        app.hot_percent = number(&mut errors, "app_hot_percent", &self.app_hot_percent).min(u32::MAX as u64) as u32;
+        app.db_ms = number(&mut errors, "app_db_ms", &self.app_db_ms);
+        app.reader_pause_ms = number(&mut errors, "app_reader_pause_ms", &self.app_reader_pause_ms);
+        app.flush_ms = number(&mut errors, "app_flush_ms", &self.app_flush_ms);
+        app.duration_ms = number(&mut errors, "app_duration_ms", &self.app_duration_ms);
+        app.crash_ms = if self.app_crash_ms.trim().is_empty() { None } else { Some(number(&mut errors, "app_crash_ms", &self.app_crash_ms)) };
+        for (key, text, out) in [("app_reads", &self.app_reads, &mut app.reads), ("app_writes", &self.app_writes, &mut app.writes)] {
+            match crate::ratelimit::text::parse(text) {
+                Ok(p) => *out = p,
+                Err(e) => errors.push(FieldError::new(key, e.to_string())),
+            }
+        }
         let s = CacheScenario {
+            app,
             path: self.path.trim().to_string(),
             status: self.status,
             headers: self.headers.clone(),
