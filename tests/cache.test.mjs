@@ -103,3 +103,35 @@ test('editing: a header line that is wrong says which and why, keeps what was ty
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('application caching: a stampede, tamed by coalescing; each request shows its commands; bad traffic text is named', async () => {
+  const { context, page, problems } = await open();
+  const appSummary = () => page.locator('[data-testid=app-summary]').innerText();
+  await page.selectOption('[data-testid=app-preset]', 'stampede');
+  await page.waitForFunction(() => document.querySelector('[data-testid=app-summary]').innerText.includes('4000 reads'));
+  const plain = Number((await appSummary()).match(/served (\d+) reads/)[1]);
+  await page.selectOption('[data-testid=app-preset]', 'stampede-coalesce');
+  await page.waitForFunction(() => /served [1-5] reads/.test(document.querySelector('[data-testid=app-summary]').innerText));
+  const coalesced = Number((await appSummary()).match(/served (\d+) reads/)[1]);
+  assert.ok(plain > 100 && coalesced <= 5, `${plain} then ${coalesced}`);
+  assert.match(await page.locator('[data-testid=app-chart]').getAttribute('aria-label'), /hit ratio \d+% overall/);
+  // A request, by keyboard: its commands and reason.
+  const first = page.locator('[data-testid=app-request] button').first();
+  await first.focus();
+  await page.keyboard.press('Enter');
+  const detail = await page.locator('[data-testid=app-detail]').innerText();
+  assert.match(detail, /GET k0/);
+  assert.match(detail, /SELECT v/);
+  // The HTTP part is untouched by the application preset.
+  assert.match(await summary(page), /The origin was asked 2 times/);
+  // Traffic text with a mistake: the line is named, the text kept.
+  await edit(page);
+  await page.click('[data-testid=app-editor] summary');
+  const reads = page.locator('[data-testid=input-app_reads]');
+  await reads.fill('steady every=10 count=5 start=0\nsteddy every=1');
+  await page.waitForSelector('#cache-app_reads-error');
+  assert.match(await page.locator('#cache-app_reads-error').innerText(), /line 2: .*not a pattern/);
+  assert.equal(await reads.inputValue(), 'steady every=10 count=5 start=0\nsteddy every=1');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

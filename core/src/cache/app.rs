@@ -410,13 +410,13 @@ pub fn run(s: &AppScenario) -> AppReport {
     }
     r.summary.push(format!("{} reads, {:.1}% from the cache; the database served {} reads and {} writes.", r.reads, if r.reads == 0 { 0.0 } else { r.hits as f64 * 100.0 / r.reads as f64 }, r.db_reads, r.db_writes));
     if r.stale_reads > 0 {
-        r.summary.push(format!("{} reads returned a value older than the database held.", r.stale_reads));
+        r.summary.push(format!("{} read{} returned a value older than the database held.", r.stale_reads, if r.stale_reads == 1 { "" } else { "s" }));
     }
     if r.lost_writes > 0 {
-        r.summary.push(format!("The crash lost {} buffered writes: the database never saw them.", r.lost_writes));
+        r.summary.push(format!("The crash lost {} buffered write{}: the database never saw {}.", r.lost_writes, if r.lost_writes == 1 { "" } else { "s" }, if r.lost_writes == 1 { "it" } else { "them" }));
     }
     if r.evictions > 0 {
-        r.summary.push(format!("{} keys were evicted ({}).", r.evictions, match s.eviction { Eviction::Lru => "least recently used", Eviction::Lfu => "least frequently used", Eviction::Ttl => "TTL" }));
+        r.summary.push(format!("{} key{} evicted ({}).", r.evictions, if r.evictions == 1 { " was" } else { "s were" }, match s.eviction { Eviction::Lru => "least recently used", Eviction::Lfu => "least frequently used", Eviction::Ttl => "TTL" }));
     }
     r
 }
