@@ -19,4 +19,6 @@ for page in wirelab $(lab_pages); do
   profiles+=("$page=$ROOT/target/profile/$page.csv")
 done
 python3 "$ROOT/scripts/wasm_profile.py" "${profiles[@]}"
-cd "$ROOT/tests" && node bench.mjs
+(cd "$ROOT/tests" && node bench.mjs)
+log "the caching lab's application models: 100,000 requests through each (natively)"
+cargo run --release --quiet -p wirelab-core --example cache_bench

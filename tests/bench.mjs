@@ -117,6 +117,13 @@ async function reaction(page, selector, action, runs) {
         el.value = String(1 + (i % 50));
         el.dispatchEvent(new Event('input', { bubbles: true }));
       },
+      cacheEdit: (i) => {
+        const el = document.querySelector('[data-testid=input-path]');
+        // A longer path each time: every request re-runs through both caches (the application
+        // model, with its own inputs unchanged, does not); the summary's body bytes change.
+        el.value = `/a${'x'.repeat(i + 1)}.css`;
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      },
       edit: (i) => {
         const el = document.querySelector('[data-testid=input-rtt_ms]');
         // Always a new value, so each edit changes the scenario.
@@ -227,6 +234,18 @@ try {
   const oauthSteps = await oauthPage.locator('[data-testid=step]').count();
   await oauthContext.close();
 
+  // Caching: an edit re-runs every request through the browser caches and the CDN and redraws
+  // the trace and the stored-responses panel.
+  const cacheContext = await browser.newContext({ serviceWorkers: 'block' });
+  const cachePage = await cacheContext.newPage();
+  await cachePage.goto(server.base + 'cache/');
+  await ready(cachePage);
+  await cachePage.waitForSelector('[data-testid=step]');
+  await cachePage.click('[data-testid=editor-summary]');
+  const cacheRerun = await reaction(cachePage, '[data-testid=summary]', 'cacheEdit', 11);
+  const cacheSteps = await cachePage.locator('[data-testid=step]').count();
+  await cacheContext.close();
+
   const jwtContext = await browser.newContext({ serviceWorkers: 'block' });
   const jwtPage = await jwtContext.newPage();
   await jwtPage.goto(server.base + 'jwt/');
@@ -294,6 +313,7 @@ try {
     dns: { cold_rerun_after_edit_ms: dnsRerun, tour_rerun_after_edit_ms: dnsRerunTour, tour_steps: tourSteps, dnssec_rerun_after_edit_ms: dnssecRerun, wire_messages_per_second: wire },
     tls: { rerun_after_edit_ms: tlsRerun, steps: tlsSteps },
     oauth: { rerun_after_edit_ms: oauthRerun, steps: oauthSteps },
+    cache: { rerun_after_edit_ms: cacheRerun, steps: cacheSteps },
     jwt_operations_per_second: jwtOps,
     jose_operations_per_second: joseOps,
     jwt_rsa2048_generation_ms: median(keygen),
@@ -314,6 +334,7 @@ try {
     ['DNS: encode the authoritative answer, 200,000 times (median of 3)', `${(wire.encode / 1e6).toFixed(2)} M messages/s`],
     [`TLS: edit RTT → the whole connection recomputed (key exchange, chain made and checked, records sealed) and redrawn, ${tlsSteps} steps (median of 11)`, ms(tlsRerun)],
     [`OAuth: edit a delay → the whole sign-in re-run (RS256 tokens signed and checked, every message) and redrawn, ${oauthSteps} steps (median of 11)`, ms(oauthRerun)],
+    [`Caching: edit the path → every request re-run through the browser caches and the CDN and redrawn, ${cacheSteps} steps (median of 11)`, ms(cacheRerun)],
     ['JWT: RSA-2048 key generation (WebCrypto, median of 5)', ms(median(keygen))],
     ['JWT: longest main-thread task while generating (longtask observer; 0 = none over 50 ms)', ms(longestTask)],
     ...Object.entries(jwtOps).map(([k, v]) => [`JWT: ${k.replace(/_/g, ' ')}, Wirelab's wasm (median of 3)${joseOps[k] ? ' | jose (WebCrypto)' : ''}`, `${v.toLocaleString('en')} /s${joseOps[k] ? ` | ${joseOps[k].toLocaleString('en')} /s` : ''}`]),

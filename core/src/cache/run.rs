@@ -32,8 +32,6 @@ pub struct Stretch {
 pub struct CacheRun {
     pub trace: Trace,
     pub stretches: Vec<Stretch>,
-    /// The application caching simulation's report.
-    pub app: super::app::AppReport,
 }
 
 struct Entry {
@@ -156,7 +154,7 @@ pub fn run(s: &CacheScenario) -> CacheRun {
         r.event(e);
     }
     r.finish();
-    CacheRun { trace: r.t, stretches: r.stretches, app: super::app::run(&s.app) }
+    CacheRun { trace: r.t, stretches: r.stretches }
 }
 
 fn capital(name: &str) -> String {

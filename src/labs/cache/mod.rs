@@ -136,7 +136,9 @@ fn Stored(session: LabSession<CacheScenario, CacheRun>) -> impl IntoView {
 /// - `form`, `errors`: the editor's state, rewritten when an application scenario is picked.
 #[component]
 fn AppPanel(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let run = session.trace;
+    // The application model runs apart from the HTTP trace: only when its own inputs change.
+    let inputs = Memo::new(move |_| session.scenario.with(|s| s.app.clone()));
+    let report = Memo::new(move |_| inputs.with(app::run));
     let selected = RwSignal::new(None::<usize>);
     let pick = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
@@ -149,8 +151,7 @@ fn AppPanel(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheFo
     const W: f64 = 600.0;
     const H: f64 = 160.0;
     let chart = move || {
-        run.with(|r| {
-            let a = &r.app;
+        report.with(|a| {
             let n = a.buckets.len().max(1) as f64;
             let bw = W / n;
             let max_db = a.buckets.iter().map(|b| b.db_queries).max().unwrap_or(0).max(1) as f64;
@@ -174,10 +175,10 @@ fn AppPanel(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheFo
             }
         })
     };
-    let totals = move || run.with(|r| r.app.summary.iter().map(|l| view! { <li>{l.clone()}</li> }).collect_view());
+    let totals = move || report.with(|a| a.summary.iter().map(|l| view! { <li>{l.clone()}</li> }).collect_view());
     let rows = move || {
-        run.with(|r| {
-            r.app.requests.iter().enumerate().take(400).map(|(i, q)| {
+        report.with(|a| {
+            a.requests.iter().enumerate().take(400).map(|(i, q)| {
                 let outcome = match q.outcome { Outcome::Hit => "hit", Outcome::Miss => "miss", Outcome::Coalesced => "coalesced", Outcome::Write => "write" };
                 let stale = if q.outcome != Outcome::Write && q.version < q.current { " (stale)" } else { "" };
                 view! {
@@ -193,7 +194,7 @@ fn AppPanel(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheFo
     };
     let detail = move || {
         let i = selected.get()?;
-        run.with(|r| r.app.requests.get(i).cloned()).map(|q| view! {
+        report.with(|a| a.requests.get(i).cloned()).map(|q| view! {
             <div class="app-detail" data-testid="app-detail" role="status">
                 <p>{format!("k{} at {:.1} ms: {} ({:.1} ms). Value v{}, the database had v{}.", q.key, q.at as f64 / 1000.0, q.why, q.latency as f64 / 1000.0, q.version, q.current)}</p>
                 <ul class="commands">{q.commands.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}</ul>
