@@ -2,30 +2,13 @@
 // sub-path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage } from './harness.mjs';
+import { serve, launch, openLab, summary, labels, preset, edit, fields } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-async function open(where = 'cache/', options = {}) {
-  const opened = await openPage(browser, server, where, options);
-  await opened.page.waitForSelector('[data-testid=inspector] #inspector-title');
-  return opened;
-}
-const summary = (page) => page.locator('[data-testid=summary]').innerText();
-const labels = (page) => page.locator('[data-testid=step] .row-label').allTextContents();
-async function preset(page, id) {
-  await page.selectOption('[data-testid=preset]', id);
-  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.startsWith('1 /'));
-}
-async function edit(page) {
-  if (!(await page.$eval('details.editor', (d) => d.open))) await page.click('[data-testid=editor-summary]');
-}
-async function fields(page, label) {
-  await page.locator('[data-testid=step]', { hasText: label }).first().click();
-  return page.locator('[data-testid=field]').allInnerTexts();
-}
+const open = (where = 'cache/', options = {}) => openLab(browser, server, where, options);
 
 test('the default: a miss through the CDN, a fresh hit, a revalidation answered 304, and the CDN serving a second person', async () => {
   const { context, page, problems } = await open();

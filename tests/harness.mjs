@@ -117,3 +117,35 @@ export async function openPage(browser, server, path, { init, ...options } = {})
 export async function ready(page) {
   await page.waitForSelector('main#main > *', { timeout: 30000 });
 }
+
+// Helpers for a lab's page, shared by the lab test files.
+
+/** Opens `where` and waits until the inspector shows a step. */
+export async function openLab(browser, server, where, options = {}) {
+  const opened = await openPage(browser, server, where, options);
+  await opened.page.waitForSelector('[data-testid=inspector] #inspector-title');
+  return opened;
+}
+
+/** The run's summary text. */
+export const summary = (page) => page.locator('[data-testid=summary]').innerText();
+
+/** Every step's label on the timeline, in order. */
+export const labels = (page) => page.locator('[data-testid=step] .row-label').allTextContents();
+
+/** Picks a built-in scenario and waits until the run shows its first step. */
+export async function preset(page, id) {
+  await page.selectOption('[data-testid=preset]', id);
+  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.startsWith('1 /'));
+}
+
+/** Opens the editor if it is closed. */
+export async function edit(page) {
+  if (!(await page.$eval('details.editor', (d) => d.open))) await page.click('[data-testid=editor-summary]');
+}
+
+/** Selects the first step whose label has `label`, and returns the inspector's fields. */
+export async function fields(page, label) {
+  await page.locator('[data-testid=step]', { hasText: label }).first().click();
+  return page.locator('[data-testid=field]').allInnerTexts();
+}
