@@ -118,3 +118,37 @@ test('application caching: a stampede, tamed by coalescing; each request shows i
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('application caching: sliders re-run the model and write the editor; a bar of the chart shows its requests', async () => {
+  const { context, page, problems } = await open();
+  const ratio = () => page.evaluate(() => Number(document.querySelector('[data-testid=app-summary]').innerText.match(/([\d.]+)% from the cache/)[1]));
+  const before = await ratio();
+  // Capacity to its end, by keyboard: with room for every key nothing is evicted, more hits.
+  const capacity = page.locator('[data-testid=slider-app_capacity]');
+  await capacity.focus();
+  await page.keyboard.press('End');
+  await page.waitForFunction((b) => Number(document.querySelector('[data-testid=app-summary]').innerText.match(/([\d.]+)% from the cache/)[1]) > b, before);
+  assert.doesNotMatch(await page.locator('[data-testid=app-summary]').innerText(), /evicted/);
+  const db = page.locator('[data-testid=slider-app_db_ms]');
+  await db.fill('250');
+  assert.equal(await db.getAttribute('aria-valuetext'), '250 ms');
+  await edit(page);
+  await page.click('[data-testid=app-editor] summary');
+  assert.equal(await page.locator('[data-testid=input-app_capacity]').inputValue(), '1000');
+  assert.equal(await page.locator('[data-testid=input-app_db_ms]').inputValue(), '250');
+  // A bar of the chart (6 s in 60 bars): the table shows that 100 ms and nothing else.
+  await page.locator('[data-testid=app-chart] .bucket-hit').nth(30).click();
+  assert.equal(await page.locator('[data-testid=app-window-value]').innerText(), '3000–3100 ms');
+  const at = async () => (await page.locator('[data-testid=app-request] td:first-child').allInnerTexts()).map((t) => parseFloat(t));
+  const inWindow = await at();
+  assert.ok(inWindow.length > 0 && inWindow.every((t) => t >= 3000 && t < 3100), inWindow.join());
+  // The same by keyboard: the next window.
+  await page.locator('[data-testid=app-window]').focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.locator('[data-testid=app-window-value]').innerText(), '3100–3200 ms');
+  assert.ok((await at()).every((t) => t >= 3100 && t < 3200));
+  await page.click('[data-testid=app-window-all]');
+  assert.ok((await at()).length > inWindow.length);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -85,22 +85,25 @@ LabInfo {
         "how refresh tokens, client credentials and the device grant work, and why implicit and password are deprecated",
     ],
     rfcs: &["RFC 6749", "RFC 7636", "RFC 9700", "RFC 6750", "RFC 9068", "RFC 9207", "OpenID Connect Core 1.0"],
-}];
-
-/// Labs being built: reachable by their route, not listed on the home page until complete.
-pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
+},
+LabInfo {
     id: "cache",
-    title: "HTTP caching, request by request",
-    teaser: "A browser's cache and a CDN between people and an origin: set the response's Cache-Control, ETag and Vary, send requests over time, and see each cache decide by RFC 9111 whether to store, reuse, revalidate or serve stale, as real HTTP messages.",
+    title: "Caching: HTTP caches by RFC 9111, and application caches under load",
+    teaser: "A browser's cache and a CDN between people and an origin: set the response's Cache-Control, ETag and Vary, send requests over time, and see each cache decide by RFC 9111 whether to store, reuse, revalidate or serve stale, as real HTTP messages. Then an app, a cache and a database under traffic: cache-aside to write-behind, eviction, stampedes and stale reads, charted.",
     learn: &[
         "how max-age, s-maxage, Expires and the heuristic give a response its freshness lifetime",
         "how a cache computes a response's age, and why Age makes a CDN's copy older in your browser",
         "what no-cache, no-store, private, must-revalidate and immutable each change",
         "how a conditional request and a 304 save the body, and what Vary does to the cache key",
         "how stale-while-revalidate and stale-if-error trade freshness for speed and uptime",
+        "how cache-aside, read-through, write-through, write-behind and refresh-ahead differ under the same traffic",
+        "what a stampede on an expiring hot key costs the database, and how coalescing and early expiration stop it",
     ],
     rfcs: &["RFC 9111", "RFC 9110", "RFC 5861", "RFC 8246"],
 }];
+
+/// Labs being built: reachable by their route, not listed on the home page until complete.
+pub const IN_PROGRESS: &[LabInfo] = &[];
 
 pub fn find(id: &str) -> Option<&'static LabInfo> {
     LABS.iter().chain(IN_PROGRESS.iter()).find(|l| l.id == id)

@@ -148,37 +148,110 @@ fn AppPanel(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheFo
         selected.set(None);
         session.replace(form, errors, next, |s| CacheForm::from(s));
     };
+    // Sliders re-run the model as they move, and write the value into its editor field. A value
+    // typed beyond a slider's range stays as typed; the slider then rests at its end.
+    let slide = move |ev: leptos::ev::Event, key: &'static str, set: fn(&mut app::AppScenario, &mut CacheForm, u64)| {
+        let Ok(v) = event_target_value(&ev).parse::<u64>() else { return };
+        let mut s = session.scenario.get_untracked();
+        let mut f = form.get_untracked();
+        set(&mut s.app, &mut f, v);
+        if s.app.validate().is_empty() {
+            form.set(f);
+            errors.update(|e| e.retain(|e| e.field != key));
+            session.load(s);
+        }
+    };
+    let slider = move |key: &'static str, label: &'static str, (min, max, step): (u64, u64, u64), get: fn(&app::AppScenario) -> u64, text: fn(u64) -> String, set: fn(&mut app::AppScenario, &mut CacheForm, u64)| {
+        view! {
+            <label>
+                <span>{move || format!("{label}: {}", text(session.scenario.with(|s| get(&s.app))))}</span>
+                <input type="range" min=min.to_string() max=max.to_string() step=step.to_string() data-testid=format!("slider-{key}") aria-label=label
+                    prop:value=move || session.scenario.with(|s| get(&s.app).clamp(min, max).to_string())
+                    aria-valuetext=move || text(session.scenario.with(|s| get(&s.app)))
+                    on:input=move |ev| slide(ev, key, set) />
+            </label>
+        }
+    };
+    let ms = |v: u64| format!("{v} ms");
+    let sliders = view! {
+        <div class="sliders" data-testid="app-sliders">
+            {slider("app_capacity", "Capacity (keys)", (1, 1000, 1), |a| a.capacity as u64, |v| v.to_string(), |a, f, v| { a.capacity = v as u32; f.app_capacity = v.to_string(); })}
+            {slider("app_ttl_ms", "TTL", (10, 10_000, 10), |a| a.ttl_ms, ms, |a, f, v| { a.ttl_ms = v; f.app_ttl_ms = v.to_string(); })}
+            {slider("app_hot_percent", "Hot key share", (0, 100, 1), |a| a.hot_percent as u64, |v| format!("{v}%"), |a, f, v| { a.hot_percent = v as u32; f.app_hot_percent = v.to_string(); })}
+            {slider("app_db_ms", "Database latency", (0, 500, 1), |a| a.db_ms, ms, |a, f, v| { a.db_ms = v; f.app_db_ms = v.to_string(); })}
+            {slider("app_reader_pause_ms", "Reader's pause before SET", (0, 500, 1), |a| a.reader_pause_ms, ms, |a, f, v| { a.reader_pause_ms = v; f.app_reader_pause_ms = v.to_string(); })}
+        </div>
+    };
+    // The chart: database queries per bucket as bars (left scale), hit ratio and mean latency
+    // as lines (right scale, latency against its own peak), time along the bottom. Picking a
+    // bar, or a window with the range below, shows that bucket's requests in the table.
     const W: f64 = 600.0;
-    const H: f64 = 160.0;
+    const H: f64 = 180.0;
+    const L: f64 = 40.0;
+    const R: f64 = 46.0;
+    const T: f64 = 8.0;
+    const B: f64 = 20.0;
+    let window = RwSignal::new(None::<usize>);
     let chart = move || {
+        let picked = window.get();
         report.with(|a| {
             let n = a.buckets.len().max(1) as f64;
-            let bw = W / n;
+            let (pw, ph) = (W - L - R, H - T - B);
+            let bw = pw / n;
             let max_db = a.buckets.iter().map(|b| b.db_queries).max().unwrap_or(0).max(1) as f64;
             let max_lat = a.buckets.iter().map(|b| b.latency_sum.checked_div(b.reads as u64).unwrap_or(0)).max().unwrap_or(0).max(1) as f64;
+            let y = |v: f64| T + ph - v * ph;
             let bars = a.buckets.iter().enumerate().map(|(i, b)| {
-                let h = b.db_queries as f64 / max_db * (H - 10.0);
-                view! { <rect class="db-bar" x=format!("{:.1}", i as f64 * bw + 1.0) y=format!("{:.1}", H - h) width=format!("{:.1}", (bw - 2.0).max(1.0)) height=format!("{h:.1}") /> }
+                let h = b.db_queries as f64 / max_db * ph;
+                view! {
+                    <rect class="db-bar" class:picked=picked == Some(i) x=format!("{:.1}", L + i as f64 * bw + 0.5) y=format!("{:.1}", T + ph - h) width=format!("{:.1}", (bw - 1.0).max(1.0)) height=format!("{h:.1}") />
+                    <rect class="bucket-hit" x=format!("{:.1}", L + i as f64 * bw) y=format!("{T}") width=format!("{bw:.1}") height=format!("{ph:.1}")
+                        on:click=move |_| window.set(Some(i))><title>{format!("{} database queries, {} reads, {} hits", b.db_queries, b.reads, b.hits)}</title></rect>
+                }
             }).collect_view();
             let line = |value: &dyn Fn(&app::Bucket) -> Option<f64>| {
-                a.buckets.iter().enumerate().filter_map(|(i, b)| value(b).map(|v| format!("{:.1},{:.1}", i as f64 * bw + bw / 2.0, H - v * (H - 10.0)))).collect::<Vec<_>>().join(" ")
+                a.buckets.iter().enumerate().filter_map(|(i, b)| value(b).map(|v| format!("{:.1},{:.1}", L + i as f64 * bw + bw / 2.0, y(v)))).collect::<Vec<_>>().join(" ")
             };
             let hits = line(&|b| (b.reads > 0).then(|| b.hits as f64 / b.reads as f64));
             let latency = line(&|b| (b.reads > 0).then(|| (b.latency_sum / b.reads as u64) as f64 / max_lat));
-            let label = format!("Over {} ms: hit ratio {:.0}% overall, database queries up to {} per bucket, mean latency up to {:.1} ms", a.buckets.len() as u64 * a.bucket_us / 1000, if a.reads == 0 { 0.0 } else { a.hits as f64 * 100.0 / a.reads as f64 }, max_db, max_lat / 1000.0);
+            let span_us = a.buckets.len() as u64 * a.bucket_us;
+            let span_ms = (span_us + 500) / 1000;
+            let label = format!("Over {span_ms} ms: hit ratio {:.0}% overall, database queries up to {} per bucket, mean latency up to {:.1} ms", if a.reads == 0 { 0.0 } else { a.hits as f64 * 100.0 / a.reads as f64 }, max_db, max_lat / 1000.0);
+            let ticks = (0..=4).map(|k| {
+                let x = L + pw * k as f64 / 4.0;
+                let anchor = match k { 0 => "start", 4 => "end", _ => "middle" };
+                view! { <text class="axis" x=format!("{x:.1}") y=format!("{}", H - 5.0) text-anchor=anchor>{format!("{} ms", (span_us * k / 4 + 500) / 1000)}</text> }
+            }).collect_view();
             view! {
                 <svg class="app-chart" viewBox=format!("0 0 {W} {H}") role="img" aria-label=label data-testid="app-chart">
+                    <line class="grid" x1=L y1=T x2=W - R y2=T />
+                    <line class="grid" x1=L y1=T + ph / 2.0 x2=W - R y2=T + ph / 2.0 />
+                    <line class="grid" x1=L y1=T + ph x2=W - R y2=T + ph />
                     {bars}
                     <polyline class="hit-line" points=hits fill="none" />
                     <polyline class="latency-line" points=latency fill="none" />
+                    <text class="axis" x=L - 4.0 y=T + 8.0 text-anchor="end">{format!("{max_db}")}</text>
+                    <text class="axis" x=L - 4.0 y=T + ph text-anchor="end">"0"</text>
+                    <text class="axis" x=W - R + 4.0 y=T + 8.0>"100%"</text>
+                    <text class="axis" x=W - R + 4.0 y=T + ph / 2.0 + 4.0>"50%"</text>
+                    <text class="axis" x=W - R + 4.0 y=T + ph>"0%"</text>
+                    {ticks}
                 </svg>
             }
+        })
+    };
+    let buckets = move || report.with(|a| a.buckets.len());
+    let window_text = move || {
+        report.with(|a| match window.get() {
+            Some(i) => format!("{}–{} ms", (i as u64 * a.bucket_us + 500) / 1000, ((i as u64 + 1) * a.bucket_us + 500) / 1000),
+            None => "all".to_string(),
         })
     };
     let totals = move || report.with(|a| a.summary.iter().map(|l| view! { <li>{l.clone()}</li> }).collect_view());
     let rows = move || {
         report.with(|a| {
-            a.requests.iter().enumerate().take(400).map(|(i, q)| {
+            let w = window.get();
+            a.requests.iter().enumerate().filter(|(_, q)| w.is_none_or(|w| ((q.at / a.bucket_us.max(1)) as usize).min(a.buckets.len().saturating_sub(1)) == w)).take(400).map(|(i, q)| {
                 let outcome = match q.outcome { Outcome::Hit => "hit", Outcome::Miss => "miss", Outcome::Coalesced => "coalesced", Outcome::Write => "write" };
                 let stale = if q.outcome != Outcome::Write && q.version < q.current { " (stale)" } else { "" };
                 view! {
@@ -212,13 +285,24 @@ fn AppPanel(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheFo
                 </select>
             </div>
             <p class="help">{move || session.scenario.with(|s| format!("{} · {} at {} keys · TTL {} ms · stampede defence: {}. Edit it under “Application caching” in the editor.", s.app.strategy.name(), match s.app.eviction { app::Eviction::Lru => "LRU", app::Eviction::Lfu => "LFU", app::Eviction::Ttl => "TTL only" }, s.app.capacity, s.app.ttl_ms, match s.app.stampede { app::Stampede::None => "none", app::Stampede::Coalesce => "coalescing", app::Stampede::EarlyExpiration => "early expiration" }))}</p>
+            {sliders}
             <ul class="app-summary" data-testid="app-summary">{totals}</ul>
             {chart}
             <p class="legend"><span class="key db-key"></span>" database queries "<span class="key hit-key"></span>" hit ratio "<span class="key latency-key"></span>" mean latency"</p>
+            <div class="clock">
+                <label for="cache-app-window">"Requests shown"</label>
+                <input id="cache-app-window" type="range" min="0" step="1" data-testid="app-window"
+                    prop:max=move || buckets().saturating_sub(1).to_string()
+                    prop:value=move || window.get().unwrap_or(0).to_string()
+                    aria-valuetext=window_text
+                    on:input=move |ev| window.set(event_target_value(&ev).parse().ok()) />
+                <output for="cache-app-window" data-testid="app-window-value">{window_text}</output>
+                <button type="button" data-testid="app-window-all" disabled=move || window.get().is_none() on:click=move |_| window.set(None)>"Show all"</button>
+            </div>
             {detail}
             <div class="app-table">
                 <table>
-                    <caption>"Requests (the first 400): pick one to see its commands"</caption>
+                    <caption>{move || if window.get().is_some() { "Requests in the chosen window (at most 400): pick one to see its commands" } else { "Requests (the first 400; pick a bar on the chart or a window for later ones): pick one to see its commands" }}</caption>
                     <thead><tr><th scope="col">"At"</th><th scope="col">"Key"</th><th scope="col">"Outcome"</th><th scope="col">"Latency"</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
