@@ -1,7 +1,8 @@
-// The caching lab (HTTP caching part) in headless Chromium against the release build, from a
-// sub-path.
+// The caching lab (HTTP caches and application caching) in headless Chromium against the release build,
+// from a sub-path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { serve, launch, openLab, summary, labels, preset, edit, fields } from './harness.mjs';
 
 let server, browser;
@@ -149,6 +150,13 @@ test('application caching: sliders re-run the model and write the editor; a bar 
   assert.ok((await at()).every((t) => t >= 3100 && t < 3200));
   await page.click('[data-testid=app-window-all]');
   assert.ok((await at()).length > inWindow.length);
+  // The requests as CSV, as the sliders left them: every row, database latency 250 ms on misses.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-app-csv]')]);
+  const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
+  assert.equal(csv[0], 'request,time_us,key,outcome,stale,latency_us,commands,why');
+  const reads = Number((await page.locator('[data-testid=app-summary]').innerText()).match(/(\d+) reads,/)[1]);
+  assert.equal(csv.filter((l) => /^\d+,\d+,k\d+,(hit|miss|coalesced),/.test(l)).length, reads);
+  assert.ok(csv.some((l) => /,miss,false,25\d{4},/.test(l)), csv.slice(0, 5).join('\n'));
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -10,6 +10,7 @@
 //! the latency it paid; the report adds the hit ratio, database load and latency over time.
 
 use crate::ratelimit::algorithms::Micros;
+use crate::ratelimit::report::csv_field;
 use crate::ratelimit::scenario::Pattern;
 use crate::rng::SplitMix64;
 use crate::scenario::FieldError;
@@ -231,6 +232,20 @@ pub struct AppReport {
     pub lost_writes: u64,
     pub evictions: u64,
     pub summary: Vec<String>,
+}
+
+impl AppReport {
+    /// Every request as CSV (RFC 4180), one row each: time, key, kind, outcome, whether the value
+    /// was older than the database's, latency, the commands (separated by `; `) and why.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("request,time_us,key,outcome,stale,latency_us,commands,why\n");
+        for (i, q) in self.requests.iter().enumerate() {
+            let outcome = match q.outcome { Outcome::Hit => "hit", Outcome::Miss => "miss", Outcome::Coalesced => "coalesced", Outcome::Write => "write" };
+            let stale = q.outcome != Outcome::Write && q.version < q.current;
+            out.push_str(&format!("{},{},k{},{outcome},{stale},{},{},{}\n", i + 1, q.at, q.key, q.latency, csv_field(&q.commands.join("; ")), csv_field(&q.why)));
+        }
+        out
+    }
 }
 
 struct Slot {
@@ -513,6 +528,19 @@ mod tests {
 
     fn preset(id: &str) -> AppScenario {
         presets().into_iter().find(|p| p.0 == id).unwrap().2
+    }
+
+    #[test]
+    fn csv_has_a_row_per_request_and_quotes_its_fields() {
+        let r = run(&preset("stale-race"));
+        let csv = r.to_csv();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "request,time_us,key,outcome,stale,latency_us,commands,why");
+        assert_eq!(lines.len(), r.requests.len() + 1);
+        assert!(lines[1].starts_with("1,0,k0,miss,false,"), "{}", lines[1]);
+        // Commands and reasons hold commas: quoted, so each row has eight fields.
+        assert!(csv.contains(",write,false,"));
+        assert!(lines.iter().filter(|l| l.contains(",true,")).count() as u64 == r.stale_reads, "{csv}");
     }
 
     #[test]

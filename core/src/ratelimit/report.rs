@@ -122,7 +122,7 @@ impl RateReport {
 
 /// A CSV field, quoted when it holds a comma, quote or line break, and with a leading formula
 /// character neutralised so a spreadsheet shows it as text.
-fn csv_field(text: &str) -> String {
+pub(crate) fn csv_field(text: &str) -> String {
     let text = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_string() };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))

@@ -5,6 +5,7 @@ mod editor;
 
 use super::{lab_page, LabOutput, LabSession};
 use crate::components::banner::Notices;
+use crate::components::share::Export;
 use editor::CacheEditor;
 use leptos::prelude::*;
 use wirelab_core::cache::app::{self, Outcome};
@@ -32,12 +33,22 @@ pub fn CacheLab(location: Location, notices: Notices, embed: bool) -> impl IntoV
     let form = RwSignal::new(CacheForm::from(&session.scenario.get_untracked()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let editor = view! { <CacheEditor session=session form=form errors=errors /> }.into_any();
+    // The application model runs apart from the HTTP trace: only when its own inputs change.
+    let app_inputs = Memo::new(move |_| session.scenario.with(|s| s.app.clone()));
+    let report = Memo::new(move |_| app_inputs.with(app::run));
     let stored = view! {
         <Stored session=session />
-        <AppPanel session=session form=form errors=errors />
+        <AppPanel session=session form=form errors=errors report=report />
     }
     .into_any();
-    lab_page(info, session, trace, editor, Some(stored), Vec::new()).into_any()
+    let exports = vec![Export {
+        id: "app-csv",
+        label: "Export the application requests (CSV)",
+        filename: "wirelab-cache-app.csv".into(),
+        mime: "text/csv",
+        make: Callback::new(move |()| report.with_untracked(|r| r.to_csv()).into_bytes()),
+    }];
+    lab_page(info, session, trace, editor, Some(stored), exports).into_any()
 }
 
 /// Each cache's stored responses at a moment: age against freshness lifetime, fresh or stale.
@@ -134,11 +145,9 @@ fn Stored(session: LabSession<CacheScenario, CacheRun>) -> impl IntoView {
 ///
 /// - `session`: the lab's session.
 /// - `form`, `errors`: the editor's state, rewritten when an application scenario is picked.
+/// - `report`: the application model's run.
 #[component]
-fn AppPanel(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    // The application model runs apart from the HTTP trace: only when its own inputs change.
-    let inputs = Memo::new(move |_| session.scenario.with(|s| s.app.clone()));
-    let report = Memo::new(move |_| inputs.with(app::run));
+fn AppPanel(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheForm>, errors: RwSignal<Vec<FieldError>>, report: Memo<app::AppReport>) -> impl IntoView {
     let selected = RwSignal::new(None::<usize>);
     let pick = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
