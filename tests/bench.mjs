@@ -124,6 +124,13 @@ async function reaction(page, selector, action, runs) {
         el.value = `/a${'x'.repeat(i + 1)}.css`;
         el.dispatchEvent(new Event('input', { bubbles: true }));
       },
+      cacheAppSlider: (i) => {
+        const el = document.querySelector('[data-testid=slider-app_db_ms]');
+        // A new database latency each time: the application model re-runs every request, and
+        // the chart (its label gives the peak latency) and the table are redrawn.
+        el.value = String(100 + i * 3);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      },
       edit: (i) => {
         const el = document.querySelector('[data-testid=input-rtt_ms]');
         // Always a new value, so each edit changes the scenario.
@@ -244,6 +251,12 @@ try {
   await cachePage.click('[data-testid=editor-summary]');
   const cacheRerun = await reaction(cachePage, '[data-testid=summary]', 'cacheEdit', 11);
   const cacheSteps = await cachePage.locator('[data-testid=step]').count();
+  // The application model under the stampede preset (one hot key, a read about every
+  // millisecond): a slider re-runs it and redraws its chart and table.
+  await cachePage.selectOption('[data-testid=app-preset]', 'stampede');
+  await cachePage.waitForFunction(() => document.querySelector('[data-testid=app-summary]').innerText.includes('reads,'));
+  const appRequests = Number((await cachePage.locator('[data-testid=app-summary]').innerText()).match(/(\d+) reads,/)[1]);
+  const cacheAppSlider = await reaction(cachePage, '[data-testid=app-chart]', 'cacheAppSlider', 11);
   await cacheContext.close();
 
   const jwtContext = await browser.newContext({ serviceWorkers: 'block' });
@@ -313,7 +326,7 @@ try {
     dns: { cold_rerun_after_edit_ms: dnsRerun, tour_rerun_after_edit_ms: dnsRerunTour, tour_steps: tourSteps, dnssec_rerun_after_edit_ms: dnssecRerun, wire_messages_per_second: wire },
     tls: { rerun_after_edit_ms: tlsRerun, steps: tlsSteps },
     oauth: { rerun_after_edit_ms: oauthRerun, steps: oauthSteps },
-    cache: { rerun_after_edit_ms: cacheRerun, steps: cacheSteps },
+    cache: { rerun_after_edit_ms: cacheRerun, steps: cacheSteps, app_slider_to_redraw_ms: cacheAppSlider, app_requests: appRequests },
     jwt_operations_per_second: jwtOps,
     jose_operations_per_second: joseOps,
     jwt_rsa2048_generation_ms: median(keygen),
@@ -335,6 +348,7 @@ try {
     [`TLS: edit RTT → the whole connection recomputed (key exchange, chain made and checked, records sealed) and redrawn, ${tlsSteps} steps (median of 11)`, ms(tlsRerun)],
     [`OAuth: edit a delay → the whole sign-in re-run (RS256 tokens signed and checked, every message) and redrawn, ${oauthSteps} steps (median of 11)`, ms(oauthRerun)],
     [`Caching: edit the path → every request re-run through the browser caches and the CDN and redrawn, ${cacheSteps} steps (median of 11)`, ms(cacheRerun)],
+    [`Caching: a slider → the application model re-run over ${appRequests} reads and its chart and table redrawn (median of 11)`, ms(cacheAppSlider)],
     ['JWT: RSA-2048 key generation (WebCrypto, median of 5)', ms(median(keygen))],
     ['JWT: longest main-thread task while generating (longtask observer; 0 = none over 50 ms)', ms(longestTask)],
     ...Object.entries(jwtOps).map(([k, v]) => [`JWT: ${k.replace(/_/g, ' ')}, Wirelab's wasm (median of 3)${joseOps[k] ? ' | jose (WebCrypto)' : ''}`, `${v.toLocaleString('en')} /s${joseOps[k] ? ` | ${joseOps[k].toLocaleString('en')} /s` : ''}`]),

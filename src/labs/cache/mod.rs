@@ -257,10 +257,26 @@ fn AppPanel(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheFo
         })
     };
     let totals = move || report.with(|a| a.summary.iter().map(|l| view! { <li>{l.clone()}</li> }).collect_view());
+    // The table draws 100 rows at first (drawing thousands would slow every edit), more on
+    // request; a window of the chart narrows it to one bar's requests.
+    const PAGE: usize = 100;
+    let shown = RwSignal::new(PAGE);
+    Effect::new(move |_| {
+        window.track();
+        report.track();
+        if shown.get_untracked() != PAGE {
+            shown.set(PAGE);
+        }
+    });
+    let in_window = move |a: &app::AppReport, w: Option<usize>, q: &app::AppRequest| w.is_none_or(|w| ((q.at / a.bucket_us.max(1)) as usize).min(a.buckets.len().saturating_sub(1)) == w);
+    let matching = move || report.with(|a| {
+        let w = window.get();
+        a.requests.iter().filter(|q| in_window(a, w, q)).count()
+    });
     let rows = move || {
         report.with(|a| {
             let w = window.get();
-            a.requests.iter().enumerate().filter(|(_, q)| w.is_none_or(|w| ((q.at / a.bucket_us.max(1)) as usize).min(a.buckets.len().saturating_sub(1)) == w)).take(400).map(|(i, q)| {
+            a.requests.iter().enumerate().filter(|(_, q)| in_window(a, w, q)).take(shown.get()).map(|(i, q)| {
                 let outcome = match q.outcome { Outcome::Hit => "hit", Outcome::Miss => "miss", Outcome::Coalesced => "coalesced", Outcome::Write => "write" };
                 let stale = if q.outcome != Outcome::Write && q.version < q.current { " (stale)" } else { "" };
                 view! {
@@ -311,10 +327,17 @@ fn AppPanel(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheFo
             {detail}
             <div class="app-table">
                 <table>
-                    <caption>{move || if window.get().is_some() { "Requests in the chosen window (at most 400): pick one to see its commands" } else { "Requests (the first 400; pick a bar on the chart or a window for later ones): pick one to see its commands" }}</caption>
+                    <caption>{move || {
+                        let (n, k) = (matching(), shown.get());
+                        let whose = if window.get().is_some() { "in the chosen window" } else { "from the start; pick a bar on the chart or a window for later ones" };
+                        if n > k { format!("Requests {whose}: the first {k} of {n}. Pick one to see its commands.") } else { format!("Requests {whose}: all {n}. Pick one to see its commands.") }
+                    }}</caption>
                     <thead><tr><th scope="col">"At"</th><th scope="col">"Key"</th><th scope="col">"Outcome"</th><th scope="col">"Latency"</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
+                <Show when=move || { matching() > shown.get() }>
+                    <button type="button" data-testid="app-more" on:click=move |_| shown.update(|k| *k += 4 * PAGE)>{move || format!("Show {} more", matching().saturating_sub(shown.get()).min(4 * PAGE))}</button>
+                </Show>
             </div>
         </section>
     }
