@@ -80,6 +80,24 @@ pub fn TextArea(
     }
 }
 
+/// A labelled checkbox for one scenario key.
+///
+/// - `id`: the element id (unique on the page); the test id is `input-<key>`.
+/// - `label`: the visible label.
+/// - `checked`: whether it is ticked now.
+/// - `on_change`: called with the new state.
+#[component]
+pub fn Checkbox(id: String, key: &'static str, label: &'static str, checked: Signal<bool>, on_change: Callback<bool>) -> impl IntoView {
+    view! {
+        <div class="field checkbox">
+            <input id=id.clone() type="checkbox" data-testid=format!("input-{key}")
+                prop:checked=move || checked.get()
+                on:change=move |ev| on_change.run(event_target_checked(&ev)) />
+            <label for=id>{label}</label>
+        </div>
+    }
+}
+
 /// A labelled menu for one scenario key.
 ///
 /// - `id`: the element id (unique on the page); the test id is `input-<key>`.
@@ -96,5 +114,30 @@ pub fn Choice(id: String, key: &'static str, label: &'static str, options: Vec<(
                 {options.into_iter().map(|(value, text)| view! { <option value=value selected=move || selected.get() == value>{text}</option> }).collect_view()}
             </select>
         </div>
+    }
+}
+
+/// The frame every lab's editor shares: a folded `<details>` whose summary line says what is
+/// set, the form (never submitted: each field applies as it is typed), and a status line that
+/// counts the fields needing attention.
+///
+/// - `title`: the summary's title, e.g. "Edit the scenario".
+/// - `summary`: a one-line account of the scenario, beside the title.
+/// - `errors`: the editor's current problems; any marks the frame invalid.
+/// - `shows`: what follows the last valid scenario while a field is wrong, e.g. "the diagram shows".
+/// - `children`: the fieldsets.
+#[component]
+pub fn EditorFrame(title: &'static str, summary: Signal<String>, errors: RwSignal<Vec<FieldError>>, shows: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <details class="editor" class:invalid=move || errors.with(|e| !e.is_empty())>
+            <summary data-testid="editor-summary">
+                <span class="editor-title">{title}</span>
+                <span class="editor-line">{move || summary.get()}</span>
+            </summary>
+            <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+                {children()}
+                <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; {shows} the last valid scenario.", e.len()) })}</p>
+            </form>
+        </details>
     }
 }

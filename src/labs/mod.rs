@@ -13,7 +13,7 @@ pub mod tls;
 use crate::browser;
 use crate::components::banner::Notices;
 use crate::components::controls::{StepCaption, StepControls};
-use crate::components::field::Choice;
+use crate::components::field::{Checkbox, Choice};
 use crate::components::inspector::Inspector;
 use crate::components::share::{Export, SharePanel};
 use crate::components::timeline::Timeline;
@@ -339,6 +339,14 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput, F: Clone + Send + Sync +
         let value = Signal::derive(move || form.with(|f| get(f).clone()));
         let on_input = Callback::new(move |v: String| self.edit(&|f| set(f, v.clone())));
         (value, on_input)
+    }
+
+    /// A checkbox for one of the form's switches: `get` reads it, `set` applies a change.
+    pub fn check(self, id: String, key: &'static str, label: &'static str, get: fn(&F) -> bool, set: fn(&mut F, bool)) -> impl IntoView {
+        let form = self.form;
+        let checked = Signal::derive(move || form.with(get));
+        let on_change = Callback::new(move |on: bool| self.edit(&|f| set(f, on)));
+        view! { <Checkbox id=id key=key label=label checked=checked on_change=on_change /> }
     }
 
     /// A menu for one of the form's choices: `get` names the value chosen now, `set` applies a

@@ -1,4 +1,4 @@
-use crate::components::field::{TextArea, TextField};
+use crate::components::field::{TextArea, TextField, EditorFrame};
 use crate::components::preset::PresetPicker;
 use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
@@ -26,20 +26,7 @@ pub fn CacheEditor(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<
         let (value, on_input) = fe.text(get, set);
         view! { <TextArea id=format!("cache-{key}") key=key.to_string() label=label.to_string() help=help rows=rows wrap=true value=value errors=errors on_input=on_input /> }
     };
-    let checkbox = move |key: &'static str, label: &'static str, get: fn(&CacheForm) -> bool, set: fn(&mut CacheForm, bool)| {
-        let id = format!("cache-{key}");
-        view! {
-            <div class="field checkbox">
-                <input id=id.clone() type="checkbox" data-testid=format!("input-{key}")
-                    prop:checked=move || form.with(get)
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        fe.edit(&|f| set(f, on));
-                    } />
-                <label for=id>{label}</label>
-            </div>
-        }
-    };
+    let checkbox = move |key: &'static str, label: &'static str, get: fn(&CacheForm) -> bool, set: fn(&mut CacheForm, bool)| fe.check(format!("cache-{key}"), key, label, get, set);
     let status = fe.choice(
         "cache-status".into(),
         "status",
@@ -78,15 +65,9 @@ pub fn CacheEditor(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<
         let requests = sc::parse_events(&s.events, &s.path).map(|e| e.len()).unwrap_or(0);
         format!("{} {} · {cc} · {} · {requests} events", s.status, s.path, if s.cdn { "through a CDN" } else { "no CDN" })
     };
-    let invalid = move || errors.with(|e| !e.is_empty());
     view! {
         <PresetPicker id="cache-preset" presets=sc::presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
-        <details class="editor" class:invalid=invalid>
-            <summary data-testid="editor-summary">
-                <span class="editor-title">"Edit the scenario"</span>
-                <span class="editor-line">{summary}</span>
-            </summary>
-        <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+        <EditorFrame title="Edit the scenario" summary=Signal::derive(summary) errors=errors shows="the diagram shows">
             <fieldset>
                 <legend>"The origin's response"</legend>
                 {field("path", "Path", "The resource on www.example.com, e.g. /app.css.", |f| &f.path, |f, v| f.path = v)}
@@ -121,8 +102,6 @@ pub fn CacheEditor(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<
                 {area("app_reads", "Reads", "As in the rate limiter lab, one pattern a line: steady every=150 count=40 start=0, burst at=2500 count=25 spread=200, random start=0 duration=6000 gap=5 seed=1, at 100 250.", 2, |f| &f.app_reads, |f, v| f.app_reads = v)}
                 {area("app_writes", "Writes", "The same patterns, for writes.", 2, |f| &f.app_writes, |f, v| f.app_writes = v)}
             </details>
-            <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the diagram shows the last valid scenario.", e.len()) })}</p>
-        </form>
-        </details>
+        </EditorFrame>
     }
 }

@@ -1,4 +1,4 @@
-use crate::components::field::{TextArea, TextField};
+use crate::components::field::{TextArea, TextField, EditorFrame};
 use crate::components::preset::PresetPicker;
 use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
@@ -51,15 +51,9 @@ pub fn DnsEditor(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsFor
             }
         })
         .collect_view();
-    let invalid = move || errors.with(|e| !e.is_empty());
     view! {
         <PresetPicker id="dns-preset" presets=presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
-        <details class="editor" class:invalid=invalid>
-            <summary data-testid="editor-summary">
-                <span class="editor-title">"Edit the scenario"</span>
-                <span class="editor-line">{summary}</span>
-            </summary>
-            <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+        <EditorFrame title="Edit the scenario" summary=Signal::derive(summary) errors=errors shows="the diagram shows">
                 <fieldset>
                     <legend>"Lookups"</legend>
                     <TextArea id="dns-lookups".to_string() key="lookups".to_string() label="What the browser looks up, and when".to_string()
@@ -100,8 +94,6 @@ pub fn DnsEditor(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsFor
                     <p class="help">"Add, change or delete records in any zone; the next run uses them. A zone you leave as it was is not put in the link."</p>
                     {zones}
                 </fieldset>
-                <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the diagram shows the last valid scenario.", e.len()) })}</p>
-            </form>
-        </details>
+        </EditorFrame>
     }
 }

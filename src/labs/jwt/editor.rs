@@ -1,4 +1,4 @@
-use crate::components::field::{TextArea, TextField};
+use crate::components::field::{TextArea, TextField, EditorFrame};
 use crate::components::preset::PresetPicker;
 use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
@@ -45,7 +45,6 @@ pub fn JwtEditor(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, erro
         let when = s.now.map(wirelab_core::civil::utc).unwrap_or_else(|| "the real time".into());
         format!("{verifier} · allows {} · at {when}", if s.allowed.is_empty() { "nothing".to_string() } else { s.allowed.join(", ") })
     };
-    let invalid = move || errors.with(|e| !e.is_empty());
     view! {
         <PresetPicker id="jwt-preset" presets=presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
         <div class="field">
@@ -61,12 +60,7 @@ pub fn JwtEditor(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, erro
         <Show when=move || !app_mode()>
             {area("token", "Token", "Paste a token, a Bearer header, or a URL or text that contains one.", 4, |f| &f.token, |f, v| f.token = v)}
         </Show>
-        <details class="editor" class:invalid=invalid>
-            <summary data-testid="editor-summary">
-                <span class="editor-title">"The verifier"</span>
-                <span class="editor-line">{summary}</span>
-            </summary>
-            <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+        <EditorFrame title="The verifier" summary=Signal::derive(summary) errors=errors shows="the trace shows">
                 <fieldset>
                     <legend>"Rules"</legend>
                     <div class="field">
@@ -111,8 +105,6 @@ pub fn JwtEditor(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, erro
                         </select>
                     </div>
                 </fieldset>
-                <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the trace shows the last valid scenario.", e.len()) })}</p>
-            </form>
-        </details>
+        </EditorFrame>
     }
 }

@@ -1,4 +1,4 @@
-use crate::components::field::{TextArea, TextField};
+use crate::components::field::{TextArea, TextField, EditorFrame};
 use crate::components::preset::PresetPicker;
 use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
@@ -49,15 +49,9 @@ pub fn OAuthEditor(session: LabSession<OAuthScenario, OAuthRun>) -> impl IntoVie
         let attack = if s.attack == Attack::None { String::new() } else { format!(" · attack: {}", s.attack.id()) };
         format!("{} · {client} · {pkce} · {state} · scope {} · redirect URIs by {} match{attack}", s.flow.id(), s.scope, s.matching.id())
     };
-    let invalid = move || errors.with(|e| !e.is_empty());
     view! {
         <PresetPicker id="oauth-preset" presets=sc::presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
-        <details class="editor" class:invalid=invalid>
-            <summary data-testid="editor-summary">
-                <span class="editor-title">"Edit the scenario"</span>
-                <span class="editor-line">{summary}</span>
-            </summary>
-        <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+        <EditorFrame title="Edit the scenario" summary=Signal::derive(summary) errors=errors shows="the diagram shows">
             <fieldset>
                 <legend>"The grant"</legend>
                 {menu("flow", "Flow", vec![
@@ -119,8 +113,6 @@ pub fn OAuthEditor(session: LabSession<OAuthScenario, OAuthRun>) -> impl IntoVie
                     |f, v| f.carried.attack = match v { "login-csrf" => Attack::LoginCsrf, "code-interception" => Attack::CodeInterception, "code-replay" => Attack::CodeReplay, "refresh-theft" => Attack::RefreshTheft, "pkce-plain" => Attack::PkcePlain, "open-redirect" => Attack::OpenRedirect, "wrong-audience" => Attack::WrongAudience, "id-token-replay" => Attack::IdTokenReplay, "mix-up" => Attack::MixUp, _ => Attack::None })}
                 {field("seed", "Seed", "Picks the codes, state, nonce and verifier.", false, |f| &f.seed, |f, v| f.seed = v)}
             </fieldset>
-            <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the diagram shows the last valid scenario.", e.len()) })}</p>
-        </form>
-        </details>
+        </EditorFrame>
     }
 }

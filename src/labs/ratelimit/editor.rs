@@ -1,4 +1,4 @@
-use crate::components::field::TextField;
+use crate::components::field::{EditorFrame, TextField};
 use crate::components::preset::PresetPicker;
 use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
@@ -67,9 +67,7 @@ pub fn RateEditor(session: LabSession<RateScenario, RateReport>, form: RwSignal<
     };
     view! {
         <PresetPicker id="rl-preset" presets=presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
-        <details class="editor" class:invalid=move || errors.with(|e| !e.is_empty())>
-            <summary data-testid="editor-summary"><span class="editor-title">"Edit the scenario"</span><span class="editor-line">{summary}</span></summary>
-            <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+        <EditorFrame title="Edit the scenario" summary=Signal::derive(summary) errors=errors shows="the charts show">
                 <fieldset>
                     <legend>"The limit"</legend>
                     {number("limit", "Requests per window", "The average rate every model allows.", |f| &f.limit, |f, v| f.limit = v)}
@@ -114,8 +112,6 @@ pub fn RateEditor(session: LabSession<RateScenario, RateReport>, form: RwSignal<
                 <button type="button" class="small" data-testid="add-client-button" on:click=move |_| edit(&|f| f.clients.push(ClientForm {
                     name: format!("client {}", f.clients.len() + 1), user: format!("user{}", f.clients.len() + 1), ip: format!("192.0.2.{}", f.clients.len() + 20), patterns: "steady every=300 count=10".into(),
                 }))>"Add a client"</button>
-                <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the charts show the last valid scenario.", e.len()) })}</p>
-            </form>
-        </details>
+        </EditorFrame>
     }
 }

@@ -1,4 +1,4 @@
-use crate::components::field::TextField;
+use crate::components::field::{EditorFrame, TextField};
 use crate::components::preset::PresetPicker;
 use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
@@ -27,15 +27,9 @@ pub fn TcpEditor(session: LabSession<TcpScenario>) -> impl IntoView {
         let listen = if s.server_listening { "" } else { ", port closed" };
         format!("RTT {} ms · {} B request · {} B response · MSS {} · {loss} · {close}{listen}", s.rtt_ms, s.client_bytes, s.server_bytes, s.mss)
     };
-    let invalid = move || errors.with(|e| !e.is_empty());
     view! {
         <PresetPicker id="tcp-preset" presets=tcp::presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
-        <details class="editor" class:invalid=invalid>
-            <summary data-testid="editor-summary">
-                <span class="editor-title">"Edit the scenario"</span>
-                <span class="editor-line">{summary}</span>
-            </summary>
-        <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+        <EditorFrame title="Edit the scenario" summary=Signal::derive(summary) errors=errors shows="the diagram shows">
             <fieldset>
                 <legend>"Network"</legend>
                 {text("rtt_ms", "Round-trip time (ms)", "Half of it each way.", |f| &f.rtt_ms, |f, v| f.rtt_ms = v)}
@@ -80,8 +74,6 @@ pub fn TcpEditor(session: LabSession<TcpScenario>) -> impl IntoView {
                 {text("server_port", "Server port", "", |f| &f.server_port, |f, v| f.server_port = v)}
                 {text("msl_ms", "MSL (ms)", "TIME-WAIT lasts twice this.", |f| &f.msl_ms, |f, v| f.msl_ms = v)}
             </details>
-            <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the diagram shows the last valid scenario.", e.len()) })}</p>
-        </form>
-        </details>
+        </EditorFrame>
     }
 }

@@ -1,4 +1,4 @@
-use crate::components::field::{TextArea, TextField};
+use crate::components::field::{TextArea, TextField, EditorFrame};
 use crate::components::preset::PresetPicker;
 use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
@@ -46,20 +46,7 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
         let (value, on_input) = fe.text(get, set);
         view! { <TextArea id=format!("tls-{key}") key=key.to_string() label=label.to_string() help=help rows=3 wrap=true value=value errors=errors on_input=on_input /> }
     };
-    let checkbox = move |key: &'static str, label: &'static str, get: fn(&TlsForm) -> bool, set: fn(&mut TlsForm, bool)| {
-        let id = format!("tls-{key}");
-        view! {
-            <div class="field checkbox">
-                <input id=id.clone() type="checkbox" data-testid=format!("input-{key}")
-                    prop:checked=move || form.with(get)
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        fe.edit(&|f| set(f, on));
-                    } />
-                <label for=id>{label}</label>
-            </div>
-        }
-    };
+    let checkbox = move |key: &'static str, label: &'static str, get: fn(&TlsForm) -> bool, set: fn(&mut TlsForm, bool)| fe.check(format!("tls-{key}"), key, label, get, set);
     let menu = move |key: &'static str, label: &'static str, options: Vec<(&'static str, &'static str)>, get: fn(&TlsForm) -> &'static str, set: fn(&mut TlsForm, &str)| fe.choice(format!("tls-{key}"), key, label, options, get, set);
     let summary = move || {
         let s = session.scenario.read();
@@ -68,15 +55,9 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
         let resume = if s.resume { if s.early_data.is_empty() { " · resumed" } else { " · resumed with 0-RTT" } } else { "" };
         format!("TLS {} / {} · RTT {} ms · client offers {} suites · server prefers {prefers} · {sni}{resume}", s.client_versions.join(", "), s.server_versions.join(", "), s.rtt_ms, s.client_suites.len())
     };
-    let invalid = move || errors.with(|e| !e.is_empty());
     view! {
         <PresetPicker id="tls-preset" presets=tls::presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
-        <details class="editor" class:invalid=invalid>
-            <summary data-testid="editor-summary">
-                <span class="editor-title">"Edit the scenario"</span>
-                <span class="editor-line">{summary}</span>
-            </summary>
-        <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+        <EditorFrame title="Edit the scenario" summary=Signal::derive(summary) errors=errors shows="the diagram shows">
             <fieldset>
                 <legend>"Client"</legend>
                 {field("client_versions", "Versions offered", "1.3, 1.2 (1.1 and 1.0 too: no server here speaks them, RFC 8996).", true, |f| &f.client_versions, |f, v| f.client_versions = v)}
@@ -138,8 +119,6 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
                 {field("client_key", "Client X25519 private key (secret)", "64 hex digits. Blank: from the seed. Left out of links unless you ask.", true, |f| &f.client_key, |f, v| f.client_key = v)}
                 {field("server_key", "Server X25519 private key (secret)", "64 hex digits. Blank: from the seed. Left out of links unless you ask.", true, |f| &f.server_key, |f, v| f.server_key = v)}
             </details>
-            <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; the diagram shows the last valid scenario.", e.len()) })}</p>
-        </form>
-        </details>
+        </EditorFrame>
     }
 }
