@@ -36,9 +36,15 @@ pub fn CacheLab(location: Location, notices: Notices, embed: bool) -> impl IntoV
     // The application model runs apart from the HTTP trace: only when its own inputs change.
     let app_inputs = Memo::new(move |_| session.scenario.with(|s| s.app.clone()));
     let report = Memo::new(move |_| app_inputs.with(app::run));
+    // The application panel (a model run, a chart and a table) is drawn a frame after the rest:
+    // the trace above it is usable first, and the model is not run before anything shows.
+    let app_ready = RwSignal::new(false);
+    request_animation_frame(move || app_ready.set(true));
     let stored = view! {
         <Stored session=session />
-        <AppPanel session=session form=form errors=errors report=report />
+        <Show when=move || app_ready.get() fallback=|| view! { <section class="app-cache" aria-busy="true"><h2>"Application caching"</h2></section> }>
+            <AppPanel session=session form=form errors=errors report=report />
+        </Show>
     }
     .into_any();
     let exports = vec![Export {
