@@ -203,7 +203,7 @@ fn AppPanel(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheFo
     const W: f64 = 600.0;
     const H: f64 = 180.0;
     const L: f64 = 40.0;
-    const R: f64 = 46.0;
+    const R: f64 = 54.0;
     const T: f64 = 8.0;
     const B: f64 = 20.0;
     let window = RwSignal::new(None::<usize>);
@@ -235,7 +235,7 @@ fn AppPanel(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheFo
             let ticks = (0..=4).map(|k| {
                 let x = L + pw * k as f64 / 4.0;
                 let anchor = match k { 0 => "start", 4 => "end", _ => "middle" };
-                view! { <text class="axis" x=format!("{x:.1}") y=format!("{}", H - 5.0) text-anchor=anchor>{format!("{} ms", (span_us * k / 4 + 500) / 1000)}</text> }
+                view! { <text class="axis" class:minor=k % 2 == 1 x=format!("{x:.1}") y=format!("{}", H - 5.0) text-anchor=anchor>{format!("{} ms", (span_us * k / 4 + 500) / 1000)}</text> }
             }).collect_view();
             view! {
                 <svg class="app-chart" viewBox=format!("0 0 {W} {H}") role="img" aria-label=label data-testid="app-chart">
