@@ -2,25 +2,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, launch, watch, ready, openPage } from './harness.mjs';
+import { serve, launch, watch, ready, openLab, summary, preset, edit } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-async function open(hash = '#/dns', options = {}) {
-  const opened = await openPage(browser, server, hash, options);
-  await opened.page.waitForSelector('[data-testid=inspector] #inspector-title');
-  return opened;
-}
+const open = (hash = '#/dns', options = {}) => openLab(browser, server, hash, options);
 
 const position = (page) => page.locator('[data-testid=position]').innerText();
-const summary = (page) => page.locator('[data-testid=summary]').innerText();
 const title = (page) => page.locator('#inspector-title').innerText();
-async function preset(page, id) {
-  await page.selectOption('[data-testid=preset]', id);
-  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.startsWith('1 /'));
-}
 /** Selects the first step whose label matches `pattern`. */
 async function stepLabelled(page, pattern) {
   const labels = await page.locator('[data-testid=step] .row-label').allTextContents();
@@ -28,9 +19,6 @@ async function stepLabelled(page, pattern) {
   assert.ok(i >= 0, `no step matches ${pattern}: ${labels.join(' | ')}`);
   await page.click(`[data-testid=step][data-step="${i}"]`);
   return i;
-}
-async function edit(page) {
-  if (!(await page.$eval('details.editor', (d) => d.open))) await page.click('[data-testid=editor-summary]');
 }
 
 test('a cold lookup walks root, TLD and authoritative, with real bytes and the glue', async () => {

@@ -1,25 +1,13 @@
 // The JWT lab (in progress) in headless Chromium against the release build, from a sub-path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watch, ready, openPage } from './harness.mjs';
+import { serve, launch, watch, ready, openPage, openLab, summary, preset, edit } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-async function open(hash = '#/jwt', options = {}) {
-  const opened = await openPage(browser, server, hash, options);
-  await opened.page.waitForSelector('[data-testid=inspector] #inspector-title');
-  return opened;
-}
-const summary = (page) => page.locator('[data-testid=summary]').innerText();
-async function preset(page, id) {
-  await page.selectOption('[data-testid=preset]', id);
-  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.startsWith('1 /'));
-}
-async function edit(page) {
-  if (!(await page.$eval('details.editor', (d) => d.open))) await page.click('[data-testid=editor-summary]');
-}
+const open = (hash = '#/jwt', options = {}) => openLab(browser, server, hash, options);
 
 test('a valid RS256 token: decoded, then verified step by step', async () => {
   const { context, page, problems } = await open();

@@ -1,9 +1,9 @@
-// The TLS lab (in progress) in headless Chromium against the release build, from a sub-path.
+// The TLS lab in headless Chromium against the release build, from a sub-path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, openPage, ROOT } from './harness.mjs';
+import { serve, launch, ROOT, openLab, summary, labels, preset, edit } from './harness.mjs';
 
 const VECTORS = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/tests/vectors/rfc8448_simple_1rtt.json'), 'utf8'));
 
@@ -11,20 +11,7 @@ let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-async function open(where = 'tls/', options = {}) {
-  const opened = await openPage(browser, server, where, options);
-  await opened.page.waitForSelector('[data-testid=inspector] #inspector-title');
-  return opened;
-}
-const summary = (page) => page.locator('[data-testid=summary]').innerText();
-const labels = (page) => page.locator('[data-testid=step] .row-label').allTextContents();
-async function preset(page, id) {
-  await page.selectOption('[data-testid=preset]', id);
-  await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.startsWith('1 /'));
-}
-async function edit(page) {
-  if (!(await page.$eval('details.editor', (d) => d.open))) await page.click('[data-testid=editor-summary]');
-}
+const open = (where = 'tls/', options = {}) => openLab(browser, server, where, options);
 async function exportedTrace(page) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')]);
   return JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
