@@ -195,6 +195,18 @@ pub enum Outcome {
     Write,
 }
 
+impl Outcome {
+    /// The outcome as the table and the CSV name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Hit => "hit",
+            Outcome::Miss => "miss",
+            Outcome::Coalesced => "coalesced",
+            Outcome::Write => "write",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AppRequest {
     pub at: Micros,
@@ -206,6 +218,13 @@ pub struct AppRequest {
     /// The value (its version) the read returned, and the database's version then.
     pub version: u64,
     pub current: u64,
+}
+
+impl AppRequest {
+    /// A read that returned an older value than the database held.
+    pub fn stale(&self) -> bool {
+        self.outcome != Outcome::Write && self.version < self.current
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -240,9 +259,7 @@ impl AppReport {
     pub fn to_csv(&self) -> String {
         let mut out = String::from("request,time_us,key,outcome,stale,latency_us,commands,why\n");
         for (i, q) in self.requests.iter().enumerate() {
-            let outcome = match q.outcome { Outcome::Hit => "hit", Outcome::Miss => "miss", Outcome::Coalesced => "coalesced", Outcome::Write => "write" };
-            let stale = q.outcome != Outcome::Write && q.version < q.current;
-            out.push_str(&format!("{},{},k{},{outcome},{stale},{},{},{}\n", i + 1, q.at, q.key, q.latency, csv_field(&q.commands.join("; ")), csv_field(&q.why)));
+            out.push_str(&format!("{},{},k{},{},{},{},{},{}\n", i + 1, q.at, q.key, q.outcome.name(), q.stale(), q.latency, csv_field(&q.commands.join("; ")), csv_field(&q.why)));
         }
         out
     }

@@ -8,7 +8,7 @@ use crate::components::banner::Notices;
 use crate::components::share::Export;
 use editor::CacheEditor;
 use leptos::prelude::*;
-use wirelab_core::cache::app::{self, Outcome};
+use wirelab_core::cache::app;
 use wirelab_core::cache::run::{self, CacheRun};
 use wirelab_core::cache::scenario::{time_text, CacheForm, CacheScenario};
 use wirelab_core::scenario::FieldError;
@@ -283,8 +283,8 @@ fn AppPanel(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheFo
         report.with(|a| {
             let w = window.get();
             a.requests.iter().enumerate().filter(|(_, q)| in_window(a, w, q)).take(shown.get()).map(|(i, q)| {
-                let outcome = match q.outcome { Outcome::Hit => "hit", Outcome::Miss => "miss", Outcome::Coalesced => "coalesced", Outcome::Write => "write" };
-                let stale = if q.outcome != Outcome::Write && q.version < q.current { " (stale)" } else { "" };
+                let outcome = q.outcome.name();
+                let stale = if q.stale() { " (stale)" } else { "" };
                 view! {
                     <tr data-testid="app-request" class:selected=move || selected.get() == Some(i)>
                         <td>{format!("{:.1} ms", q.at as f64 / 1000.0)}</td>
