@@ -18,6 +18,8 @@ log "OAuth interoperability: ID tokens, access tokens and client assertions veri
 python3 tests/oauth_interop.py
 log "HTTP caching: the RFC 9111 core against http-cache-semantics on random header sets (storable, lifetime, age, stale, reuse)"
 node tests/cache_interop.mjs
+log "CORS: the Fetch Standard core against Chromium itself, on random cross-origin fetches (preflight or not, what is sent, what is blocked and the console line, what the script may read)"
+node tests/cors_interop.mjs 1500
 log "TLS captures read by tshark: checksums, records, decryption with the key log, the data"
 rm -rf "$ROOT/target/tls-captures"
 cargo run --quiet -p wirelab-core --example tls_capture -- "$ROOT/target/tls-captures"

@@ -46,6 +46,15 @@ fn main() {
     for (id, text) in cache_seeds {
         write(&root, "cache_headers", id, text.as_bytes());
     }
+    let cors_seeds: [(&str, &str); 4] = [
+        ("simple", "\u{0}GET\u{1f}Accept: application/json\u{1f}\u{1f}Access-Control-Allow-Origin: *\u{1f}https://api.example/items"),
+        ("put", "\u{6}PUT\u{1f}Content-Type: application/json\nX-Api-Key: k\u{1f}Access-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Methods: PUT\nAccess-Control-Allow-Headers: content-type, x-api-key\nAccess-Control-Max-Age: 600\u{1f}Access-Control-Allow-Origin: https://app.example\nAccess-Control-Expose-Headers: *\u{1f}https://api.example:8443/items/7?x=1"),
+        ("credentials", "\u{2}patch\u{1f}Authorization: Bearer t\nCookie: a=1\u{1f}Access-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Credentials: true\nAccess-Control-Allow-Methods: *\nAccess-Control-Allow-Headers: *\u{1f}Access-Control-Allow-Origin: *\u{1f}"),
+        ("redirect", "\u{c}DELETE\u{1f}Range: bytes=-5\u{1f}Location: https://api.example/x/\u{1f}\u{1f}https://app.example/same"),
+    ];
+    for (id, text) in cors_seeds {
+        write(&root, "cors", id, text.as_bytes());
+    }
     for (id, _, s) in jwt::scenario::presets() {
         write(&root, "jwt_token", id, s.token.as_bytes());
         write(&root, "jwt_token", &format!("{id}-bearer"), format!("Authorization: Bearer {}", s.token).as_bytes());

@@ -416,3 +416,65 @@ pub fn x509(data: &[u8]) {
     let _ = tls::x509::validate(&[data.to_vec()], &[data.to_vec()], "example.com", 1_795_341_600);
 }
 
+
+/// The HTTP lab's CORS core on any fetch and any answers: the input is the method, the
+/// script's headers, the preflight's answer, the response's and the request URL, separated
+/// by U+001F; headers one `name: value` a line. The first byte picks the credentials mode and
+/// the two statuses. Checks: a URL is read or refused at a character inside it; nothing is sent
+/// when fetch throws; a forbidden header is never sent; a preflight goes exactly when the
+/// method or a header is not safelisted, and names them sorted and lower-case; a response the
+/// script reads passed the CORS check; every failure has its console line.
+pub fn cors(data: &[u8]) {
+    use crate::http::cors::{self, Answer, Credentials, Fetch, PreflightCache};
+    let Some((&flags, rest)) = data.split_first() else { return };
+    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let mut parts = text.split('\u{1f}');
+    let method = parts.next().unwrap_or("GET").to_string();
+    let fields = |s: &str| -> Vec<(String, String)> { s.lines().filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.to_string())).collect() };
+    let headers = fields(parts.next().unwrap_or(""));
+    let statuses = [200, 204, 301, 302, 401, 500, 206, 299];
+    let pre = Answer { status: statuses[(flags >> 2) as usize % 8], headers: fields(parts.next().unwrap_or("")) };
+    let ans = Answer { status: statuses[(flags >> 5) as usize % 8], headers: fields(parts.next().unwrap_or("")) };
+    let url = parts.next().filter(|u| !u.is_empty()).unwrap_or("https://api.example/items").to_string();
+    if let Err(e) = cors::parse_url(&url) {
+        assert!(e.at >= 1 && e.at <= url.chars().count().max(1), "{e:?} in {url:?}");
+    }
+    let credentials = Credentials::ALL[flags as usize % 3];
+    let page = "https://app.example";
+    let fetch = Fetch { page: page.into(), url, method: method.clone(), headers: headers.clone(), credentials };
+    let mut cache = PreflightCache::default();
+    let d = cors::decide(&fetch, &pre, &ans, &mut cache, 0);
+    if d.type_error.is_some() {
+        assert!(d.preflight.is_none() && d.request.is_none());
+        return;
+    }
+    let prepared = cors::prepare(&method, &headers).expect("decide did not throw");
+    if let Some(request) = &d.request {
+        for (name, value) in &headers {
+            if cors::forbidden_header(name, value.trim_matches([' ', '\t', '\n', '\r'])).is_some() && !name.eq_ignore_ascii_case("Origin") {
+                assert!(request.header_value(name).is_none(), "{name} was sent");
+            }
+        }
+    }
+    if d.same_origin {
+        assert!(d.ok() && d.preflight.is_none());
+        return;
+    }
+    let (names, _) = cors::unsafe_names(&prepared.headers);
+    assert_eq!(d.preflight.is_some(), !cors::is_safelisted_method(&prepared.method) || !names.is_empty());
+    if let Some(p) = &d.preflight {
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted, names);
+        assert_eq!(p.header_value("Access-Control-Request-Headers").map(str::to_string), (!names.is_empty()).then(|| names.join(",")));
+        // A refused preflight leaves nothing in the cache.
+        assert!(d.request.is_some() || cache.entries.is_empty());
+    }
+    if d.ok() {
+        assert!(cors::cors_check(page, credentials, &ans.headers).1.is_ok());
+        assert!(!d.exposed.iter().any(|n| n == "set-cookie"));
+    } else {
+        assert!(d.console.as_deref().is_some_and(|l| l.starts_with("Access to fetch at '")));
+    }
+}

@@ -152,6 +152,16 @@ impl SpecRef {
             url: format!("https://www.rfc-editor.org/rfc/rfc{number}#section-{section}"),
         }
     }
+
+    /// A definition in the WHATWG Fetch Standard, by its anchor (`cors-check`).
+    pub fn fetch(anchor: &str, title: &str) -> SpecRef {
+        SpecRef {
+            document: "Fetch Standard".into(),
+            section: title.to_string(),
+            title: title.to_string(),
+            url: format!("https://fetch.spec.whatwg.org/#{anchor}"),
+        }
+    }
 }
 
 /// One event of the simulation.

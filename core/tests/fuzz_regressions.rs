@@ -11,7 +11,7 @@ use wirelab_core::{dns, jwt, ratelimit, tcp};
 /// A target and its check.
 type Target = (&'static str, fn(&[u8]));
 
-const TARGETS: [Target; 11] = [
+const TARGETS: [Target; 12] = [
     ("links", fuzzing::links),
     ("scenario_json", fuzzing::scenario_json),
     ("jwt_token", fuzzing::jwt_token),
@@ -23,6 +23,7 @@ const TARGETS: [Target; 11] = [
     ("x509", fuzzing::x509),
     ("oauth_uri", fuzzing::oauth_uri),
     ("cache_headers", fuzzing::cache_headers),
+    ("cors", fuzzing::cors),
 ];
 
 #[test]
@@ -92,4 +93,6 @@ fn the_fuzz_checks_hold_on_every_built_in_scenario() {
 fn the_cache_check_holds_on_ordinary_headers() {
     fuzzing::cache_headers(b"\x01public, max-age=60, stale-while-revalidate=30\x1fAccept-Encoding: gzip\x1fDate: Sun, 06 Nov 1994 08:49:37 GMT\nVary: Accept-Encoding\nETag: \"v1\"\x1fETag: \"v1\"\nCache-Control: max-age=120\nContent-Length: 0\x1f784111777,784111777,784111800,784111900,784111901");
     fuzzing::cache_headers(b"\x00no-cache=\"Set-Cookie, X-A\", max-age=\"5\"\x1fPragma: no-cache\x1fLast-Modified: Sunday, 06-Nov-94 08:49:37 GMT\x1f\x1f0,0,10");
+    fuzzing::cors(b"\x06PUT\x1fContent-Type: application/json\nX-Api-Key: k\nCookie: a=1\x1fAccess-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Methods: PUT\nAccess-Control-Allow-Headers: content-type, x-api-key\x1fAccess-Control-Allow-Origin: https://app.example\nAccess-Control-Expose-Headers: *\x1fhttps://api.example:8443/items/7");
+    fuzzing::cors(b"\x02patch\x1fAuthorization: Bearer t\x1fAccess-Control-Allow-Origin: *\nAccess-Control-Allow-Methods: *\x1f\x1fhttp://");
 }

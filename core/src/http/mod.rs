@@ -6,6 +6,8 @@
 
 use crate::trace::{ByteRange, Field};
 
+pub mod cors;
+
 /// `application/x-www-form-urlencoded`.
 pub const FORM: &str = "application/x-www-form-urlencoded";
 
