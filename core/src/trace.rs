@@ -153,11 +153,12 @@ impl SpecRef {
         }
     }
 
-    /// A definition in the WHATWG Fetch Standard, by its anchor (`cors-check`).
+    /// A definition in the WHATWG Fetch Standard, a living standard linked by anchor
+    /// (`cors-check`) rather than by section number.
     pub fn fetch(anchor: &str, title: &str) -> SpecRef {
         SpecRef {
             document: "Fetch Standard".into(),
-            section: title.to_string(),
+            section: String::new(),
             title: title.to_string(),
             url: format!("https://fetch.spec.whatwg.org/#{anchor}"),
         }
@@ -276,7 +277,10 @@ impl Trace {
             }
             out.push_str(&format!("  why: {}\n", s.explanation));
             for r in &s.spec {
-                out.push_str(&format!("  spec: {} §{} {}\n", r.document, r.section, r.title));
+                match r.section.as_str() {
+                    "" => out.push_str(&format!("  spec: {}: {}\n", r.document, r.title)),
+                    section => out.push_str(&format!("  spec: {} §{section} {}\n", r.document, r.title)),
+                }
             }
         }
         if !self.summary.is_empty() {

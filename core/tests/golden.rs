@@ -109,3 +109,13 @@ fn application_cache_presets_match_their_golden_reports() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn http_presets_match_their_golden_traces() {
+    use wirelab_core::http::{run, scenario};
+    let failures: Vec<String> = scenario::presets()
+        .into_iter()
+        .filter_map(|(id, _, s)| check(&format!("http-{id}"), &run::run(&s).to_text()).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -74,7 +74,7 @@ pub fn Inspector(trace: Memo<Trace>, current: Signal<usize>) -> impl IntoView {
                         view! {
                             <li>
                                 <a href=r.url.clone() target="_blank" rel="noopener noreferrer">
-                                    {format!("{} §{}", r.document, r.section)}
+                                    {if r.section.is_empty() { r.document.clone() } else { format!("{} §{}", r.document, r.section) }}
                                 </a>
                                 {format!(" {}", r.title)}
                             </li>

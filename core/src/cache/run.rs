@@ -56,25 +56,7 @@ struct Resp {
     body: Vec<u8>,
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        203 => "Non-Authoritative Information",
-        204 => "No Content",
-        301 => "Moved Permanently",
-        302 => "Found",
-        304 => "Not Modified",
-        307 => "Temporary Redirect",
-        308 => "Permanent Redirect",
-        404 => "Not Found",
-        410 => "Gone",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "",
-    }
-}
+use crate::http::reason;
 
 fn rfc(section: &str, title: &str) -> SpecRef {
     SpecRef::rfc(9111, section, title)

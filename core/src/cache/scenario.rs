@@ -175,20 +175,9 @@ pub fn parse_headers(text: &str) -> Result<Vec<(String, String)>, Vec<String>> {
     }
 }
 
-/// One `Name: value` (RFC 9110 §5: a token, a colon, a value of visible characters, spaces
-/// and tabs).
+/// One `Name: value` (see [`crate::http::field_line`]), but not the fields the origin writes.
 fn header_line(line: &str) -> Result<(String, String), String> {
-    let Some((name, value)) = line.split_once(':') else {
-        return Err(format!("“{}” has no colon: write Name: value", shown(line)));
-    };
-    let name = name.trim();
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)) {
-        return Err(format!("“{}” is not a field name", shown(name)));
-    }
-    let value = value.trim();
-    if let Some(c) = value.chars().find(|c| c.is_control() && *c != '\t') {
-        return Err(format!("{name}: a field value cannot hold {}", shown(&c.to_string())));
-    }
+    let (name, value) = crate::http::field_line(line)?;
     if matches!(name.to_ascii_lowercase().as_str(), "date" | "content-length" | "transfer-encoding" | "connection") {
         return Err(format!("{name} is written by the origin itself"));
     }

@@ -728,7 +728,12 @@ pub struct Answer {
 /// Everything the browser did with one fetch.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Decision {
+    /// Before anything is sent: the request as fetch builds it, and whether it needs a preflight.
     pub checks: Vec<Check>,
+    /// The checks of the preflight's answer.
+    pub preflight_checks: Vec<Check>,
+    /// The CORS check of the response.
+    pub response_checks: Vec<Check>,
     /// The TypeError `fetch` threw before sending anything.
     pub type_error: Option<String>,
     /// Both origins are the same: CORS does not apply.
@@ -793,7 +798,7 @@ pub fn decide(fetch: &Fetch, preflight: &Answer, answer: &Answer, cache: &mut Pr
     if needed {
         d.preflight = Some(preflight_request(&page, &target, &path, &prepared.method, &names));
         let (checks, result) = check_preflight(&origin, fetch.credentials, &prepared.method, &names, preflight.status, &preflight.headers);
-        d.checks.extend(checks);
+        d.preflight_checks = checks;
         match result {
             Ok(allowed) => cache.store(&key, &allowed.methods, &allowed.headers, allowed.max_age),
             Err(e) => {
@@ -805,7 +810,7 @@ pub fn decide(fetch: &Fetch, preflight: &Answer, answer: &Answer, cache: &mut Pr
     }
     d.request = Some(request.header("Origin", &origin));
     let (checks, result) = cors_check(&origin, fetch.credentials, &answer.headers);
-    d.checks.extend(checks);
+    d.response_checks = checks;
     match result {
         Ok(()) => d.exposed = exposed(fetch.credentials, &answer.headers),
         Err(e) => {

@@ -7,6 +7,62 @@
 use crate::trace::{ByteRange, Field};
 
 pub mod cors;
+pub mod run;
+pub mod scenario;
+
+/// The reason phrase RFC 9110 gives a status code (empty for one it does not name).
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        100 => "Continue",
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "Non-Authoritative Information",
+        204 => "No Content",
+        206 => "Partial Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        410 => "Gone",
+        412 => "Precondition Failed",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Content",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+/// One `Name: value` line as a person types it (RFC 9110 section 5: a token, a colon, and a
+/// value of visible characters, spaces and tabs), trimmed.
+pub fn field_line(line: &str) -> Result<(String, String), String> {
+    let shown = |t: &str| crate::export::visible(&t.chars().take(40).collect::<String>());
+    let Some((name, value)) = line.split_once(':') else {
+        return Err(format!("“{}” has no colon: write Name: value", shown(line)));
+    };
+    let name = name.trim();
+    if !cors::is_token(name) {
+        return Err(format!("“{}” is not a field name", shown(name)));
+    }
+    let value = value.trim();
+    if let Some(c) = value.chars().find(|c| c.is_control() && *c != '\t') {
+        return Err(format!("{name}: a field value cannot hold {}", shown(&c.to_string())));
+    }
+    Ok((name.to_string(), value.to_string()))
+}
 
 /// `application/x-www-form-urlencoded`.
 pub const FORM: &str = "application/x-www-form-urlencoded";

@@ -1,0 +1,308 @@
+//! The HTTP lab's inputs. Its first part is CORS: a script on one origin calls an API on
+//! another, and the browser decides, by the Fetch Standard, whether to ask first, what to send,
+//! and whether the script may read the answer. The person sets the call (method, headers,
+//! credentials), the server's answers to the preflight and to the request, and what follows:
+//! the same call again later (the preflight cache), or from another page through a shared cache
+//! (why `Vary: Origin` matters).
+
+use super::cors::{self, Credentials};
+use crate::scenario::{FieldError, Scenario};
+use serde::{Deserialize, Serialize};
+
+pub mod limits {
+    pub const URL: usize = super::cors::MAX_URL;
+    pub const HEADERS: usize = 4000;
+    pub const HEADER_LINES: usize = 30;
+    pub const BODY: usize = 2000;
+    /// The second call comes at most a day later.
+    pub const THEN_S: u64 = 86_400;
+}
+
+/// Which part of the lab a scenario shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Part {
+    #[default]
+    Cors,
+}
+
+/// The lab's inputs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpScenario {
+    pub v: u32,
+    pub part: Part,
+    pub cors: CorsScenario,
+}
+
+impl Default for HttpScenario {
+    fn default() -> Self {
+        HttpScenario { v: 1, part: Part::Cors, cors: CorsScenario::default() }
+    }
+}
+
+/// A cross-origin call and the server's answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CorsScenario {
+    /// The calling page's origin.
+    pub page: String,
+    /// What the script fetches.
+    pub url: String,
+    pub method: String,
+    /// The headers the script sets, one `Name: value` a line.
+    pub headers: String,
+    pub body: String,
+    pub credentials: Credentials,
+    /// The server's answer to a preflight.
+    pub preflight_status: u16,
+    /// Its header fields; `$origin` stands for the request's Origin, echoed.
+    pub preflight_headers: String,
+    /// The server's answer to the request itself.
+    pub status: u16,
+    pub response_headers: String,
+    /// A second call this many seconds after the first (none when absent).
+    pub then_s: Option<u64>,
+    /// The page that makes the second call (the first page when empty).
+    pub then_page: String,
+    /// A shared cache (a CDN) in front of the server.
+    pub cdn: bool,
+}
+
+impl Default for CorsScenario {
+    fn default() -> Self {
+        CorsScenario {
+            page: "https://app.example".into(),
+            url: "https://api.example/items/7".into(),
+            method: "PUT".into(),
+            headers: "Content-Type: application/json\nAuthorization: Bearer alice-token".into(),
+            body: "{\"name\":\"lamp\"}".into(),
+            credentials: Credentials::SameOrigin,
+            preflight_status: 204,
+            preflight_headers: "Access-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Methods: GET, PUT, DELETE\nAccess-Control-Allow-Headers: Content-Type, Authorization\nAccess-Control-Max-Age: 600".into(),
+            status: 200,
+            response_headers: "Access-Control-Allow-Origin: https://app.example\nContent-Type: application/json\nX-Request-Id: 7f3a".into(),
+            then_s: Some(60),
+            then_page: String::new(),
+            cdn: false,
+        }
+    }
+}
+
+/// The status codes a server here may answer with.
+pub const STATUSES: [u16; 17] = [200, 201, 204, 301, 302, 303, 307, 308, 400, 401, 403, 404, 405, 429, 500, 502, 503];
+
+fn shown(text: &str) -> String {
+    crate::export::visible(&text.chars().take(40).collect::<String>())
+}
+
+/// Reads `Name: value` lines; each problem names its line.
+pub fn parse_headers(text: &str) -> Result<Vec<(String, String)>, Vec<String>> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        match super::field_line(line) {
+            Ok(h) => out.push(h),
+            Err(e) => problems.push(format!("line {}: {e}", i + 1)),
+        }
+    }
+    if out.len() > limits::HEADER_LINES {
+        problems.push(format!("at most {} header lines", limits::HEADER_LINES));
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+impl CorsScenario {
+    /// The problems with each field, keyed as in the editor (`cors_` and the field's name).
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let url = |key: &str, text: &str, errors: &mut Vec<FieldError>| {
+            if let Err(e) = cors::parse_url(text) {
+                errors.push(FieldError::new(key, format!("character {}: {}", e.at, e.message)));
+            }
+        };
+        url("cors_page", &self.page, &mut errors);
+        url("cors_url", &self.url, &mut errors);
+        if !self.then_page.is_empty() {
+            url("cors_then_page", &self.then_page, &mut errors);
+        }
+        if self.method.is_empty() || self.method.len() > 20 || !cors::is_token(&self.method) {
+            errors.push(FieldError::new("cors_method", format!("“{}” is not a method: a word such as GET, PUT or PATCH", shown(&self.method))));
+        }
+        for (key, text) in [("cors_headers", &self.headers), ("cors_preflight_headers", &self.preflight_headers), ("cors_response_headers", &self.response_headers)] {
+            if text.len() > limits::HEADERS {
+                errors.push(FieldError::new(key, format!("at most {} characters", limits::HEADERS)));
+            } else if let Err(p) = parse_headers(text) {
+                errors.push(FieldError::new(key, p.join("; ")));
+            }
+        }
+        if self.body.len() > limits::BODY {
+            errors.push(FieldError::new("cors_body", format!("at most {} characters", limits::BODY)));
+        }
+        for (key, status) in [("cors_preflight_status", self.preflight_status), ("cors_status", self.status)] {
+            if !STATUSES.contains(&status) {
+                errors.push(FieldError::new(key, format!("one of {}", STATUSES.map(|s| s.to_string()).join(", "))));
+            }
+        }
+        if self.then_s.is_some_and(|t| t > limits::THEN_S) {
+            errors.push(FieldError::new("cors_then", "at most a day (1d)"));
+        }
+        errors
+    }
+}
+
+impl Scenario for HttpScenario {
+    const LAB: &'static str = "http";
+    const VERSION: u32 = 1;
+
+    fn validate(&self) -> Vec<FieldError> {
+        self.cors.validate()
+    }
+}
+
+/// The built-in scenarios: each CORS rule and trap.
+pub fn presets() -> Vec<(&'static str, &'static str, HttpScenario)> {
+    let base = CorsScenario::default();
+    let cors = |c: CorsScenario| HttpScenario { cors: c, ..HttpScenario::default() };
+    let simple_answer = "Access-Control-Allow-Origin: https://app.example\nContent-Type: application/json";
+    vec![
+        ("preflight", "A PUT with a JSON body and a token: preflighted, allowed, then cached for the second call", cors(base.clone())),
+        ("simple-get", "A simple GET: no preflight, and Access-Control-Allow-Origin lets the script read the answer", cors(CorsScenario { method: "GET".into(), headers: "Accept: application/json".into(), body: String::new(), response_headers: simple_answer.into(), then_s: None, ..base.clone() })),
+        ("missing-allow-origin", "No Access-Control-Allow-Origin: the browser hides the answer (the server still sent it)", cors(CorsScenario { method: "GET".into(), headers: String::new(), body: String::new(), response_headers: "Content-Type: application/json".into(), then_s: None, ..base.clone() })),
+        ("wildcard-credentials", "Access-Control-Allow-Origin: * with credentials: refused, and the fix", cors(CorsScenario { method: "GET".into(), headers: String::new(), body: String::new(), credentials: Credentials::Include, response_headers: "Access-Control-Allow-Origin: *\nAccess-Control-Allow-Credentials: true\nContent-Type: application/json".into(), then_s: None, ..base.clone() })),
+        ("credentials", "A call with cookies: the exact origin and Access-Control-Allow-Credentials: true", cors(CorsScenario { method: "GET".into(), headers: String::new(), body: String::new(), credentials: Credentials::Include, response_headers: "Access-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Credentials: true\nVary: Origin\nContent-Type: application/json".into(), then_s: None, ..base.clone() })),
+        ("header-not-allowed", "A custom header the preflight's answer does not name: the request is never sent", cors(CorsScenario { headers: "Content-Type: application/json\nX-Api-Key: k-123".into(), ..base.clone() })),
+        ("method-case", "fetch sends patch as written, and Access-Control-Allow-Methods: PATCH does not match it", cors(CorsScenario { method: "patch".into(), preflight_headers: "Access-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Methods: GET, PATCH\nAccess-Control-Allow-Headers: Content-Type, Authorization".into(), then_s: None, ..base.clone() })),
+        ("preflight-redirect", "A preflight answered with a redirect (http to https, a trailing slash): refused", cors(CorsScenario { preflight_status: 301, preflight_headers: "Location: https://api.example/items/7/".into(), then_s: None, ..base.clone() })),
+        ("preflight-auth", "A server that asks for a token on OPTIONS too: the preflight never carries one, so it fails", cors(CorsScenario { preflight_status: 401, preflight_headers: "Access-Control-Allow-Origin: https://app.example\nWWW-Authenticate: Bearer".into(), then_s: None, ..base.clone() })),
+        ("server-did-the-work", "A simple POST the browser does not preflight: the server acts on it, and only then is the answer hidden", cors(CorsScenario { method: "POST".into(), url: "https://api.example/transfers".into(), headers: "Content-Type: text/plain".into(), body: "{\"to\":\"mallory\",\"amount\":100}".into(), response_headers: "Content-Type: application/json".into(), status: 201, then_s: None, ..base.clone() })),
+        ("csrf", "CORS is not CSRF protection: another site's form-type POST with cookies still reaches the server", cors(CorsScenario { page: "https://evil.example".into(), method: "POST".into(), url: "https://bank.example/transfer".into(), headers: "Content-Type: application/x-www-form-urlencoded".into(), body: "to=mallory&amount=1000".into(), credentials: Credentials::Include, status: 303, response_headers: "Location: /done".into(), then_s: None, ..base.clone() })),
+        ("vary-origin", "A server that echoes the Origin, behind a CDN without Vary: Origin: the second site gets the first one's answer", cors(CorsScenario { method: "GET".into(), headers: String::new(), body: String::new(), response_headers: "Access-Control-Allow-Origin: $origin\nCache-Control: public, max-age=300\nContent-Type: application/json".into(), then_s: Some(10), then_page: "https://admin.example".into(), cdn: true, ..base.clone() })),
+        ("vary-origin-fixed", "The same with Vary: Origin: the CDN keeps one answer per origin", cors(CorsScenario { method: "GET".into(), headers: String::new(), body: String::new(), response_headers: "Access-Control-Allow-Origin: $origin\nVary: Origin\nCache-Control: public, max-age=300\nContent-Type: application/json".into(), then_s: Some(10), then_page: "https://admin.example".into(), cdn: true, ..base.clone() })),
+        ("cache-expired", "The preflight cache: Access-Control-Max-Age: 5 has run out when the second call comes", cors(CorsScenario { preflight_headers: "Access-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Methods: PUT\nAccess-Control-Allow-Headers: Content-Type, Authorization\nAccess-Control-Max-Age: 5".into(), then_s: Some(30), ..base.clone() })),
+        ("expose-headers", "Which response headers the script may read: the safelisted ones, and those Access-Control-Expose-Headers names", cors(CorsScenario { method: "GET".into(), headers: String::new(), body: String::new(), response_headers: "Access-Control-Allow-Origin: https://app.example\nAccess-Control-Expose-Headers: X-Total-Count\nContent-Type: application/json\nX-Total-Count: 42\nX-Request-Id: 7f3a".into(), then_s: None, ..base.clone() })),
+        ("forbidden-headers", "Headers only the browser may set (Cookie, Origin, Host) are dropped without a word", cors(CorsScenario { method: "GET".into(), headers: "Cookie: session=forged\nOrigin: https://api.example\nX-Requested-With: fetch".into(), body: String::new(), preflight_headers: "Access-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Headers: X-Requested-With".into(), response_headers: simple_answer.into(), then_s: None, ..base.clone() })),
+        ("same-origin", "The same origin: CORS does not apply at all", cors(CorsScenario { page: "https://api.example".into(), response_headers: "Content-Type: application/json".into(), then_s: None, ..base })),
+    ]
+}
+
+/// The editor's text fields, kept as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpForm {
+    pub page: String,
+    pub url: String,
+    pub method: String,
+    pub headers: String,
+    pub body: String,
+    pub credentials: Credentials,
+    pub preflight_status: u16,
+    pub preflight_headers: String,
+    pub status: u16,
+    pub response_headers: String,
+    pub then: String,
+    pub then_page: String,
+    pub cdn: bool,
+}
+
+impl From<&HttpScenario> for HttpForm {
+    fn from(s: &HttpScenario) -> Self {
+        let c = &s.cors;
+        HttpForm {
+            page: c.page.clone(),
+            url: c.url.clone(),
+            method: c.method.clone(),
+            headers: c.headers.clone(),
+            body: c.body.clone(),
+            credentials: c.credentials,
+            preflight_status: c.preflight_status,
+            preflight_headers: c.preflight_headers.clone(),
+            status: c.status,
+            response_headers: c.response_headers.clone(),
+            then: c.then_s.map(crate::cache::scenario::time_text).unwrap_or_default(),
+            then_page: c.then_page.clone(),
+            cdn: c.cdn,
+        }
+    }
+}
+
+impl HttpForm {
+    /// The scenario these fields describe, or each field's problem.
+    pub fn parse(&self, base: &HttpScenario) -> Result<HttpScenario, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let then = self.then.trim();
+        let then_s = if then.is_empty() {
+            None
+        } else {
+            match crate::cache::scenario::parse_time(then) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    errors.push(FieldError::new("cors_then", e));
+                    None
+                }
+            }
+        };
+        let cors = CorsScenario {
+            page: self.page.trim().to_string(),
+            url: self.url.trim().to_string(),
+            method: self.method.trim().to_string(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            credentials: self.credentials,
+            preflight_status: self.preflight_status,
+            preflight_headers: self.preflight_headers.clone(),
+            status: self.status,
+            response_headers: self.response_headers.clone(),
+            then_s,
+            then_page: self.then_page.trim().to_string(),
+            cdn: self.cdn,
+        };
+        let s = HttpScenario { cors, ..base.clone() };
+        let more: Vec<FieldError> = s.validate().into_iter().filter(|e| !errors.iter().any(|f| f.field == e.field)).collect();
+        errors.extend(more);
+        if errors.is_empty() {
+            Ok(s)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_are_valid_and_named_once() {
+        let presets = presets();
+        for (id, _, s) in &presets {
+            assert!(s.validate().is_empty(), "{id}: {:?}", s.validate());
+            assert_eq!(HttpForm::from(s).parse(&HttpScenario::default()).as_ref(), Ok(s), "{id}");
+        }
+        let mut ids: Vec<_> = presets.iter().map(|p| p.0).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), presets.len());
+    }
+
+    #[test]
+    fn each_field_names_its_problem() {
+        let mut form = HttpForm::from(&HttpScenario::default());
+        form.url = "api.example/items".into();
+        form.method = "GE T".into();
+        form.headers = "Content-Type application/json".into();
+        form.then = "soon".into();
+        form.preflight_status = 299;
+        let errors = form.parse(&HttpScenario::default()).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["cors_then", "cors_url", "cors_method", "cors_headers", "cors_preflight_status"], "{errors:?}");
+        assert!(errors[3].message.starts_with("line 1: "), "{errors:?}");
+    }
+}
