@@ -121,7 +121,7 @@ test('dns: markup in a zone\'s TXT record is shown as text, and its exports carr
   await context.close();
 });
 
-for (const lab of ['tcp', 'dns', 'jwt', 'ratelimit', 'tls', 'oauth', 'cache']) {
+for (const lab of ['tcp', 'dns', 'jwt', 'ratelimit', 'tls', 'oauth', 'cache', 'http']) {
   test(`${lab}: hostile values in every field of a link, in both link forms`, async () => {
     const cases = [];
     for (const text of TEXTS) cases.push([`every string is ${JSON.stringify(text.slice(0, 40))}${text.length > 40 ? `… (${text.length} chars)` : ''}`, JSON.stringify(withStrings(defaults[lab], text)), text.length >= 100000]);

@@ -32,6 +32,8 @@ fn main() {
     lab(&root, ratelimit::scenario::presets());
     lab(&root, tls::presets());
     lab(&root, oauth::scenario::presets());
+    lab(&root, wirelab_core::cache::scenario::presets());
+    lab(&root, wirelab_core::http::scenario::presets());
     for (id, _, s) in oauth::scenario::presets() {
         write(&root, "oauth_uri", id, s.redirect_uri.as_bytes());
     }

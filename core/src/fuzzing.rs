@@ -46,6 +46,7 @@ pub fn links(data: &[u8]) {
         Some("tls") => links_lab::<tls::TlsScenario>(&location),
         Some("oauth") => links_lab::<oauth::OAuthScenario>(&location),
         Some("cache") => links_lab::<crate::cache::scenario::CacheScenario>(&location),
+        Some("http") => links_lab::<crate::http::scenario::HttpScenario>(&location),
         _ => {}
     }
 }
@@ -68,6 +69,7 @@ pub fn scenario_json(data: &[u8]) {
     scenario_json_lab::<tls::TlsScenario>(text, |s| drop(tls::run(s)));
     scenario_json_lab::<oauth::OAuthScenario>(text, |s| drop(oauth::run(s)));
     scenario_json_lab::<crate::cache::scenario::CacheScenario>(text, |s| drop(crate::cache::run(s)));
+    scenario_json_lab::<crate::http::scenario::HttpScenario>(text, |s| drop(crate::http::run::run(s)));
 }
 
 /// Any text as a redirect URI (the OAuth lab's registered and sent URIs): refused with a
@@ -261,14 +263,28 @@ pub fn forms(data: &[u8]) {
         }
     };
 
-    match which % 7 {
+    match which % 8 {
         0 => form_tcp(&mut next),
         1 => form_dns(&mut next),
         2 => form_jwt(&mut next),
         3 => form_rate(&mut next),
         4 => form_tls(&mut next),
         5 => form_oauth(&mut next),
-        _ => form_cache(&mut next),
+        6 => form_cache(&mut next),
+        _ => form_http(&mut next),
+    }
+}
+
+fn form_http(next: &mut dyn FnMut(&mut String)) {
+    use crate::http::scenario::{HttpForm, HttpScenario};
+    let base = HttpScenario::default();
+    let mut f = HttpForm::from(&base);
+    for field in [&mut f.page, &mut f.url, &mut f.method, &mut f.headers, &mut f.body, &mut f.preflight_headers, &mut f.response_headers, &mut f.then, &mut f.then_page] {
+        next(field);
+    }
+    match f.parse(&base) {
+        Ok(s) => drop(crate::http::run::run(&s)),
+        Err(errors) => assert!(!errors.is_empty()),
     }
 }
 

@@ -103,7 +103,18 @@ LabInfo {
 }];
 
 /// Labs being built: reachable by their route, not listed on the home page until complete.
-pub const IN_PROGRESS: &[LabInfo] = &[];
+pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
+    id: "http",
+    title: "HTTP: a request's journey, methods, status codes, and CORS",
+    teaser: "A script on one origin calls an API on another: see the browser decide, by the Fetch Standard, whether to ask first, what it sends, and whether the script may read the answer, as real HTTP/1.1 messages with Chromium's own console lines.",
+    learn: &[
+        "which calls need a preflight, and what the OPTIONS request and its answer carry",
+        "why Access-Control-Allow-Origin: * fails with credentials, and what Vary: Origin is for",
+        "that a server acts on a request whose answer the browser then hides, and why CORS does not stop CSRF",
+        "how the preflight cache spares a second round trip",
+    ],
+    rfcs: &["Fetch Standard", "RFC 9110", "RFC 9112", "RFC 9111"],
+}];
 
 pub fn find(id: &str) -> Option<&'static LabInfo> {
     LABS.iter().chain(IN_PROGRESS.iter()).find(|l| l.id == id)

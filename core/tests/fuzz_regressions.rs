@@ -58,6 +58,8 @@ fn the_fuzz_checks_hold_on_every_built_in_scenario() {
     lab(ratelimit::scenario::presets());
     lab(wirelab_core::tls::presets());
     lab(wirelab_core::oauth::scenario::presets());
+    lab(wirelab_core::cache::scenario::presets());
+    lab(wirelab_core::http::scenario::presets());
     for (_, _, s) in wirelab_core::oauth::scenario::presets() {
         fuzzing::oauth_uri(s.redirect_uri.as_bytes());
         for uri in &s.redirect_uris {

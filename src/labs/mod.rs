@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod dns;
+pub mod http;
 pub mod jwt;
 pub mod oauth;
 pub mod ratelimit;

@@ -1,0 +1,92 @@
+use crate::components::field::{EditorFrame, TextArea, TextField};
+use crate::components::preset::PresetPicker;
+use crate::labs::{FormEdit, LabSession};
+use leptos::prelude::*;
+use wirelab_core::http::cors::Credentials;
+use wirelab_core::http::reason;
+use wirelab_core::http::scenario::{self as sc, HttpForm, HttpScenario};
+use wirelab_core::scenario::FieldError;
+
+/// The statuses as choices: `("204", "204 No Content")`.
+fn statuses() -> Vec<(&'static str, &'static str)> {
+    const CODES: [&str; 17] = ["200", "201", "204", "301", "302", "303", "307", "308", "400", "401", "403", "404", "405", "429", "500", "502", "503"];
+    const LABELS: [&str; 17] = ["200 OK", "201 Created", "204 No Content", "301 Moved Permanently", "302 Found", "303 See Other", "307 Temporary Redirect", "308 Permanent Redirect", "400 Bad Request", "401 Unauthorized", "403 Forbidden", "404 Not Found", "405 Method Not Allowed", "429 Too Many Requests", "500 Internal Server Error", "502 Bad Gateway", "503 Service Unavailable"];
+    debug_assert!(CODES.iter().zip(LABELS).all(|(c, l)| l.ends_with(reason(c.parse().unwrap_or(0)))));
+    CODES.into_iter().zip(LABELS).collect()
+}
+
+fn status_id(code: u16) -> &'static str {
+    statuses().into_iter().find(|(c, _)| c.parse::<u16>().ok() == Some(code)).map(|(c, _)| c).unwrap_or("200")
+}
+
+/// Every input of the HTTP lab, validated as you type. What is typed stays as typed; the trace
+/// follows the last valid scenario, and each invalid field says what is wrong beside it.
+///
+/// - `session`: the lab's session, whose scenario this edits.
+#[component]
+pub fn HttpEditor(session: LabSession<HttpScenario>) -> impl IntoView {
+    let form = RwSignal::new(HttpForm::from(&session.scenario.get_untracked()));
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let parse = |f: &HttpForm| f.parse(&HttpScenario::default());
+    let fe = FormEdit { session, form, errors, parse };
+    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, sc::presets(), &id, |s| HttpForm::from(s)));
+    let field = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&HttpForm) -> &String, set: fn(&mut HttpForm, String)| {
+        let (value, on_input) = fe.text(get, set);
+        view! { <TextField id=format!("http-{key}") key=key label=label help=help value=value errors=errors on_input=on_input text=true /> }
+    };
+    let area = move |key: &'static str, label: &'static str, help: &'static str, rows: u32, get: fn(&HttpForm) -> &String, set: fn(&mut HttpForm, String)| {
+        let (value, on_input) = fe.text(get, set);
+        view! { <TextArea id=format!("http-{key}") key=key.to_string() label=label.to_string() help=help rows=rows wrap=true value=value errors=errors on_input=on_input /> }
+    };
+    let credentials = fe.choice(
+        "http-cors_credentials".into(),
+        "cors_credentials",
+        "Credentials",
+        vec![("same-origin", "same-origin: cookies only to the page's own origin (the default)"), ("include", "include: cookies to the other origin too"), ("omit", "omit: no cookies")],
+        |f| f.credentials.id(),
+        |f, v| f.credentials = Credentials::ALL.into_iter().find(|c| c.id() == v).unwrap_or(Credentials::SameOrigin),
+    );
+    let preflight_status = fe.choice("http-cors_preflight_status".into(), "cors_preflight_status", "Status", statuses(), |f| status_id(f.preflight_status), |f, v| f.preflight_status = v.parse().unwrap_or(204));
+    let status = fe.choice("http-cors_status".into(), "cors_status", "Status", statuses(), |f| status_id(f.status), |f, v| f.status = v.parse().unwrap_or(200));
+    let cdn = fe.check("http-cors_cdn".into(), "cors_cdn", "A CDN (a shared cache) in front of the server", |f| f.cdn, |f, v| f.cdn = v);
+    let summary = move || {
+        let s = session.scenario.read();
+        let c = &s.cors;
+        let then = match c.then_s {
+            Some(t) if c.then_page.is_empty() || c.then_page == c.page => format!(" · again after {}", wirelab_core::cache::scenario::time_text(t)),
+            Some(t) => format!(" · {} after {}", c.then_page, wirelab_core::cache::scenario::time_text(t)),
+            None => String::new(),
+        };
+        format!("{} {} from {} · credentials {}{then}{}", c.method, c.url, c.page, c.credentials.id(), if c.cdn { " · through a CDN" } else { "" })
+    };
+    view! {
+        <PresetPicker id="http-preset" presets=sc::presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
+        <EditorFrame title="Edit the scenario" summary=Signal::derive(summary) errors=errors shows="the diagram shows">
+            <fieldset>
+                <legend>"The script's call"</legend>
+                {field("cors_page", "Page origin", "Where the script runs, e.g. https://app.example.", |f| &f.page, |f, v| f.page = v)}
+                {field("cors_url", "URL", "What it fetches, e.g. https://api.example/items/7.", |f| &f.url, |f, v| f.url = v)}
+                {field("cors_method", "Method", "GET, POST, PUT, PATCH, DELETE… sent as written, except the six fetch upper-cases.", |f| &f.method, |f, v| f.method = v)}
+                {area("cors_headers", "Headers", "One Name: value a line, as passed to fetch.", 3, |f| &f.headers, |f, v| f.headers = v)}
+                {area("cors_body", "Body", "Blank for none.", 2, |f| &f.body, |f, v| f.body = v)}
+                {credentials}
+            </fieldset>
+            <fieldset>
+                <legend>"The server's answer to a preflight (OPTIONS)"</legend>
+                {preflight_status}
+                {area("cors_preflight_headers", "Header fields", "One Name: value a line. $origin stands for the request's Origin, echoed back.", 4, |f| &f.preflight_headers, |f, v| f.preflight_headers = v)}
+            </fieldset>
+            <fieldset>
+                <legend>"The server's answer to the request"</legend>
+                {status}
+                {area("cors_response_headers", "Header fields", "One Name: value a line. $origin stands for the request's Origin, echoed back.", 4, |f| &f.response_headers, |f, v| f.response_headers = v)}
+            </fieldset>
+            <fieldset>
+                <legend>"Then"</legend>
+                {field("cors_then", "The same call again after", "e.g. 30s or 10m: shows the preflight cache. Blank: one call.", |f| &f.then, |f, v| f.then = v)}
+                {field("cors_then_page", "From another page", "An origin, e.g. https://admin.example. Blank: the same page.", |f| &f.then_page, |f, v| f.then_page = v)}
+                {cdn}
+            </fieldset>
+        </EditorFrame>
+    }
+}

@@ -1,0 +1,73 @@
+// The HTTP lab (its CORS part so far) in headless Chromium against the release build, from a
+// sub-path.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openLab, summary, labels, preset, edit, fields } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const open = (where = 'http/', options = {}) => openLab(browser, server, where, options);
+
+test('the default: a preflighted PUT, allowed, then the same call again without a preflight', async () => {
+  const { context, page, problems } = await open();
+  const all = await labels(page);
+  for (const want of ['a preflight is needed', 'OPTIONS /items/7 (preflight)', '204 No Content (preflight answer)', 'preflight allowed', 'PUT /items/7', 'handles PUT /items/7', 'CORS check passed', 'no preflight: the cache allows it']) {
+    assert.ok(all.some((l) => l.endsWith(want)), `${want} in ${all.join(' | ')}`);
+  }
+  assert.equal(all.filter((l) => l.endsWith('OPTIONS /items/7 (preflight)')).length, 1, 'one preflight for two calls');
+  // The preflight is real bytes, naming the method and the unsafe headers, sorted.
+  await page.locator('[data-testid=step]', { hasText: 'OPTIONS /items/7' }).first().click();
+  const inspector = await page.locator('[data-testid=inspector]').innerText();
+  assert.match(inspector, /Access-Control-Request-Method: PUT/);
+  assert.match(inspector, /Access-Control-Request-Headers: authorization,content-type/);
+  assert.match(inspector, /Fetch Standard/);
+  assert.match(await summary(page), /read by the script/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a CDN without Vary: Origin serves the first site\'s answer to the second, which is blocked with Chromium\'s console line', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'vary-origin');
+  const all = await labels(page);
+  assert.ok(all.some((l) => l.endsWith('served from the CDN\'s store')), all.join(' | '));
+  const blocked = await fields(page, 'blocked by CORS');
+  assert.ok(blocked.some((f) => f.includes("Access to fetch at 'https://api.example/items/7' from origin 'https://admin.example' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'https://app.example' that is not equal to the supplied origin.")), blocked.join(' | '));
+  assert.match(await page.locator('[data-testid=inspector]').innerText(), /Vary: Origin/);
+  await preset(page, 'vary-origin-fixed');
+  assert.ok(!(await labels(page)).some((l) => l.endsWith('served from the CDN\'s store')));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('editing the preflight\'s answer blocks the call, and a bad URL is named beside its field and kept as typed', async () => {
+  const { context, page, problems } = await open();
+  await edit(page);
+  await page.locator('[data-testid="input-cors_preflight_headers"]').fill('Access-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Methods: PUT\nAccess-Control-Allow-Headers: Content-Type');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=step] .row-label')].some((l) => l.textContent.endsWith('preflight refused')));
+  const blocked = await fields(page, 'blocked by CORS');
+  assert.ok(blocked.some((f) => f.includes('Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response.')), blocked.join(' | '));
+  assert.ok(!(await labels(page)).some((l) => l.endsWith('handles PUT /items/7')), 'the request is never sent');
+  const url = page.locator('[data-testid="input-cors_url"]');
+  await url.fill('api.example/items');
+  await page.waitForFunction(() => document.querySelector('[data-testid="error-cors_url"]')?.innerText.trim());
+  assert.match(await page.locator('[data-testid="error-cors_url"]').innerText(), /absolute/);
+  assert.equal(await url.inputValue(), 'api.example/items');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a simple POST reaches the server, which acts, before the browser hides the answer', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'server-did-the-work');
+  const all = await labels(page);
+  assert.ok(all.some((l) => l.endsWith('no preflight: a simple request')), all.join(' | '));
+  await page.locator('[data-testid=step]', { hasText: 'handles POST /transfers' }).click();
+  assert.match(await page.locator('[data-testid=inspector]').innerText(), /changes made[\s\S]*1/);
+  assert.ok(all.at(-1).endsWith('blocked by CORS'));
+  assert.match(await summary(page), /blocked after the server acted/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
