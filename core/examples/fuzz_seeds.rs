@@ -57,6 +57,13 @@ fn main() {
     for (id, text) in cors_seeds {
         write(&root, "cors", id, text.as_bytes());
     }
+    for (id, _, s) in wirelab_core::http::scenario::presets() {
+        for (i, step) in wirelab_core::http::run::run(&s).steps.iter().filter(|st| !st.bytes.is_empty()).enumerate().take(6) {
+            write(&root, "http_wire", &format!("{id}-{i}"), &[[0u8].as_slice(), &step.bytes].concat());
+        }
+    }
+    let chunked = wirelab_core::http::Message::response(200, "OK").chunked("text/plain", b"hello, chunked world", 7).bytes();
+    write(&root, "http_wire", "chunked", &[[0u8].as_slice(), &chunked].concat());
     for (id, _, s) in jwt::scenario::presets() {
         write(&root, "jwt_token", id, s.token.as_bytes());
         write(&root, "jwt_token", &format!("{id}-bearer"), format!("Authorization: Bearer {}", s.token).as_bytes());

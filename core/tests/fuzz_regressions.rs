@@ -11,7 +11,7 @@ use wirelab_core::{dns, jwt, ratelimit, tcp};
 /// A target and its check.
 type Target = (&'static str, fn(&[u8]));
 
-const TARGETS: [Target; 12] = [
+const TARGETS: [Target; 13] = [
     ("links", fuzzing::links),
     ("scenario_json", fuzzing::scenario_json),
     ("jwt_token", fuzzing::jwt_token),
@@ -24,6 +24,7 @@ const TARGETS: [Target; 12] = [
     ("oauth_uri", fuzzing::oauth_uri),
     ("cache_headers", fuzzing::cache_headers),
     ("cors", fuzzing::cors),
+    ("http_wire", fuzzing::http_wire),
 ];
 
 #[test]
@@ -60,6 +61,11 @@ fn the_fuzz_checks_hold_on_every_built_in_scenario() {
     lab(wirelab_core::oauth::scenario::presets());
     lab(wirelab_core::cache::scenario::presets());
     lab(wirelab_core::http::scenario::presets());
+    for (_, _, s) in wirelab_core::http::scenario::presets() {
+        for step in wirelab_core::http::run::run(&s).steps.iter().filter(|st| !st.bytes.is_empty()) {
+            fuzzing::http_wire(&[[0u8].as_slice(), &step.bytes].concat());
+        }
+    }
     for (_, _, s) in wirelab_core::oauth::scenario::presets() {
         fuzzing::oauth_uri(s.redirect_uri.as_bytes());
         for uri in &s.redirect_uris {

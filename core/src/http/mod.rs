@@ -8,6 +8,7 @@ use crate::trace::{ByteRange, Field};
 
 pub mod cors;
 pub mod run;
+pub mod wire;
 pub mod scenario;
 
 /// The reason phrase RFC 9110 gives a status code (empty for one it does not name).
@@ -97,6 +98,17 @@ impl Message {
         self.header("Content-Type", content_type).header("Content-Length", &length)
     }
 
+    /// A body in the chunked transfer coding, `size` bytes a chunk (RFC 9112 section 7.1).
+    pub fn chunked(mut self, content_type: &str, content: &[u8], size: usize) -> Message {
+        self.body = wire::chunk(content, size);
+        self.header("Content-Type", content_type).header("Transfer-Encoding", "chunked")
+    }
+
+    /// Whether the body is in the chunked transfer coding.
+    pub fn is_chunked(&self) -> bool {
+        self.header_value("Transfer-Encoding").is_some_and(|v| v.rsplit(',').next().is_some_and(|c| c.trim().eq_ignore_ascii_case("chunked")))
+    }
+
     /// A form body: each pair encoded as `application/x-www-form-urlencoded`.
     pub fn form(self, pairs: &[(&str, &str)]) -> Message {
         let body = encode_form(pairs);
@@ -163,7 +175,17 @@ impl Message {
             out.extend_from_slice(b"\r\n");
         }
         out.extend_from_slice(b"\r\n");
-        if !self.body.is_empty() {
+        if self.is_chunked() {
+            let at = out.len();
+            if let Ok((chunks, content, _, used)) = wire::dechunk(&self.body, at) {
+                for (i, c) in chunks.iter().enumerate() {
+                    fields.push(Field { name: format!("Chunk {} size", i + 1), value: format!("{:x} (hex) = {} bytes", c.size, c.size), bytes: Some(ByteRange::new(c.line.0, c.line.1)), note: String::new(), points_to: None });
+                    fields.push(Field { name: format!("Chunk {} data", i + 1), value: shorten(&String::from_utf8_lossy(&self.body[c.data.0 - at..c.data.1 - at])), bytes: Some(ByteRange::new(c.data.0, c.data.1)), note: String::new(), points_to: None });
+                }
+                fields.push(Field { name: "Last chunk".into(), value: format!("0: the end, {} bytes in all", content.len()), bytes: Some(ByteRange::new(at + used.saturating_sub(5), at + used)), note: "no trailer fields".into(), points_to: None });
+            }
+            out.extend_from_slice(&self.body);
+        } else if !self.body.is_empty() {
             let at = out.len();
             let text = String::from_utf8_lossy(&self.body);
             fields.push(Field { name: "Body".into(), value: shorten(&text), bytes: Some(ByteRange::new(at, at + self.body.len())), note: String::new(), points_to: None });

@@ -49,6 +49,8 @@ struct Run<'a> {
     /// What the CDN holds, each with its body.
     stored: Vec<(Stored, Vec<u8>)>,
     changes: u32,
+    /// `Call 1 (0 s, https://app.example)`, for the summary.
+    call: String,
 }
 
 fn fld(name: &str, value: &str, note: &str) -> Field {
@@ -89,7 +91,7 @@ impl<'a> Run<'a> {
         let server = actors.len();
         actors.push(Actor { id: "server".into(), name: "API server".into(), detail: origin_of(&c.url) });
         let t = Trace::new("http", "CORS: a cross-origin fetch, as the browser decides it", actors);
-        Run { c, t, at: 0, browser, cdn, server, cache: PreflightCache::default(), stored: Vec::new(), changes: 0 }
+        Run { c, t, at: 0, browser, cdn, server, cache: PreflightCache::default(), stored: Vec::new(), changes: 0, call: String::new() }
     }
 
     fn step(&mut self, from: usize, to: usize, label: String, fields: Vec<Field>, bytes: Vec<u8>, explanation: String, spec: Vec<SpecRef>) {
@@ -131,6 +133,7 @@ impl<'a> Run<'a> {
     fn call(&mut self, who: usize, page: &str, at_s: u64) {
         let c = self.c;
         let origin = origin_of(page);
+        self.call = format!("Call {} ({at_s} s, {origin})", if at_s == 0 && self.t.steps.is_empty() { 1 } else { 2 });
         let headers = parse_headers(&c.headers).unwrap_or_default();
         let fetch = Fetch { page: page.to_string(), url: c.url.clone(), method: c.method.clone(), headers: headers.clone(), credentials: c.credentials };
         let mut options: Vec<Field> = vec![fld("method", &c.method, ""), fld("url", &c.url, "")];
@@ -148,6 +151,7 @@ impl<'a> Run<'a> {
         if !c.body.is_empty() && matches!(c.method.to_ascii_uppercase().as_str(), "GET" | "HEAD") {
             let error = "TypeError: Failed to execute 'fetch' on 'Window': Request with GET/HEAD method cannot have body.";
             self.step(who, who, "fetch throws".into(), vec![fld("error", error, "")], Vec::new(), "Nothing is sent: a GET or HEAD request has no body.".into(), fetch_spec("dom-request", "new Request()"));
+            self.t.summary.push(format!("{}: fetch threw before sending. {error}", self.call));
             return;
         }
         // What the CDN would answer, and the server's answers, with $origin echoed.
@@ -168,6 +172,7 @@ impl<'a> Run<'a> {
         if let Some(error) = &d.type_error {
             self.step(self.browser, self.browser, "fetch throws".into(), check_fields(&d.checks), Vec::new(), "Nothing is sent.".into(), fetch_spec("concept-method-normalize", "methods"));
             self.step(who, who, "TypeError".into(), vec![fld("error", error, "")], Vec::new(), "The promise rejects before any request leaves the browser.".into(), Vec::new());
+            self.t.summary.push(format!("{}: fetch threw before sending. {error}", self.call));
             return;
         }
         let label = if d.same_origin {
@@ -286,7 +291,16 @@ impl<'a> Run<'a> {
     fn read(&mut self, who: usize, d: &Decision) {
         let fields = vec![fld("readable headers", &d.exposed.join(", "), "the CORS-safelisted response headers, and those Access-Control-Expose-Headers names")];
         self.step(who, who, "the script reads the answer".into(), fields, Vec::new(), "The fetch promise resolves with the response.".into(), fetch_spec("cors-safelisted-response-header-name", "CORS-safelisted response-header name"));
-        self.t.summary.push(format!("{}: read by the script.", self.t.actors[who].detail));
+        let how = if d.same_origin {
+            "same origin, no CORS"
+        } else if d.preflight.is_some() {
+            "after a preflight"
+        } else if d.checks.iter().any(|c| c.anchor == "concept-cache-match") {
+            "without a preflight: the preflight cache allowed it"
+        } else {
+            "a simple request, no preflight"
+        };
+        self.t.summary.push(format!("{}: read by the script ({how}).", self.call));
     }
 
     fn blocked(&mut self, who: usize, d: &Decision, acted: Acted) {
@@ -308,7 +322,7 @@ impl<'a> Run<'a> {
             Acted::Cdn => ", served from the CDN's store",
             Acted::Nobody => " before sending",
         };
-        self.t.summary.push(format!("{origin}: blocked{when}. {}", error.map(|e| e.message()).unwrap_or_default()));
+        self.t.summary.push(format!("{}: blocked{when}. {}", self.call, error.map(|e| e.message()).unwrap_or_default()));
     }
 }
 
