@@ -71,3 +71,24 @@ test('a simple POST reaches the server, which acts, before the browser hides the
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('methods: each call as real bytes against a resource server, idempotency shown by sending twice, and the table the run fills in', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'methods');
+  const all = await labels(page);
+  for (const want of ['PUT /items/7 (2 of 2)', 'replaced /items/7 as a whole', 'created /items/9', '204 No Content', '404 Not Found', 'the methods, compared']) {
+    assert.ok(all.some((l) => l.endsWith(want)), `${want} in ${all.join(' | ')}`);
+  }
+  const table = await fields(page, 'the methods, compared');
+  assert.ok(table.some((f) => f.includes('POST') && f.includes('idempotent ✘') && f.includes('created /items/9')), table.join(' | '));
+  assert.ok(table.some((f) => f.includes('DELETE') && f.includes('idempotent ✔') && f.includes('state stayed')), table.join(' | '));
+  // The editor shows the methods part's fields, and a bad call is named by its line.
+  await edit(page);
+  const calls = page.locator('[data-testid="input-methods_calls"]');
+  await calls.fill('GET\n9x PUT {}');
+  await page.waitForFunction(() => document.querySelector('[data-testid="error-methods_calls"]')?.innerText.includes('line 2'));
+  assert.equal(await calls.inputValue(), 'GET\n9x PUT {}');
+  assert.equal(await page.locator('[data-testid="input-cors_url"]').count(), 0, 'the CORS fields are not shown');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -279,7 +279,12 @@ fn form_http(next: &mut dyn FnMut(&mut String)) {
     use crate::http::scenario::{HttpForm, HttpScenario};
     let base = HttpScenario::default();
     let mut f = HttpForm::from(&base);
-    for field in [&mut f.page, &mut f.url, &mut f.method, &mut f.headers, &mut f.body, &mut f.preflight_headers, &mut f.response_headers, &mut f.then, &mut f.then_page] {
+    let mut which = String::new();
+    next(&mut which);
+    if which.len() % 2 == 1 {
+        f.part = crate::http::scenario::Part::Methods;
+    }
+    for field in [&mut f.page, &mut f.url, &mut f.method, &mut f.headers, &mut f.body, &mut f.preflight_headers, &mut f.response_headers, &mut f.then, &mut f.then_page, &mut f.item, &mut f.calls] {
         next(field);
     }
     match f.parse(&base) {

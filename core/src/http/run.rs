@@ -18,7 +18,13 @@ const ORIGIN_MS: u64 = 20;
 const T0: i64 = 1_796_029_200;
 
 pub fn run(s: &HttpScenario) -> Trace {
-    let c = &s.cors;
+    match s.part {
+        super::scenario::Part::Cors => cors_run(&s.cors),
+        super::scenario::Part::Methods => super::methods::run(&s.methods),
+    }
+}
+
+fn cors_run(c: &CorsScenario) -> Trace {
     let mut r = Run::new(c);
     r.call(0, &c.page.clone(), 0);
     if let Some(after) = c.then_s {

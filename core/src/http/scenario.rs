@@ -24,6 +24,7 @@ pub mod limits {
 pub enum Part {
     #[default]
     Cors,
+    Methods,
 }
 
 /// The lab's inputs.
@@ -33,11 +34,12 @@ pub struct HttpScenario {
     pub v: u32,
     pub part: Part,
     pub cors: CorsScenario,
+    pub methods: super::methods::MethodsScenario,
 }
 
 impl Default for HttpScenario {
     fn default() -> Self {
-        HttpScenario { v: 1, part: Part::Cors, cors: CorsScenario::default() }
+        HttpScenario { v: 1, part: Part::Cors, cors: CorsScenario::default(), methods: Default::default() }
     }
 }
 
@@ -164,14 +166,20 @@ impl Scenario for HttpScenario {
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Vec<FieldError> {
-        self.cors.validate()
+        // Only the part shown must be valid; the other keeps its values for when it is shown.
+        match self.part {
+            Part::Cors => self.cors.validate(),
+            Part::Methods => self.methods.validate(),
+        }
     }
 }
 
 /// The built-in scenarios: each CORS rule and trap.
 pub fn presets() -> Vec<(&'static str, &'static str, HttpScenario)> {
     let base = CorsScenario::default();
+    use super::methods::MethodsScenario;
     let cors = |c: CorsScenario| HttpScenario { cors: c, ..HttpScenario::default() };
+    let methods = |m: MethodsScenario| HttpScenario { part: Part::Methods, methods: m, ..HttpScenario::default() };
     let simple_answer = "Access-Control-Allow-Origin: https://app.example\nContent-Type: application/json";
     vec![
         ("preflight", "A PUT with a JSON body and a token: preflighted, allowed, then cached for the second call", cors(base.clone())),
@@ -191,12 +199,18 @@ pub fn presets() -> Vec<(&'static str, &'static str, HttpScenario)> {
         ("expose-headers", "Which response headers the script may read: the safelisted ones, and those Access-Control-Expose-Headers names", cors(CorsScenario { method: "GET".into(), headers: String::new(), body: String::new(), response_headers: "Access-Control-Allow-Origin: https://app.example\nAccess-Control-Expose-Headers: X-Total-Count\nContent-Type: application/json\nX-Total-Count: 42\nX-Request-Id: 7f3a".into(), then_s: None, ..base.clone() })),
         ("forbidden-headers", "Headers only the browser may set (Cookie, Origin, Host) are dropped without a word", cors(CorsScenario { method: "GET".into(), headers: "Cookie: session=forged\nOrigin: https://api.example\nX-Requested-With: fetch".into(), body: String::new(), preflight_headers: "Access-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Headers: X-Requested-With".into(), response_headers: simple_answer.into(), then_s: None, ..base.clone() })),
         ("same-origin", "The same origin: CORS does not apply at all", cors(CorsScenario { page: "https://api.example".into(), response_headers: "Content-Type: application/json".into(), then_s: None, ..base })),
+        ("methods", "Methods: GET, HEAD, PUT, PATCH, POST, DELETE and OPTIONS against a resource server, each twice where it matters", methods(MethodsScenario::default())),
+        ("methods-retry", "Why idempotency matters: a client retries after a lost response, and only POST makes a duplicate", methods(MethodsScenario { calls: "2x POST /items {\"name\":\"order\",\"qty\":1}\n2x PUT /items/20 {\"name\":\"order\",\"qty\":1}\nGET /items".into(), ..MethodsScenario::default() })),
+        ("methods-errors", "The client's mistakes, answered 4xx: a missing item, a method the resource does not allow, a body that is not JSON", methods(MethodsScenario { calls: "GET /items/99\nDELETE /items\nPUT {\"name\": lamp}\nPATCH /items/42 {\"price\":1}\nPURGE".into(), ..MethodsScenario::default() })),
     ]
 }
 
 /// The editor's text fields, kept as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpForm {
+    pub part: Part,
+    pub item: String,
+    pub calls: String,
     pub page: String,
     pub url: String,
     pub method: String,
@@ -216,6 +230,9 @@ impl From<&HttpScenario> for HttpForm {
     fn from(s: &HttpScenario) -> Self {
         let c = &s.cors;
         HttpForm {
+            part: s.part,
+            item: s.methods.item.clone(),
+            calls: s.methods.calls.clone(),
             page: c.page.clone(),
             url: c.url.clone(),
             method: c.method.clone(),
@@ -264,7 +281,8 @@ impl HttpForm {
             then_page: self.then_page.trim().to_string(),
             cdn: self.cdn,
         };
-        let s = HttpScenario { cors, ..base.clone() };
+        let methods = super::methods::MethodsScenario { item: self.item.clone(), calls: self.calls.clone() };
+        let s = HttpScenario { part: self.part, cors, methods, ..base.clone() };
         let more: Vec<FieldError> = s.validate().into_iter().filter(|e| !errors.iter().any(|f| f.field == e.field)).collect();
         errors.extend(more);
         if errors.is_empty() {

@@ -4,7 +4,7 @@ use crate::labs::{FormEdit, LabSession};
 use leptos::prelude::*;
 use wirelab_core::http::cors::Credentials;
 use wirelab_core::http::reason;
-use wirelab_core::http::scenario::{self as sc, HttpForm, HttpScenario};
+use wirelab_core::http::scenario::{self as sc, HttpForm, HttpScenario, Part};
 use wirelab_core::scenario::FieldError;
 
 /// The statuses as choices: `("204", "204 No Content")`.
@@ -38,19 +38,20 @@ pub fn HttpEditor(session: LabSession<HttpScenario>) -> impl IntoView {
         let (value, on_input) = fe.text(get, set);
         view! { <TextArea id=format!("http-{key}") key=key.to_string() label=label.to_string() help=help rows=rows wrap=true value=value errors=errors on_input=on_input /> }
     };
-    let credentials = fe.choice(
-        "http-cors_credentials".into(),
-        "cors_credentials",
-        "Credentials",
-        vec![("same-origin", "same-origin: cookies only to the page's own origin (the default)"), ("include", "include: cookies to the other origin too"), ("omit", "omit: no cookies")],
-        |f| f.credentials.id(),
-        |f, v| f.credentials = Credentials::ALL.into_iter().find(|c| c.id() == v).unwrap_or(Credentials::SameOrigin),
+    let part = fe.choice(
+        "http-part".into(),
+        "part",
+        "Part of the lab",
+        vec![("cors", "CORS: a script calls another origin"), ("methods", "Methods: a client and a resource server")],
+        |f| match f.part { Part::Cors => "cors", Part::Methods => "methods" },
+        |f, v| f.part = if v == "methods" { Part::Methods } else { Part::Cors },
     );
-    let preflight_status = fe.choice("http-cors_preflight_status".into(), "cors_preflight_status", "Status", statuses(), |f| status_id(f.preflight_status), |f, v| f.preflight_status = v.parse().unwrap_or(204));
-    let status = fe.choice("http-cors_status".into(), "cors_status", "Status", statuses(), |f| status_id(f.status), |f, v| f.status = v.parse().unwrap_or(200));
-    let cdn = fe.check("http-cors_cdn".into(), "cors_cdn", "A CDN (a shared cache) in front of the server", |f| f.cdn, |f, v| f.cdn = v);
     let summary = move || {
         let s = session.scenario.read();
+        if s.part == Part::Methods {
+            let calls = wirelab_core::http::methods::parse_calls(&s.methods.calls).map(|c| c.iter().map(|c| c.times as usize).sum::<usize>()).unwrap_or(0);
+            return format!("Methods: {calls} calls to api.example/items");
+        }
         let c = &s.cors;
         let then = match c.then_s {
             Some(t) if c.then_page.is_empty() || c.then_page == c.page => format!(" · again after {}", wirelab_core::cache::scenario::time_text(t)),
@@ -62,31 +63,53 @@ pub fn HttpEditor(session: LabSession<HttpScenario>) -> impl IntoView {
     view! {
         <PresetPicker id="http-preset" presets=sc::presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
         <EditorFrame title="Edit the scenario" summary=Signal::derive(summary) errors=errors shows="the diagram shows">
-            <fieldset>
-                <legend>"The script's call"</legend>
-                {field("cors_page", "Page origin", "Where the script runs, e.g. https://app.example.", |f| &f.page, |f, v| f.page = v)}
-                {field("cors_url", "URL", "What it fetches, e.g. https://api.example/items/7.", |f| &f.url, |f, v| f.url = v)}
-                {field("cors_method", "Method", "GET, POST, PUT, PATCH, DELETE… sent as written, except the six fetch upper-cases.", |f| &f.method, |f, v| f.method = v)}
-                {area("cors_headers", "Headers", "One Name: value a line, as passed to fetch.", 3, |f| &f.headers, |f, v| f.headers = v)}
-                {area("cors_body", "Body", "Blank for none.", 2, |f| &f.body, |f, v| f.body = v)}
-                {credentials}
-            </fieldset>
-            <fieldset>
-                <legend>"The server's answer to a preflight (OPTIONS)"</legend>
-                {preflight_status}
-                {area("cors_preflight_headers", "Header fields", "One Name: value a line. $origin stands for the request's Origin, echoed back.", 4, |f| &f.preflight_headers, |f, v| f.preflight_headers = v)}
-            </fieldset>
-            <fieldset>
-                <legend>"The server's answer to the request"</legend>
-                {status}
-                {area("cors_response_headers", "Header fields", "One Name: value a line. $origin stands for the request's Origin, echoed back.", 4, |f| &f.response_headers, |f, v| f.response_headers = v)}
-            </fieldset>
-            <fieldset>
-                <legend>"Then"</legend>
-                {field("cors_then", "The same call again after", "e.g. 30s or 10m: shows the preflight cache. Blank: one call.", |f| &f.then, |f, v| f.then = v)}
-                {field("cors_then_page", "From another page", "An origin, e.g. https://admin.example. Blank: the same page.", |f| &f.then_page, |f, v| f.then_page = v)}
-                {cdn}
-            </fieldset>
+            {part}
+            <Show when=move || form.with(|f| f.part == Part::Methods) fallback=move || {
+                let credentials = fe.choice(
+                    "http-cors_credentials".into(),
+                    "cors_credentials",
+                    "Credentials",
+                    vec![("same-origin", "same-origin: cookies only to the page's own origin (the default)"), ("include", "include: cookies to the other origin too"), ("omit", "omit: no cookies")],
+                    |f| f.credentials.id(),
+                    |f, v| f.credentials = Credentials::ALL.into_iter().find(|c| c.id() == v).unwrap_or(Credentials::SameOrigin),
+                );
+                let preflight_status = fe.choice("http-cors_preflight_status".into(), "cors_preflight_status", "Status", statuses(), |f| status_id(f.preflight_status), |f, v| f.preflight_status = v.parse().unwrap_or(204));
+                let status = fe.choice("http-cors_status".into(), "cors_status", "Status", statuses(), |f| status_id(f.status), |f, v| f.status = v.parse().unwrap_or(200));
+                let cdn = fe.check("http-cors_cdn".into(), "cors_cdn", "A CDN (a shared cache) in front of the server", |f| f.cdn, |f, v| f.cdn = v);
+                view! {
+                    <fieldset>
+                        <legend>"The script's call"</legend>
+                        {field("cors_page", "Page origin", "Where the script runs, e.g. https://app.example.", |f| &f.page, |f, v| f.page = v)}
+                        {field("cors_url", "URL", "What it fetches, e.g. https://api.example/items/7.", |f| &f.url, |f, v| f.url = v)}
+                        {field("cors_method", "Method", "GET, POST, PUT, PATCH, DELETE… sent as written, except the six fetch upper-cases.", |f| &f.method, |f, v| f.method = v)}
+                        {area("cors_headers", "Headers", "One Name: value a line, as passed to fetch.", 3, |f| &f.headers, |f, v| f.headers = v)}
+                        {area("cors_body", "Body", "Blank for none.", 2, |f| &f.body, |f, v| f.body = v)}
+                        {credentials}
+                    </fieldset>
+                    <fieldset>
+                        <legend>"The server's answer to a preflight (OPTIONS)"</legend>
+                        {preflight_status}
+                        {area("cors_preflight_headers", "Header fields", "One Name: value a line. $origin stands for the request's Origin, echoed back.", 4, |f| &f.preflight_headers, |f, v| f.preflight_headers = v)}
+                    </fieldset>
+                    <fieldset>
+                        <legend>"The server's answer to the request"</legend>
+                        {status}
+                        {area("cors_response_headers", "Header fields", "One Name: value a line. $origin stands for the request's Origin, echoed back.", 4, |f| &f.response_headers, |f, v| f.response_headers = v)}
+                    </fieldset>
+                    <fieldset>
+                        <legend>"Then"</legend>
+                        {field("cors_then", "The same call again after", "e.g. 30s or 10m: shows the preflight cache. Blank: one call.", |f| &f.then, |f, v| f.then = v)}
+                        {field("cors_then_page", "From another page", "An origin, e.g. https://admin.example. Blank: the same page.", |f| &f.then_page, |f, v| f.then_page = v)}
+                        {cdn}
+                    </fieldset>
+                }
+            }>
+                <fieldset>
+                    <legend>"The resource server"</legend>
+                    {area("methods_item", "/items/7 at first", "A JSON object.", 2, |f| &f.item, |f, v| f.item = v)}
+                    {area("methods_calls", "Calls", "One a line: [2x] METHOD [path] [JSON body], e.g. 2x PUT {\"price\":15} or POST /items {\"name\":\"desk\"}. The path is /items/7 unless given.", 8, |f| &f.calls, |f, v| f.calls = v)}
+                </fieldset>
+            </Show>
         </EditorFrame>
     }
 }
