@@ -92,3 +92,22 @@ test('methods: each call as real bytes against a resource server, idempotency sh
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('status codes: each for a reason the trace shows, through a proxy, with who must fix it', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'status-4xx');
+  const text = await summary(page);
+  for (const want of ['400 Bad Request: fix the request', '401 Unauthorized', '403 Forbidden', '404 Not Found', '409 Conflict', '415 Unsupported Media Type', '422 Unprocessable Content']) assert.ok(text.includes(want), `${want} in ${text}`);
+  // The app's checks name the reason: the JSON error's position.
+  const checks = await fields(page, 'decides 400');
+  assert.ok(checks.some((f) => f.includes('line 1, column')), checks.join(' | '));
+  await preset(page, 'status-504');
+  assert.match(await summary(page), /504 Gateway Timeout \(the app needed 2000 ms, the proxy waits 1000 ms\): fix the server/);
+  assert.ok((await labels(page)).some((l) => l.endsWith('200 OK (too late)')));
+  // The proxy's timeout is a field: raised past the app's time, the answer gets through.
+  await edit(page);
+  await page.locator('[data-testid="input-status_timeout_ms"]').fill('3000');
+  await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.includes('200 OK'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -11,6 +11,7 @@ pub mod methods;
 pub mod run;
 pub mod wire;
 pub mod scenario;
+pub mod status;
 
 /// The reason phrase RFC 9110 gives a status code (empty for one it does not name).
 pub fn reason(status: u16) -> &'static str {
@@ -169,7 +170,7 @@ impl Message {
             }
             if name.eq_ignore_ascii_case("Authorization") {
                 if let Some(decoded) = value.strip_prefix("Basic ").and_then(basic_credentials) {
-                    fields.push(Field { name: "  Basic credentials".into(), value: shorten(&format!("{}:{}", decoded.0, decoded.1)), bytes: Some(ByteRange::new(at + name.len() + 2 + 6, at + line.len())), note: "client_id:client_secret, each form-encoded, then base64 (RFC 6749 section 2.3.1)".into(), points_to: None });
+                    fields.push(Field { name: "  Basic credentials".into(), value: shorten(&format!("{}:{}", decoded.0, decoded.1)), bytes: Some(ByteRange::new(at + name.len() + 2 + 6, at + line.len())), note: "user-id:password in base64 (RFC 7617); an OAuth client form-encodes each part first (RFC 6749 section 2.3.1)".into(), points_to: None });
                 }
             }
             out.extend_from_slice(line.as_bytes());

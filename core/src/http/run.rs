@@ -21,6 +21,7 @@ pub fn run(s: &HttpScenario) -> Trace {
     match s.part {
         super::scenario::Part::Cors => cors_run(&s.cors),
         super::scenario::Part::Methods => super::methods::run(&s.methods),
+        super::scenario::Part::Status => super::status::run(&s.status),
     }
 }
 

@@ -25,6 +25,7 @@ pub enum Part {
     #[default]
     Cors,
     Methods,
+    Status,
 }
 
 /// The lab's inputs.
@@ -35,11 +36,12 @@ pub struct HttpScenario {
     pub part: Part,
     pub cors: CorsScenario,
     pub methods: super::methods::MethodsScenario,
+    pub status: super::status::StatusScenario,
 }
 
 impl Default for HttpScenario {
     fn default() -> Self {
-        HttpScenario { v: 1, part: Part::Cors, cors: CorsScenario::default(), methods: Default::default() }
+        HttpScenario { v: 1, part: Part::Cors, cors: CorsScenario::default(), methods: Default::default(), status: Default::default() }
     }
 }
 
@@ -170,6 +172,7 @@ impl Scenario for HttpScenario {
         match self.part {
             Part::Cors => self.cors.validate(),
             Part::Methods => self.methods.validate(),
+            Part::Status => self.status.validate(),
         }
     }
 }
@@ -180,6 +183,13 @@ pub fn presets() -> Vec<(&'static str, &'static str, HttpScenario)> {
     use super::methods::MethodsScenario;
     let cors = |c: CorsScenario| HttpScenario { cors: c, ..HttpScenario::default() };
     let methods = |m: MethodsScenario| HttpScenario { part: Part::Methods, methods: m, ..HttpScenario::default() };
+    use super::status::{StatusScenario, Upstream};
+    let status = |requests: &str, tweak: fn(&mut StatusScenario)| {
+        let mut st = StatusScenario { requests: requests.into(), ..StatusScenario::default() };
+        tweak(&mut st);
+        HttpScenario { part: Part::Status, status: st, ..HttpScenario::default() }
+    };
+    let keep = |_: &mut StatusScenario| {};
     let simple_answer = "Access-Control-Allow-Origin: https://app.example\nContent-Type: application/json";
     vec![
         ("preflight", "A PUT with a JSON body and a token: preflighted, allowed, then cached for the second call", cors(base.clone())),
@@ -201,6 +211,15 @@ pub fn presets() -> Vec<(&'static str, &'static str, HttpScenario)> {
         ("same-origin", "The same origin: CORS does not apply at all", cors(CorsScenario { page: "https://api.example".into(), response_headers: "Content-Type: application/json".into(), then_s: None, ..base })),
         ("methods", "Methods: GET, HEAD, PUT, PATCH, POST, DELETE and OPTIONS against a resource server, each twice where it matters", methods(MethodsScenario::default())),
         ("methods-retry", "Why idempotency matters: a client retries after a lost response, and only POST makes a duplicate", methods(MethodsScenario { calls: "2x POST /items {\"name\":\"order\",\"qty\":1}\n2x PUT /items/20 {\"name\":\"order\",\"qty\":1}\nGET /items".into(), ..MethodsScenario::default() })),
+ ("status", "Status codes: the same API answering 200, 304, 401, 201 and 403, each for a reason the trace shows", status(&StatusScenario::default().requests, keep)),
+        ("status-2xx", "2xx: 200 OK with the item, 201 Created with its Location, 204 No Content after a delete", status("GET /items/7\nPOST /items {\"name\":\"desk\",\"price\":80} | Authorization: Bearer writer-token\nDELETE /items/7 | Authorization: Bearer writer-token", keep)),
+        ("status-3xx", "3xx: 301 moved for good, 302 to the login page for now, 304 the cached copy is still good", status("GET /old-items\nGET /account\nGET /items/7 | If-None-Match: \"v3\"", keep)),
+        ("status-4xx", "4xx, the client's mistakes: 400 bad JSON, 401 no credentials, 403 not allowed, 404 no such item, 409 a conflict, 415 a type it cannot read, 422 wrong values", status("POST /items {\"name\": | Authorization: Bearer writer-token\nPOST /items {\"name\":\"desk\",\"price\":80}\nPOST /items {\"name\":\"desk\",\"price\":80} | Authorization: Bearer reader-token\nGET /items/99\nPOST /items {\"name\":\"lamp\",\"price\":5} | Authorization: Basic YWxpY2U6c2VjcmV0\nPOST /items name=desk | Content-Type: text/plain | Authorization: Bearer writer-token\nPOST /items {\"name\":\"\",\"price\":-1} | Authorization: Bearer writer-token", keep)),
+        ("status-429", "429: a client over its rate limit, told when to come back with Retry-After", status("GET /items/7\nGET /items/7\nGET /items/7\nGET /items/7", |s| s.limit = 3)),
+        ("status-500", "500: a bug in the app's handler; retrying will not help", status("GET /items/crash", keep)),
+        ("status-502", "502: the app behind the proxy is down, so the proxy answers for it", status("GET /items/7", |s| s.upstream = Upstream::Down)),
+        ("status-503", "503: down for maintenance, with Retry-After", status("GET /items/7", |s| s.maintenance = true)),
+        ("status-504", "504: the app takes 2 s and the proxy waits 1 s; the app's late answer is thrown away, its work may be done", status("PUT /items/7 {\"name\":\"lamp\",\"price\":15} | Authorization: Bearer writer-token", |s| s.upstream = Upstream::Slow)),
         ("methods-errors", "The client's mistakes, answered 4xx: a missing item, a method the resource does not allow, a body that is not JSON", methods(MethodsScenario { calls: "GET /items/99\nDELETE /items\nPUT {\"name\": lamp}\nPATCH /items/42 {\"price\":1}\nPURGE".into(), ..MethodsScenario::default() })),
     ]
 }
@@ -211,6 +230,12 @@ pub struct HttpForm {
     pub part: Part,
     pub item: String,
     pub calls: String,
+    pub requests: String,
+    pub upstream: super::status::Upstream,
+    pub upstream_ms: String,
+    pub timeout_ms: String,
+    pub maintenance: bool,
+    pub limit: String,
     pub page: String,
     pub url: String,
     pub method: String,
@@ -233,6 +258,12 @@ impl From<&HttpScenario> for HttpForm {
             part: s.part,
             item: s.methods.item.clone(),
             calls: s.methods.calls.clone(),
+            requests: s.status.requests.clone(),
+            upstream: s.status.upstream,
+            upstream_ms: s.status.upstream_ms.to_string(),
+            timeout_ms: s.status.timeout_ms.to_string(),
+            maintenance: s.status.maintenance,
+            limit: s.status.limit.to_string(),
             page: c.page.clone(),
             url: c.url.clone(),
             method: c.method.clone(),
@@ -282,7 +313,20 @@ impl HttpForm {
             cdn: self.cdn,
         };
         let methods = super::methods::MethodsScenario { item: self.item.clone(), calls: self.calls.clone() };
-        let s = HttpScenario { part: self.part, cors, methods, ..base.clone() };
+        let mut number = |key: &str, text: &str, fallback: u64| match text.trim().parse::<u64>() {
+            Ok(n) => n,
+            Err(_) => {
+                if self.part == Part::Status {
+                    errors.push(FieldError::new(key, format!("“{}” is not a whole number", shown(text))));
+                }
+                fallback
+            }
+        };
+        let upstream_ms = number("status_upstream_ms", &self.upstream_ms, base.status.upstream_ms);
+        let timeout_ms = number("status_timeout_ms", &self.timeout_ms, base.status.timeout_ms);
+        let limit = number("status_limit", &self.limit, base.status.limit as u64).min(u32::MAX as u64) as u32;
+        let status = super::status::StatusScenario { requests: self.requests.clone(), upstream: self.upstream, upstream_ms, timeout_ms, maintenance: self.maintenance, limit };
+        let s = HttpScenario { part: self.part, cors, methods, status, ..base.clone() };
         let more: Vec<FieldError> = s.validate().into_iter().filter(|e| !errors.iter().any(|f| f.field == e.field)).collect();
         errors.extend(more);
         if errors.is_empty() {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wirelab_core::http::cors::Credentials;
 use wirelab_core::http::reason;
 use wirelab_core::http::scenario::{self as sc, HttpForm, HttpScenario, Part};
+use wirelab_core::http::status::Upstream;
 use wirelab_core::scenario::FieldError;
 
 /// The statuses as choices: `("204", "204 No Content")`.
@@ -42,15 +43,21 @@ pub fn HttpEditor(session: LabSession<HttpScenario>) -> impl IntoView {
         "http-part".into(),
         "part",
         "Part of the lab",
-        vec![("cors", "CORS: a script calls another origin"), ("methods", "Methods: a client and a resource server")],
-        |f| match f.part { Part::Cors => "cors", Part::Methods => "methods" },
-        |f, v| f.part = if v == "methods" { Part::Methods } else { Part::Cors },
+        vec![("cors", "CORS: a script calls another origin"), ("methods", "Methods: a client and a resource server"), ("status", "Status codes: through a proxy to an app")],
+        |f| match f.part { Part::Cors => "cors", Part::Methods => "methods", Part::Status => "status" },
+        |f, v| f.part = match v { "methods" => Part::Methods, "status" => Part::Status, _ => Part::Cors },
     );
     let summary = move || {
         let s = session.scenario.read();
         if s.part == Part::Methods {
             let calls = wirelab_core::http::methods::parse_calls(&s.methods.calls).map(|c| c.iter().map(|c| c.times as usize).sum::<usize>()).unwrap_or(0);
             return format!("Methods: {calls} calls to api.example/items");
+        }
+        if s.part == Part::Status {
+            let st = &s.status;
+            let n = wirelab_core::http::status::parse_requests(&st.requests).map(|r| r.len()).unwrap_or(0);
+            let app = match st.upstream { Upstream::Up => "app up".to_string(), Upstream::Down => "app down".to_string(), Upstream::Slow => format!("app takes {} ms, proxy waits {} ms", st.upstream_ms, st.timeout_ms) };
+            return format!("Status codes: {n} requests · {app} · {} a minute{}", st.limit, if st.maintenance { " · maintenance" } else { "" });
         }
         let c = &s.cors;
         let then = match c.then_s {
@@ -60,56 +67,88 @@ pub fn HttpEditor(session: LabSession<HttpScenario>) -> impl IntoView {
         };
         format!("{} {} from {} · credentials {}{then}{}", c.method, c.url, c.page, c.credentials.id(), if c.cdn { " · through a CDN" } else { "" })
     };
+    let cors_fields = move || {
+        let credentials = fe.choice(
+            "http-cors_credentials".into(),
+            "cors_credentials",
+            "Credentials",
+            vec![("same-origin", "same-origin: cookies only to the page's own origin (the default)"), ("include", "include: cookies to the other origin too"), ("omit", "omit: no cookies")],
+            |f| f.credentials.id(),
+            |f, v| f.credentials = Credentials::ALL.into_iter().find(|c| c.id() == v).unwrap_or(Credentials::SameOrigin),
+        );
+        let preflight_status = fe.choice("http-cors_preflight_status".into(), "cors_preflight_status", "Status", statuses(), |f| status_id(f.preflight_status), |f, v| f.preflight_status = v.parse().unwrap_or(204));
+        let status = fe.choice("http-cors_status".into(), "cors_status", "Status", statuses(), |f| status_id(f.status), |f, v| f.status = v.parse().unwrap_or(200));
+        let cdn = fe.check("http-cors_cdn".into(), "cors_cdn", "A CDN (a shared cache) in front of the server", |f| f.cdn, |f, v| f.cdn = v);
+        view! {
+            <fieldset>
+                <legend>"The script's call"</legend>
+                {field("cors_page", "Page origin", "Where the script runs, e.g. https://app.example.", |f| &f.page, |f, v| f.page = v)}
+                {field("cors_url", "URL", "What it fetches, e.g. https://api.example/items/7.", |f| &f.url, |f, v| f.url = v)}
+                {field("cors_method", "Method", "GET, POST, PUT, PATCH, DELETE… sent as written, except the six fetch upper-cases.", |f| &f.method, |f, v| f.method = v)}
+                {area("cors_headers", "Headers", "One Name: value a line, as passed to fetch.", 3, |f| &f.headers, |f, v| f.headers = v)}
+                {area("cors_body", "Body", "Blank for none.", 2, |f| &f.body, |f, v| f.body = v)}
+                {credentials}
+            </fieldset>
+            <fieldset>
+                <legend>"The server's answer to a preflight (OPTIONS)"</legend>
+                {preflight_status}
+                {area("cors_preflight_headers", "Header fields", "One Name: value a line. $origin stands for the request's Origin, echoed back.", 4, |f| &f.preflight_headers, |f, v| f.preflight_headers = v)}
+            </fieldset>
+            <fieldset>
+                <legend>"The server's answer to the request"</legend>
+                {status}
+                {area("cors_response_headers", "Header fields", "One Name: value a line. $origin stands for the request's Origin, echoed back.", 4, |f| &f.response_headers, |f, v| f.response_headers = v)}
+            </fieldset>
+            <fieldset>
+                <legend>"Then"</legend>
+                {field("cors_then", "The same call again after", "e.g. 30s or 10m: shows the preflight cache. Blank: one call.", |f| &f.then, |f, v| f.then = v)}
+                {field("cors_then_page", "From another page", "An origin, e.g. https://admin.example. Blank: the same page.", |f| &f.then_page, |f, v| f.then_page = v)}
+                {cdn}
+            </fieldset>
+        }
+    };
+    let methods_fields = move || view! {
+        <fieldset>
+            <legend>"The resource server"</legend>
+            {area("methods_item", "/items/7 at first", "A JSON object.", 2, |f| &f.item, |f, v| f.item = v)}
+            {area("methods_calls", "Calls", "One a line: [2x] METHOD [path] [JSON body], e.g. 2x PUT {\"price\":15} or POST /items {\"name\":\"desk\"}. The path is /items/7 unless given.", 8, |f| &f.calls, |f, v| f.calls = v)}
+        </fieldset>
+    };
+    let status_fields = move || {
+        let upstream = fe.choice(
+            "http-status_upstream".into(),
+            "status_upstream",
+            "The app behind the proxy",
+            vec![("up", "Up"), ("down", "Down: the proxy's connection is refused"), ("slow", "Slow: it answers after the time below")],
+            |f| match f.upstream { Upstream::Up => "up", Upstream::Down => "down", Upstream::Slow => "slow" },
+            |f, v| f.upstream = match v { "down" => Upstream::Down, "slow" => Upstream::Slow, _ => Upstream::Up },
+        );
+        let maintenance = fe.check("http-status_maintenance".into(), "status_maintenance", "Down for maintenance (the app answers 503)", |f| f.maintenance, |f, v| f.maintenance = v);
+        view! {
+            <fieldset>
+                <legend>"The client's requests"</legend>
+                {area("status_requests", "Requests", "One a line: METHOD /path [body] [| Name: value]… e.g. POST /items {\"name\":\"desk\",\"price\":80} | Authorization: Bearer writer-token. Tokens: writer-token, reader-token; Basic alice:secret. Paths: /items, /items/7, /old-items, /account, /items/crash.", 7, |f| &f.requests, |f, v| f.requests = v)}
+            </fieldset>
+            <fieldset>
+                <legend>"The servers"</legend>
+                {upstream}
+                {field("status_upstream_ms", "The app's time when slow (ms)", "", |f| &f.upstream_ms, |f, v| f.upstream_ms = v)}
+                {field("status_timeout_ms", "The proxy's timeout (ms)", "How long the proxy waits for the app.", |f| &f.timeout_ms, |f, v| f.timeout_ms = v)}
+                {field("status_limit", "Rate limit (requests a minute)", "Per client, in a fixed window.", |f| &f.limit, |f, v| f.limit = v)}
+                {maintenance}
+            </fieldset>
+        }
+    };
+    let shown = Memo::new(move |_| form.with(|f| f.part));
     view! {
         <PresetPicker id="http-preset" presets=sc::presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
         <EditorFrame title="Edit the scenario" summary=Signal::derive(summary) errors=errors shows="the diagram shows">
             {part}
-            <Show when=move || form.with(|f| f.part == Part::Methods) fallback=move || {
-                let credentials = fe.choice(
-                    "http-cors_credentials".into(),
-                    "cors_credentials",
-                    "Credentials",
-                    vec![("same-origin", "same-origin: cookies only to the page's own origin (the default)"), ("include", "include: cookies to the other origin too"), ("omit", "omit: no cookies")],
-                    |f| f.credentials.id(),
-                    |f, v| f.credentials = Credentials::ALL.into_iter().find(|c| c.id() == v).unwrap_or(Credentials::SameOrigin),
-                );
-                let preflight_status = fe.choice("http-cors_preflight_status".into(), "cors_preflight_status", "Status", statuses(), |f| status_id(f.preflight_status), |f, v| f.preflight_status = v.parse().unwrap_or(204));
-                let status = fe.choice("http-cors_status".into(), "cors_status", "Status", statuses(), |f| status_id(f.status), |f, v| f.status = v.parse().unwrap_or(200));
-                let cdn = fe.check("http-cors_cdn".into(), "cors_cdn", "A CDN (a shared cache) in front of the server", |f| f.cdn, |f, v| f.cdn = v);
-                view! {
-                    <fieldset>
-                        <legend>"The script's call"</legend>
-                        {field("cors_page", "Page origin", "Where the script runs, e.g. https://app.example.", |f| &f.page, |f, v| f.page = v)}
-                        {field("cors_url", "URL", "What it fetches, e.g. https://api.example/items/7.", |f| &f.url, |f, v| f.url = v)}
-                        {field("cors_method", "Method", "GET, POST, PUT, PATCH, DELETE… sent as written, except the six fetch upper-cases.", |f| &f.method, |f, v| f.method = v)}
-                        {area("cors_headers", "Headers", "One Name: value a line, as passed to fetch.", 3, |f| &f.headers, |f, v| f.headers = v)}
-                        {area("cors_body", "Body", "Blank for none.", 2, |f| &f.body, |f, v| f.body = v)}
-                        {credentials}
-                    </fieldset>
-                    <fieldset>
-                        <legend>"The server's answer to a preflight (OPTIONS)"</legend>
-                        {preflight_status}
-                        {area("cors_preflight_headers", "Header fields", "One Name: value a line. $origin stands for the request's Origin, echoed back.", 4, |f| &f.preflight_headers, |f, v| f.preflight_headers = v)}
-                    </fieldset>
-                    <fieldset>
-                        <legend>"The server's answer to the request"</legend>
-                        {status}
-                        {area("cors_response_headers", "Header fields", "One Name: value a line. $origin stands for the request's Origin, echoed back.", 4, |f| &f.response_headers, |f, v| f.response_headers = v)}
-                    </fieldset>
-                    <fieldset>
-                        <legend>"Then"</legend>
-                        {field("cors_then", "The same call again after", "e.g. 30s or 10m: shows the preflight cache. Blank: one call.", |f| &f.then, |f, v| f.then = v)}
-                        {field("cors_then_page", "From another page", "An origin, e.g. https://admin.example. Blank: the same page.", |f| &f.then_page, |f, v| f.then_page = v)}
-                        {cdn}
-                    </fieldset>
-                }
-            }>
-                <fieldset>
-                    <legend>"The resource server"</legend>
-                    {area("methods_item", "/items/7 at first", "A JSON object.", 2, |f| &f.item, |f, v| f.item = v)}
-                    {area("methods_calls", "Calls", "One a line: [2x] METHOD [path] [JSON body], e.g. 2x PUT {\"price\":15} or POST /items {\"name\":\"desk\"}. The path is /items/7 unless given.", 8, |f| &f.calls, |f, v| f.calls = v)}
-                </fieldset>
-            </Show>
+            {move || match shown.get() {
+                Part::Cors => cors_fields().into_any(),
+                Part::Methods => methods_fields().into_any(),
+                Part::Status => status_fields().into_any(),
+            }}
         </EditorFrame>
     }
 }
