@@ -10,8 +10,34 @@ after(async () => { await browser?.close(); await server?.close(); });
 
 const open = (where = 'http/', options = {}) => openLab(browser, server, where, options);
 
-test('the default: a preflighted PUT, allowed, then the same call again without a preflight', async () => {
+test('the journey: DNS, TCP, TLS and HTTP on one time axis, each phase linking to its own lab with the same inputs', async () => {
   const { context, page, problems } = await open();
+  const all = await labels(page);
+  const at = (p) => all.findIndex((l) => l.includes(p));
+  for (const p of ['1. DNS', '2. TCP', '3. TLS 1.3', 'ClientHello', '4. HTTP: GET / (decrypted)', '200 OK (decrypted)']) assert.ok(at(p) >= 0, `${p} in ${all.join(' | ')}`);
+  assert.ok(at('1. DNS') < at('2. TCP') && at('2. TCP') < at('3. TLS') && at('3. TLS') < at('4. HTTP'));
+  assert.match(await summary(page), /DNS 130 ms, TCP 100 ms, TLS 100 ms, then the request and its answer 100 ms: the page's HTML arrives 430 ms after Enter/);
+  await page.locator('[data-testid=step]', { hasText: '4. HTTP' }).click();
+  assert.match(await page.locator('[data-testid=inspector]').innerText(), /GET \/ HTTP\/1\.1[\s\S]*Host: www\.example\.com/);
+  // The DNS phase links to the DNS lab, which opens on the same lookup.
+  await page.locator('[data-testid=step]', { hasText: '1. DNS' }).click();
+  const href = await page.locator('[data-testid=inspector] a', { hasText: "Wirelab's DNS lab" }).getAttribute('href');
+  assert.match(href, /^\.\.\/dns\/#\/dns\?z=/);
+  const dns = await context.newPage();
+  await dns.goto(new URL(href, page.url()).href);
+  await dns.waitForSelector('[data-testid=step]');
+  assert.ok((await labels(dns)).some((l) => l.includes('www.example.com')));
+  // Edited: a name that does not exist ends the journey at DNS.
+  await edit(page);
+  await page.locator('[data-testid="input-journey_host"]').fill('wwww.example.com');
+  await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.includes('did not resolve'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('CORS: a preflighted PUT, allowed, then the same call again without a preflight', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'preflight');
   const all = await labels(page);
   for (const want of ['a preflight is needed', 'OPTIONS /items/7 (preflight)', '204 No Content (preflight answer)', 'preflight allowed', 'PUT /items/7', 'handles PUT /items/7', 'CORS check passed', 'no preflight: the cache allows it']) {
     assert.ok(all.some((l) => l.endsWith(want)), `${want} in ${all.join(' | ')}`);
@@ -44,6 +70,7 @@ test('a CDN without Vary: Origin serves the first site\'s answer to the second, 
 
 test('editing the preflight\'s answer blocks the call, and a bad URL is named beside its field and kept as typed', async () => {
   const { context, page, problems } = await open();
+  await preset(page, 'preflight');
   await edit(page);
   await page.locator('[data-testid="input-cors_preflight_headers"]').fill('Access-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Methods: PUT\nAccess-Control-Allow-Headers: Content-Type');
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=step] .row-label')].some((l) => l.textContent.endsWith('preflight refused')));

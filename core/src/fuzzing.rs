@@ -281,8 +281,8 @@ fn form_http(next: &mut dyn FnMut(&mut String)) {
     let mut f = HttpForm::from(&base);
     let mut which = String::new();
     next(&mut which);
-    f.part = [crate::http::scenario::Part::Cors, crate::http::scenario::Part::Methods, crate::http::scenario::Part::Status][which.len() % 3];
-    for field in [&mut f.page, &mut f.url, &mut f.method, &mut f.headers, &mut f.body, &mut f.preflight_headers, &mut f.response_headers, &mut f.then, &mut f.then_page, &mut f.item, &mut f.calls, &mut f.requests, &mut f.upstream_ms, &mut f.timeout_ms, &mut f.limit] {
+    f.part = [crate::http::scenario::Part::Cors, crate::http::scenario::Part::Methods, crate::http::scenario::Part::Status, crate::http::scenario::Part::Journey][which.len() % 4];
+    for field in [&mut f.page, &mut f.url, &mut f.method, &mut f.headers, &mut f.body, &mut f.preflight_headers, &mut f.response_headers, &mut f.then, &mut f.then_page, &mut f.item, &mut f.calls, &mut f.requests, &mut f.upstream_ms, &mut f.timeout_ms, &mut f.limit, &mut f.host, &mut f.path, &mut f.rtt_ms, &mut f.tls, &mut f.body_bytes] {
         next(field);
     }
     match f.parse(&base) {

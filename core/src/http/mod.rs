@@ -7,6 +7,7 @@
 use crate::trace::{ByteRange, Field};
 
 pub mod cors;
+pub mod journey;
 pub mod methods;
 pub mod run;
 pub mod wire;

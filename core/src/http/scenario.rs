@@ -22,10 +22,11 @@ pub mod limits {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Part {
-    #[default]
     Cors,
     Methods,
     Status,
+    #[default]
+    Journey,
 }
 
 /// The lab's inputs.
@@ -37,11 +38,12 @@ pub struct HttpScenario {
     pub cors: CorsScenario,
     pub methods: super::methods::MethodsScenario,
     pub status: super::status::StatusScenario,
+    pub journey: super::journey::JourneyScenario,
 }
 
 impl Default for HttpScenario {
     fn default() -> Self {
-        HttpScenario { v: 1, part: Part::Cors, cors: CorsScenario::default(), methods: Default::default(), status: Default::default() }
+        HttpScenario { v: 1, part: Part::Journey, cors: CorsScenario::default(), methods: Default::default(), status: Default::default(), journey: Default::default() }
     }
 }
 
@@ -173,6 +175,7 @@ impl Scenario for HttpScenario {
             Part::Cors => self.cors.validate(),
             Part::Methods => self.methods.validate(),
             Part::Status => self.status.validate(),
+            Part::Journey => self.journey.validate(),
         }
     }
 }
@@ -181,7 +184,7 @@ impl Scenario for HttpScenario {
 pub fn presets() -> Vec<(&'static str, &'static str, HttpScenario)> {
     let base = CorsScenario::default();
     use super::methods::MethodsScenario;
-    let cors = |c: CorsScenario| HttpScenario { cors: c, ..HttpScenario::default() };
+    let cors = |c: CorsScenario| HttpScenario { part: Part::Cors, cors: c, ..HttpScenario::default() };
     let methods = |m: MethodsScenario| HttpScenario { part: Part::Methods, methods: m, ..HttpScenario::default() };
     use super::status::{StatusScenario, Upstream};
     let status = |requests: &str, tweak: fn(&mut StatusScenario)| {
@@ -190,8 +193,15 @@ pub fn presets() -> Vec<(&'static str, &'static str, HttpScenario)> {
         HttpScenario { part: Part::Status, status: st, ..HttpScenario::default() }
     };
     let keep = |_: &mut StatusScenario| {};
+    use super::journey::JourneyScenario;
+    let journey = |j: JourneyScenario| HttpScenario { part: Part::Journey, journey: j, ..HttpScenario::default() };
     let simple_answer = "Access-Control-Allow-Origin: https://app.example\nContent-Type: application/json";
     vec![
+        ("journey", "The journey: you type www.example.com and press Enter; DNS, TCP, TLS 1.3 and HTTP on one time axis", journey(JourneyScenario::default())),
+        ("journey-cached", "The journey again a moment later: the browser's DNS cache answers at once", journey(JourneyScenario { dns_cached: true, ..JourneyScenario::default() })),
+        ("journey-tls12", "The journey over TLS 1.2: one more round trip before the request can leave", journey(JourneyScenario { tls: "1.2".into(), ..JourneyScenario::default() })),
+        ("journey-far", "The journey to a server 300 ms away: set-up round trips dominate", journey(JourneyScenario { rtt_ms: 300, ..JourneyScenario::default() })),
+        ("journey-nxdomain", "A name that does not exist: the journey ends at DNS", journey(JourneyScenario { host: "wwww.example.com".into(), ..JourneyScenario::default() })),
         ("preflight", "A PUT with a JSON body and a token: preflighted, allowed, then cached for the second call", cors(base.clone())),
         ("simple-get", "A simple GET: no preflight, and Access-Control-Allow-Origin lets the script read the answer", cors(CorsScenario { method: "GET".into(), headers: "Accept: application/json".into(), body: String::new(), response_headers: simple_answer.into(), then_s: None, ..base.clone() })),
         ("missing-allow-origin", "No Access-Control-Allow-Origin: the browser hides the answer (the server still sent it)", cors(CorsScenario { method: "GET".into(), headers: String::new(), body: String::new(), response_headers: "Content-Type: application/json".into(), then_s: None, ..base.clone() })),
@@ -228,6 +238,12 @@ pub fn presets() -> Vec<(&'static str, &'static str, HttpScenario)> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpForm {
     pub part: Part,
+    pub host: String,
+    pub path: String,
+    pub rtt_ms: String,
+    pub dns_cached: bool,
+    pub tls: String,
+    pub body_bytes: String,
     pub item: String,
     pub calls: String,
     pub requests: String,
@@ -256,6 +272,12 @@ impl From<&HttpScenario> for HttpForm {
         let c = &s.cors;
         HttpForm {
             part: s.part,
+            host: s.journey.host.clone(),
+            path: s.journey.path.clone(),
+            rtt_ms: s.journey.rtt_ms.to_string(),
+            dns_cached: s.journey.dns_cached,
+            tls: s.journey.tls.clone(),
+            body_bytes: s.journey.body_bytes.to_string(),
             item: s.methods.item.clone(),
             calls: s.methods.calls.clone(),
             requests: s.status.requests.clone(),
@@ -316,7 +338,7 @@ impl HttpForm {
         let mut number = |key: &str, text: &str, fallback: u64| match text.trim().parse::<u64>() {
             Ok(n) => n,
             Err(_) => {
-                if self.part == Part::Status {
+                if key.starts_with(match self.part { Part::Status => "status_", Part::Journey => "journey_", _ => "-" }) {
                     errors.push(FieldError::new(key, format!("“{}” is not a whole number", shown(text))));
                 }
                 fallback
@@ -325,8 +347,11 @@ impl HttpForm {
         let upstream_ms = number("status_upstream_ms", &self.upstream_ms, base.status.upstream_ms);
         let timeout_ms = number("status_timeout_ms", &self.timeout_ms, base.status.timeout_ms);
         let limit = number("status_limit", &self.limit, base.status.limit as u64).min(u32::MAX as u64) as u32;
+        let rtt_ms = number("journey_rtt_ms", &self.rtt_ms, base.journey.rtt_ms as u64).min(u32::MAX as u64) as u32;
+        let body_bytes = number("journey_body_bytes", &self.body_bytes, base.journey.body_bytes as u64).min(u32::MAX as u64) as u32;
         let status = super::status::StatusScenario { requests: self.requests.clone(), upstream: self.upstream, upstream_ms, timeout_ms, maintenance: self.maintenance, limit };
-        let s = HttpScenario { part: self.part, cors, methods, status, ..base.clone() };
+        let journey = super::journey::JourneyScenario { host: self.host.trim().to_string(), path: self.path.trim().to_string(), rtt_ms, dns_cached: self.dns_cached, tls: self.tls.clone(), body_bytes };
+        let s = HttpScenario { part: self.part, cors, methods, status, journey, ..base.clone() };
         let more: Vec<FieldError> = s.validate().into_iter().filter(|e| !errors.iter().any(|f| f.field == e.field)).collect();
         errors.extend(more);
         if errors.is_empty() {
@@ -357,6 +382,7 @@ mod tests {
     #[test]
     fn each_field_names_its_problem() {
         let mut form = HttpForm::from(&HttpScenario::default());
+        form.part = Part::Cors;
         form.url = "api.example/items".into();
         form.method = "GE T".into();
         form.headers = "Content-Type application/json".into();

@@ -43,15 +43,19 @@ pub fn HttpEditor(session: LabSession<HttpScenario>) -> impl IntoView {
         "http-part".into(),
         "part",
         "Part of the lab",
-        vec![("cors", "CORS: a script calls another origin"), ("methods", "Methods: a client and a resource server"), ("status", "Status codes: through a proxy to an app")],
-        |f| match f.part { Part::Cors => "cors", Part::Methods => "methods", Part::Status => "status" },
-        |f, v| f.part = match v { "methods" => Part::Methods, "status" => Part::Status, _ => Part::Cors },
+        vec![("journey", "The journey: DNS, TCP, TLS and HTTP"), ("cors", "CORS: a script calls another origin"), ("methods", "Methods: a client and a resource server"), ("status", "Status codes: through a proxy to an app")],
+        |f| match f.part { Part::Cors => "cors", Part::Methods => "methods", Part::Status => "status", Part::Journey => "journey" },
+        |f, v| f.part = match v { "methods" => Part::Methods, "status" => Part::Status, "journey" => Part::Journey, _ => Part::Cors },
     );
     let summary = move || {
         let s = session.scenario.read();
         if s.part == Part::Methods {
             let calls = wirelab_core::http::methods::parse_calls(&s.methods.calls).map(|c| c.iter().map(|c| c.times as usize).sum::<usize>()).unwrap_or(0);
             return format!("Methods: {calls} calls to api.example/items");
+        }
+        if s.part == Part::Journey {
+            let j = &s.journey;
+            return format!("The journey to https://{}{} · RTT {} ms · TLS {}{}", j.host, j.path, j.rtt_ms, j.tls, if j.dns_cached { " · DNS cached" } else { "" });
         }
         if s.part == Part::Status {
             let st = &s.status;
@@ -139,6 +143,24 @@ pub fn HttpEditor(session: LabSession<HttpScenario>) -> impl IntoView {
             </fieldset>
         }
     };
+    let journey_fields = move || {
+        let tls = fe.choice("http-journey_tls".into(), "journey_tls", "TLS version", vec![("1.3", "TLS 1.3: one round trip"), ("1.2", "TLS 1.2: two round trips")], |f| if f.tls == "1.2" { "1.2" } else { "1.3" }, |f, v| f.tls = v.to_string());
+        let cached = fe.check("http-journey_dns_cached".into(), "journey_dns_cached", "The name was looked up a moment ago (the browser's DNS cache)", |f| f.dns_cached, |f, v| f.dns_cached = v);
+        view! {
+            <fieldset>
+                <legend>"What you type"</legend>
+                {field("journey_host", "Host name", "The DNS lab's example zones answer for www.example.com, example.com and a few others.", |f| &f.host, |f, v| f.host = v)}
+                {field("journey_path", "Path", "", |f| &f.path, |f, v| f.path = v)}
+                {cached}
+            </fieldset>
+            <fieldset>
+                <legend>"The connection"</legend>
+                {field("journey_rtt_ms", "Round-trip time to the server (ms)", "", |f| &f.rtt_ms, |f, v| f.rtt_ms = v)}
+                {tls}
+                {field("journey_body_bytes", "The page's size (bytes)", "", |f| &f.body_bytes, |f, v| f.body_bytes = v)}
+            </fieldset>
+        }
+    };
     let shown = Memo::new(move |_| form.with(|f| f.part));
     view! {
         <PresetPicker id="http-preset" presets=sc::presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
@@ -148,6 +170,7 @@ pub fn HttpEditor(session: LabSession<HttpScenario>) -> impl IntoView {
                 Part::Cors => cors_fields().into_any(),
                 Part::Methods => methods_fields().into_any(),
                 Part::Status => status_fields().into_any(),
+                Part::Journey => journey_fields().into_any(),
             }}
         </EditorFrame>
     }
