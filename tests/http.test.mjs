@@ -138,3 +138,30 @@ test('status codes: each for a reason the trace shows, through a proxy, with who
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('waterfall: a page load drawn from the model, and the protocol, loss and cache levers moving it', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'waterfall-h1');
+  await page.waitForSelector('[data-testid=waterfall-row]');
+  const load = async () => Number((await page.locator('[data-testid=waterfall-load]').innerText()).match(/Loaded in (\d+) ms/)[1]);
+  const h1 = await load();
+  assert.equal(await page.locator('[data-testid=waterfall-row]').count(), 13);
+  // Each bar says what it is made of, as text.
+  const label = await page.locator('[data-testid=waterfall-row] .wf-track').nth(2).getAttribute('aria-label');
+  assert.match(label, /^theme\.css: starts at \d+ ms; Connect 80 ms, TLS 80 ms, Waiting 100 ms, Download \d+ ms; ends at \d+ ms$/);
+  await preset(page, 'waterfall-h2');
+  const h2 = await load();
+  assert.ok(h2 < h1, `HTTP/2 ${h2} ms < HTTP/1.1 ${h1} ms`);
+  await preset(page, 'waterfall-loss');
+  const lossy2 = await load();
+  await preset(page, 'waterfall-h3-loss');
+  const lossy3 = await load();
+  assert.ok(lossy3 < lossy2, `HTTP/3 ${lossy3} ms < HTTP/2 ${lossy2} ms under loss`);
+  // A field: a warm cache leaves only the HTML to fetch.
+  await edit(page);
+  await page.locator('[data-testid="input-waterfall_warm_cache"]').check();
+  await page.waitForFunction((before) => Number(document.querySelector('[data-testid=waterfall-load]').innerText.match(/Loaded in (\d+) ms/)[1]) < before, lossy3);
+  assert.match(await page.locator('[data-testid=waterfall]').innerText(), /from the cache|cache/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -106,9 +106,10 @@ LabInfo {
 pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
     id: "http",
     title: "HTTP: a request's journey, methods, status codes, and CORS",
-    teaser: "Type a name and press Enter: DNS, TCP, TLS and HTTP on one time axis, with real bytes. Then methods against a resource server, every status code for its reason, and CORS decided as the browser decides it, with Chromium's own console lines.",
+    teaser: "Type a name and press Enter: DNS, TCP, TLS and HTTP on one time axis, with real bytes. The page's other requests as a waterfall over HTTP/1.1, 2 and 3. Methods against a resource server, every status code for its reason, and CORS decided as the browser decides it, with Chromium's own console lines.",
     learn: &[
         "where the time goes before a page's first byte: DNS, the TCP and TLS round trips, the request",
+        "why HTTP/2 multiplexes, what HTTP/3 changes under loss, and what a cache, a CDN, bundling and preconnect each save",
         "what safe and idempotent mean, and which status code says the client or the server must change",
         "which calls need a preflight, and what the OPTIONS request and its answer carry",
         "why Access-Control-Allow-Origin: * fails with credentials, and what Vary: Origin is for",

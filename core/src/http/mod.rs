@@ -13,6 +13,7 @@ pub mod run;
 pub mod wire;
 pub mod scenario;
 pub mod status;
+pub mod waterfall;
 
 /// The reason phrase RFC 9110 gives a status code (empty for one it does not name).
 pub fn reason(status: u16) -> &'static str {

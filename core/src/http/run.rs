@@ -23,6 +23,7 @@ pub fn run(s: &HttpScenario) -> Trace {
         super::scenario::Part::Methods => super::methods::run(&s.methods),
         super::scenario::Part::Status => super::status::run(&s.status),
         super::scenario::Part::Journey => super::journey::run(&s.journey),
+        super::scenario::Part::Waterfall => super::waterfall::run(&s.waterfall),
     }
 }
 

@@ -27,6 +27,7 @@ pub enum Part {
     Status,
     #[default]
     Journey,
+    Waterfall,
 }
 
 /// The lab's inputs.
@@ -39,11 +40,12 @@ pub struct HttpScenario {
     pub methods: super::methods::MethodsScenario,
     pub status: super::status::StatusScenario,
     pub journey: super::journey::JourneyScenario,
+    pub waterfall: super::waterfall::WaterfallScenario,
 }
 
 impl Default for HttpScenario {
     fn default() -> Self {
-        HttpScenario { v: 1, part: Part::Journey, cors: CorsScenario::default(), methods: Default::default(), status: Default::default(), journey: Default::default() }
+        HttpScenario { v: 1, part: Part::Journey, cors: CorsScenario::default(), methods: Default::default(), status: Default::default(), journey: Default::default(), waterfall: Default::default() }
     }
 }
 
@@ -176,6 +178,7 @@ impl Scenario for HttpScenario {
             Part::Methods => self.methods.validate(),
             Part::Status => self.status.validate(),
             Part::Journey => self.journey.validate(),
+            Part::Waterfall => self.waterfall.validate(),
         }
     }
 }
@@ -195,12 +198,22 @@ pub fn presets() -> Vec<(&'static str, &'static str, HttpScenario)> {
     let keep = |_: &mut StatusScenario| {};
     use super::journey::JourneyScenario;
     let journey = |j: JourneyScenario| HttpScenario { part: Part::Journey, journey: j, ..HttpScenario::default() };
+    use super::waterfall::{Protocol, WaterfallScenario};
+    let waterfall = |w: WaterfallScenario| HttpScenario { part: Part::Waterfall, waterfall: w, ..HttpScenario::default() };
+    let wbase = WaterfallScenario::default();
     let simple_answer = "Access-Control-Allow-Origin: https://app.example\nContent-Type: application/json";
     vec![
         ("journey", "The journey: you type www.example.com and press Enter; DNS, TCP, TLS 1.3 and HTTP on one time axis", journey(JourneyScenario::default())),
         ("journey-cached", "The journey again a moment later: the browser's DNS cache answers at once", journey(JourneyScenario { dns_cached: true, ..JourneyScenario::default() })),
         ("journey-tls12", "The journey over TLS 1.2: one more round trip before the request can leave", journey(JourneyScenario { tls: "1.2".into(), ..JourneyScenario::default() })),
         ("journey-far", "The journey to a server 300 ms away: set-up round trips dominate", journey(JourneyScenario { rtt_ms: 300, ..JourneyScenario::default() })),
+        ("waterfall-h1", "A page load over HTTP/1.1: six connections, each set up, and requests queued behind them", waterfall(wbase.clone())),
+        ("waterfall-h2", "The same page over HTTP/2: one connection, every request at once", waterfall(WaterfallScenario { protocol: Protocol::H2, ..wbase.clone() })),
+        ("waterfall-loss", "2% packet loss over HTTP/2: one lost packet holds up every stream on the connection", waterfall(WaterfallScenario { protocol: Protocol::H2, loss_percent: 2, ..wbase.clone() })),
+        ("waterfall-h3-loss", "The same loss over HTTP/3: QUIC holds up only the stream that lost it", waterfall(WaterfallScenario { protocol: Protocol::H3, loss_percent: 2, ..wbase.clone() })),
+        ("waterfall-cdn", "Static files from a CDN edge 15 ms away, with a preconnect while a slow HTML page loads", waterfall(WaterfallScenario { cdn_rtt_ms: 15, preconnect: true, html_kb: 200, mbps: 5, ..wbase.clone() })),
+        ("waterfall-bundle", "Bundling over HTTP/1.1: fewer requests, fewer queues", waterfall(WaterfallScenario { bundle: true, ..wbase.clone() })),
+        ("waterfall-warm", "A warm cache: the HTML asked again, everything else fresh in the cache", waterfall(WaterfallScenario { warm_cache: true, ..wbase.clone() })),
         ("journey-nxdomain", "A name that does not exist: the journey ends at DNS", journey(JourneyScenario { host: "wwww.example.com".into(), ..JourneyScenario::default() })),
         ("preflight", "A PUT with a JSON body and a token: preflighted, allowed, then cached for the second call", cors(base.clone())),
         ("simple-get", "A simple GET: no preflight, and Access-Control-Allow-Origin lets the script read the answer", cors(CorsScenario { method: "GET".into(), headers: "Accept: application/json".into(), body: String::new(), response_headers: simple_answer.into(), then_s: None, ..base.clone() })),
@@ -238,6 +251,12 @@ pub fn presets() -> Vec<(&'static str, &'static str, HttpScenario)> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpForm {
     pub part: Part,
+    pub waterfall: super::waterfall::WaterfallScenario,
+    pub w_rtt_ms: String,
+    pub w_mbps: String,
+    pub w_loss_percent: String,
+    pub w_html_kb: String,
+    pub w_cdn_rtt_ms: String,
     pub host: String,
     pub path: String,
     pub rtt_ms: String,
@@ -272,6 +291,12 @@ impl From<&HttpScenario> for HttpForm {
         let c = &s.cors;
         HttpForm {
             part: s.part,
+            waterfall: s.waterfall.clone(),
+            w_rtt_ms: s.waterfall.rtt_ms.to_string(),
+            w_mbps: s.waterfall.mbps.to_string(),
+            w_loss_percent: s.waterfall.loss_percent.to_string(),
+            w_html_kb: s.waterfall.html_kb.to_string(),
+            w_cdn_rtt_ms: s.waterfall.cdn_rtt_ms.to_string(),
             host: s.journey.host.clone(),
             path: s.journey.path.clone(),
             rtt_ms: s.journey.rtt_ms.to_string(),
@@ -338,7 +363,7 @@ impl HttpForm {
         let mut number = |key: &str, text: &str, fallback: u64| match text.trim().parse::<u64>() {
             Ok(n) => n,
             Err(_) => {
-                if key.starts_with(match self.part { Part::Status => "status_", Part::Journey => "journey_", _ => "-" }) {
+                if key.starts_with(match self.part { Part::Status => "status_", Part::Journey => "journey_", Part::Waterfall => "waterfall_", _ => "-" }) {
                     errors.push(FieldError::new(key, format!("“{}” is not a whole number", shown(text))));
                 }
                 fallback
@@ -351,7 +376,16 @@ impl HttpForm {
         let body_bytes = number("journey_body_bytes", &self.body_bytes, base.journey.body_bytes as u64).min(u32::MAX as u64) as u32;
         let status = super::status::StatusScenario { requests: self.requests.clone(), upstream: self.upstream, upstream_ms, timeout_ms, maintenance: self.maintenance, limit };
         let journey = super::journey::JourneyScenario { host: self.host.trim().to_string(), path: self.path.trim().to_string(), rtt_ms, dns_cached: self.dns_cached, tls: self.tls.clone(), body_bytes };
-        let s = HttpScenario { part: self.part, cors, methods, status, journey, ..base.clone() };
+        let w = &self.waterfall;
+        let waterfall = super::waterfall::WaterfallScenario {
+            rtt_ms: number("waterfall_rtt_ms", &self.w_rtt_ms, w.rtt_ms),
+            mbps: number("waterfall_mbps", &self.w_mbps, w.mbps),
+            loss_percent: number("waterfall_loss_percent", &self.w_loss_percent, w.loss_percent),
+            html_kb: number("waterfall_html_kb", &self.w_html_kb, w.html_kb),
+            cdn_rtt_ms: number("waterfall_cdn_rtt_ms", &self.w_cdn_rtt_ms, w.cdn_rtt_ms),
+            ..w.clone()
+        };
+        let s = HttpScenario { part: self.part, cors, methods, status, journey, waterfall, ..base.clone() };
         let more: Vec<FieldError> = s.validate().into_iter().filter(|e| !errors.iter().any(|f| f.field == e.field)).collect();
         errors.extend(more);
         if errors.is_empty() {

@@ -6,6 +6,7 @@ use wirelab_core::http::cors::Credentials;
 use wirelab_core::http::reason;
 use wirelab_core::http::scenario::{self as sc, HttpForm, HttpScenario, Part};
 use wirelab_core::http::status::Upstream;
+use wirelab_core::http::waterfall::Protocol;
 use wirelab_core::scenario::FieldError;
 
 /// The statuses as choices: `("204", "204 No Content")`.
@@ -43,15 +44,19 @@ pub fn HttpEditor(session: LabSession<HttpScenario>) -> impl IntoView {
         "http-part".into(),
         "part",
         "Part of the lab",
-        vec![("journey", "The journey: DNS, TCP, TLS and HTTP"), ("cors", "CORS: a script calls another origin"), ("methods", "Methods: a client and a resource server"), ("status", "Status codes: through a proxy to an app")],
-        |f| match f.part { Part::Cors => "cors", Part::Methods => "methods", Part::Status => "status", Part::Journey => "journey" },
-        |f, v| f.part = match v { "methods" => Part::Methods, "status" => Part::Status, "journey" => Part::Journey, _ => Part::Cors },
+        vec![("journey", "The journey: DNS, TCP, TLS and HTTP"), ("waterfall", "The page load: a waterfall"), ("cors", "CORS: a script calls another origin"), ("methods", "Methods: a client and a resource server"), ("status", "Status codes: through a proxy to an app")],
+        |f| match f.part { Part::Cors => "cors", Part::Methods => "methods", Part::Status => "status", Part::Journey => "journey", Part::Waterfall => "waterfall" },
+        |f, v| f.part = match v { "methods" => Part::Methods, "status" => Part::Status, "journey" => Part::Journey, "waterfall" => Part::Waterfall, _ => Part::Cors },
     );
     let summary = move || {
         let s = session.scenario.read();
         if s.part == Part::Methods {
             let calls = wirelab_core::http::methods::parse_calls(&s.methods.calls).map(|c| c.iter().map(|c| c.times as usize).sum::<usize>()).unwrap_or(0);
             return format!("Methods: {calls} calls to api.example/items");
+        }
+        if s.part == Part::Waterfall {
+            let w = &s.waterfall;
+            return format!("{} · RTT {} ms · {} Mbit/s · {}% loss{}{}{}{}", w.protocol.name(), w.rtt_ms, w.mbps, w.loss_percent, if w.cdn_rtt_ms > 0 { " · CDN" } else { "" }, if w.bundle { " · bundled" } else { "" }, if w.preconnect { " · preconnect" } else { "" }, if w.warm_cache { " · warm cache" } else { "" });
         }
         if s.part == Part::Journey {
             let j = &s.journey;
@@ -161,6 +166,37 @@ pub fn HttpEditor(session: LabSession<HttpScenario>) -> impl IntoView {
             </fieldset>
         }
     };
+    let waterfall_fields = move || {
+        let protocol = fe.choice(
+            "http-waterfall_protocol".into(),
+            "waterfall_protocol",
+            "Protocol",
+            vec![("h1", "HTTP/1.1: six connections per host"), ("h2", "HTTP/2: one connection, multiplexed"), ("h3", "HTTP/3: QUIC, no TCP head-of-line blocking")],
+            |f| match f.waterfall.protocol { Protocol::H1 => "h1", Protocol::H2 => "h2", Protocol::H3 => "h3" },
+            |f, v| f.waterfall.protocol = match v { "h2" => Protocol::H2, "h3" => Protocol::H3, _ => Protocol::H1 },
+        );
+        let warm = fe.check("http-waterfall_warm_cache".into(), "waterfall_warm_cache", "A warm cache: everything but the HTML is fresh in the browser's cache", |f| f.waterfall.warm_cache, |f, v| f.waterfall.warm_cache = v);
+        let bundle = fe.check("http-waterfall_bundle".into(), "waterfall_bundle", "Bundle the CSS files into one, and the scripts into one", |f| f.waterfall.bundle, |f, v| f.waterfall.bundle = v);
+        let preconnect = fe.check("http-waterfall_preconnect".into(), "waterfall_preconnect", "Preconnect to the CDN (link rel=preconnect)", |f| f.waterfall.preconnect, |f, v| f.waterfall.preconnect = v);
+        view! {
+            <fieldset>
+                <legend>"The network"</legend>
+                {protocol}
+                {field("waterfall_rtt_ms", "Round-trip time to the origin (ms)", "", |f| &f.w_rtt_ms, |f, v| f.w_rtt_ms = v)}
+                {field("waterfall_mbps", "Bandwidth (Mbit/s)", "Shared by every response in flight.", |f| &f.w_mbps, |f, v| f.w_mbps = v)}
+                {field("waterfall_loss_percent", "Packet loss (%)", "0 to 10.", |f| &f.w_loss_percent, |f, v| f.w_loss_percent = v)}
+                {field("waterfall_cdn_rtt_ms", "CDN round-trip time (ms)", "0: static files come from the origin.", |f| &f.w_cdn_rtt_ms, |f, v| f.w_cdn_rtt_ms = v)}
+            </fieldset>
+            <fieldset>
+                <legend>"The page"</legend>
+                {field("waterfall_html_kb", "HTML size (kB)", "", |f| &f.w_html_kb, |f, v| f.w_html_kb = v)}
+                {area("waterfall_resources", "Resources", "One a line: kind size_kB name, kind one of css, js, font, img. Fonts are found when the CSS has arrived.", 6, |f| &f.waterfall.resources, |f, v| f.waterfall.resources = v)}
+                {warm}
+                {bundle}
+                {preconnect}
+            </fieldset>
+        }
+    };
     let shown = Memo::new(move |_| form.with(|f| f.part));
     view! {
         <PresetPicker id="http-preset" presets=sc::presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
@@ -171,6 +207,7 @@ pub fn HttpEditor(session: LabSession<HttpScenario>) -> impl IntoView {
                 Part::Methods => methods_fields().into_any(),
                 Part::Status => status_fields().into_any(),
                 Part::Journey => journey_fields().into_any(),
+                Part::Waterfall => waterfall_fields().into_any(),
             }}
         </EditorFrame>
     }

@@ -1,10 +1,12 @@
 //! The HTTP lab's page: its editor around the shared lab page.
 
 mod editor;
+mod waterfall;
 
 use super::{lab_page, LabSession};
 use crate::components::banner::Notices;
 use editor::HttpEditor;
+use waterfall::WaterfallPanel;
 use leptos::prelude::*;
 use wirelab_core::http::run::run;
 use wirelab_core::http::scenario::HttpScenario;
@@ -19,5 +21,6 @@ pub fn HttpLab(location: Location, notices: Notices, embed: bool) -> impl IntoVi
         return view! { <p>"The HTTP lab is missing from the catalogue."</p> }.into_any();
     };
     let editor = view! { <HttpEditor session=session /> }.into_any();
-    lab_page(info, session, session.trace, editor, None, Vec::new()).into_any()
+    let panel = view! { <WaterfallPanel session=session /> }.into_any();
+    lab_page(info, session, session.trace, editor, Some(panel), Vec::new()).into_any()
 }
