@@ -23,8 +23,8 @@ const ROUTES = [
   // Not in issue 9's list either: RSA and P-256 for the tokens, like the JWT lab.
   { name: 'oauth', path: 'oauth/', ready: '[data-testid=step]', budget: 400 },
   { name: 'cache', path: 'cache/', ready: '[data-testid=step]', budget: 250 },
-  // Not in issue 9's list either. Being built: its journey part will run the DNS, TCP and TLS
-  // cores in one trace, so the TLS lab's budget.
+  // Not in issue 9's list either: its journey runs the DNS, TCP and TLS cores in one trace, so
+  // the TLS lab's budget.
   { name: 'http', path: 'http/', ready: '[data-testid=step]', budget: 400 },
 ];
 

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, watch, ready } from './harness.mjs';
 
-const LABS = ['tcp', 'dns', 'jwt', 'ratelimit', 'tls', 'oauth', 'cache'];
+const LABS = ['tcp', 'dns', 'jwt', 'ratelimit', 'tls', 'oauth', 'cache', 'http'];
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });

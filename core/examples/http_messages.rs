@@ -36,7 +36,7 @@ fn hex(bytes: &[u8]) -> String {
 
 fn trace(lab: &str, id: &str, t: &Trace) {
     let mut head = false;
-    for (i, st) in t.steps.iter().enumerate().filter(|(_, st)| !st.bytes.is_empty()) {
+    for (i, st) in t.steps.iter().enumerate().filter(|(_, st)| !st.bytes.is_empty() && st.bytes_label.starts_with("HTTP/1.1")) {
         // A response answers HEAD when the last request was one.
         let is_request = !st.bytes.starts_with(b"HTTP/");
         if is_request {

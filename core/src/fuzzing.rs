@@ -282,7 +282,7 @@ fn form_http(next: &mut dyn FnMut(&mut String)) {
     let mut which = String::new();
     next(&mut which);
     f.part = [crate::http::scenario::Part::Cors, crate::http::scenario::Part::Methods, crate::http::scenario::Part::Status, crate::http::scenario::Part::Journey, crate::http::scenario::Part::Waterfall][which.len() % 5];
-    for field in [&mut f.page, &mut f.url, &mut f.method, &mut f.headers, &mut f.body, &mut f.preflight_headers, &mut f.response_headers, &mut f.then, &mut f.then_page, &mut f.item, &mut f.calls, &mut f.requests, &mut f.upstream_ms, &mut f.timeout_ms, &mut f.limit, &mut f.host, &mut f.path, &mut f.rtt_ms, &mut f.tls, &mut f.body_bytes, &mut f.waterfall.resources, &mut f.w_rtt_ms, &mut f.w_mbps, &mut f.w_loss_percent, &mut f.w_html_kb, &mut f.w_cdn_rtt_ms] {
+    for field in [&mut f.page, &mut f.url, &mut f.method, &mut f.headers, &mut f.body, &mut f.preflight_headers, &mut f.response_headers, &mut f.then, &mut f.then_page, &mut f.item, &mut f.calls, &mut f.requests, &mut f.upstream_ms, &mut f.timeout_ms, &mut f.limit, &mut f.host, &mut f.path, &mut f.rtt_ms, &mut f.tls, &mut f.body_bytes, &mut f.chunk_bytes, &mut f.waterfall.resources, &mut f.w_rtt_ms, &mut f.w_mbps, &mut f.w_loss_percent, &mut f.w_html_kb, &mut f.w_cdn_rtt_ms] {
         next(field);
     }
     match f.parse(&base) {

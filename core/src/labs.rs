@@ -100,10 +100,8 @@ LabInfo {
         "what a stampede on an expiring hot key costs the database, and how coalescing and early expiration stop it",
     ],
     rfcs: &["RFC 9111", "RFC 9110", "RFC 5861", "RFC 8246"],
-}];
-
-/// Labs being built: reachable by their route, not listed on the home page until complete.
-pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
+},
+LabInfo {
     id: "http",
     title: "HTTP: a request's journey, methods, status codes, and CORS",
     teaser: "Type a name and press Enter: DNS, TCP, TLS and HTTP on one time axis, with real bytes. The page's other requests as a waterfall over HTTP/1.1, 2 and 3. Methods against a resource server, every status code for its reason, and CORS decided as the browser decides it, with Chromium's own console lines.",
@@ -118,6 +116,9 @@ pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
     ],
     rfcs: &["Fetch Standard", "RFC 9110", "RFC 9112", "RFC 9111"],
 }];
+
+/// Labs being built: reachable by their route, not listed on the home page until complete.
+pub const IN_PROGRESS: &[LabInfo] = &[];
 
 pub fn find(id: &str) -> Option<&'static LabInfo> {
     LABS.iter().chain(IN_PROGRESS.iter()).find(|l| l.id == id)

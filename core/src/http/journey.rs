@@ -33,11 +33,14 @@ pub struct JourneyScenario {
     pub tls: String,
     /// The HTML page's size in bytes.
     pub body_bytes: u32,
+    /// The server sends the page in the chunked transfer coding, this many bytes a chunk (0: with
+    /// a Content-Length).
+    pub chunk_bytes: u32,
 }
 
 impl Default for JourneyScenario {
     fn default() -> Self {
-        JourneyScenario { host: "www.example.com".into(), path: "/".into(), rtt_ms: 100, dns_cached: false, tls: "1.3".into(), body_bytes: 600 }
+        JourneyScenario { host: "www.example.com".into(), path: "/".into(), rtt_ms: 100, dns_cached: false, tls: "1.3".into(), body_bytes: 600, chunk_bytes: 0 }
     }
 }
 
@@ -60,6 +63,9 @@ impl JourneyScenario {
         if self.body_bytes > limits::BODY {
             errors.push(FieldError::new("journey_body_bytes", format!("at most {} bytes", limits::BODY)));
         }
+        if self.chunk_bytes > limits::BODY {
+            errors.push(FieldError::new("journey_chunk_bytes", format!("at most {} bytes", limits::BODY)));
+        }
         errors
     }
 
@@ -78,7 +84,11 @@ impl JourneyScenario {
         }
         body.extend_from_slice(tail);
         body.truncate(self.body_bytes.max(tail.len() as u32) as usize);
-        Message::response(200, reason(200)).header("Cache-Control", "max-age=60").body("text/html; charset=utf-8", body)
+        let m = Message::response(200, reason(200)).header("Cache-Control", "max-age=60");
+        match self.chunk_bytes {
+            0 => m.body("text/html; charset=utf-8", body),
+            size => m.chunked("text/html; charset=utf-8", &body, size as usize),
+        }
     }
 
     pub fn dns(&self) -> DnsScenario {

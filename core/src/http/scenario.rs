@@ -206,6 +206,7 @@ pub fn presets() -> Vec<(&'static str, &'static str, HttpScenario)> {
         ("journey", "The journey: you type www.example.com and press Enter; DNS, TCP, TLS 1.3 and HTTP on one time axis", journey(JourneyScenario::default())),
         ("journey-cached", "The journey again a moment later: the browser's DNS cache answers at once", journey(JourneyScenario { dns_cached: true, ..JourneyScenario::default() })),
         ("journey-tls12", "The journey over TLS 1.2: one more round trip before the request can leave", journey(JourneyScenario { tls: "1.2".into(), ..JourneyScenario::default() })),
+        ("journey-chunked", "The journey with the page sent in chunks (Transfer-Encoding: chunked), each chunk's size in hex", journey(JourneyScenario { chunk_bytes: 256, ..JourneyScenario::default() })),
         ("journey-far", "The journey to a server 300 ms away: set-up round trips dominate", journey(JourneyScenario { rtt_ms: 300, ..JourneyScenario::default() })),
         ("waterfall-h1", "A page load over HTTP/1.1: six connections, each set up, and requests queued behind them", waterfall(wbase.clone())),
         ("waterfall-h2", "The same page over HTTP/2: one connection, every request at once", waterfall(WaterfallScenario { protocol: Protocol::H2, ..wbase.clone() })),
@@ -263,6 +264,7 @@ pub struct HttpForm {
     pub dns_cached: bool,
     pub tls: String,
     pub body_bytes: String,
+    pub chunk_bytes: String,
     pub item: String,
     pub calls: String,
     pub requests: String,
@@ -303,6 +305,7 @@ impl From<&HttpScenario> for HttpForm {
             dns_cached: s.journey.dns_cached,
             tls: s.journey.tls.clone(),
             body_bytes: s.journey.body_bytes.to_string(),
+            chunk_bytes: s.journey.chunk_bytes.to_string(),
             item: s.methods.item.clone(),
             calls: s.methods.calls.clone(),
             requests: s.status.requests.clone(),
@@ -375,7 +378,8 @@ impl HttpForm {
         let rtt_ms = number("journey_rtt_ms", &self.rtt_ms, base.journey.rtt_ms as u64).min(u32::MAX as u64) as u32;
         let body_bytes = number("journey_body_bytes", &self.body_bytes, base.journey.body_bytes as u64).min(u32::MAX as u64) as u32;
         let status = super::status::StatusScenario { requests: self.requests.clone(), upstream: self.upstream, upstream_ms, timeout_ms, maintenance: self.maintenance, limit };
-        let journey = super::journey::JourneyScenario { host: self.host.trim().to_string(), path: self.path.trim().to_string(), rtt_ms, dns_cached: self.dns_cached, tls: self.tls.clone(), body_bytes };
+        let chunk_bytes = number("journey_chunk_bytes", &self.chunk_bytes, base.journey.chunk_bytes as u64).min(u32::MAX as u64) as u32;
+        let journey = super::journey::JourneyScenario { host: self.host.trim().to_string(), path: self.path.trim().to_string(), rtt_ms, dns_cached: self.dns_cached, tls: self.tls.clone(), body_bytes, chunk_bytes };
         let w = &self.waterfall;
         let waterfall = super::waterfall::WaterfallScenario {
             rtt_ms: number("waterfall_rtt_ms", &self.w_rtt_ms, w.rtt_ms),

@@ -163,6 +163,7 @@ pub fn HttpEditor(session: LabSession<HttpScenario>) -> impl IntoView {
                 {field("journey_rtt_ms", "Round-trip time to the server (ms)", "", |f| &f.rtt_ms, |f, v| f.rtt_ms = v)}
                 {tls}
                 {field("journey_body_bytes", "The page's size (bytes)", "", |f| &f.body_bytes, |f, v| f.body_bytes = v)}
+                {field("journey_chunk_bytes", "Chunked, bytes a chunk", "0: the page goes with a Content-Length; more: Transfer-Encoding: chunked.", |f| &f.chunk_bytes, |f, v| f.chunk_bytes = v)}
             </fieldset>
         }
     };
