@@ -127,6 +127,17 @@ async function reaction(page, selector, action, runs) {
         el.value = `/a${'x'.repeat(i + 1)}.css`;
         el.dispatchEvent(new Event('input', { bubbles: true }));
       },
+      journeyEdit: (i) => {
+        const el = document.querySelector('[data-testid=input-journey_rtt_ms]');
+        // A new RTT each time: DNS, TCP and TLS (key exchange, chain, records) all re-run.
+        el.value = String(100 + i + 1);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      },
+      waterfallEdit: (i) => {
+        const el = document.querySelector('[data-testid=input-waterfall_rtt_ms]');
+        el.value = String(80 + i + 1);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      },
       cacheAppSlider: (i) => {
         const el = document.querySelector('[data-testid=slider-app_db_ms]');
         // A new database latency each time: the application model re-runs every request, and
@@ -262,6 +273,22 @@ try {
   const cacheAppSlider = await reaction(cachePage, '[data-testid=app-chart]', 'cacheAppSlider', 11);
   await cacheContext.close();
 
+  // HTTP: the journey re-runs the DNS, TCP and TLS cores on an edit; the waterfall re-runs its
+  // model over every request and redraws the chart.
+  const httpContext = await browser.newContext({ serviceWorkers: 'block' });
+  const httpPage = await httpContext.newPage();
+  await httpPage.goto(server.base + 'http/');
+  await ready(httpPage);
+  await httpPage.waitForSelector('[data-testid=step]');
+  await httpPage.click('[data-testid=editor-summary]');
+  const journeyRerun = await reaction(httpPage, '[data-testid=summary]', 'journeyEdit', 11);
+  const journeySteps = await httpPage.locator('[data-testid=step]').count();
+  await httpPage.selectOption('[data-testid=preset]', 'waterfall-loss');
+  await httpPage.waitForSelector('[data-testid=waterfall-row]');
+  // The panel is drawn anew on each change, so the observer watches the page's main column.
+  const waterfallRerun = await reaction(httpPage, '.lab-main', 'waterfallEdit', 11);
+  await httpContext.close();
+
   const jwtContext = await browser.newContext({ serviceWorkers: 'block' });
   const jwtPage = await jwtContext.newPage();
   await jwtPage.goto(server.base + 'jwt/');
@@ -330,6 +357,7 @@ try {
     tls: { rerun_after_edit_ms: tlsRerun, steps: tlsSteps },
     oauth: { rerun_after_edit_ms: oauthRerun, steps: oauthSteps },
     cache: { rerun_after_edit_ms: cacheRerun, steps: cacheSteps, app_slider_to_redraw_ms: cacheAppSlider, app_requests: appRequests },
+    http: { journey_rerun_after_edit_ms: journeyRerun, journey_steps: journeySteps, waterfall_rerun_after_edit_ms: waterfallRerun },
     jwt_operations_per_second: jwtOps,
     jose_operations_per_second: joseOps,
     jwt_rsa2048_generation_ms: median(keygen),
@@ -352,6 +380,8 @@ try {
     [`OAuth: edit a delay → the whole sign-in re-run (RS256 tokens signed and checked, every message) and redrawn, ${oauthSteps} steps (median of 11)`, ms(oauthRerun)],
     [`Caching: edit the path → every request re-run through the browser caches and the CDN and redrawn, ${cacheSteps} steps (median of 11)`, ms(cacheRerun)],
     [`Caching: a slider → the application model re-run over ${appRequests} reads and its chart and table redrawn (median of 11)`, ms(cacheAppSlider)],
+    [`HTTP: edit the journey's RTT → DNS, TCP and TLS re-run (keys, chain, records) and redrawn, ${journeySteps} steps (median of 11)`, ms(journeyRerun)],
+    ['HTTP: edit the waterfall\'s RTT → the page-load model re-run (HTTP/2, 2% loss) and the waterfall redrawn (median of 11)', ms(waterfallRerun)],
     ['JWT: RSA-2048 key generation (WebCrypto, median of 5)', ms(median(keygen))],
     ['JWT: longest main-thread task while generating (longtask observer; 0 = none over 50 ms)', ms(longestTask)],
     ...Object.entries(jwtOps).map(([k, v]) => [`JWT: ${k.replace(/_/g, ' ')}, Wirelab's wasm (median of 3)${joseOps[k] ? ' | jose (WebCrypto)' : ''}`, `${v.toLocaleString('en')} /s${joseOps[k] ? ` | ${joseOps[k].toLocaleString('en')} /s` : ''}`]),
