@@ -59,7 +59,7 @@ pub fn WaterfallPanel(session: LabSession<HttpScenario>) -> impl IntoView {
                     <h2 id="waterfall-title">"Waterfall"</h2>
                     <p data-testid="waterfall-load">{format!("Loaded in {} ms: {} requests.", m.load / 1000, m.rows.len())}</p>
                     <ul class="wf-legend">{legend}</ul>
-                    <div class="wf-scroll">
+                    <div class="wf-scroll" tabindex="0" role="region" aria-label="The waterfall, as a table (scrolls sideways)">
                         <table class="wf-table">
                             <thead><tr><th scope="col">"Request"</th><th scope="col">{format!("0 to {} ms", m.load / 1000)}</th><th scope="col">"Time"</th></tr></thead>
                             <tbody>{rows}</tbody>
