@@ -171,7 +171,7 @@ test('the waterfall and the other parts pass axe in both themes', async () => {
   const { createRequire } = await import('node:module');
   const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   for (const scheme of ['light', 'dark']) {
-    const { context, page, problems } = await open('http/', { colorScheme: scheme });
+    const { context, page, problems } = await open('http/', { colorScheme: scheme, bypassCSP: true });
     for (const id of ['waterfall-h2', 'methods', 'status-4xx', 'preflight']) {
       await preset(page, id);
       await page.addScriptTag({ content: AXE });
