@@ -153,26 +153,7 @@ fn shown(text: &str) -> String {
 
 /// Reads `Name: value` lines; each problem names its line.
 pub fn parse_headers(text: &str) -> Result<Vec<(String, String)>, Vec<String>> {
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        match header_line(line) {
-            Ok(h) => out.push(h),
-            Err(e) => problems.push(format!("line {}: {e}", i + 1)),
-        }
-    }
-    if out.len() > limits::HEADER_LINES {
-        problems.push(format!("at most {} header lines", limits::HEADER_LINES));
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
-    }
+    crate::http::read_lines(text, false, (limits::HEADER_LINES, "header lines"), None, |line, _, _| header_line(line))
 }
 
 /// One `Name: value` (see [`crate::http::field_line`]), but not the fields the origin writes.

@@ -57,29 +57,7 @@ fn shown(text: &str) -> String {
 
 /// Reads the calls; each problem names its line.
 pub fn parse_calls(text: &str) -> Result<Vec<Call>, Vec<String>> {
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        match call(line, i + 1) {
-            Ok(c) => out.push(c),
-            Err(e) => problems.push(format!("line {}: {e}", i + 1)),
-        }
-    }
-    if out.len() > limits::CALLS {
-        problems.push(format!("at most {} calls", limits::CALLS));
-    }
-    if out.is_empty() && problems.is_empty() {
-        problems.push("add at least one call, e.g. GET".into());
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
-    }
+    super::read_lines(text, true, (limits::CALLS, "calls"), Some("add at least one call, e.g. GET"), |line, number, _| call(line, number))
 }
 
 fn call(line: &str, number: usize) -> Result<Call, String> {

@@ -51,6 +51,35 @@ pub fn reason(status: u16) -> &'static str {
     }
 }
 
+/// Reads a text one item a line: blank lines are skipped (and, with `comments`, lines starting
+/// with `#`); `read` gets each line, trimmed, and its number from 1, and each problem is named by
+/// its line. More than `max` items is a problem too; `empty`, when given, is the problem of none.
+pub fn read_lines<T>(text: &str, comments: bool, max: (usize, &str), empty: Option<&str>, mut read: impl FnMut(&str, usize, usize) -> Result<T, String>) -> Result<Vec<T>, Vec<String>> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || (comments && line.starts_with('#')) {
+            continue;
+        }
+        match read(line, i + 1, out.len()) {
+            Ok(item) => out.push(item),
+            Err(e) => problems.push(format!("line {}: {e}", i + 1)),
+        }
+    }
+    if out.len() > max.0 {
+        problems.push(format!("at most {} {}", max.0, max.1));
+    }
+    if let Some(empty) = empty.filter(|_| out.is_empty() && problems.is_empty()) {
+        problems.push(empty.to_string());
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
 /// One `Name: value` line as a person types it (RFC 9110 section 5: a token, a colon, and a
 /// value of visible characters, spaces and tabs), trimmed.
 pub fn field_line(line: &str) -> Result<(String, String), String> {

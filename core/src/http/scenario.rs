@@ -106,26 +106,7 @@ fn shown(text: &str) -> String {
 
 /// Reads `Name: value` lines; each problem names its line.
 pub fn parse_headers(text: &str) -> Result<Vec<(String, String)>, Vec<String>> {
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        match super::field_line(line) {
-            Ok(h) => out.push(h),
-            Err(e) => problems.push(format!("line {}: {e}", i + 1)),
-        }
-    }
-    if out.len() > limits::HEADER_LINES {
-        problems.push(format!("at most {} header lines", limits::HEADER_LINES));
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
-    }
+    super::read_lines(text, false, (limits::HEADER_LINES, "header lines"), None, |line, _, _| super::field_line(line))
 }
 
 impl CorsScenario {

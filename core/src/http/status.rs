@@ -74,29 +74,7 @@ fn shown(text: &str) -> String {
 
 /// Reads the requests; each problem names its line.
 pub fn parse_requests(text: &str) -> Result<Vec<Request>, Vec<String>> {
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        match request(line) {
-            Ok(r) => out.push(r),
-            Err(e) => problems.push(format!("line {}: {e}", i + 1)),
-        }
-    }
-    if out.len() > limits::REQUESTS {
-        problems.push(format!("at most {} requests", limits::REQUESTS));
-    }
-    if out.is_empty() && problems.is_empty() {
-        problems.push("add at least one request, e.g. GET /items/7".into());
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
-    }
+    super::read_lines(text, true, (limits::REQUESTS, "requests"), Some("add at least one request, e.g. GET /items/7"), |line, _, _| request(line))
 }
 
 fn request(line: &str) -> Result<Request, String> {

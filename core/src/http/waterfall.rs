@@ -95,35 +95,16 @@ pub struct Resource {
 }
 
 pub fn parse_resources(text: &str) -> Result<Vec<Resource>, Vec<String>> {
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    super::read_lines(text, true, (limits::RESOURCES, "resources"), None, |line, _, count| {
         let mut words = line.split_whitespace();
         let kind = words.next().unwrap_or("");
         if !["css", "js", "font", "img"].contains(&kind) {
-            problems.push(format!("line {}: “{}” is not a kind: css, js, font or img", i + 1, crate::export::visible(&kind.chars().take(20).collect::<String>())));
-            continue;
+            return Err(format!("“{}” is not a kind: css, js, font or img", crate::export::visible(&kind.chars().take(20).collect::<String>())));
         }
-        let size = words.next().and_then(|w| w.parse::<u64>().ok()).filter(|kb| (1..=limits::SIZE_KB).contains(kb));
-        let Some(kb) = size else {
-            problems.push(format!("line {}: after the kind, the size in kB (1 to {})", i + 1, limits::SIZE_KB));
-            continue;
-        };
-        let name = words.next().map(|n| n.chars().filter(|c| c.is_ascii_graphic()).take(40).collect::<String>()).unwrap_or_else(|| format!("{kind}{}", out.len() + 1));
-        out.push(Resource { kind: kind.into(), bytes: kb * 1000, name });
-    }
-    if out.len() > limits::RESOURCES {
-        problems.push(format!("at most {} resources", limits::RESOURCES));
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
-    }
+        let kb = words.next().and_then(|w| w.parse::<u64>().ok()).filter(|kb| (1..=limits::SIZE_KB).contains(kb)).ok_or_else(|| format!("after the kind, the size in kB (1 to {})", limits::SIZE_KB))?;
+        let name = words.next().map(|n| n.chars().filter(|c| c.is_ascii_graphic()).take(40).collect::<String>()).unwrap_or_else(|| format!("{kind}{}", count + 1));
+        Ok(Resource { kind: kind.into(), bytes: kb * 1000, name })
+    })
 }
 
 impl WaterfallScenario {
