@@ -205,7 +205,7 @@ pub fn run(s: &JourneyScenario) -> Trace {
         }
         if st.label.contains("application data") && st.label.ends_with("response") {
             response_at = Some(last);
-            let (bytes, fields) = s.response().encode();
+            let (bytes, fields) = s.response().encode_chunks();
             t.steps.push(Step { at: SimTime(last), arrives: None, kind: StepKind::Local, from: 0, to: 0, label: "200 OK (decrypted)".into(), fields, bytes, bytes_label: "HTTP/1.1 response".into(), states: Vec::new(), explanation: "The response inside: a status line, header fields, and the HTML. The browser parses it, finds the stylesheet and the other resources it references, and requests each (the waterfall part shows those).".into(), spec: vec![SpecRef::rfc(9112, "4", "Status Line")] });
         }
     }

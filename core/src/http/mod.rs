@@ -208,17 +208,7 @@ impl Message {
             out.extend_from_slice(b"\r\n");
         }
         out.extend_from_slice(b"\r\n");
-        if self.is_chunked() {
-            let at = out.len();
-            if let Ok((chunks, content, _, used)) = wire::dechunk(&self.body, at) {
-                for (i, c) in chunks.iter().enumerate() {
-                    fields.push(Field { name: format!("Chunk {} size", i + 1), value: format!("{:x} (hex) = {} bytes", c.size, c.size), bytes: Some(ByteRange::new(c.line.0, c.line.1)), note: String::new(), points_to: None });
-                    fields.push(Field { name: format!("Chunk {} data", i + 1), value: shorten(&String::from_utf8_lossy(&self.body[c.data.0 - at..c.data.1 - at])), bytes: Some(ByteRange::new(c.data.0, c.data.1)), note: String::new(), points_to: None });
-                }
-                fields.push(Field { name: "Last chunk".into(), value: format!("0: the end, {} bytes in all", content.len()), bytes: Some(ByteRange::new(at + used.saturating_sub(5), at + used)), note: "no trailer fields".into(), points_to: None });
-            }
-            out.extend_from_slice(&self.body);
-        } else if !self.body.is_empty() {
+        if !self.body.is_empty() {
             let at = out.len();
             let text = String::from_utf8_lossy(&self.body);
             fields.push(Field { name: "Body".into(), value: shorten(&text), bytes: Some(ByteRange::new(at, at + self.body.len())), note: String::new(), points_to: None });
@@ -232,6 +222,24 @@ impl Message {
 
     pub fn bytes(&self) -> Vec<u8> {
         self.encode().0
+    }
+
+    /// As [`Message::encode`], with a chunked body's chunks as fields (each size line and its
+    /// data). Apart, so that pages whose messages are never chunked do not carry the reader.
+    pub fn encode_chunks(&self) -> (Vec<u8>, Vec<Field>) {
+        let (out, mut fields) = self.encode();
+        if self.is_chunked() {
+            let at = out.len() - self.body.len();
+            if let Ok((chunks, content, _, used)) = wire::dechunk(&self.body, at) {
+                fields.retain(|f| f.name != "Body");
+                for (i, c) in chunks.iter().enumerate() {
+                    fields.push(Field { name: format!("Chunk {} size", i + 1), value: format!("{:x} (hex) = {} bytes", c.size, c.size), bytes: Some(ByteRange::new(c.line.0, c.line.1)), note: String::new(), points_to: None });
+                    fields.push(Field { name: format!("Chunk {} data", i + 1), value: shorten(&String::from_utf8_lossy(&self.body[c.data.0 - at..c.data.1 - at])), bytes: Some(ByteRange::new(c.data.0, c.data.1)), note: String::new(), points_to: None });
+                }
+                fields.push(Field { name: "Last chunk".into(), value: format!("0: the end, {} bytes in all", content.len()), bytes: Some(ByteRange::new(at + used.saturating_sub(5), at + used)), note: "no trailer fields".into(), points_to: None });
+            }
+        }
+        (out, fields)
     }
 }
 
