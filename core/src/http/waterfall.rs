@@ -4,13 +4,14 @@
 //! time is split as the network panel splits it: queued, DNS, connect, TLS, waiting (to the
 //! first byte) and download.
 //!
-//! The model: DNS costs one resolver round trip unless cached; TCP one round trip and TLS 1.3
-//! one more (QUIC both in one); a response arrives in TCP slow-start rounds (ten segments, then
-//! twice as many each round) and no faster than the bandwidth. HTTP/1.1 opens at most six
-//! connections to an origin, one request at a time on each; HTTP/2 multiplexes every request
-//! on one connection, sharing its bandwidth; HTTP/3 does the same over QUIC. A lost packet costs
-//! its stream one round trip; over TCP (HTTP/1.1 and 2) it holds up everything on that
-//! connection (head-of-line blocking), over QUIC only its own stream.
+//! The model: a name's lookup costs 40 ms unless cached; TCP one round trip and TLS 1.3 one more
+//! (QUIC both in one); a request's first byte comes a round trip and 20 ms of server time after
+//! it is sent; every response in flight shares the access link's bandwidth equally. HTTP/1.1
+//! opens at most six connections to a host, one request at a time on each; HTTP/2 multiplexes
+//! every request on one connection; HTTP/3 does the same over QUIC. A lost packet costs a round
+//! trip: over TCP (HTTP/1.1 and 2) everything on that connection waits (head-of-line blocking),
+//! over QUIC only its own stream. What it leaves out, on purpose: TCP slow start, and HTTP/2's
+//! priorities (stylesheets are not favoured).
 
 use crate::scenario::FieldError;
 use crate::trace::{Actor, Field, SimTime, SpecRef, Step, StepKind, Trace};
