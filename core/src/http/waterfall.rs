@@ -290,8 +290,10 @@ pub fn model(s: &WaterfallScenario) -> Waterfall {
                 continue;
             }
             let h = reqs[i].host;
-            let Some(known) = dns_at[h].filter(|t| *t <= now) else { continue };
-            let _ = known;
+            // Not before the host's address is known.
+            if dns_at[h].is_none_or(|t| t > now) {
+                continue;
+            }
             let idle = conns[h].iter().position(|c| !c.1);
             let slot = match idle {
                 Some(k) => Some(k),
@@ -333,7 +335,7 @@ pub fn model(s: &WaterfallScenario) -> Waterfall {
         // The next event: a response sent or its first byte, one done, a loss reached, a stall
         // over, an address known.
         let mut next = u64::MAX;
-        for (i, r) in reqs.iter().enumerate() {
+        for r in &reqs {
             match r.phase {
                 Phase::Sent => next = next.min(r.first_byte),
                 Phase::Flowing if r.stall_until > now => next = next.min(r.stall_until),
@@ -342,7 +344,6 @@ pub fn model(s: &WaterfallScenario) -> Waterfall {
                     let got = r.row.bytes as u128 * 1000 - r.left;
                     let loss = r.lost.get(r.lost_at).map(|p| (*p as u128 * 1000).saturating_sub(got).div_ceil(rate) as u64);
                     next = next.min(now + done.min(loss.unwrap_or(u64::MAX)).max(1));
-                    let _ = i;
                 }
                 _ => {}
             }
