@@ -10,6 +10,7 @@
 pub mod base64url;
 pub mod cache;
 pub mod civil;
+pub mod cookies;
 pub mod diagram;
 pub mod dns;
 pub mod jwt;
