@@ -8,6 +8,9 @@ use crate::cache::rfc9111::http_date;
 
 /// RFC 6265bis §5.6.1 and §5.6.2: no cookie lives longer than 400 days.
 pub const MAX_AGE_CAP: i64 = 400 * 86_400;
+/// Chromium's Lax+POST window: a cookie without SameSite goes with a cross-site top-level POST
+/// for this long after it is created.
+pub const LAX_ALLOWING_UNSAFE_S: i64 = 120;
 /// The lab's jar holds at most this many cookies (Chromium keeps 180 per domain); a set beyond
 /// it is refused with a message, so no scenario grows the jar without bound.
 pub const MAX_COOKIES: usize = 180;
@@ -355,7 +358,7 @@ impl Jar {
         let sc = match &parsed {
             Ok(sc) => sc.clone(),
             Err(e) => {
-                checks.push(check(false, format!("the line is ignored: {}", e.reason), "RFC 6265bis §5.6"));
+                checks.push(check(false, format!("the line is ignored: {}", e.reason), "RFC 6265 §5.2"));
                 return refused(parsed, checks);
             }
         };
@@ -588,6 +591,11 @@ fn decide_one(c: &Cookie, url: &Url, ctx: &Context, api: Api, policy: Policy, no
             Some(SameSite::Strict) => {
                 return (false, format!("SameSite=Strict{default}, and this request comes from another site"), "RFC 6265bis §5.8.3");
             }
+            // Chromium's "Lax+POST": a cookie with no SameSite, set under two minutes ago, still
+            // goes with a cross-site top-level POST (a stopgap for sign-in flows).
+            Some(SameSite::Lax) if c.same_site.is_none() && ctx.navigation && now.saturating_sub(c.created) <= LAX_ALLOWING_UNSAFE_S => {
+                return (true, format!("no SameSite, and set {} s ago: Chromium still sends such a cookie on a cross-site top-level {} for its first 2 minutes (Lax+POST)", now.saturating_sub(c.created), ctx.method.to_ascii_uppercase()), "Chromium");
+            }
             Some(SameSite::Lax) if !(ctx.navigation && ctx.safe_method()) => {
                 let what = if ctx.navigation { format!("a cross-site {} navigation", ctx.method.to_ascii_uppercase()) } else { "a cross-site subresource request".to_string() };
                 return (false, format!("SameSite=Lax{default}, and this is {what}"), "RFC 6265bis §5.8.3");
@@ -649,8 +657,12 @@ mod tests {
         jar.set("none=1; SameSite=None; Secure", &https, &Context::typed(), Api::Http, p, 0);
         let evil = url("https://evil.test/");
         let post = Context { initiator: Some(evil.clone()), navigation: true, method: "POST".into(), top_level: None };
-        let d = jar.decide(&https, &post, Api::Http, p, 1);
+        let d = jar.decide(&https, &post, Api::Http, p, 1000);
         assert_eq!(jar.header(&d), "none=1");
+        // Lax+POST: cookies without SameSite, under two minutes old, still go.
+        let d = jar.decide(&https, &post, Api::Http, p, 120);
+        assert_eq!(jar.header(&d), "__Host-s=1; lax=1; none=1");
+        assert!(d[0].why.contains("Lax+POST"));
         let get = Context { method: "GET".into(), ..post };
         assert_eq!(jar.header(&jar.decide(&https, &get, Api::Http, p, 1)), "__Host-s=1; lax=1; none=1");
         let d = jar.decide(&https, &Context::typed(), Api::Http, p, 1);

@@ -5,4 +5,6 @@
 
 pub mod date;
 pub mod jar;
+pub mod run;
+pub mod scenario;
 pub mod set_cookie;

@@ -89,6 +89,27 @@ fn control(c: char) -> bool {
     matches!(c, '\x00'..='\x08' | '\x0a'..='\x1f' | '\x7f')
 }
 
+/// Where the cookie's pair and each attribute sit in the line, as byte ranges, in the order
+/// [`parse`] reads them (empty `;;` segments skipped): for pointing at the bytes.
+pub fn segments(line: &str) -> Vec<(usize, usize)> {
+    let end = line.find(['\0', '\r', '\n']).unwrap_or(line.len());
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, part) in line[..end].split(';').enumerate() {
+        let lead = part.len() - part.trim_start_matches([' ', '\t']).len();
+        let trimmed = trim_wsp(part);
+        let blank = match trimmed.split_once('=') {
+            Some((n, v)) => trim_wsp(n).is_empty() && trim_wsp(v).is_empty(),
+            None => trimmed.is_empty(),
+        };
+        if i == 0 || !blank {
+            out.push((start + lead, start + lead + trimmed.len()));
+        }
+        start += part.len() + 1;
+    }
+    out
+}
+
 /// Reads a Set-Cookie value. `Err` when the whole line is ignored.
 pub fn parse(line: &str) -> Result<SetCookie, Ignored> {
     let ignored = |reason: String| Err(Ignored { reason });
