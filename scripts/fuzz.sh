@@ -17,7 +17,7 @@ source "$(dirname "$0")/setup.sh"
 cd "$ROOT"
 seconds="${1:-300}"; shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(links scenario_json jwt_token jwt_keys dns_wire dns_zonefile ratelimit_text forms x509 oauth_uri cache_headers cors http_wire)
+[ ${#targets[@]} -gt 0 ] || targets=(links scenario_json jwt_token jwt_keys dns_wire dns_zonefile ratelimit_text forms x509 oauth_uri cache_headers cors http_wire cookies)
 
 if ! rustup toolchain list | grep -q '^nightly'; then
   log "installing the nightly toolchain (libFuzzer needs it)"

@@ -34,6 +34,22 @@ fn main() {
     lab(&root, oauth::scenario::presets());
     lab(&root, wirelab_core::cache::scenario::presets());
     lab(&root, wirelab_core::http::scenario::presets());
+    lab(&root, wirelab_core::cookies::scenario::presets());
+    // Cookies: the http-state suite's Set-Cookie lines and dates, each with an address.
+    let suite: serde_json::Value = serde_json::from_str(include_str!("../tests/vectors/tough-cookie_ietf_parser.json")).expect("the suite reads");
+    for case in suite.as_array().into_iter().flatten() {
+        let test = case["test"].as_str().unwrap_or("case");
+        for (i, line) in case["received"].as_array().into_iter().flatten().enumerate() {
+            let line = line.as_str().unwrap_or("");
+            write(&root, "cookies", &format!("{test}-{i}"), format!("\u{1}{line}\u{1f}home.example.org/cookie-parser\u{1f}").as_bytes());
+        }
+    }
+    let dates: serde_json::Value = serde_json::from_str(include_str!("../tests/vectors/tough-cookie_ietf_dates.json")).expect("the dates read");
+    for (i, case) in dates["examples"].as_array().into_iter().chain(dates["bsd_examples"].as_array()).flatten().enumerate() {
+        write(&root, "cookies", &format!("date-{i}"), format!("\u{0}a=b\u{1f}www.example.com/\u{1f}{}", case["test"].as_str().unwrap_or("")).as_bytes());
+    }
+    write(&root, "cookies", "host", "\u{0}__Host-sid=1; Secure; Path=/; SameSite=None; Partitioned; HttpOnly\u{1f}app.example:8443/a/b?x\u{1f}".as_bytes());
+    write(&root, "cookies", "domain", "\u{2}id=1; Domain=.Example.COM; Max-Age=-1; Expires=Wed, 01 Dec 2027 10:00:00 GMT; Max-Age=60\u{1f}www.example.com\u{1f}".as_bytes());
     for (id, _, s) in oauth::scenario::presets() {
         write(&root, "oauth_uri", id, s.redirect_uri.as_bytes());
     }
@@ -93,6 +109,10 @@ fn main() {
     let joined = fields.iter().map(|f| f.as_str()).collect::<Vec<_>>().join("\u{1f}");
     for lab in 0..4u8 {
         write(&root, "forms", &format!("defaults-{lab}"), &[&[lab], joined.as_bytes()].concat());
+    }
+    // The cookies lab's form: a flags field, then the events (first byte 8 picks the lab).
+    for (id, _, s) in wirelab_core::cookies::scenario::presets() {
+        write(&root, "forms", &format!("cookies-{id}"), format!("\u{8}x\u{1f}{}", s.jar.events).as_bytes());
     }
     for (id, _, s) in tls::presets().into_iter().filter(|p| p.2.identity == tls::scenario::Identity::Lab) {
         for (i, der) in tls::run::lab_chain(&s).chain.iter().enumerate() {

@@ -47,6 +47,7 @@ pub fn links(data: &[u8]) {
         Some("oauth") => links_lab::<oauth::OAuthScenario>(&location),
         Some("cache") => links_lab::<crate::cache::scenario::CacheScenario>(&location),
         Some("http") => links_lab::<crate::http::scenario::HttpScenario>(&location),
+        Some("cookies") => links_lab::<crate::cookies::scenario::CookieScenario>(&location),
         _ => {}
     }
 }
@@ -70,6 +71,7 @@ pub fn scenario_json(data: &[u8]) {
     scenario_json_lab::<oauth::OAuthScenario>(text, |s| drop(oauth::run(s)));
     scenario_json_lab::<crate::cache::scenario::CacheScenario>(text, |s| drop(crate::cache::run(s)));
     scenario_json_lab::<crate::http::scenario::HttpScenario>(text, |s| drop(crate::http::run::run(s)));
+    scenario_json_lab::<crate::cookies::scenario::CookieScenario>(text, |s| drop(crate::cookies::run::run(s)));
 }
 
 /// Any text as a redirect URI (the OAuth lab's registered and sent URIs): refused with a
@@ -263,7 +265,7 @@ pub fn forms(data: &[u8]) {
         }
     };
 
-    match which % 8 {
+    match which % 9 {
         0 => form_tcp(&mut next),
         1 => form_dns(&mut next),
         2 => form_jwt(&mut next),
@@ -271,7 +273,65 @@ pub fn forms(data: &[u8]) {
         4 => form_tls(&mut next),
         5 => form_oauth(&mut next),
         6 => form_cache(&mut next),
-        _ => form_http(&mut next),
+        7 => form_http(&mut next),
+        _ => form_cookies(&mut next),
+    }
+}
+
+fn form_cookies(next: &mut dyn FnMut(&mut String)) {
+    use crate::cookies::scenario::{CookieForm, CookieScenario};
+    let base = CookieScenario::default();
+    let mut f = CookieForm::from(&base);
+    let mut flags = String::new();
+    next(&mut flags);
+    (f.lax_by_default, f.block_third_party) = (flags.len() % 2 == 0, flags.len() % 3 == 0);
+    next(&mut f.events);
+    match f.parse(&base) {
+        Ok(s) => drop(crate::cookies::run::run(&s)),
+        Err(errors) => assert!(!errors.is_empty()),
+    }
+}
+
+/// Cookies as a browser reads them. The first byte picks the scheme (bit 0: http) and who sets
+/// the cookie (bit 1: a script); the rest is, split by U+001F, a Set-Cookie value, the address
+/// after `scheme://`, and a cookie date. Laws: a date read is written as an HTTP-date and read
+/// back to the same second; each attribute read has its bytes in the line; a cookie the jar
+/// stores from an address goes back to that host at its own path.
+pub fn cookies(data: &[u8]) {
+    use crate::cookies::jar::{Api, Context, Jar, Outcome, Policy, Url};
+    use crate::cookies::{date, set_cookie};
+    let Some((&flags, rest)) = data.split_first() else { return };
+    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let mut parts = text.split('\u{1f}');
+    let line = parts.next().unwrap_or("");
+    let address = parts.next().unwrap_or("");
+    let date_text = parts.next().unwrap_or("");
+    match date::parse(date_text) {
+        Ok(d) => {
+            let written = crate::cache::rfc9111::http_date(d.at);
+            assert_eq!(date::parse(&written).map(|x| x.at), Ok(d.at), "{date_text:?} written as {written}");
+        }
+        Err(e) => assert!(!e.0.is_empty()),
+    }
+    if let Ok(p) = set_cookie::parse(line) {
+        let segments = set_cookie::segments(line);
+        assert_eq!(segments.len(), p.attributes.len() + 1, "{line:?}");
+        for (a, (start, end)) in p.attributes.iter().zip(&segments[1..]) {
+            assert!(line[*start..*end].starts_with(a.name.as_str()), "{line:?}: {} at {start}..{end}", a.name);
+        }
+    }
+    let scheme = if flags & 1 == 0 { "https" } else { "http" };
+    let api = if flags & 2 == 0 { Api::Http } else { Api::Script };
+    let Ok(url) = Url::parse(&format!("{scheme}://{address}")) else { return };
+    let policy = Policy { lax_by_default: flags & 4 == 0, block_third_party: flags & 8 != 0 };
+    let mut jar = Jar::default();
+    let r = jar.set(line, &url, &Context::typed(), api, policy, 0);
+    if matches!(r.outcome, Outcome::Stored) {
+        let c = r.cookie.expect("a stored cookie is returned");
+        let back = Url { path: c.path.clone(), ..url.clone() };
+        let decisions = jar.decide(&back, &Context::typed(), api, policy, 0);
+        assert!(decisions.iter().any(|d| d.sent && jar.cookies[d.index] == c), "{line:?} from {address:?}: {decisions:?}");
+        assert!(jar.header(&decisions).contains(&c.pair()));
     }
 }
 

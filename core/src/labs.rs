@@ -118,7 +118,19 @@ LabInfo {
 }];
 
 /// Labs being built: reachable by their route, not listed on the home page until complete.
-pub const IN_PROGRESS: &[LabInfo] = &[];
+pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
+    id: "cookies",
+    title: "Cookies: the browser's jar, and why a cookie goes or stays",
+    teaser: "Write what the browser does and what each server answers with Set-Cookie: see every cookie stored or refused, attribute by attribute, and for every request, which cookies go and why (Domain, Path, Secure, expiry, SameSite on links, forms and images from other sites, third-party and partitioned cookies).",
+    learn: &[
+        "how a browser reads Set-Cookie, and why it refuses some cookies outright",
+        "which requests carry a cookie: Domain, Path, Secure, Max-Age and Expires",
+        "what SameSite Strict, Lax and None do on another site's link, form POST and image",
+        "why HttpOnly keeps a session from injected script, and Secure from the network",
+        "how a tracker's third-party cookie follows a person, and what blocking and partitioning change",
+    ],
+    rfcs: &["RFC 6265", "RFC 6265bis"],
+}];
 
 pub fn find(id: &str) -> Option<&'static LabInfo> {
     LABS.iter().chain(IN_PROGRESS.iter()).find(|l| l.id == id)

@@ -11,7 +11,7 @@ use wirelab_core::{dns, jwt, ratelimit, tcp};
 /// A target and its check.
 type Target = (&'static str, fn(&[u8]));
 
-const TARGETS: [Target; 13] = [
+const TARGETS: [Target; 14] = [
     ("links", fuzzing::links),
     ("scenario_json", fuzzing::scenario_json),
     ("jwt_token", fuzzing::jwt_token),
@@ -25,6 +25,7 @@ const TARGETS: [Target; 13] = [
     ("cache_headers", fuzzing::cache_headers),
     ("cors", fuzzing::cors),
     ("http_wire", fuzzing::http_wire),
+    ("cookies", fuzzing::cookies),
 ];
 
 #[test]
@@ -61,6 +62,22 @@ fn the_fuzz_checks_hold_on_every_built_in_scenario() {
     lab(wirelab_core::oauth::scenario::presets());
     lab(wirelab_core::cache::scenario::presets());
     lab(wirelab_core::http::scenario::presets());
+    lab(wirelab_core::cookies::scenario::presets());
+    for (_, _, s) in wirelab_core::cookies::scenario::presets() {
+        for line in wirelab_core::cookies::scenario::parse_events(&s.jar.events).unwrap() {
+            if let wirelab_core::cookies::scenario::Event::Request { url, set_cookies, .. } = line.event {
+                for c in set_cookies {
+                    for flags in 0..16u8 {
+                        fuzzing::cookies(&[[flags].as_slice(), format!("{c}\u{1f}{}{}\u{1f}{c}", url.host, url.path).as_bytes()].concat());
+                    }
+                }
+            }
+        }
+    }
+    let suite: serde_json::Value = serde_json::from_str(include_str!("vectors/tough-cookie_ietf_parser.json")).unwrap();
+    for line in suite.as_array().unwrap().iter().flat_map(|c| c["received"].as_array().unwrap()) {
+        fuzzing::cookies(format!("\u{1}{}\u{1f}home.example.org/cookie-parser\u{1f}", line.as_str().unwrap()).as_bytes());
+    }
     for (_, _, s) in wirelab_core::http::scenario::presets() {
         for step in wirelab_core::http::run::run(&s).steps.iter().filter(|st| !st.bytes.is_empty()) {
             fuzzing::http_wire(&[[0u8].as_slice(), &step.bytes].concat());
@@ -91,7 +108,7 @@ fn the_fuzz_checks_hold_on_every_built_in_scenario() {
         }
     }
     fuzzing::forms(b"");
-    for lab in 0..6u8 {
+    for lab in 0..9u8 {
         fuzzing::forms(&[&[lab], "1\u{1f}x\u{1f}\u{1f}99999999999999999999".as_bytes()].concat());
         fuzzing::forms(&[lab]);
     }
