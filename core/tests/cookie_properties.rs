@@ -147,7 +147,7 @@ proptest! {
     ], 0..8).prop_map(|l| l.join("\n"))]) {
         let s = scenario::CookieScenario { jar: scenario::JarScenario { events: text, ..Default::default() }, ..Default::default() };
         match scenario::parse_events(&s.jar.events) {
-            Ok(_) => prop_assert!(!run::run(&s).steps.is_empty()),
+            Ok(_) => prop_assert!(!run::run(&s).trace.steps.is_empty()),
             Err(p) => prop_assert!(p.iter().all(|x| !x.is_empty())),
         }
     }

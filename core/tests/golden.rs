@@ -125,7 +125,7 @@ fn cookies_presets_match_their_golden_traces() {
     use wirelab_core::cookies::{run, scenario};
     let failures: Vec<String> = scenario::presets()
         .into_iter()
-        .filter_map(|(id, _, s)| check(&format!("cookies-{id}"), &run::run(&s).to_text()).err())
+        .filter_map(|(id, _, s)| check(&format!("cookies-{id}"), &run::run(&s).trace.to_text()).err())
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -3,6 +3,7 @@
 //! scenario kept in local storage. A lab adds its editor and calls [`lab_page`].
 
 pub mod cache;
+pub mod cookies;
 pub mod dns;
 pub mod http;
 pub mod jwt;

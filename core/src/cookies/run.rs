@@ -17,10 +17,55 @@ pub const START: i64 = 1_796_119_200;
 /// One way between the browser and any server.
 const ONE_WAY_US: u64 = 25_000;
 
-pub fn run(s: &CookieScenario) -> Trace {
+/// The run: the trace, and the jar after each step (the page's jar table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieRun {
+    pub trace: Trace,
+    pub jars: Vec<Vec<JarRow>>,
+}
+
+/// One cookie as a browser's storage panel lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JarRow {
+    pub name: String,
+    pub value: String,
+    /// With a leading dot for a domain cookie (sent to subdomains too).
+    pub domain: String,
+    pub path: String,
+    /// `session`, or when it expires, seen from the step's time.
+    pub expires: String,
+    pub secure: bool,
+    pub http_only: bool,
+    /// `Strict`, `Lax`, `None`, or empty when not given.
+    pub same_site: String,
+    /// The top-level site a partitioned cookie belongs to; empty when not partitioned.
+    pub partition: String,
+}
+
+pub fn run(s: &CookieScenario) -> CookieRun {
     match s.part {
         Part::Jar => run_jar(&s.jar),
     }
+}
+
+fn rows(jar: &Jar, now: i64) -> Vec<JarRow> {
+    jar.cookies
+        .iter()
+        .map(|c| JarRow {
+            name: c.name.clone(),
+            value: c.value.clone(),
+            domain: format!("{}{}", if c.host_only { "" } else { "." }, c.domain),
+            path: c.path.clone(),
+            expires: match c.expires {
+                None => "session".into(),
+                Some(t) => format!("{} ({})", http_date(t), civil::relative(t, now)),
+            },
+            secure: c.secure,
+            http_only: c.http_only,
+            same_site: c.same_site.map(|s| s.name().to_string()).unwrap_or_default(),
+            partition: c.partition.clone().unwrap_or_default(),
+        })
+        .collect()
 }
 
 fn field(name: impl Into<String>, value: impl Into<String>, note: impl Into<String>) -> Field {
@@ -129,6 +174,7 @@ fn how_text(how: &How, from: Option<&Url>) -> String {
 
 struct Run {
     t: Trace,
+    jars: Vec<Vec<JarRow>>,
     jar: Jar,
     policy: Policy,
     at: u64,
@@ -140,6 +186,12 @@ struct Run {
 impl Run {
     fn now(&self) -> i64 {
         START + (self.at / 1_000_000) as i64
+    }
+
+    /// A step, and the jar as it stands after it.
+    fn push(&mut self, step: Step) {
+        self.t.steps.push(step);
+        self.jars.push(rows(&self.jar, self.now()));
     }
 
     fn actor(&mut self, host: &str) -> usize {
@@ -155,7 +207,7 @@ impl Run {
 
     fn local(&mut self, label: String, fields: Vec<Field>, before: ActorState, explanation: String, spec: Vec<SpecRef>) {
         let after = jar_state(&self.jar, self.now());
-        self.t.steps.push(Step { at: SimTime(self.at), arrives: None, kind: StepKind::Local, from: 0, to: 0, label, fields, bytes: Vec::new(), bytes_label: String::new(), states: vec![StateChange { actor: 0, before, after }], explanation, spec });
+        self.push(Step { at: SimTime(self.at), arrives: None, kind: StepKind::Local, from: 0, to: 0, label, fields, bytes: Vec::new(), bytes_label: String::new(), states: vec![StateChange { actor: 0, before, after }], explanation, spec });
     }
 
     /// One decision per cookie, as fields.
@@ -230,7 +282,7 @@ impl Run {
         }
         let spec = specs(decisions.iter().map(|d| d.rule), SpecRef::rfc(6265, "5.4", "The Cookie Header"));
         let label = format!("{method} {}{}", url.path, if sent > 0 { format!(" · {sent} cookie{}", if sent == 1 { "" } else { "s" }) } else { String::new() });
-        self.t.steps.push(Step { at: SimTime(self.at), arrives: Some(SimTime(self.at + ONE_WAY_US)), kind: StepKind::Message, from: 0, to: server, label, fields, bytes, bytes_label: "HTTP/1.1 request".into(), states: Vec::new(), explanation, spec });
+        self.push(Step { at: SimTime(self.at), arrives: Some(SimTime(self.at + ONE_WAY_US)), kind: StepKind::Message, from: 0, to: server, label, fields, bytes, bytes_label: "HTTP/1.1 request".into(), states: Vec::new(), explanation, spec });
         self.at += ONE_WAY_US;
         let summary_sent = if header.is_empty() { "no Cookie header".to_string() } else { format!("Cookie: {}", crate::export::visible(&header.chars().take(80).collect::<String>())) };
         self.t.summary.push(format!("{method} {}{} ({}): {summary_sent}.", url.host, url.path, how_text(how, from)));
@@ -275,7 +327,7 @@ impl Run {
         let label = if set_cookies.is_empty() { "200 OK".to_string() } else { format!("200 OK · Set-Cookie ×{}", set_cookies.len()) };
         let after = jar_state(&self.jar, now);
         let spec = if set_cookies.is_empty() { Vec::new() } else { specs(rules.into_iter(), SpecRef::rfc(6265, "5.2", "The Set-Cookie Header")) };
-        self.t.steps.push(Step { at: SimTime(self.at), arrives: Some(SimTime(self.at + ONE_WAY_US)), kind: StepKind::Message, from: server, to: 0, label, fields, bytes, bytes_label: "HTTP/1.1 response".into(), states: vec![StateChange { actor: 0, before, after }], explanation, spec });
+        self.push(Step { at: SimTime(self.at), arrives: Some(SimTime(self.at + ONE_WAY_US)), kind: StepKind::Message, from: server, to: 0, label, fields, bytes, bytes_label: "HTTP/1.1 response".into(), states: vec![StateChange { actor: 0, before, after }], explanation, spec });
         self.at += ONE_WAY_US;
     }
 
@@ -400,10 +452,11 @@ fn set_fields(line: &str, r: &SetResult, base: Option<usize>) -> Vec<Field> {
     out
 }
 
-pub fn run_jar(s: &JarScenario) -> Trace {
+pub fn run_jar(s: &JarScenario) -> CookieRun {
     let actors = vec![Actor { id: "browser".into(), name: "Browser".into(), detail: "its cookie jar".into() }];
     let mut r = Run {
         t: Trace::new("cookies", "Cookies: the browser's jar", actors),
+        jars: Vec::new(),
         jar: Jar::default(),
         policy: Policy { lax_by_default: s.lax_by_default, block_third_party: s.block_third_party },
         at: 0,
@@ -424,7 +477,7 @@ pub fn run_jar(s: &JarScenario) -> Trace {
     head.extend(r.refused.iter().map(|x| format!("Refused {x}.")));
     head.append(&mut r.t.summary);
     r.t.summary = head;
-    r.t
+    CookieRun { trace: r.t, jars: r.jars }
 }
 
 #[cfg(test)]
@@ -434,7 +487,7 @@ mod tests {
 
     #[test]
     fn the_default_scenario_shows_each_rule() {
-        let t = run(&CookieScenario::default());
+        let t = run(&CookieScenario::default()).trace;
         let s = t.summary.join("\n");
         assert!(s.starts_with("2 cookies stored, 0 refused"), "{s}");
         assert!(s.contains("GET shop.example/cart (typed in the address bar): Cookie: sid=7f3a9c; theme=dark."), "{s}");
@@ -448,7 +501,7 @@ mod tests {
 
     #[test]
     fn attribute_fields_point_at_their_bytes() {
-        let t = run(&CookieScenario::default());
+        let t = run(&CookieScenario::default()).trace;
         let answer = &t.steps[1];
         for f in answer.fields.iter().filter(|f| f.name.starts_with("    ") && f.bytes.is_some()) {
             let b = f.bytes.unwrap();
@@ -463,8 +516,9 @@ mod tests {
         use crate::scenario::Scenario;
         for (id, _, s) in presets() {
             assert!(s.validate().is_empty(), "{id}: {:?}", s.validate());
-            let t = run(&s);
-            assert!(!t.steps.is_empty(), "{id}");
+            let r = run(&s);
+            assert!(!r.trace.steps.is_empty(), "{id}");
+            assert_eq!(r.jars.len(), r.trace.steps.len(), "{id}");
         }
     }
 }
