@@ -36,4 +36,4 @@ cargo run --quiet -p wirelab-core --example dns_capture -- "$ROOT/target/dns-cap
 python3 tests/dns_wireshark.py "$ROOT/target/dns-captures"
 build_release
 log "browser tests (headless Chromium, release build under /courses/net/wirelab/)"
-(cd "$ROOT/tests" && node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs site.test.mjs newcomer.test.mjs ratelimit.test.mjs dns.test.mjs jwt.test.mjs tls.test.mjs oauth.test.mjs cache.test.mjs http.test.mjs hostile.test.mjs)
+(cd "$ROOT/tests" && node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs site.test.mjs newcomer.test.mjs ratelimit.test.mjs dns.test.mjs jwt.test.mjs tls.test.mjs oauth.test.mjs cache.test.mjs http.test.mjs cookies.test.mjs hostile.test.mjs)

@@ -26,6 +26,8 @@ const ROUTES = [
   // Not in issue 9's list either: its journey runs the DNS, TCP and TLS cores in one trace, so
   // the TLS lab's budget.
   { name: 'http', path: 'http/', ready: '[data-testid=step]', budget: 400 },
+  // Not in issue 9's list either: no cryptography yet, so the caching lab's target.
+  { name: 'cookies', path: 'cookies/', ready: '[data-testid=step]', budget: 250 },
 ];
 
 /** Raw and gzip bytes of every file of the built site, by kind. */
@@ -131,6 +133,13 @@ async function reaction(page, selector, action, runs) {
         const el = document.querySelector('[data-testid=input-journey_rtt_ms]');
         // A new RTT each time: DNS, TCP and TLS (key exchange, chain, records) all re-run.
         el.value = String(100 + i + 1);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      },
+      cookiesEdit: (i) => {
+        const el = document.querySelector('[data-testid=input-jar_events]');
+        // A new value for the preference cookie each time: every event re-runs through the
+        // jar, and the summary's Cookie headers change.
+        el.value = el.value.replace(/theme=[a-z0-9]*/, `theme=v${i + 1}`);
         el.dispatchEvent(new Event('input', { bubbles: true }));
       },
       waterfallEdit: (i) => {
@@ -289,6 +298,16 @@ try {
   const waterfallRerun = await reaction(httpPage, '.lab-main', 'waterfallEdit', 11);
   await httpContext.close();
 
+  const cookiesContext = await browser.newContext({ serviceWorkers: 'block' });
+  const cookiesPage = await cookiesContext.newPage();
+  await cookiesPage.goto(server.base + 'cookies/');
+  await ready(cookiesPage);
+  await cookiesPage.waitForSelector('[data-testid=step]');
+  await cookiesPage.click('[data-testid=editor-summary]');
+  const cookiesRerun = await reaction(cookiesPage, '[data-testid=summary]', 'cookiesEdit', 11);
+  const cookiesSteps = await cookiesPage.locator('[data-testid=step]').count();
+  await cookiesContext.close();
+
   const jwtContext = await browser.newContext({ serviceWorkers: 'block' });
   const jwtPage = await jwtContext.newPage();
   await jwtPage.goto(server.base + 'jwt/');
@@ -357,6 +376,7 @@ try {
     tls: { rerun_after_edit_ms: tlsRerun, steps: tlsSteps },
     oauth: { rerun_after_edit_ms: oauthRerun, steps: oauthSteps },
     cache: { rerun_after_edit_ms: cacheRerun, steps: cacheSteps, app_slider_to_redraw_ms: cacheAppSlider, app_requests: appRequests },
+    cookies: { rerun_after_edit_ms: cookiesRerun, steps: cookiesSteps },
     http: { journey_rerun_after_edit_ms: journeyRerun, journey_steps: journeySteps, waterfall_rerun_after_edit_ms: waterfallRerun },
     jwt_operations_per_second: jwtOps,
     jose_operations_per_second: joseOps,
@@ -380,6 +400,7 @@ try {
     [`OAuth: edit a delay → the whole sign-in re-run (RS256 tokens signed and checked, every message) and redrawn, ${oauthSteps} steps (median of 11)`, ms(oauthRerun)],
     [`Caching: edit the path → every request re-run through the browser caches and the CDN and redrawn, ${cacheSteps} steps (median of 11)`, ms(cacheRerun)],
     [`Caching: a slider → the application model re-run over ${appRequests} reads and its chart and table redrawn (median of 11)`, ms(cacheAppSlider)],
+    [`Cookies: edit a Set-Cookie value → every event re-run through the jar and redrawn, ${cookiesSteps} steps (median of 11)`, ms(cookiesRerun)],
     [`HTTP: edit the journey's RTT → DNS, TCP and TLS re-run (keys, chain, records) and redrawn, ${journeySteps} steps (median of 11)`, ms(journeyRerun)],
     ['HTTP: edit the waterfall\'s RTT → the page-load model re-run (HTTP/2, 2% loss) and the waterfall redrawn (median of 11)', ms(waterfallRerun)],
     ['JWT: RSA-2048 key generation (WebCrypto, median of 5)', ms(median(keygen))],

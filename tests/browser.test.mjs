@@ -275,7 +275,7 @@ test('no request ever leaves the origin', async () => {
 });
 
 test('no serious accessibility violation on home and on the lab, in both themes', async () => {
-  for (const [hash, scheme] of [['#/', 'light'], ['#/tcp', 'light'], ['#/tcp', 'dark'], ['#/ratelimit', 'light'], ['#/ratelimit', 'dark'], ['#/dns', 'light'], ['#/dns', 'dark'], ['#/jwt', 'light'], ['#/jwt', 'dark'], ['#/tls', 'light'], ['#/tls', 'dark'], ['#/oauth', 'light'], ['#/oauth', 'dark'], ['#/cache', 'light'], ['#/cache', 'dark'], ['#/http', 'light'], ['#/http', 'dark']]) {
+  for (const [hash, scheme] of [['#/', 'light'], ['#/tcp', 'light'], ['#/tcp', 'dark'], ['#/ratelimit', 'light'], ['#/ratelimit', 'dark'], ['#/dns', 'light'], ['#/dns', 'dark'], ['#/jwt', 'light'], ['#/jwt', 'dark'], ['#/tls', 'light'], ['#/tls', 'dark'], ['#/oauth', 'light'], ['#/oauth', 'dark'], ['#/cache', 'light'], ['#/cache', 'dark'], ['#/http', 'light'], ['#/http', 'dark'], ['#/cookies', 'light'], ['#/cookies', 'dark']]) {
     const { context, page } = await open(hash, { colorScheme: scheme, bypassCSP: true });
     await page.waitForSelector(hash === '#/' ? '[data-testid=home]' : '[data-testid=inspector] #inspector-title');
     await page.addScriptTag({ content: AXE });
@@ -290,7 +290,7 @@ test('no serious accessibility violation on home and on the lab, in both themes'
 });
 
 test('usable at 360 px wide: nothing overflows the page', async () => {
-  for (const hash of ['#/', '#/tcp', '#/ratelimit', '#/dns', '#/jwt', '#/tls', '#/oauth', '#/cache', '#/http']) {
+  for (const hash of ['#/', '#/tcp', '#/ratelimit', '#/dns', '#/jwt', '#/tls', '#/oauth', '#/cache', '#/http', '#/cookies']) {
     const { context, page, problems } = await open(hash, { viewport: { width: 360, height: 740 } });
     await page.waitForSelector(hash === '#/' ? '[data-testid=home]' : '[data-testid=inspector] #inspector-title');
     if (hash !== '#/') await page.click('[data-testid=editor-summary]');
@@ -305,7 +305,7 @@ test('usable at 360 px wide: nothing overflows the page', async () => {
   }
   // The TLS lab's presets carry the longest unbreakable words (suite names, hex); the OAuth
   // lab's, long URLs and tokens.
-  for (const lab of ['tls', 'oauth', 'cache', 'http']) {
+  for (const lab of ['tls', 'oauth', 'cache', 'http', 'cookies']) {
     const { context, page, problems } = await open(`#/${lab}`, { viewport: { width: 360, height: 740 } });
     await page.waitForSelector('[data-testid=inspector] #inspector-title');
     for (const id of await page.$$eval('[data-testid=preset] option', (o) => o.map((x) => x.value).filter(Boolean))) {

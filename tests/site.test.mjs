@@ -3,9 +3,11 @@
 // for its separately loaded cryptography).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watch, ready } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, watch, ready, DIST } from './harness.mjs';
 
-const LABS = ['tcp', 'dns', 'jwt', 'ratelimit', 'tls', 'oauth', 'cache', 'http'];
+const LABS = ['tcp', 'dns', 'jwt', 'ratelimit', 'tls', 'oauth', 'cache', 'http', 'cookies'];
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
@@ -130,13 +132,16 @@ test('after visiting only the home page, a lab never opened works with the serve
   await page.waitForSelector('[data-testid=home]');
   // The service worker fetches the whole site in the background; wait until it has.
   await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-  await page.waitForFunction(async () => {
+  // Every wasm the service worker lists (each page's and each extension's) must be cached.
+  const wasms = (fs.readFileSync(path.join(DIST, 'sw.js'), 'utf8').match(/_bg\.wasm/g) || []).length;
+  assert.ok(wasms >= LABS.length + 1, `sw.js lists ${wasms} wasm files`);
+  await page.waitForFunction(async (wasms) => {
     const keys = (await caches.keys()).filter((k) => k.startsWith('wirelab-') && k !== 'wirelab-dev');
     if (keys.length !== 1) return false;
     const cached = (await (await caches.open(keys[0])).keys()).map((r) => r.url);
     return ['dns/', 'jwt/'].every((p) => cached.some((u) => u.endsWith('/' + p)))
-      && cached.filter((u) => u.endsWith('_bg.wasm')).length === 7;
-  }, null, { timeout: 30000 });
+      && cached.filter((u) => u.endsWith('_bg.wasm')).length === wasms;
+  }, wasms, { timeout: 30000 });
   await own.close();
   await page.goto(own.base + 'dns/#/dns?step=2');
   await page.waitForSelector('article.lab[data-lab=dns] [data-testid=step]');

@@ -10,6 +10,6 @@ fn entry<S: Scenario>() -> (String, serde_json::Value) {
 
 fn main() {
     let all: serde_json::Map<String, serde_json::Value> =
-        [entry::<tcp::scenario::TcpScenario>(), entry::<dns::scenario::DnsScenario>(), entry::<jwt::scenario::JwtScenario>(), entry::<ratelimit::scenario::RateScenario>(), entry::<tls::TlsScenario>(), entry::<oauth::OAuthScenario>(), entry::<wirelab_core::cache::scenario::CacheScenario>(), entry::<wirelab_core::http::scenario::HttpScenario>()].into_iter().collect();
+        [entry::<tcp::scenario::TcpScenario>(), entry::<dns::scenario::DnsScenario>(), entry::<jwt::scenario::JwtScenario>(), entry::<ratelimit::scenario::RateScenario>(), entry::<tls::TlsScenario>(), entry::<oauth::OAuthScenario>(), entry::<wirelab_core::cache::scenario::CacheScenario>(), entry::<wirelab_core::http::scenario::HttpScenario>(), entry::<wirelab_core::cookies::scenario::CookieScenario>()].into_iter().collect();
     println!("{}", serde_json::Value::Object(all));
 }

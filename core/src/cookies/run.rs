@@ -266,7 +266,8 @@ impl Run {
         let sent = decisions.iter().filter(|d| d.sent).count();
         let held = decisions.len() - sent;
         let cross = ctx.cross_site(url);
-        let mut explanation = format!("{} to {}: ", how_text(how, from), url.host);
+        let how_said = how_text(how, from);
+        let mut explanation = format!("{}{} to {}: ", how_said[..1].to_uppercase(), &how_said[1..], url.host);
         explanation.push_str(&if cross { format!("a cross-site request ({} → {}). ", from.map(Url::site).unwrap_or_default(), url.site()) } else { "a same-site request. ".to_string() });
         explanation.push_str(&match (sent, held) {
             (0, 0) => "The jar holds no cookies, so there is no Cookie header.".to_string(),
