@@ -284,19 +284,26 @@ fn form_cookies(next: &mut dyn FnMut(&mut String)) {
     let mut f = CookieForm::from(&base);
     let mut flags = String::new();
     next(&mut flags);
-    (f.lax_by_default, f.block_third_party) = (flags.len() % 2 == 0, flags.len() % 3 == 0);
-    next(&mut f.events);
+    let n = flags.len();
+    (f.lax_by_default, f.block_third_party, f.rotate_on_login, f.csrf_token, f.https) = (n % 2 == 0, n % 3 == 0, n % 5 != 0, n % 7 != 0, n % 11 != 0);
+    f.part = if n % 4 < 2 { crate::cookies::scenario::Part::Jar } else { crate::cookies::scenario::Part::Sessions };
+    f.mode = if n % 13 == 0 { crate::cookies::sessions::Mode::Jwt } else { crate::cookies::sessions::Mode::Sessions };
+    for field in [&mut f.events, &mut f.s_events, &mut f.s_cookie, &mut f.idle, &mut f.absolute, &mut f.token_ttl] {
+        next(field);
+    }
     match f.parse(&base) {
         Ok(s) => drop(crate::cookies::run::run(&s)),
         Err(errors) => assert!(!errors.is_empty()),
     }
 }
 
-/// Cookies as a browser reads them. The first byte picks the scheme (bit 0: http) and who sets
-/// the cookie (bit 1: a script); the rest is, split by U+001F, a Set-Cookie value, the address
-/// after `scheme://`, and a cookie date. Laws: a date read is written as an HTTP-date and read
-/// back to the same second; each attribute read has its bytes in the line; a cookie the jar
-/// stores from an address goes back to that host at its own path.
+/// Cookies as a browser and a server read them. The first byte picks the scheme (bit 0: http),
+/// who sets the cookie (bit 1: a script) and the browser's policy (bits 2 and 3); the rest is,
+/// split by U+001F, a Set-Cookie value (also read as a server reads a Cookie header), the
+/// address after `scheme://`, and a cookie date. Laws: a date read is written as an HTTP-date
+/// and read back to the same second; each attribute read has its bytes in the line; every pair
+/// a server reads from a Cookie header is in its text; a cookie the jar stores from an address
+/// goes back to that host at its own path.
 pub fn cookies(data: &[u8]) {
     use crate::cookies::jar::{Api, Context, Jar, Outcome, Policy, Url};
     use crate::cookies::{date, set_cookie};
@@ -319,6 +326,10 @@ pub fn cookies(data: &[u8]) {
         for (a, (start, end)) in p.attributes.iter().zip(&segments[1..]) {
             assert!(line[*start..*end].starts_with(a.name.as_str()), "{line:?}: {} at {start}..{end}", a.name);
         }
+    }
+    // A server reading the line as a Cookie header: every pair it finds is in the text.
+    for (n, v) in crate::cookies::jar::parse_cookie_header(line) {
+        assert!(!n.is_empty() && line.contains(n.as_str()) && line.contains(v.as_str()), "{line:?}");
     }
     let scheme = if flags & 1 == 0 { "https" } else { "http" };
     let api = if flags & 2 == 0 { Api::Http } else { Api::Script };

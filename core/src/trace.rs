@@ -153,6 +153,11 @@ impl SpecRef {
         }
     }
 
+    /// Another Wirelab lab, opened on `fragment` (its permalink): `../dns/#/dns?z=…`.
+    pub fn lab(lab: &str, title: &str, fragment: &str) -> SpecRef {
+        SpecRef { document: format!("Wirelab's {lab} lab"), section: String::new(), title: title.into(), url: format!("../{}/{fragment}", lab.to_ascii_lowercase()) }
+    }
+
     /// A definition in the WHATWG Fetch Standard, a living standard linked by anchor
     /// (`cors-check`) rather than by section number.
     pub fn fetch(anchor: &str, title: &str) -> SpecRef {

@@ -152,3 +152,34 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// A server reads any Cookie header without panicking, and reads back exactly the pairs a
+    /// browser's jar wrote.
+    #[test]
+    fn cookie_headers(text in ".{0,200}", pairs in prop::collection::vec(("[A-Za-z0-9_]{1,10}", "[A-Za-z0-9_=/+.-]{0,20}"), 0..8)) {
+        let _ = jar::parse_cookie_header(&text);
+        let header = pairs.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ");
+        prop_assert_eq!(jar::parse_cookie_header(&header), pairs);
+    }
+
+    /// No sessions scenario panics: its events are refused line by line, or it runs, and every
+    /// request the app answers is real HTTP/1.1 bytes.
+    #[test]
+    fn sessions(text in prop_oneof![".{0,200}", prop::collection::vec(prop::sample::select(vec![
+        "laptop: login alice", "phone: login alice", "attacker: login mallory", "laptop: get /account", "phone: get /", "attacker: get /",
+        "laptop: post /transfer", "laptop: logout", "phone: logout everywhere", "wait 20m", "wait 13h", "csrf POST /transfer", "csrf GET /transfer?to=x",
+        "xss", "sniff", "replay", "fixate", "attacker: logout everywhere",
+    ]), 0..12).prop_map(|l| l.join("\n"))], jwt in any::<bool>(), https in any::<bool>(), rotate in any::<bool>(), csrf in any::<bool>(), cookie in prop_oneof![Just("Path=/; Secure; HttpOnly; SameSite=Lax".to_string()), Just(String::new()), "[ -~]{0,40}"]) {
+        use wirelab_core::cookies::sessions::{self, Mode, SessionScenario};
+        let s = SessionScenario { events: text, mode: if jwt { Mode::Jwt } else { Mode::Sessions }, https, rotate_on_login: rotate, csrf_token: csrf, cookie, ..Default::default() };
+        if sessions::parse_events(&s.events).is_ok() {
+            let t = sessions::run(&s);
+            for step in t.steps.iter().filter(|st| st.bytes_label.starts_with("HTTP/1.1")) {
+                prop_assert!(step.bytes.windows(4).any(|w| w == b"\r\n\r\n"));
+            }
+        }
+    }
+}

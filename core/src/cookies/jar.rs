@@ -187,6 +187,21 @@ pub fn path_match(request: &str, cookie: &str) -> bool {
         || (request.starts_with(cookie) && (cookie.ends_with('/') || request.as_bytes().get(cookie.len()) == Some(&b'/')))
 }
 
+/// A server reading a Cookie header (RFC 6265 §4.2.1: `name=value` pairs joined by `; `),
+/// leniently, as servers do: pairs split at `;`, each at its first `=`, spaces trimmed; a pair
+/// without `=` or with an empty name is skipped. At most 180 pairs are read. Duplicates are kept
+/// in order: most servers take the first, which the browser put first because its path is the
+/// longest.
+pub fn parse_cookie_header(value: &str) -> Vec<(String, String)> {
+    value
+        .split(';')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .filter(|(n, _)| !n.is_empty())
+        .take(MAX_COOKIES)
+        .collect()
+}
+
 /// Who hands the jar a cookie or asks for one: a response's Set-Cookie and a request's Cookie
 /// (HTTP), or a script's `document.cookie` (a "non-HTTP" API).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,4 +7,5 @@ pub mod date;
 pub mod jar;
 pub mod run;
 pub mod scenario;
+pub mod sessions;
 pub mod set_cookie;

@@ -23,6 +23,7 @@ pub mod limits {
 pub enum Part {
     #[default]
     Jar,
+    Sessions,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,11 +32,12 @@ pub struct CookieScenario {
     pub v: u32,
     pub part: Part,
     pub jar: JarScenario,
+    pub sessions: super::sessions::SessionScenario,
 }
 
 impl Default for CookieScenario {
     fn default() -> Self {
-        CookieScenario { v: 1, part: Part::Jar, jar: JarScenario::default() }
+        CookieScenario { v: 1, part: Part::Jar, jar: JarScenario::default(), sessions: Default::default() }
     }
 }
 
@@ -216,6 +218,7 @@ impl Scenario for CookieScenario {
     fn validate(&self) -> Vec<FieldError> {
         match self.part {
             Part::Jar => self.jar.validate(),
+            Part::Sessions => self.sessions.validate(),
         }
     }
 }
@@ -228,6 +231,13 @@ pub fn presets() -> Vec<(&'static str, &'static str, CookieScenario)> {
         tweak(&mut s.jar);
         s
     };
+    use super::sessions::{Mode, SessionScenario};
+    let sessions = |events: &str, tweak: fn(&mut SessionScenario)| {
+        let mut st = SessionScenario { events: events.into(), ..SessionScenario::default() };
+        tweak(&mut st);
+        CookieScenario { part: Part::Sessions, sessions: st, ..CookieScenario::default() }
+    };
+    let keep = |_: &mut SessionScenario| {};
     vec![
         ("jar", "A sign-in cookie and a preference: stored, sent back, hidden from scripts, and held back from another site's form", CookieScenario::default()),
         ("domain-path", "Domain and Path: a cookie for every subdomain, one for this host only, and one for /admin only", jar("open https://www.example.com/account | Set-Cookie: wide=1; Domain=example.com | Set-Cookie: narrow=1 | Set-Cookie: admin=1; Path=/admin\nopen https://api.example.com/v1/items\nopen https://www.example.com/admin/users\nopen https://www.example.com/administrator")),
@@ -245,6 +255,26 @@ pub fn presets() -> Vec<(&'static str, &'static str, CookieScenario)> {
         ("third-party-blocked", "The same with third-party cookies blocked: the tracker never gets its cookie", with("fetch https://tracker.example/pixel.gif from https://news.example/ | Set-Cookie: uid=u-4821; SameSite=None; Secure; Max-Age=31536000\nfetch https://tracker.example/pixel.gif from https://shop.example/\nopen https://tracker.example/ | Set-Cookie: own=1; SameSite=None; Secure", |j| j.block_third_party = true)),
         ("partitioned", "Partitioned (CHIPS): an embedded chat keeps one cookie per top-level site, so it cannot follow the person", with("frame https://chat.example/ in https://news.example/ | Set-Cookie: __Host-chat=n1; Secure; Path=/; SameSite=None; Partitioned\nframe https://chat.example/ in https://shop.example/ | Set-Cookie: __Host-chat=s1; Secure; Path=/; SameSite=None; Partitioned\nframe https://chat.example/ in https://news.example/", |j| j.block_third_party = true)),
         ("refused", "Cookies a browser refuses: a public suffix, another site's domain, SameSite=None without Secure, a bad date", jar("open https://www.shop.example/ | Set-Cookie: a=1; Domain=example | Set-Cookie: b=1; Domain=bank.example | Set-Cookie: c=1; SameSite=None | Set-Cookie: d=1; Expires=next tuesday | Set-Cookie: e\nopen https://www.shop.example/")),
+        ("sessions", "Sessions: sign in on two devices, an idle gap, logout ends one session, sign out everywhere ends the rest", sessions(&SessionScenario::default().events, keep)),
+        ("idle-timeout", "Idle and absolute timeouts: each request renews the store's TTL until the session is an hour old; then 31 idle minutes end a new one", sessions("laptop: login alice\nwait 25m\nlaptop: get /account\nwait 25m\nlaptop: get /account\nwait 20m\nlaptop: get /account\nlaptop: login alice\nwait 31m\nlaptop: get /account", |s| s.absolute_s = 3600)),
+        ("fixation", "Session fixation: the attacker plants an id before sign-in; a new id at sign-in defeats it", sessions("fixate\nlaptop: login alice\nreplay", keep)),
+        ("fixation-open", "The same app keeping the planted id at sign-in: the attacker is signed in as Alice", sessions("fixate\nlaptop: login alice\nreplay", |s| s.rotate_on_login = false)),
+        ("csrf-lax", "CSRF with SameSite=Lax and no token: the cross-site POST fails, but a state change on GET goes through", sessions("laptop: login alice\nlaptop: post /transfer\ncsrf POST /transfer\ncsrf GET /transfer?to=mallory&amount=100", |s| s.csrf_token = false)),
+        ("csrf-none", "CSRF with SameSite=None and no token: another site's form moves Alice's money", sessions("laptop: login alice\ncsrf POST /transfer", |s| {
+            s.csrf_token = false;
+            s.cookie = "Path=/; Secure; HttpOnly; SameSite=None".into();
+        })),
+        ("csrf-token", "The same with a CSRF token: the cookie goes, but the forged form lacks the token, so 403", sessions("laptop: login alice\nlaptop: post /transfer\ncsrf POST /transfer", |s| s.cookie = "Path=/; Secure; HttpOnly; SameSite=None".into())),
+        ("xss", "XSS without HttpOnly: injected script reads the session cookie, and the attacker replays it", sessions("laptop: login alice\nxss\nreplay", |s| s.cookie = "Path=/; Secure; SameSite=Lax".into())),
+        ("xss-httponly", "The same with HttpOnly: document.cookie does not show the session, so there is nothing to steal", sessions("laptop: login alice\nxss\nreplay", keep)),
+        ("sniff", "An app on plain http: someone on the café's Wi-Fi reads the cookie off the wire and replays it", sessions("laptop: login alice\nlaptop: get /account\nsniff\nreplay", |s| {
+            s.https = false;
+            s.cookie = "Path=/; HttpOnly; SameSite=Lax".into();
+        })),
+        ("jwt", "The same app with a JWT in the cookie: logout cannot end a stolen token, only its exp can", sessions("laptop: login alice\nlaptop: get /account\nxss\nlaptop: logout\nreplay\nphone: login alice\nphone: logout everywhere\nwait 20m\nreplay", |s| {
+            s.mode = Mode::Jwt;
+            s.cookie = "Path=/; Secure; SameSite=Lax".into();
+        })),
     ]
 }
 
@@ -255,22 +285,71 @@ pub struct CookieForm {
     pub events: String,
     pub lax_by_default: bool,
     pub block_third_party: bool,
+    pub s_events: String,
+    pub mode: super::sessions::Mode,
+    pub s_cookie: String,
+    pub idle: String,
+    pub absolute: String,
+    pub token_ttl: String,
+    pub rotate_on_login: bool,
+    pub csrf_token: bool,
+    pub https: bool,
 }
 
 impl From<&CookieScenario> for CookieForm {
     fn from(s: &CookieScenario) -> Self {
-        CookieForm { part: s.part, events: s.jar.events.clone(), lax_by_default: s.jar.lax_by_default, block_third_party: s.jar.block_third_party }
+        let t = crate::cache::scenario::time_text;
+        let x = &s.sessions;
+        CookieForm {
+            part: s.part,
+            events: s.jar.events.clone(),
+            lax_by_default: s.jar.lax_by_default,
+            block_third_party: s.jar.block_third_party,
+            s_events: x.events.clone(),
+            mode: x.mode,
+            s_cookie: x.cookie.clone(),
+            idle: t(x.idle_s),
+            absolute: t(x.absolute_s),
+            token_ttl: t(x.token_ttl_s),
+            rotate_on_login: x.rotate_on_login,
+            csrf_token: x.csrf_token,
+            https: x.https,
+        }
     }
 }
 
 impl CookieForm {
     pub fn parse(&self, base: &CookieScenario) -> Result<CookieScenario, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut time = |key: &str, text: &str, fallback: u64| match crate::cache::scenario::parse_time(text.trim()) {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push(FieldError::new(key, e));
+                fallback
+            }
+        };
+        let sessions = super::sessions::SessionScenario {
+            events: self.s_events.clone(),
+            mode: self.mode,
+            cookie: self.s_cookie.trim().to_string(),
+            idle_s: time("sessions_idle", &self.idle, base.sessions.idle_s),
+            absolute_s: time("sessions_absolute", &self.absolute, base.sessions.absolute_s),
+            token_ttl_s: time("sessions_token_ttl", &self.token_ttl, base.sessions.token_ttl_s),
+            rotate_on_login: self.rotate_on_login,
+            csrf_token: self.csrf_token,
+            https: self.https,
+        };
         let s = CookieScenario {
             part: self.part,
             jar: JarScenario { events: self.events.clone(), lax_by_default: self.lax_by_default, block_third_party: self.block_third_party },
+            sessions,
             ..base.clone()
         };
-        let errors = s.validate();
+        for e in s.validate() {
+            if !errors.iter().any(|x: &FieldError| x.field == e.field) {
+                errors.push(e);
+            }
+        }
         if errors.is_empty() {
             Ok(s)
         } else {

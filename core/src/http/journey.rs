@@ -117,7 +117,7 @@ impl JourneyScenario {
 }
 
 fn lab_link(lab: &str, title: &str, fragment: String) -> SpecRef {
-    SpecRef { document: format!("Wirelab's {lab} lab"), section: String::new(), title: title.into(), url: format!("../{}/{fragment}", lab.to_ascii_lowercase()) }
+    SpecRef::lab(lab, title, &fragment)
 }
 
 fn link<S: crate::scenario::Scenario>(s: &S) -> String {

@@ -64,7 +64,8 @@ fn digest(alg: Alg, input: &[u8]) -> Vec<u8> {
     }
 }
 
-fn hmac(alg: Alg, secret: &[u8], input: &[u8]) -> Vec<u8> {
+/// HMAC with the hash of `alg` (HS384, HS512; SHA-256 otherwise).
+pub fn hmac(alg: Alg, secret: &[u8], input: &[u8]) -> Vec<u8> {
     // Hmac accepts keys of any length, so these cannot fail.
     match alg {
         Alg::HS384 => Hmac::<Sha384>::new_from_slice(secret).map(|m| m.chain_update(input).finalize().into_bytes().to_vec()).unwrap_or_default(),

@@ -38,6 +38,7 @@ pub fn CookiesLab(location: Location, notices: Notices, embed: bool) -> impl Int
 #[component]
 fn JarTable(session: LabSession<CookieScenario, CookieRun>) -> impl IntoView {
     let run = session.trace;
+    let shown = Memo::new(move |_| run.with(|r| !r.jars.is_empty()));
     let rows = move || {
         let i = session.current.get();
         run.with(|r| {
@@ -67,7 +68,7 @@ fn JarTable(session: LabSession<CookieScenario, CookieRun>) -> impl IntoView {
         })
     };
     let caption = move || format!("The jar after step {}", session.current.get() + 1);
-    view! {
+    let table = move || view! {
         <section class="jar" data-testid="jar" aria-labelledby="jar-title">
             <h2 id="jar-title">"The cookie jar"</h2>
             <div class="jar-scroll" tabindex="0" role="region" aria-label="The cookie jar, as a table (scrolls sideways)">
@@ -90,5 +91,6 @@ fn JarTable(session: LabSession<CookieScenario, CookieRun>) -> impl IntoView {
                 </table>
             </div>
         </section>
-    }
+    };
+    view! { <Show when=move || shown.get()>{table}</Show> }
 }
