@@ -89,13 +89,66 @@ test('third-party cookies follow a person across sites; blocking and partitionin
   await context.close();
 });
 
+test('sessions: two devices, logout and sign out everywhere, with the store\'s keys and real RESP bytes', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'sessions');
+  const text = await summary(page);
+  assert.match(text, /laptop: GET \/account: 401, Sign in first: no session cookie came with the request\./);
+  assert.match(text, /phone: GET \/account: 200/);
+  assert.match(text, /phone: sign out everywhere: 200, Signed out of 1 session\./);
+  // The session store is a lane; its commands are Redis's own protocol.
+  await page.locator('[data-testid=step]', { hasText: 'SET · SADD' }).first().click();
+  const inspector = await page.locator('[data-testid=inspector]').innerText();
+  assert.match(inspector, /Redis commands \(RESP\)/);
+  assert.match(inspector, /SET session:[0-9a-f]{32} \{"user":"alice","created":0\} EX 1800/);
+  assert.equal(await page.locator('[data-testid=jar]').count(), 0, 'no single jar table: each browser has its lane');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('attacks: fixation, CSRF, XSS and sniffing each shown failing and working, by the setting that decides it', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'fixation');
+  assert.match(await summary(page), /Replay of the stolen cookie: 401/);
+  await preset(page, 'fixation-open');
+  assert.match(await summary(page), /Replay of the stolen cookie: 200, \/account: alice's page: the attacker is in\./);
+  await preset(page, 'csrf-lax');
+  const csrf = await summary(page);
+  assert.match(csrf, /CSRF from evil\.example \(POST \/transfer\): 401/);
+  assert.match(csrf, /CSRF from evil\.example \(GET \/transfer\?to=mallory&amount=100\): 200, Sent 100 from alice to mallory: the attack worked\./);
+  // The CSRF token setting: on, the same GET is refused.
+  await edit(page);
+  await page.locator('[data-testid="input-sessions_csrf_token"]').check();
+  await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.includes('GET /transfer?to=mallory&amount=100): 403'));
+  await preset(page, 'xss');
+  assert.match(await summary(page), /XSS on the laptop: the session cookie was read and sent to evil\.example\./);
+  await preset(page, 'xss-httponly');
+  assert.match(await summary(page), /Replay: the attacker had nothing\./);
+  await preset(page, 'sniff');
+  assert.match(await summary(page), /the session cookie was read off the wire \(plain http\)/);
+  // The JWT variant: logout cannot end a stolen token, and the token links to the JWT lab.
+  await preset(page, 'jwt');
+  assert.match(await summary(page), /laptop: logout \(200\)\.\nReplay of the stolen cookie: 200/);
+  await page.locator('[data-testid=step]', { hasText: '200 OK' }).first().click();
+  const href = await page.locator('[data-testid=inspector] a', { hasText: "Wirelab's JWT lab" }).getAttribute('href');
+  assert.match(href, /^\.\.\/jwt\/#\/jwt\?s=/);
+  // A bad timeout is named beside its field and kept as typed.
+  await edit(page);
+  const idle = page.locator('[data-testid="input-sessions_idle"]');
+  await idle.fill('30 minutes');
+  await page.waitForFunction(() => document.querySelector('[data-testid="error-sessions_idle"]')?.innerText.trim());
+  assert.equal(await idle.inputValue(), '30 minutes');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the cookies lab passes axe in both themes', async () => {
   const fs = await import('node:fs');
   const { createRequire } = await import('node:module');
   const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   for (const scheme of ['light', 'dark']) {
     const { context, page, problems } = await open('cookies/', { colorScheme: scheme, bypassCSP: true });
-    for (const id of ['jar', 'samesite', 'partitioned']) {
+    for (const id of ['jar', 'samesite', 'partitioned', 'sessions', 'jwt']) {
       await preset(page, id);
       await page.addScriptTag({ content: AXE });
       const violations = await page.evaluate(async () => {

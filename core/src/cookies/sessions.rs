@@ -211,6 +211,8 @@ struct App {
     last_laptop: Option<Vec<u8>>,
     store_actor: Option<usize>,
     evil_actor: Option<usize>,
+    /// References for the answer being written (the JWT lab's link to a token just issued).
+    answer_spec: Vec<SpecRef>,
 }
 
 fn field(name: impl Into<String>, value: impl Into<String>, note: impl Into<String>) -> Field {
@@ -538,7 +540,7 @@ impl App {
             fields.push(field("the browser", verdict, r.checks.last().map(|c| c.text.clone()).unwrap_or_default()));
         }
         let after = self.jar_state(who);
-        self.t.steps.push(Step { at: SimTime(self.at), arrives: Some(SimTime(self.at + ONE_WAY_US)), kind: StepKind::Message, from: 1, to: from, label: format!("{status} {}", crate::http::reason(status)), fields, bytes, bytes_label: "HTTP/1.1 response".into(), states: vec![StateChange { actor: from, before, after }], explanation: note, spec: Vec::new() });
+        self.t.steps.push(Step { at: SimTime(self.at), arrives: Some(SimTime(self.at + ONE_WAY_US)), kind: StepKind::Message, from: 1, to: from, label: format!("{status} {}", crate::http::reason(status)), fields, bytes, bytes_label: "HTTP/1.1 response".into(), states: vec![StateChange { actor: from, before, after }], explanation: note, spec: std::mem::take(&mut self.answer_spec) });
         self.at += ONE_WAY_US;
         (status, text)
     }
@@ -556,10 +558,13 @@ impl App {
                 match self.s.mode {
                     Mode::Jwt => {
                         let token = self.token_for(&user);
-                        let link = crate::permalink::link(&crate::jwt::scenario::JwtScenario { token: token.clone(), ..Default::default() }, 0, crate::permalink::LinkOptions { include_secrets: false, plain: false, embed: false });
-                        if let Some(step) = self.t.steps.last_mut() {
-                            step.spec.push(SpecRef::lab("JWT", "this token, decoded", &link));
-                        }
+                        // The JWT lab's link, written here as its JSON (making the lab's own
+                        // scenario would link its presets' cryptography into this page). The
+                        // app's secret stays out of it, as secrets do.
+                        let iat = crate::cookies::run::START + self.now() as i64;
+                        let json = serde_json::json!({ "v": 1, "token": token, "public_key": "", "secret": "", "allowed": ["HS256"], "now": iat });
+                        let link = format!("#/jwt?s={}&step=1", base64url::encode(json.to_string().as_bytes()));
+                        self.answer_spec.push(SpecRef::lab("JWT", "this token, decoded", &link));
                         (200, format!("Signed in as {user}"), Some(set(name, &token)), format!("The password is right, so the app signs a token: {{\"sub\":\"{user}\"}} with an exp {} away, HMAC-SHA-256 with its secret. The cookie carries the token itself; the app keeps nothing, and will trust any copy of it until exp.", time_text(self.s.token_ttl_s)))
                     }
                     Mode::Sessions => {
@@ -824,7 +829,7 @@ pub fn run(s: &SessionScenario) -> Trace {
         Mode::Jwt => "Sessions with a signed token in the cookie (a JWT)",
     };
     let t = Trace::new("cookies", title, vec![Actor { id: "laptop".into(), name: "Alice's laptop".into(), detail: "a browser".into() }, Actor { id: "app".into(), name: "app.example".into(), detail: "the app".into() }]);
-    let mut app = App { s: s.clone(), t, rng: SplitMix64::new(2026), at: 0, jars: Default::default(), store: Vec::new(), stolen: None, last_laptop: None, store_actor: None, evil_actor: None };
+    let mut app = App { s: s.clone(), t, rng: SplitMix64::new(2026), at: 0, jars: Default::default(), store: Vec::new(), stolen: None, last_laptop: None, store_actor: None, evil_actor: None, answer_spec: Vec::new() };
     let events = parse_events(&s.events).unwrap_or_default();
     app.run(&events);
     let mut t = app.t;
