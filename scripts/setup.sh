@@ -69,8 +69,8 @@ ensure_test_tools() {
 }
 
 ensure_python_test_tools() {
-  if ! python3 -c "import dns.version, cryptography, jwt, sys; sys.exit(dns.version.version != '2.9.2' or cryptography.__version__ != '50.0.2' or jwt.__version__ != '2.15.1')" 2>/dev/null; then
-    log "installing dnspython, cryptography and PyJWT (PyPI) for the interoperability tests"
+  if ! python3 -c "import dns.version, cryptography, jwt, argon2, bcrypt, importlib.metadata as m, sys; sys.exit(dns.version.version != '2.9.2' or cryptography.__version__ != '50.0.2' or jwt.__version__ != '2.15.1' or m.version('argon2-cffi') != '25.1.0' or bcrypt.__version__ != '5.0.0')" 2>/dev/null; then
+    log "installing dnspython, cryptography, PyJWT, argon2-cffi and bcrypt (PyPI) for the interoperability tests"
     python3 -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/requirements.txt"
   fi
 }

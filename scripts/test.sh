@@ -16,6 +16,8 @@ log "JWT interoperability: tokens signed by Wirelab verified by PyJWT, and the r
 python3 tests/jwt_interop.py
 log "OAuth interoperability: ID tokens, access tokens and client assertions verified by PyJWT; forms, queries, Basic credentials and PKCE by Python's standard library"
 python3 tests/oauth_interop.py
+log "Passwords: argon2id, bcrypt and scrypt hashes made by the core, remade byte for byte and verified by argon2-cffi, bcrypt and hashlib"
+python3 tests/password_interop.py
 log "HTTP/1.1: every message the labs write, and random chunked ones, read by Python's http.client as the core reads them"
 python3 tests/http_interop.py
 log "HTTP caching: the RFC 9111 core against http-cache-semantics on random header sets (storable, lifetime, age, stale, reuse)"

@@ -5,6 +5,7 @@
 
 pub mod date;
 pub mod jar;
+pub mod passwords;
 pub mod run;
 pub mod scenario;
 pub mod sessions;
