@@ -149,3 +149,15 @@ export async function fields(page, label) {
   await page.locator('[data-testid=step]', { hasText: label }).first().click();
   return page.locator('[data-testid=field]').allInnerTexts();
 }
+
+/** Runs axe on the page (opened with `bypassCSP: true`) and returns its serious and critical
+ * violations as `id: count`. */
+export async function axeViolations(page) {
+  const { createRequire } = await import('node:module');
+  const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () => {
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => `${v.id}: ${v.nodes.length}`);
+  });
+}

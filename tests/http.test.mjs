@@ -2,7 +2,7 @@
 // sub-path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openLab, summary, labels, preset, edit, fields } from './harness.mjs';
+import { serve, launch, openLab, summary, labels, preset, edit, fields, axeViolations } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -167,18 +167,11 @@ test('waterfall: a page load drawn from the model, and the protocol, loss and ca
 });
 
 test('the waterfall and the other parts pass axe in both themes', async () => {
-  const fs = await import('node:fs');
-  const { createRequire } = await import('node:module');
-  const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   for (const scheme of ['light', 'dark']) {
     const { context, page, problems } = await open('http/', { colorScheme: scheme, bypassCSP: true });
     for (const id of ['waterfall-h2', 'methods', 'status-4xx', 'preflight']) {
       await preset(page, id);
-      await page.addScriptTag({ content: AXE });
-      const violations = await page.evaluate(async () => {
-        const r = await axe.run(document, { resultTypes: ['violations'] });
-        return r.violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => `${v.id}: ${v.nodes.length}`);
-      });
+      const violations = await axeViolations(page);
       assert.deepEqual(violations, [], `${scheme} ${id}`);
     }
     assert.deepEqual(problems, []);

@@ -52,6 +52,16 @@ pub fn parse_utc(text: &str) -> Result<i64, String> {
     Ok(from_utc(y, m, day, h, mi, sec))
 }
 
+/// The number of days in month `m` (1 to 12) of year `y`, proleptic Gregorian.
+pub fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// `2026-11-22 00:00:00 UTC`.
 pub fn utc(secs: i64) -> String {
     let (y, m, d, h, mi, s) = utc_parts(secs);

@@ -246,7 +246,7 @@ pub fn parse_http_date(text: &str) -> Option<i64> {
         }
     };
     let number = |s: &str, len: usize| (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<i64>().ok()).flatten();
-    let valid = |y: i64, m: u32, d: i64| d >= 1 && d <= days_in_month(y, m) as i64;
+    let valid = |y: i64, m: u32, d: i64| d >= 1 && d <= civil::days_in_month(y, m) as i64;
     let parts: Vec<&str> = text.split(' ').collect();
     let (y, m, d, (h, mi, s)) = if let Some(day) = parts.first().and_then(|p| p.strip_suffix(',')) {
         if DAYS.contains(&day) {
@@ -288,14 +288,6 @@ fn two_digit_year(yy: i64) -> i64 {
     }
 }
 
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
 
 /// A decision with the rule that made it.
 #[derive(Debug, Clone, PartialEq, Eq)]

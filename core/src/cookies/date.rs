@@ -121,7 +121,7 @@ pub fn parse(text: &str) -> Result<CookieDate, DateProblem> {
     if h > 23 || mi > 59 || s > 59 {
         return out(format!("the time is {h}:{mi:02}:{s:02}"));
     }
-    if day > days_in_month(year as i64, month) {
+    if day > civil::days_in_month(year as i64, month) {
         return out(format!("{} has no day {day} in {year}", MONTH_NAMES[month as usize - 1]));
     }
     Ok(CookieDate { at: civil::from_utc(year as i64, month, day, h, mi, s), tokens, two_digit_year })
@@ -129,14 +129,6 @@ pub fn parse(text: &str) -> Result<CookieDate, DateProblem> {
 
 const MONTH_NAMES: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
 
 #[cfg(test)]
 mod tests {
