@@ -120,14 +120,16 @@ LabInfo {
 /// Labs being built: reachable by their route, not listed on the home page until complete.
 pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
     id: "cookies",
-    title: "Cookies: the browser's jar, and why a cookie goes or stays",
-    teaser: "Write what the browser does and what each server answers with Set-Cookie: see every cookie stored or refused, attribute by attribute, and for every request, which cookies go and why (Domain, Path, Secure, expiry, SameSite on links, forms and images from other sites, third-party and partitioned cookies).",
+    title: "Cookies and sessions: why a cookie goes or stays, and who it lets in",
+    teaser: "Write what the browser does and what each server answers with Set-Cookie: see every cookie stored or refused, attribute by attribute, and for every request which cookies go and why. Then an app's sessions in a Redis store across two devices, logout and timeouts, and the attacks: fixation, CSRF, XSS, a network attacker, and a stolen token that logout cannot end.",
     learn: &[
         "how a browser reads Set-Cookie, and why it refuses some cookies outright",
         "which requests carry a cookie: Domain, Path, Secure, Max-Age and Expires",
         "what SameSite Strict, Lax and None do on another site's link, form POST and image",
-        "why HttpOnly keeps a session from injected script, and Secure from the network",
         "how a tracker's third-party cookie follows a person, and what blocking and partitioning change",
+        "how a session id in a cookie maps to a session on the server, and how logout and timeouts end it",
+        "why HttpOnly, Secure, SameSite, a CSRF token and a new id at sign-in each stop a different attack",
+        "what a JWT in a cookie changes: nothing to look up, and nothing to revoke",
     ],
     rfcs: &["RFC 6265", "RFC 6265bis"],
 }];
