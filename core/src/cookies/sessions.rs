@@ -152,7 +152,7 @@ fn event(line: &str) -> Result<Event, String> {
         ["post", p] => Ok(Event::Post(who, path(p)?)),
         ["logout"] => Ok(Event::Logout(who)),
         ["logout", "everywhere"] => Ok(Event::LogoutEverywhere(who)),
-        ["wait", t] => Ok(Event::Wait(parse_time(t)?.min(limits::TTL_S * 2))),
+        ["wait", t] => Ok(Event::Wait(parse_time(t)?)),
         ["csrf", m, p] if m.eq_ignore_ascii_case("post") || m.eq_ignore_ascii_case("get") => Ok(Event::Csrf { post: m.eq_ignore_ascii_case("post"), path: path(p)? }),
         ["xss"] => Ok(Event::Xss),
         ["sniff"] => Ok(Event::Sniff),
