@@ -81,7 +81,8 @@ lab_pages() {
   (cd "$ROOT/src/bin" && ls -- *.rs | sed 's/\.rs$//' | sort)
 }
 
-# The separately loaded cryptography (src/ext.rs, core/src/ext.rs): one crate each in ext/.
+# The separately loaded cryptography (src/ext.rs, core/src/ext.rs): one crate each in ext/
+# (and ext/worker.js, the worker the password hashing runs in).
 ext_crates() {
   (cd "$ROOT/ext" && ls -d -- */ | sed 's#/$##' | sort)
 }
@@ -101,6 +102,10 @@ build_exts() {
     wasm-opt -Oz "$out/$id-${hash}_bg.wasm" -o "$out/$id-${hash}_bg.wasm"
     minify_glue "$out/$id-$hash.js"
   done
+  # The worker that runs the hash extension off the page's thread (ext/worker.js).
+  hash="$(sha256sum "$ROOT/ext/worker.js" | cut -c1-16)"
+  cp "$ROOT/ext/worker.js" "$out/worker-$hash.js"
+  minify_glue "$out/worker-$hash.js"
 }
 
 # wasm-bindgen's glue JS, minified in place (Trunk minifies HTML and CSS but not this file):

@@ -46,11 +46,23 @@ pub fn track() {
 /// Starts loading `which` (once); the core calls this when it finds it missing.
 pub fn request(which: Ext) {
     MISSED.with(|m| *m.borrow_mut() = Some(which));
-    drop(load(which));
+    // Password hashes are computed by a worker the provider feeds itself (src/hash_worker.rs).
+    if which != Ext::Hash {
+        drop(load(which));
+    }
+}
+
+/// Says that something a computation waited for has arrived: every computation that
+/// [`track`]s runs again.
+pub fn arrived() {
+    ARRIVED.with(|a| a.update(|n| *n += 1));
 }
 
 /// The load of `which`: resolves to whether it is now registered.
 pub fn load(which: Ext) -> Load {
+    if which == Ext::Hash {
+        return futures::future::ready(false).boxed_local().shared();
+    }
     if let Some(running) = LOADS.with(|l| l.borrow().iter().find(|(e, _)| *e == which).map(|(_, f)| f.clone())) {
         return running;
     }
@@ -61,6 +73,8 @@ pub fn load(which: Ext) -> Load {
                 match which {
                     Ext::Nist => ext::provide_nist(Rc::new(JsNist(module))),
                     Ext::Ed25519 => ext::provide_ed25519(Rc::new(JsEd25519(module))),
+                    // Never imported here: the worker does (src/hash_worker.rs).
+                    Ext::Hash => return false,
                 }
                 true
             }

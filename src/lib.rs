@@ -10,6 +10,7 @@
 pub mod browser;
 pub mod components;
 pub mod ext;
+pub mod hash_worker;
 pub mod home;
 pub mod labs;
 

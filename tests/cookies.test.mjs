@@ -1,6 +1,7 @@
 // The cookies lab in headless Chromium against the release build, from a sub-path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { serve, launch, openLab, summary, labels, preset, edit, fields, axeViolations } from './harness.mjs';
 
 let server, browser;
@@ -142,10 +143,78 @@ test('attacks: fixation, CSRF, XSS and sniffing each shown failing and working, 
   await context.close();
 });
 
+test('passwords: hashed in a worker with progress, checked, reset once; each guess measured and turned into attack times', async () => {
+  const { context, page, problems } = await open();
+  await preset(page, 'accounts');
+  // The argon2id hashes (19 MiB, 2 passes) come from the worker; the run goes on as each arrives.
+  await page.waitForFunction(() => /laptop: alice signs in \(200\)\.\nThe store holds/.test(document.querySelector('[data-testid=summary]').innerText), null, { timeout: 60_000 });
+  const text = await summary(page);
+  assert.match(text, /laptop: register alice: 201, Account alice created\./);
+  assert.match(text, /laptop: alice signs in \(a wrong password\) \(401\)\./);
+  assert.match(text, /laptop: refresh: 200, New access token\./);
+  assert.match(text, /laptop: reset link used: 200, Password changed\.\nlaptop: reset link used: 400, This link has expired or was already used\./);
+  assert.match(text, /phone: refresh: 401/);
+  assert.match(text, /\(the password from before the reset\) \(401\)/);
+  assert.match(await page.locator('[data-testid=hash-status]').innerText(), /\d+ hashes computed in a worker/);
+  // The stored string is argon2id's PHC form, field by field, and verifies with the password.
+  await page.locator('[data-testid=step]', { hasText: 'hash the password' }).first().click();
+  const inspector = await page.locator('[data-testid=inspector]').innerText();
+  assert.match(inspector, /algorithm\s+\$argon2id\s/);
+  assert.match(inspector, /parameters\s+m=19456,t=2,p=1\s/);
+  assert.match(inspector, /RFC 9106/);
+  // The worker's wasm made exactly the hash the native core made for the golden trace (which
+  // the password check remakes with the reference Argon2): same salt, same bytes.
+  const golden = readFileSync(new URL('../core/tests/golden/cookies-accounts.txt', import.meta.url), 'utf8');
+  const want = golden.match(/^  hash = (\S+)$/m)[1];
+  assert.ok(inspector.includes(want), `${want} in ${inspector}`);
+  // The reset mail is a real message, its link the token.
+  await page.locator('[data-testid=step]', { hasText: 'mail: reset your password' }).click();
+  assert.match(await page.locator('[data-testid=inspector]').innerText(), /e-mail message \(RFC 5322\)/);
+  // The cost of a guess, measured here, beside SHA-256's.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=cost-row]').length >= 2);
+  const cost = await page.locator('[data-testid=password-cost]').innerText();
+  assert.match(cost, /argon2id \(m=19456 KiB, t=2, p=1\) \(the app's\)\s+\d+ ms/);
+  assert.match(cost, /SHA-256, unsalted/);
+  // Every scheme at its recommended cost, on request.
+  await page.click('[data-testid=measure-all]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=cost-row]').length >= 4, null, { timeout: 60_000 });
+  const all = await page.locator('[data-testid=password-cost]').innerText();
+  assert.match(all, /bcrypt \(cost 10\)/);
+  assert.match(all, /scrypt \(N=2\^17, r=8, p=1\)/);
+  // bcrypt's stored string; a bad scheme is named beside its field and kept as typed.
+  await preset(page, 'bcrypt');
+  await page.waitForFunction(() => /laptop: alice signs in \(200\)/.test(document.querySelector('[data-testid=summary]').innerText), null, { timeout: 60_000 });
+  await page.locator('[data-testid=step]', { hasText: 'hash the password' }).first().click();
+  const bcrypt = await page.locator('[data-testid=inspector]').innerText();
+  assert.match(bcrypt, /algorithm\s+\$2b\s/);
+  assert.match(bcrypt, /cost\s+10\s/);
+  const bgolden = readFileSync(new URL('../core/tests/golden/cookies-bcrypt.txt', import.meta.url), 'utf8');
+  assert.ok(bcrypt.includes(bgolden.match(/^  hash = (\S+)$/m)[1]), 'the same bcrypt hash as the native core');
+  await edit(page);
+  const scheme = page.locator('[data-testid="input-sessions_hash"]');
+  await scheme.fill('md5');
+  await page.waitForFunction(() => /not a scheme/.test(document.querySelector('[data-testid="error-sessions_hash"]')?.innerText || ''));
+  assert.equal(await scheme.inputValue(), 'md5');
+  await scheme.fill('bcrypt cost=40');
+  await page.waitForFunction(() => /cost 4 to 16/.test(document.querySelector('[data-testid="error-sessions_hash"]')?.innerText || ''));
+  // The passwords are secrets: out of a link unless asked for.
+  const scenario = async () => {
+    await page.click('[data-testid=copy-link]');
+    const link = await page.inputValue('[data-testid=share-output]');
+    return Buffer.from(new URL(link).hash.match(/[?&]s=([^&]+)/)[1], 'base64url').toString('utf8');
+  };
+  await page.check('[data-testid=plain-link]');
+  assert.ok(!(await scenario()).includes('correct horse battery staple'));
+  await page.check('[data-testid=include-secrets]');
+  assert.ok((await scenario()).includes('correct horse battery staple'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the cookies lab passes axe in both themes', async () => {
   for (const scheme of ['light', 'dark']) {
     const { context, page, problems } = await open('cookies/', { colorScheme: scheme, bypassCSP: true });
-    for (const id of ['jar', 'samesite', 'partitioned', 'sessions', 'jwt']) {
+    for (const id of ['jar', 'samesite', 'partitioned', 'sessions', 'jwt', 'sha256']) {
       await preset(page, id);
       const violations = await axeViolations(page);
       assert.deepEqual(violations, [], `${scheme} ${id}`);

@@ -9,6 +9,7 @@
 //! arrives. The results never depend on where the code runs: the extension is these same
 //! functions compiled on their own.
 
+use crate::cookies::passwords::Scheme;
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
@@ -20,16 +21,19 @@ pub enum Ext {
     Nist,
     /// Ed25519.
     Ed25519,
+    /// Password hashing (argon2id, bcrypt, scrypt), run in a worker off the page's thread.
+    Hash,
 }
 
 impl Ext {
-    pub const ALL: [Ext; 2] = [Ext::Nist, Ext::Ed25519];
+    pub const ALL: [Ext; 3] = [Ext::Nist, Ext::Ed25519, Ext::Hash];
 
     /// Its name in file names and in the page's `<meta name="wirelab-ext-…">`.
     pub fn id(self) -> &'static str {
         match self {
             Ext::Nist => "nist",
             Ext::Ed25519 => "ed25519",
+            Ext::Hash => "hash",
         }
     }
 
@@ -37,6 +41,7 @@ impl Ext {
         match self {
             Ext::Nist => "the P-384 and P-521 code",
             Ext::Ed25519 => "the Ed25519 code",
+            Ext::Hash => "the password hash",
         }
     }
 }
@@ -120,7 +125,15 @@ pub trait Ed25519 {
     fn verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> Result<(), EdRefusal>;
 }
 
+/// Password hashing at real costs. The page computes each hash in a worker and answers from
+/// what has arrived, so `hash` is None while one is still being computed (the provider has
+/// started it).
+pub trait Passwords {
+    fn hash(&self, scheme: Scheme, password: &str, salt: &[u8; 16]) -> Option<Result<String, String>>;
+}
+
 thread_local! {
+    static PASSWORDS: RefCell<Option<Rc<dyn Passwords>>> = const { RefCell::new(None) };
     static NIST: RefCell<Option<Rc<dyn Nist>>> = const { RefCell::new(None) };
     static ED25519: RefCell<Option<Rc<dyn Ed25519>>> = const { RefCell::new(None) };
     static ON_MISSING: RefCell<Option<fn(Ext)>> = const { RefCell::new(None) };
@@ -134,6 +147,34 @@ pub fn provide_nist(provider: Rc<dyn Nist>) {
 /// Registers the Ed25519 provider.
 pub fn provide_ed25519(provider: Rc<dyn Ed25519>) {
     ED25519.with(|p| *p.borrow_mut() = Some(provider));
+}
+
+/// Registers the password hashing provider (the cookies lab's page, a worker behind it).
+pub fn provide_passwords(provider: Rc<dyn Passwords>) {
+    PASSWORDS.with(|p| *p.borrow_mut() = Some(provider));
+}
+
+/// `password` stored under `scheme` with `salt`: natively computed at once; on the web the fast
+/// schemes at once and the slow ones by the registered provider, [`Missing`] until it has
+/// answered (the computation runs again then).
+pub fn password_hash(scheme: Scheme, password: &str, salt: &[u8; 16]) -> Result<Result<String, String>, Missing> {
+    if let Err(e) = scheme.check() {
+        return Ok(Err(e));
+    }
+    if let Some(fast) = crate::cookies::passwords::hash_fast(scheme, password) {
+        return Ok(Ok(fast));
+    }
+    if let Some(p) = PASSWORDS.with(|p| p.borrow().clone()) {
+        if let Some(done) = p.hash(scheme, password, salt) {
+            return Ok(done);
+        }
+        #[cfg(target_arch = "wasm32")]
+        return Err(missing(Ext::Hash));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    return Ok(crate::cookies::passwords::hash(scheme, password, salt));
+    #[cfg(target_arch = "wasm32")]
+    Err(missing(Ext::Hash))
 }
 
 /// What to call when a computation needs an extension that is not there (the app starts
@@ -156,6 +197,7 @@ pub fn available(ext: Ext) -> bool {
         || match ext {
             Ext::Nist => NIST.with(|p| p.borrow().is_some()),
             Ext::Ed25519 => ED25519.with(|p| p.borrow().is_some()),
+            Ext::Hash => PASSWORDS.with(|p| p.borrow().is_some()),
         }
 }
 

@@ -71,7 +71,7 @@ pub fn scenario_json(data: &[u8]) {
     scenario_json_lab::<oauth::OAuthScenario>(text, |s| drop(oauth::run(s)));
     scenario_json_lab::<crate::cache::scenario::CacheScenario>(text, |s| drop(crate::cache::run(s)));
     scenario_json_lab::<crate::http::scenario::HttpScenario>(text, |s| drop(crate::http::run::run(s)));
-    scenario_json_lab::<crate::cookies::scenario::CookieScenario>(text, |s| drop(crate::cookies::run::run(s)));
+    scenario_json_lab::<crate::cookies::scenario::CookieScenario>(text, |s| drop(crate::cookies::run::run(&cheap_hashing(s))));
 }
 
 /// Any text as a redirect URI (the OAuth lab's registered and sent URIs): refused with a
@@ -287,14 +287,37 @@ fn form_cookies(next: &mut dyn FnMut(&mut String)) {
     let n = flags.len();
     (f.lax_by_default, f.block_third_party, f.rotate_on_login, f.csrf_token, f.https) = (n % 2 == 0, n % 3 == 0, n % 5 != 0, n % 7 != 0, n % 11 != 0);
     f.part = if n % 4 < 2 { crate::cookies::scenario::Part::Jar } else { crate::cookies::scenario::Part::Sessions };
-    f.mode = if n % 13 == 0 { crate::cookies::sessions::Mode::Jwt } else { crate::cookies::sessions::Mode::Sessions };
-    for field in [&mut f.events, &mut f.s_events, &mut f.s_cookie, &mut f.idle, &mut f.absolute, &mut f.token_ttl] {
+    f.mode = match n % 13 {
+        0 => crate::cookies::sessions::Mode::Jwt,
+        1 => crate::cookies::sessions::Mode::Tokens,
+        _ => crate::cookies::sessions::Mode::Sessions,
+    };
+    for field in [&mut f.events, &mut f.s_events, &mut f.s_cookie, &mut f.idle, &mut f.absolute, &mut f.token_ttl, &mut f.hash, &mut f.reset_ttl, &mut f.refresh_ttl, &mut f.password, &mut f.new_password] {
         next(field);
     }
     match f.parse(&base) {
-        Ok(s) => drop(crate::cookies::run::run(&s)),
+        Ok(s) => drop(crate::cookies::run::run(&cheap_hashing(&s))),
         Err(errors) => assert!(!errors.is_empty()),
     }
+}
+
+/// The scenario with its password scheme at its lowest cost (same scheme, same code paths), so
+/// a fuzzer's inputs run in microseconds instead of a real hash's tenths of a second.
+fn cheap_hashing(s: &crate::cookies::scenario::CookieScenario) -> crate::cookies::scenario::CookieScenario {
+    use crate::cookies::passwords::Scheme;
+    let mut s = s.clone();
+    if let Ok(scheme) = Scheme::parse(&s.sessions.hash) {
+        let cheap = match scheme {
+            Scheme::Argon2id { .. } => Scheme::Argon2id { m_kib: 8, t: 1, p: 1 },
+            Scheme::Bcrypt { .. } => Scheme::Bcrypt { cost: 4 },
+            Scheme::Scrypt { .. } => Scheme::Scrypt { log_n: 1, r: 1, p: 1 },
+            other => other,
+        };
+        // The scheme's text reads back to the scheme.
+        assert_eq!(Scheme::parse(&scheme.text()), Ok(scheme));
+        s.sessions.hash = cheap.text();
+    }
+    s
 }
 
 /// Cookies as a browser and a server read them. The first byte picks the scheme (bit 0: http),

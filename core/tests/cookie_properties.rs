@@ -172,11 +172,14 @@ proptest! {
         "laptop: login alice", "phone: login alice", "attacker: login mallory", "laptop: get /account", "phone: get /", "attacker: get /",
         "laptop: post /transfer", "laptop: logout", "phone: logout everywhere", "wait 20m", "wait 13h", "csrf POST /transfer", "csrf GET /transfer?to=x",
         "xss", "sniff", "replay", "fixate", "attacker: logout everywhere",
-    ]), 0..12).prop_map(|l| l.join("\n"))], jwt in any::<bool>(), https in any::<bool>(), rotate in any::<bool>(), csrf in any::<bool>(), cookie in prop_oneof![Just("Path=/; Secure; HttpOnly; SameSite=Lax".to_string()), Just(String::new()), "[ -~]{0,40}"]) {
+        "laptop: register alice", "phone: register alice", "laptop: login alice wrong", "phone: login alice old", "laptop: reset alice", "laptop: reset bob",
+        "laptop: use reset link", "attacker: use reset link", "laptop: refresh", "phone: refresh", "attacker: refresh",
+    ]), 0..12).prop_map(|l| l.join("\n"))], mode in 0..3u8, https in any::<bool>(), rotate in any::<bool>(), csrf in any::<bool>(), cookie in prop_oneof![Just("Path=/; Secure; HttpOnly; SameSite=Lax".to_string()), Just(String::new()), "[ -~]{0,40}"]) {
         use wirelab_core::cookies::sessions::{self, Mode, SessionScenario};
-        let s = SessionScenario { events: text, mode: if jwt { Mode::Jwt } else { Mode::Sessions }, https, rotate_on_login: rotate, csrf_token: csrf, cookie, ..Default::default() };
+        let mode = [Mode::Sessions, Mode::Jwt, Mode::Tokens][mode as usize];
+        let s = SessionScenario { events: text, mode, https, rotate_on_login: rotate, csrf_token: csrf, cookie, hash: "argon2id m=8 t=1 p=1".into(), ..Default::default() };
         if sessions::parse_events(&s.events).is_ok() {
-            let t = sessions::run(&s);
+            let t = sessions::run(&s, sessions::Passwords { password: "pw", new_password: "new pw" });
             for step in t.steps.iter().filter(|st| st.bytes_label.starts_with("HTTP/1.1")) {
                 prop_assert!(step.bytes.windows(4).any(|w| w == b"\r\n\r\n"));
             }

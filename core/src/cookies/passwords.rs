@@ -57,6 +57,119 @@ impl Scheme {
     }
 }
 
+impl Scheme {
+    /// The recommended settings (OWASP's password storage cheat sheet): argon2id with 19 MiB and
+    /// 2 passes, bcrypt at cost 10, scrypt with N = 2^17 and r = 8.
+    pub const RECOMMENDED: [Scheme; 5] = [
+        Scheme::Argon2id { m_kib: 19_456, t: 2, p: 1 },
+        Scheme::Bcrypt { cost: 10 },
+        Scheme::Scrypt { log_n: 17, r: 8, p: 1 },
+        Scheme::Sha256,
+        Scheme::Plain,
+    ];
+
+    /// The scheme as the lab writes it: `argon2id m=19456 t=2 p=1`, `bcrypt cost=10`,
+    /// `scrypt ln=17 r=8 p=1`, `sha256`, `plain` (what [`Scheme::parse`] reads).
+    pub fn text(&self) -> String {
+        match self {
+            Scheme::Argon2id { m_kib, t, p } => format!("argon2id m={m_kib} t={t} p={p}"),
+            Scheme::Bcrypt { cost } => format!("bcrypt cost={cost}"),
+            Scheme::Scrypt { log_n, r, p } => format!("scrypt ln={log_n} r={r} p={p}"),
+            Scheme::Sha256 => "sha256".into(),
+            Scheme::Plain => "plain".into(),
+        }
+    }
+
+    /// Reads [`Scheme::text`]'s form; a parameter left out takes its recommended value, and
+    /// the values are checked against the limits.
+    pub fn parse(text: &str) -> Result<Scheme, String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let Some((name, params)) = words.split_first() else { return Err("name a scheme: argon2id, bcrypt, scrypt, sha256 or plain".into()) };
+        let mut values: Vec<(&str, u32)> = Vec::new();
+        for p in params {
+            let Some((k, v)) = p.split_once('=') else { return Err(format!("“{}” is not name=number", crate::export::visible(&p.chars().take(20).collect::<String>()))) };
+            let v: u32 = v.parse().map_err(|_| format!("{k}: “{}” is not a whole number", crate::export::visible(&v.chars().take(20).collect::<String>())))?;
+            values.push((k, v));
+        }
+        let allowed: &[&str] = match name.to_ascii_lowercase().as_str() {
+            "argon2id" => &["m", "t", "p"],
+            "bcrypt" => &["cost"],
+            "scrypt" => &["ln", "r", "p"],
+            "sha256" | "plain" => &[],
+            other => return Err(format!("“{}” is not a scheme: argon2id, bcrypt, scrypt, sha256 or plain", crate::export::visible(&other.chars().take(20).collect::<String>()))),
+        };
+        if let Some((k, _)) = values.iter().find(|(k, _)| !allowed.contains(k)) {
+            return Err(if allowed.is_empty() { format!("{name} takes no parameters") } else { format!("{name} takes {}, not {}", allowed.join(", "), crate::export::visible(&k.chars().take(20).collect::<String>())) });
+        }
+        let get = |k: &str, default: u32| values.iter().rev().find(|(n, _)| *n == k).map(|(_, v)| *v).unwrap_or(default);
+        let scheme = match name.to_ascii_lowercase().as_str() {
+            "argon2id" => Scheme::Argon2id { m_kib: get("m", 19_456), t: get("t", 2), p: get("p", 1) },
+            "bcrypt" => Scheme::Bcrypt { cost: get("cost", 10) },
+            "scrypt" => Scheme::Scrypt { log_n: get("ln", 17).min(255) as u8, r: get("r", 8), p: get("p", 1) },
+            "sha256" => Scheme::Sha256,
+            _ => Scheme::Plain,
+        };
+        scheme.check()?;
+        Ok(scheme)
+    }
+
+    /// Whether a hash costs real work (the page computes those in a worker).
+    pub fn is_slow(&self) -> bool {
+        !matches!(self, Scheme::Sha256 | Scheme::Plain)
+    }
+
+    /// What one guess costs in memory, in words.
+    pub fn memory_text(&self) -> String {
+        match *self {
+            Scheme::Argon2id { m_kib, .. } => format!("{} KiB ({:.1} MiB) a guess", m_kib, m_kib as f64 / 1024.0),
+            Scheme::Scrypt { log_n, r, .. } => format!("{} KiB (128·N·r bytes) a guess", (128u64 << log_n) * r as u64 / 1024),
+            Scheme::Bcrypt { .. } => "4 KiB (its S-boxes) a guess".into(),
+            Scheme::Sha256 | Scheme::Plain => "none to speak of".into(),
+        }
+    }
+}
+
+/// The fast schemes' stored form (what needs no worker); None for the slow ones.
+pub fn hash_fast(scheme: Scheme, password: &str) -> Option<String> {
+    match scheme {
+        Scheme::Sha256 => Some(Sha256::digest(password.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()),
+        Scheme::Plain => Some(password.to_string()),
+        _ => None,
+    }
+}
+
+/// `n` unsalted SHA-256 hashes of distinct 8-byte guesses, as a cracker runs them (no text
+/// formatting in the loop); the last digest, so the work cannot be skipped. Used to time the
+/// fast scheme, whose single hash is too quick to measure.
+pub fn sha256_guesses(n: u32) -> [u8; 32] {
+    let mut last = [0u8; 32];
+    for i in 0..n {
+        last = Sha256::digest((i as u64).to_le_bytes()).into();
+    }
+    last
+}
+
+/// The salt a stored hash carries (PHC's fourth field, or bcrypt's 22 characters), as verifying
+/// reads it; None for the unsalted schemes or a string that is not the scheme's form.
+pub fn salt_of(scheme: Scheme, stored: &str) -> Option<[u8; 16]> {
+    match scheme {
+        Scheme::Argon2id { .. } | Scheme::Scrypt { .. } => {
+            // The salt is the field before the hash: `$id[$v=19]$params$salt$hash`.
+            let parts: Vec<&str> = stored.split('$').collect();
+            let b64 = *parts.get(parts.len().checked_sub(2)?)?;
+            let mut buf = [0u8; 64];
+            let salt = argon2::password_hash::Salt::from_b64(b64).ok()?;
+            let bytes = salt.decode_b64(&mut buf).ok()?;
+            bytes.try_into().ok()
+        }
+        Scheme::Bcrypt { .. } => {
+            let rest = stored.split('$').nth(3)?;
+            bcrypt_b64_decode(rest.get(..22)?)?.get(..16)?.try_into().ok()
+        }
+        Scheme::Sha256 | Scheme::Plain => None,
+    }
+}
+
 /// bcrypt's own base64 alphabet (not RFC 4648's order), without padding.
 const BCRYPT_B64: &[u8; 64] = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -114,8 +227,7 @@ pub fn hash(scheme: Scheme, password: &str, salt: &[u8; 16]) -> Result<String, S
             scrypt::Scrypt.hash_password_customized(password.as_bytes(), None, None, params, &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
         }
         Scheme::Bcrypt { cost } => Ok(bcrypt(password.as_bytes(), cost, *salt)),
-        Scheme::Sha256 => Ok(Sha256::digest(password.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()),
-        Scheme::Plain => Ok(password.to_string()),
+        Scheme::Sha256 | Scheme::Plain => Ok(hash_fast(scheme, password).unwrap_or_default()),
     }
 }
 
@@ -225,6 +337,25 @@ mod tests {
         assert!(hash(Scheme::Bcrypt { cost: 20 }, "pw", &SALT).is_err());
         assert!(hash(Scheme::Scrypt { log_n: 22, r: 8, p: 1 }, "pw", &SALT).is_err());
         assert!(verify(Scheme::Bcrypt { cost: 5 }, "$2b$05$short", "pw").is_err());
+    }
+
+    #[test]
+    fn schemes_read_back_and_salts_are_found() {
+        for scheme in Scheme::RECOMMENDED {
+            assert_eq!(Scheme::parse(&scheme.text()), Ok(scheme));
+        }
+        assert_eq!(Scheme::parse("argon2id m=64"), Ok(Scheme::Argon2id { m_kib: 64, t: 2, p: 1 }));
+        assert!(Scheme::parse("bcrypt cost=3").unwrap_err().contains("cost 4 to 16"));
+        assert!(Scheme::parse("md5").unwrap_err().contains("not a scheme"));
+        assert!(Scheme::parse("sha256 n=1").unwrap_err().contains("no parameters"));
+        assert!(Scheme::parse("scrypt ln=x").unwrap_err().contains("not a whole number"));
+        assert!(Scheme::parse("").is_err());
+        for scheme in [Scheme::Argon2id { m_kib: 64, t: 1, p: 1 }, Scheme::Bcrypt { cost: 4 }, Scheme::Scrypt { log_n: 4, r: 8, p: 1 }] {
+            let h = hash(scheme, "pw", &SALT).unwrap();
+            assert_eq!(salt_of(scheme, &h), Some(SALT), "{h}");
+        }
+        assert_eq!(salt_of(Scheme::Sha256, "ab"), None);
+        assert_eq!(salt_of(Scheme::Bcrypt { cost: 4 }, "$2b$04$"), None);
     }
 
     #[test]

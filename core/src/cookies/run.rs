@@ -46,7 +46,7 @@ pub fn run(s: &CookieScenario) -> CookieRun {
     match s.part {
         Part::Jar => run_jar(&s.jar),
         // No jar table: the part has several browsers, each jar shown on its own lane.
-        Part::Sessions => CookieRun { trace: super::sessions::run(&s.sessions), jars: Vec::new() },
+        Part::Sessions => CookieRun { trace: super::sessions::run(&s.sessions, s.passwords()), jars: Vec::new() },
     }
 }
 

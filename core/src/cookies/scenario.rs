@@ -15,6 +15,8 @@ pub mod limits {
     pub const SET_COOKIES: usize = 10;
     /// Distinct servers (each a lane).
     pub const HOSTS: usize = 8;
+    /// A password, in bytes.
+    pub const PASSWORD: usize = 128;
 }
 
 /// Which part of the lab a scenario shows.
@@ -33,11 +35,25 @@ pub struct CookieScenario {
     pub part: Part,
     pub jar: JarScenario,
     pub sessions: super::sessions::SessionScenario,
+    /// Alice's password at registration (a secret: kept out of links unless asked).
+    pub password: String,
+    /// The password she sets with a reset link (a secret too).
+    pub new_password: String,
 }
+
+/// The passwords a scenario has when none are given (a link leaves them out).
+pub const PASSWORD: &str = "correct horse battery staple";
+pub const NEW_PASSWORD: &str = "vanilla otter lantern 9";
 
 impl Default for CookieScenario {
     fn default() -> Self {
-        CookieScenario { v: 1, part: Part::Jar, jar: JarScenario::default(), sessions: Default::default() }
+        CookieScenario { v: 1, part: Part::Jar, jar: JarScenario::default(), sessions: Default::default(), password: PASSWORD.into(), new_password: NEW_PASSWORD.into() }
+    }
+}
+
+impl CookieScenario {
+    pub fn passwords(&self) -> super::sessions::Passwords<'_> {
+        super::sessions::Passwords { password: &self.password, new_password: &self.new_password }
     }
 }
 
@@ -214,11 +230,20 @@ impl JarScenario {
 impl Scenario for CookieScenario {
     const LAB: &'static str = "cookies";
     const VERSION: u32 = 1;
+    const SECRET_FIELDS: &'static [&'static str] = &["password", "new_password"];
 
     fn validate(&self) -> Vec<FieldError> {
         match self.part {
             Part::Jar => self.jar.validate(),
-            Part::Sessions => self.sessions.validate(),
+            Part::Sessions => {
+                let mut errors = self.sessions.validate();
+                for (key, p) in [("password", &self.password), ("new_password", &self.new_password)] {
+                    if p.is_empty() || p.len() > limits::PASSWORD || p.chars().any(char::is_control) {
+                        errors.push(FieldError::new(key, format!("1 to {} bytes, no control characters", limits::PASSWORD)));
+                    }
+                }
+                errors
+            }
         }
     }
 }
@@ -271,6 +296,17 @@ pub fn presets() -> Vec<(&'static str, &'static str, CookieScenario)> {
             s.https = false;
             s.cookie = "Path=/; HttpOnly; SameSite=Lax".into();
         })),
+        ("accounts", "The whole sign-in flow: register, a wrong password, sign in, a refresh, logout, and a password reset link that works once", sessions("laptop: register alice\nlaptop: login alice wrong\nlaptop: login alice\nlaptop: get /account\nwait 16m\nlaptop: get /account\nlaptop: refresh\nlaptop: get /account\nphone: login alice\nlaptop: logout\nlaptop: reset alice\nlaptop: use reset link\nlaptop: use reset link\nphone: refresh\nlaptop: login alice old\nlaptop: login alice", |s| s.mode = Mode::Tokens)),
+        ("bcrypt", "The same accounts stored with bcrypt (cost 10): its $2b$ string, and its 72-byte limit", sessions("laptop: register alice\nlaptop: login alice wrong\nlaptop: login alice", |s| s.hash = "bcrypt cost=10".into())),
+        ("scrypt", "The same accounts stored with scrypt (N=2^17, r=8: 128 MiB a guess)", sessions("laptop: register alice\nlaptop: login alice wrong\nlaptop: login alice", |s| s.hash = "scrypt ln=17 r=8 p=1".into())),
+        ("sha256", "Unsalted SHA-256, for contrast: instant, and the same password always gives the same hash", sessions("laptop: register alice\nlaptop: login alice wrong\nlaptop: login alice", |s| s.hash = "sha256".into())),
+        ("plain-text", "Plain text, for contrast: whoever reads the store has the password", sessions("laptop: register alice\nlaptop: login alice", |s| s.hash = "plain".into())),
+        ("reset-expired", "A reset link used after its 15 minutes, and a reset for a name that has no account (the same answer, no mail)", sessions("laptop: register alice\nlaptop: reset alice\nwait 16m\nlaptop: use reset link\nlaptop: reset mallory\nlaptop: login alice", keep)),
+        ("refresh-reuse", "A refresh token copied off plain http: its second use gives the theft away, and every refresh token of Alice is revoked", sessions("laptop: register alice\nlaptop: login alice\nwait 16m\nlaptop: refresh\nsniff\nreplay\nlaptop: refresh", |s| {
+            s.mode = Mode::Tokens;
+            s.https = false;
+            s.cookie = "Path=/; HttpOnly; SameSite=Lax".into();
+        })),
         ("jwt", "The same app with a JWT in the cookie: logout cannot end a stolen token, only its exp can", sessions("laptop: login alice\nlaptop: get /account\nxss\nlaptop: logout\nreplay\nphone: login alice\nphone: logout everywhere\nwait 20m\nreplay", |s| {
             s.mode = Mode::Jwt;
             s.cookie = "Path=/; Secure; SameSite=Lax".into();
@@ -291,6 +327,11 @@ pub struct CookieForm {
     pub idle: String,
     pub absolute: String,
     pub token_ttl: String,
+    pub hash: String,
+    pub reset_ttl: String,
+    pub refresh_ttl: String,
+    pub password: String,
+    pub new_password: String,
     pub rotate_on_login: bool,
     pub csrf_token: bool,
     pub https: bool,
@@ -311,6 +352,11 @@ impl From<&CookieScenario> for CookieForm {
             idle: t(x.idle_s),
             absolute: t(x.absolute_s),
             token_ttl: t(x.token_ttl_s),
+            hash: x.hash.clone(),
+            reset_ttl: t(x.reset_ttl_s),
+            refresh_ttl: t(x.refresh_ttl_s),
+            password: s.password.clone(),
+            new_password: s.new_password.clone(),
             rotate_on_login: x.rotate_on_login,
             csrf_token: x.csrf_token,
             https: x.https,
@@ -335,6 +381,9 @@ impl CookieForm {
             idle_s: time("sessions_idle", &self.idle, base.sessions.idle_s),
             absolute_s: time("sessions_absolute", &self.absolute, base.sessions.absolute_s),
             token_ttl_s: time("sessions_token_ttl", &self.token_ttl, base.sessions.token_ttl_s),
+            hash: self.hash.trim().to_string(),
+            reset_ttl_s: time("sessions_reset_ttl", &self.reset_ttl, base.sessions.reset_ttl_s),
+            refresh_ttl_s: time("sessions_refresh_ttl", &self.refresh_ttl, base.sessions.refresh_ttl_s),
             rotate_on_login: self.rotate_on_login,
             csrf_token: self.csrf_token,
             https: self.https,
@@ -343,6 +392,8 @@ impl CookieForm {
             part: self.part,
             jar: JarScenario { events: self.events.clone(), lax_by_default: self.lax_by_default, block_third_party: self.block_third_party },
             sessions,
+            password: self.password.clone(),
+            new_password: self.new_password.clone(),
             ..base.clone()
         };
         for e in s.validate() {

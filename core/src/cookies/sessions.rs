@@ -6,6 +6,7 @@
 //! cookie instead of a session id, to show what logout can and cannot do then.
 
 use super::jar::{self, Api, Context, Jar, Outcome, Policy, Url};
+use super::passwords::{salt_of, Scheme};
 use crate::base64url;
 use crate::cache::scenario::{parse_time, time_text};
 use crate::http::Message;
@@ -32,6 +33,9 @@ pub enum Mode {
     Sessions,
     /// A signed token (a JWT) holding the user; the server keeps nothing.
     Jwt,
+    /// A short-lived signed access token, and a long-lived refresh token the server stores
+    /// (hashed), rotates at each use and can revoke.
+    Tokens,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,8 +56,14 @@ pub struct SessionScenario {
     pub csrf_token: bool,
     /// The app is served over https (false: plain http, readable on the network).
     pub https: bool,
-    /// The signed token's lifetime (Jwt mode).
+    /// The signed token's lifetime (Jwt and Tokens modes).
     pub token_ttl_s: u64,
+    /// How the app stores passwords (`argon2id m=19456 t=2 p=1`; see `Scheme::parse`).
+    pub hash: String,
+    /// How long a password reset link works.
+    pub reset_ttl_s: u64,
+    /// How long a refresh token works (Tokens mode).
+    pub refresh_ttl_s: u64,
 }
 
 impl Default for SessionScenario {
@@ -68,6 +78,9 @@ impl Default for SessionScenario {
             csrf_token: true,
             https: true,
             token_ttl_s: 900,
+            hash: Scheme::RECOMMENDED[0].text(),
+            reset_ttl_s: 900,
+            refresh_ttl_s: 14 * 86_400,
         }
     }
 }
@@ -90,9 +103,40 @@ impl Who {
     }
 }
 
+/// Which password a sign-in uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// The one Alice has now (the new one after a reset).
+    Right,
+    /// A guess that is not it.
+    Wrong,
+    /// The one she registered with (after a reset, no longer hers).
+    Old,
+}
+
+/// The passwords a sessions scenario uses: secrets, kept out of links unless asked.
+#[derive(Debug, Clone, Copy)]
+pub struct Passwords<'a> {
+    /// Alice's password at registration.
+    pub password: &'a str,
+    /// The one she sets with a reset link.
+    pub new_password: &'a str,
+}
+
+/// The password tried by `login USER wrong`.
+pub const WRONG_GUESS: &str = "letmein1";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    Login(Who, String),
+    /// Create the account (POST /register with the password).
+    Register(Who, String),
+    Login(Who, String, Attempt),
+    /// Ask for a password reset link by e-mail.
+    Reset(Who, String),
+    /// Open the last reset link and set the new password.
+    UseReset(Who),
+    /// Trade the refresh token for a new access token (Tokens mode).
+    Refresh(Who),
     Get(Who, String),
     Post(Who, String),
     Logout(Who),
@@ -121,8 +165,9 @@ fn path(p: &str) -> Result<String, String> {
     Ok(p.to_string())
 }
 
-/// One event a line: `[laptop|phone|attacker:] login USER`, `… get PATH`, `… post PATH`,
-/// `… logout`, `… logout everywhere`; `wait TIME`; `csrf POST PATH`, `csrf GET PATH`; `xss`;
+/// One event a line: `[laptop|phone|attacker:] register USER`, `… login USER [wrong|old]`,
+/// `… get PATH`, `… post PATH`, `… logout`, `… logout everywhere`, `… refresh`,
+/// `… reset USER`, `… use reset link`; `wait TIME`; `csrf POST PATH`, `csrf GET PATH`; `xss`;
 /// `sniff`; `replay`; `fixate`. `#` starts a comment line.
 pub fn parse_events(text: &str) -> Result<Vec<Event>, Vec<String>> {
     crate::http::read_lines(text, true, (limits::EVENTS, "events"), Some("add at least one event, e.g. laptop: login alice"), |line, _, _| event(line))
@@ -141,13 +186,20 @@ fn event(line: &str) -> Result<Event, String> {
         _ => (Who::Laptop, line),
     };
     let words: Vec<&str> = rest.split_whitespace().collect();
-    match words.as_slice() {
-        ["login", user] => {
-            if user.len() > 20 || !user.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Err(format!("“{}” is not a user name: letters and digits, at most 20", shown(user)));
-            }
-            Ok(Event::Login(who, user.to_string()))
+    let user = |user: &str| {
+        if user.len() > 20 || !user.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(format!("“{}” is not a user name: letters and digits, at most 20", shown(user)));
         }
+        Ok(user.to_string())
+    };
+    match words.as_slice() {
+        ["register", u] => Ok(Event::Register(who, user(u)?)),
+        ["login", u] => Ok(Event::Login(who, user(u)?, Attempt::Right)),
+        ["login", u, "wrong"] => Ok(Event::Login(who, user(u)?, Attempt::Wrong)),
+        ["login", u, "old"] => Ok(Event::Login(who, user(u)?, Attempt::Old)),
+        ["reset", u] => Ok(Event::Reset(who, user(u)?)),
+        ["use", "reset", "link"] => Ok(Event::UseReset(who)),
+        ["refresh"] => Ok(Event::Refresh(who)),
         ["get", p] => Ok(Event::Get(who, path(p)?)),
         ["post", p] => Ok(Event::Post(who, path(p)?)),
         ["logout"] => Ok(Event::Logout(who)),
@@ -159,7 +211,7 @@ fn event(line: &str) -> Result<Event, String> {
         ["replay"] => Ok(Event::Replay),
         ["fixate"] => Ok(Event::Fixate),
         _ => Err(format!(
-            "“{}” is not an event: [laptop|phone|attacker:] login USER, get PATH, post PATH, logout, logout everywhere; wait TIME; csrf POST PATH; xss; sniff; replay; fixate",
+            "“{}” is not an event: [laptop|phone|attacker:] register USER, login USER [wrong|old], get PATH, post PATH, logout, logout everywhere, refresh, reset USER, use reset link; wait TIME; csrf POST PATH; xss; sniff; replay; fixate",
             shown(line)
         )),
     }
@@ -176,7 +228,10 @@ impl SessionScenario {
         if self.cookie.len() > limits::COOKIE || self.cookie.contains(['\r', '\n']) {
             errors.push(FieldError::new("sessions_cookie", format!("one line of at most {} characters", limits::COOKIE)));
         }
-        for (key, v) in [("sessions_idle", self.idle_s), ("sessions_absolute", self.absolute_s), ("sessions_token_ttl", self.token_ttl_s)] {
+        if let Err(e) = Scheme::parse(&self.hash) {
+            errors.push(FieldError::new("sessions_hash", e));
+        }
+        for (key, v) in [("sessions_idle", self.idle_s), ("sessions_absolute", self.absolute_s), ("sessions_token_ttl", self.token_ttl_s), ("sessions_reset_ttl", self.reset_ttl_s), ("sessions_refresh_ttl", self.refresh_ttl_s)] {
             if v == 0 || v > limits::TTL_S {
                 errors.push(FieldError::new(key, "from 1s to 30d"));
             }
@@ -213,6 +268,26 @@ struct App {
     evil_actor: Option<usize>,
     /// References for the answer being written (the JWT lab's link to a token just issued).
     answer_spec: Vec<SpecRef>,
+    scheme: Scheme,
+    /// The password Alice has now, and the one she set at first.
+    current: String,
+    first: String,
+    new_password: String,
+    /// Whether the scenario registers anyone (if not, sign-in takes any password).
+    users_table: bool,
+    /// The last reset link's token mailed to Alice, and one waiting to be sent.
+    mail: Option<String>,
+    outbox: Option<(Who, String, String)>,
+    /// A password hash is being computed elsewhere (a worker); the run stops there.
+    pending: bool,
+}
+
+/// The answer while a password hash is still being computed.
+const PENDING: (u16, &str) = (0, "");
+
+fn sha_hex(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn field(name: impl Into<String>, value: impl Into<String>, note: impl Into<String>) -> Field {
@@ -285,7 +360,7 @@ impl App {
     fn cookie_name(&self) -> &'static str {
         match self.s.mode {
             Mode::Sessions => "sid",
-            Mode::Jwt => "token",
+            Mode::Jwt | Mode::Tokens => "token",
         }
     }
 
@@ -348,14 +423,14 @@ impl App {
 
     /// Runs Redis commands against the store, as one pipelined message and its replies.
     fn redis(&mut self, commands: Vec<Vec<String>>, why: &str) -> Vec<Reply> {
-        if commands.is_empty() || self.s.mode == Mode::Jwt {
+        if commands.is_empty() {
             return Vec::new();
         }
         self.expire_store();
         let store = match self.store_actor {
             Some(i) => i,
             None => {
-                self.t.actors.push(Actor { id: "store".into(), name: "Session store".into(), detail: "Redis".into() });
+                self.t.actors.push(Actor { id: "store".into(), name: "Store".into(), detail: "Redis: sessions, accounts, tokens".into() });
                 self.store_actor = Some(self.t.actors.len() - 1);
                 self.t.actors.len() - 1
             }
@@ -374,6 +449,11 @@ impl App {
                 ["SET", k, v, "EX", secs] => {
                     self.store.retain(|x| x.name != *k);
                     self.store.push(Key { name: k.to_string(), value: v.to_string(), expires: Some(now + secs.parse::<u64>().unwrap_or(0)) });
+                    Reply::Ok
+                }
+                ["SET", k, v] => {
+                    self.store.retain(|x| x.name != *k);
+                    self.store.push(Key { name: k.to_string(), value: v.to_string(), expires: None });
                     Reply::Ok
                 }
                 ["GET", k] => self.store.iter().find(|x| x.name == *k).map(|x| Reply::Bulk(x.value.clone())).unwrap_or(Reply::Nil),
@@ -469,7 +549,7 @@ impl App {
                 self.redis(vec![vec!["EXPIRE".into(), key, self.s.idle_s.to_string()]], "renew the idle timeout");
                 Identity::User(user, format!("session {}… found in the store", &value[..value.len().min(8)]))
             }
-            Mode::Jwt => {
+            Mode::Jwt | Mode::Tokens => {
                 let parts: Vec<&str> = value.split('.').collect();
                 let [h, p, sig] = parts.as_slice() else { return Identity::Nobody("the token is not three parts".into()) };
                 let expected = crate::jwt::sign::hmac(Alg::HS256, SECRET, format!("{h}.{p}").as_bytes());
@@ -518,19 +598,24 @@ impl App {
         }
         let label = format!("{method} {path}");
         let over = if self.s.https { "" } else { " It goes over plain http: anyone on the network path can read it, cookie and all." };
-        self.t.steps.push(Step { at: SimTime(self.at), arrives: Some(SimTime(self.at + ONE_WAY_US)), kind: StepKind::Message, from, to: 1, label, fields, bytes, bytes_label: "HTTP/1.1 request".into(), states: Vec::new(), explanation: format!("{}{}.{over}", what[..1].to_uppercase(), &what[1..]), spec: vec![SpecRef::rfc(6265, "5.4", "The Cookie Header")] });
+        self.t.steps.push(Step { at: SimTime(self.at), arrives: Some(SimTime(self.at + ONE_WAY_US)), kind: StepKind::Message, from, to: 1, label, fields, bytes, bytes_label: "HTTP/1.1 request".into(), states: Vec::new(), explanation: format!("{}.{over}", capitalised(what)), spec: vec![SpecRef::rfc(6265, "5.4", "The Cookie Header")] });
         self.at += ONE_WAY_US;
-        let ours = jar::parse_cookie_header(&header).into_iter().find(|(n, _)| n == self.cookie_name()).map(|(_, v)| v);
-        let (status, text, set, note) = self.handle(method, path, ours.as_deref(), body.as_deref().unwrap_or(&[]), ctx.cross_site(&url));
+        let sent = jar::parse_cookie_header(&header);
+        let ours = sent.iter().find(|(n, _)| n == self.cookie_name()).map(|(_, v)| v.clone());
+        let refresh = sent.iter().find(|(n, _)| n == "refresh").map(|(_, v)| v.clone());
+        let (status, text, sets, note) = self.handle(method, path, ours.as_deref(), refresh.as_deref(), body.as_deref().unwrap_or(&[]), ctx.cross_site(&url));
+        if self.pending {
+            return (PENDING.0, PENDING.1.into());
+        }
         // The app's answer, with its Set-Cookie.
         let before = self.jar_state(who);
         let mut m = Message::response(status, crate::http::reason(status));
-        if let Some(set) = &set {
+        for set in &sets {
             m = m.header("Set-Cookie", set);
         }
         let m = m.body("text/plain; charset=utf-8", text.clone());
         let (bytes, mut fields) = m.encode();
-        if let Some(set) = &set {
+        for set in &sets {
             let r = self.jars[dev].set(set, &url, &Context::typed(), Api::Http, Policy::default(), now_s);
             let verdict = match r.outcome {
                 Outcome::Stored | Outcome::Replaced => "stored",
@@ -546,17 +631,47 @@ impl App {
     }
 
     /// The app: what it answers, the cookie it sets, and why.
-    fn handle(&mut self, method: &str, path: &str, cookie: Option<&str>, body: &[(String, String)], cross_site: bool) -> (u16, String, Option<String>, String) {
+    fn handle(&mut self, method: &str, path: &str, cookie: Option<&str>, refresh: Option<&str>, body: &[(String, String)], cross_site: bool) -> (u16, String, Vec<String>, String) {
         let attrs = self.s.cookie.trim().to_string();
         let set = |name: &str, value: &str| if attrs.is_empty() { format!("{name}={value}") } else { format!("{name}={value}; {attrs}") };
         let clear = |name: &str| if attrs.is_empty() { format!("{name}=; Max-Age=0") } else { format!("{name}=; Max-Age=0; {attrs}") };
         let name = self.cookie_name();
         let form = |k: &str| body.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         match (method, path.split('?').next().unwrap_or(path)) {
+            ("POST", "/register") => {
+                let user = form("user").unwrap_or_default();
+                let password = form("password").unwrap_or_default();
+                let key = format!("user:{user}");
+                let r = self.redis(vec![vec!["GET".into(), key.clone()]], "is the name taken?");
+                if matches!(r.first(), Some(Reply::Bulk(_))) {
+                    return (409, "That name is taken".into(), Vec::new(), format!("409: {user} already has an account."));
+                }
+                let Some(stored) = self.store_password(&password) else { return (PENDING.0, String::new(), Vec::new(), String::new()) };
+                let stored = match stored {
+                    Ok(s) => s,
+                    Err(e) => return (500, "The password could not be stored".into(), Vec::new(), format!("500: {e}.")),
+                };
+                self.redis(vec![vec!["SET".into(), key, stored]], "store the account: the password's hash, never the password");
+                (201, format!("Account {user} created"), Vec::new(), format!("201: {user} has an account. The store keeps the string the hash function made ({}), not the password: to check a sign-in, the app hashes what is typed the same way and compares.", self.scheme.name()))
+            }
             ("POST", "/login") => {
                 let user = form("user").unwrap_or_default();
+                let mut checked = "This scenario registers nobody, so the app does not check the password (add `register alice` first to see it stored and checked). ";
+                if self.users_table {
+                    checked = "";
+                    let r = self.redis(vec![vec!["GET".into(), format!("user:{user}")]], "find the account and its password hash");
+                    let Some(Reply::Bulk(stored)) = r.first() else {
+                        return (401, "Wrong user name or password".into(), Vec::new(), format!("401: no account is called {user}. The answer is word for word the one a wrong password gets, so the form does not tell an attacker which names exist."));
+                    };
+                    let stored = stored.clone();
+                    match self.check_password(&stored, &form("password").unwrap_or_default()) {
+                        None => return (PENDING.0, String::new(), Vec::new(), String::new()),
+                        Some(false) => return (401, "Wrong user name or password".into(), Vec::new(), format!("401: what was typed, hashed with the salt and parameters read from {user}'s stored string, is not the stored hash. The app learns no more than that, and neither does the person signing in.")),
+                        Some(true) => {}
+                    }
+                }
                 match self.s.mode {
-                    Mode::Jwt => {
+                    Mode::Jwt | Mode::Tokens => {
                         let token = self.token_for(&user);
                         // The JWT lab's link, written here as its JSON (making the lab's own
                         // scenario would link its presets' cryptography into this page). The
@@ -565,7 +680,12 @@ impl App {
                         let json = serde_json::json!({ "v": 1, "token": token, "public_key": "", "secret": "", "allowed": ["HS256"], "now": iat });
                         let link = format!("#/jwt?s={}&step=1", base64url::encode(json.to_string().as_bytes()));
                         self.answer_spec.push(SpecRef::lab("JWT", "this token, decoded", &link));
-                        (200, format!("Signed in as {user}"), Some(set(name, &token)), format!("The password is right, so the app signs a token: {{\"sub\":\"{user}\"}} with an exp {} away, HMAC-SHA-256 with its secret. The cookie carries the token itself; the app keeps nothing, and will trust any copy of it until exp.", time_text(self.s.token_ttl_s)))
+                        if self.s.mode == Mode::Tokens {
+                            let (rt, cookie) = self.new_refresh(&user, "sign-in: store the refresh token's hash, and list it under the user");
+                            let _ = rt;
+                            return (200, format!("Signed in as {user}"), vec![set(name, &token), cookie], format!("{checked}The password is right, so the app issues two tokens. An access token (a JWT, HS256) with an exp {} away: every request shows it and the app checks only its signature, asking no store. And a refresh token: a random value, stored only as its SHA-256, sent back only to /auth (its cookie's Path), good for {} and for one use.", time_text(self.s.token_ttl_s), time_text(self.s.refresh_ttl_s)));
+                        }
+                        (200, format!("Signed in as {user}"), vec![set(name, &token)], format!("{checked}The password is right, so the app signs a token: {{\"sub\":\"{user}\"}} with an exp {} away, HMAC-SHA-256 with its secret. The cookie carries the token itself; the app keeps nothing, and will trust any copy of it until exp.", time_text(self.s.token_ttl_s)))
                     }
                     Mode::Sessions => {
                         let now = self.now();
@@ -581,9 +701,77 @@ impl App {
                         };
                         let value = format!("{{\"user\":\"{user}\",\"created\":{now}}}");
                         self.redis(vec![vec!["SET".into(), format!("session:{sid}"), value, "EX".into(), self.s.idle_s.to_string()], vec!["SADD".into(), format!("user:{user}:sessions"), sid.clone()]], "sign-in: store the new session, and list it under the user");
-                        (200, format!("Signed in as {user}"), Some(set(name, &sid)), note)
+                        (200, format!("Signed in as {user}"), vec![set(name, &sid)], format!("{checked}{note}"))
                     }
                 }
+            }
+            ("POST", "/auth/refresh") => {
+                let clear_refresh = self.refresh_cookie("", true);
+                let Some(rt) = refresh else {
+                    return (401, "Sign in again".into(), Vec::new(), "401: no refresh token came with the request: it expired, was never issued, or the browser dropped it.".into());
+                };
+                let h = sha_hex(rt)[..32].to_string();
+                let r = self.redis(vec![vec!["GET".into(), format!("refresh:{h}")]], "is this refresh token one of ours? (looked up by its hash)");
+                let Some(Reply::Bulk(v)) = r.first() else {
+                    return (401, "Sign in again".into(), vec![clear_refresh], "401: the store does not know this refresh token: it expired, was revoked (logout, a password reset), or was never issued.".into());
+                };
+                let user = json_str(v, "user").unwrap_or_default();
+                if v.contains("\"used\":true") {
+                    let revoked = self.revoke_all(&user, "refresh", "reuse detected: revoke every refresh token of the user");
+                    return (401, "Refresh token reused: signed out everywhere".into(), vec![clear_refresh], format!("401: this refresh token was traded for a new one already. A second use means two parties hold it, one of them a thief, and the app cannot tell which: it revokes every refresh token of {user} ({revoked}), so everyone must sign in again (refresh token rotation, RFC 9700 §4.14.2). Access tokens already issued still work until their exp, at most {} away.", time_text(self.s.token_ttl_s)));
+                }
+                self.redis(vec![vec!["SET".into(), format!("refresh:{h}"), format!("{{\"user\":\"{user}\",\"used\":true}}"), "EX".into(), self.s.refresh_ttl_s.to_string()]], "rotation: mark the presented refresh token used (kept, to catch a second use)");
+                let (_, cookie) = self.new_refresh(&user, "rotation: store the new refresh token");
+                let token = self.token_for(&user);
+                (200, "New access token".into(), vec![set(name, &token), cookie], format!("The refresh token is known and unused, so the app issues a new access token (exp {} away) and a new refresh token, and marks the old one used. Each refresh token works once: a thief who copied one either uses it first, and Alice's next refresh exposes the theft, or finds it spent.", time_text(self.s.token_ttl_s)))
+            }
+            ("POST", "/auth/logout") => {
+                let clear_refresh = self.refresh_cookie("", true);
+                if let Some(rt) = refresh {
+                    let h = sha_hex(rt)[..32].to_string();
+                    let r = self.redis(vec![vec!["GET".into(), format!("refresh:{h}")]], "whose refresh token is this?");
+                    let user = match r.first() {
+                        Some(Reply::Bulk(v)) => json_str(v, "user").unwrap_or_default(),
+                        _ => String::new(),
+                    };
+                    self.redis(vec![vec!["DEL".into(), format!("refresh:{h}")], vec!["SREM".into(), format!("user:{user}:refresh"), h]], "logout: revoke this refresh token");
+                }
+                (200, "Signed out".into(), vec![clear(name), clear_refresh], format!("The app revokes the refresh token and tells the browser to drop both cookies. The access token cannot be revoked (the app checks only its signature): a stolen copy works until its exp, at most {} away. That short life is the whole point of splitting the two.", time_text(self.s.token_ttl_s)))
+            }
+            ("POST", "/forgot") => {
+                let user = form("user").unwrap_or_default();
+                let r = self.redis(vec![vec!["GET".into(), format!("user:{user}")]], "is there such an account?");
+                let same = "If that account exists, a link is on its way";
+                if !matches!(r.first(), Some(Reply::Bulk(_))) {
+                    return (200, same.into(), Vec::new(), format!("No account is called {user}, so no mail goes out; the answer is the same either way, so the form does not tell who has an account."));
+                }
+                let token = self.new_id();
+                let h = sha_hex(&token);
+                self.redis(vec![vec!["SET".into(), format!("reset:{h}"), user.clone(), "EX".into(), self.s.reset_ttl_s.to_string()]], "store the reset token's hash, for a limited time");
+                self.outbox = Some((Who::Laptop, user.clone(), token));
+                (200, same.into(), Vec::new(), format!("The app makes a reset token (128 random bits) and mails a link with it to {user}'s address. The store keeps only the token's SHA-256, with a TTL of {}: someone who reads the store (a backup, a leak) cannot use it. A hash this fast is enough here, unlike for passwords: the token is random, so there is nothing to guess.", time_text(self.s.reset_ttl_s)))
+            }
+            ("POST", "/reset") => {
+                let token = form("token").unwrap_or_default();
+                let h = sha_hex(&token);
+                let r = self.redis(vec![vec!["GET".into(), format!("reset:{h}")]], "is this reset token live? (looked up by its hash)");
+                let Some(Reply::Bulk(user)) = r.first() else {
+                    return (400, "This link has expired or was already used".into(), Vec::new(), "400: the store has no such reset token: it was used already (each works once) or its TTL ran out. The password stays as it was.".into());
+                };
+                let user = user.clone();
+                self.redis(vec![vec!["DEL".into(), format!("reset:{h}")]], "single use: the link dies now");
+                let Some(stored) = self.store_password(&form("password").unwrap_or_default()) else { return (PENDING.0, String::new(), Vec::new(), String::new()) };
+                let stored = match stored {
+                    Ok(s) => s,
+                    Err(e) => return (500, "The password could not be stored".into(), Vec::new(), format!("500: {e}.")),
+                };
+                self.redis(vec![vec!["SET".into(), format!("user:{user}"), stored]], "store the new password's hash");
+                let ended = match self.s.mode {
+                    Mode::Sessions => format!("and ends every session of {user} ({}): whoever signed in with the old password is out", self.revoke_all(&user, "sessions", "a new password ends every session of the user")),
+                    Mode::Tokens => format!("and revokes every refresh token of {user} ({}): each device must sign in again once its access token expires", self.revoke_all(&user, "refresh", "a new password revokes every refresh token of the user")),
+                    Mode::Jwt => "but cannot end the tokens already issued: with nothing on the server, each stays valid until its exp".into(),
+                };
+                (200, "Password changed".into(), Vec::new(), format!("The token was live, so the app deletes it (a link works once), stores the new password's hash, {ended}."))
             }
             ("POST", "/logout") => {
                 if let (Some(v), Mode::Sessions) = (cookie, self.s.mode) {
@@ -592,38 +780,34 @@ impl App {
                         Identity::Nobody(_) => String::new(),
                     };
                     self.redis(vec![vec!["DEL".into(), format!("session:{v}")], vec!["SREM".into(), format!("user:{user}:sessions"), v.to_string()]], "logout: delete this session");
-                    return (200, "Signed out".into(), Some(clear(name)), "The app deletes the session from its store and tells the browser to drop the cookie (Max-Age=0). A copy of the id anywhere else is now worthless.".into());
+                    return (200, "Signed out".into(), vec![clear(name)], "The app deletes the session from its store and tells the browser to drop the cookie (Max-Age=0). A copy of the id anywhere else is now worthless.".into());
                 }
-                (200, "Signed out".into(), Some(clear(name)), "The app tells the browser to drop the cookie (Max-Age=0), and that is all it can do: it keeps no list of tokens, so the token itself stays valid until its exp. A stolen copy still works.".into())
+                (200, "Signed out".into(), vec![clear(name)], "The app tells the browser to drop the cookie (Max-Age=0), and that is all it can do: it keeps no list of tokens, so the token itself stays valid until its exp. A stolen copy still works.".into())
             }
             ("POST", "/logout-everywhere") => match self.identify(cookie) {
                 Identity::User(user, _) if self.s.mode == Mode::Sessions => {
-                    let r = self.redis(vec![vec!["SMEMBERS".into(), format!("user:{user}:sessions")]], "which sessions does this user have?");
-                    let ids = match r.first() {
-                        Some(Reply::Array(v)) => v.clone(),
-                        _ => Vec::new(),
-                    };
-                    let mut del = vec!["DEL".to_string()];
-                    del.extend(ids.iter().map(|i| format!("session:{i}")));
-                    del.push(format!("user:{user}:sessions"));
-                    self.redis(vec![del], "sign out everywhere: delete every session of the user");
-                    (200, format!("Signed out of {} session{}", ids.len(), if ids.len() == 1 { "" } else { "s" }), Some(clear(name)), format!("The app deletes every session listed under {user}: each device's next request finds its id unknown. Possible because the sessions live on the server."))
+                    let n = self.revoke_all(&user, "sessions", "sign out everywhere: delete every session of the user");
+                    (200, format!("Signed out of {n}"), vec![clear(name)], format!("The app deletes every session listed under {user}: each device's next request finds its id unknown. Possible because the sessions live on the server."))
                 }
-                Identity::User(user, _) => (501, "Not possible".into(), Some(clear(name)), format!("With tokens the app cannot sign {user} out elsewhere: it keeps no list of them, and each stays valid until its exp. It would need a denylist or a per-user token version in a store: state on the server again.")),
-                Identity::Nobody(why) => (401, "Sign in first".into(), None, format!("401: {why}.")),
+                Identity::User(user, _) if self.s.mode == Mode::Tokens => {
+                    let n = self.revoke_all(&user, "refresh", "sign out everywhere: revoke every refresh token of the user");
+                    (200, format!("Revoked {n}"), vec![clear(name), self.refresh_cookie("", true)], format!("The app revokes every refresh token listed under {user}: no device can get a new access token. The access tokens out there still work until their exp, at most {} away.", time_text(self.s.token_ttl_s)))
+                }
+                Identity::User(user, _) => (501, "Not possible".into(), vec![clear(name)], format!("With tokens the app cannot sign {user} out elsewhere: it keeps no list of them, and each stays valid until its exp. It would need a denylist or a per-user token version in a store: state on the server again.")),
+                Identity::Nobody(why) => (401, "Sign in first".into(), Vec::new(), format!("401: {why}.")),
             },
             (_, "/transfer") => {
                 let (user, how) = match self.identify(cookie) {
                     Identity::User(user, how) => (user, how),
                     Identity::Nobody(why) => {
-                        return (401, "Sign in first".into(), None, format!("401: {why}, so the transfer is refused.{}", if cross_site { " The cross-site request arrived without the session: the attack failed." } else { "" }));
+                        return (401, "Sign in first".into(), Vec::new(), format!("401: {why}, so the transfer is refused.{}", if cross_site { " The cross-site request arrived without the session: the attack failed." } else { "" }));
                     }
                 };
                 if self.s.csrf_token {
                     let expected = cookie.map(|c| self.csrf_for(c)).unwrap_or_default();
                     let given = form("csrf").unwrap_or_default();
                     if given != expected {
-                        return (403, "CSRF token missing or wrong".into(), None, format!("403: the session is {user}'s ({how}), but the request lacks the CSRF token the app's own form carries. Another site cannot read that token, so it cannot forge the request: the attack failed."));
+                        return (403, "CSRF token missing or wrong".into(), Vec::new(), format!("403: the session is {user}'s ({how}), but the request lacks the CSRF token the app's own form carries. Another site cannot read that token, so it cannot forge the request: the attack failed."));
                     }
                 }
                 let note = if cross_site {
@@ -632,22 +816,185 @@ impl App {
                     format!("{user}'s own form, with its CSRF token: the transfer is done ({how}).")
                 };
                 let to = form("to").or_else(|| path.split_once("to=").map(|(_, t)| t.split('&').next().unwrap_or("").to_string())).unwrap_or_else(|| "someone".into());
-                (200, format!("Sent 100 from {user} to {}", short(&to)), None, note)
+                (200, format!("Sent 100 from {user} to {}", short(&to)), Vec::new(), note)
             }
             ("GET", "/") => {
                 if let (None, Mode::Sessions) = (cookie, self.s.mode) {
                     let sid = self.new_id();
                     self.redis(vec![vec!["SET".into(), format!("session:{sid}"), format!("{{\"user\":\"\",\"created\":{}}}", self.now()), "EX".into(), self.s.idle_s.to_string()]], "a visitor: start an anonymous session (for a cart, say)");
-                    return (200, "Welcome".into(), Some(set(name, &sid)), "The home page starts an anonymous session for every new visitor, as many frameworks do (for a cart, or a sign-in form's state).".into());
+                    return (200, "Welcome".into(), vec![set(name, &sid)], "The home page starts an anonymous session for every new visitor, as many frameworks do (for a cart, or a sign-in form's state).".into());
                 }
-                (200, "Welcome".into(), None, "The home page.".into())
+                (200, "Welcome".into(), Vec::new(), "The home page.".into())
             }
             ("GET", p) => match self.identify(cookie) {
-                Identity::User(user, how) => (200, format!("{p}: {user}'s page"), None, format!("200: {user}'s page ({how}).")),
-                Identity::Nobody(why) => (401, format!("Sign in first: {why}"), None, format!("401: {why}.")),
+                Identity::User(user, how) => (200, format!("{p}: {user}'s page"), Vec::new(), format!("200: {user}'s page ({how}).")),
+                Identity::Nobody(why) => (401, format!("Sign in first: {why}"), Vec::new(), format!("401: {why}.")),
             },
-            (m, p) => (405, format!("{m} {p} is not allowed"), None, "405: the app has no such form.".into()),
+            (m, p) => (405, format!("{m} {p} is not allowed"), Vec::new(), "405: the app has no such form.".into()),
         }
+    }
+
+    /// The refresh token's cookie: sent back only to /auth, never to scripts.
+    fn refresh_cookie(&self, value: &str, clear: bool) -> String {
+        let secure = if self.s.https { "; Secure" } else { "" };
+        let age = if clear { 0 } else { self.s.refresh_ttl_s };
+        format!("refresh={value}; Path=/auth; Max-Age={age}; HttpOnly; SameSite=Strict{secure}")
+    }
+
+    /// A new refresh token for `user`, stored as its hash; the token and its Set-Cookie.
+    fn new_refresh(&mut self, user: &str, why: &str) -> (String, String) {
+        let rt = self.new_id();
+        let h = sha_hex(&rt)[..32].to_string();
+        self.redis(vec![vec!["SET".into(), format!("refresh:{h}"), format!("{{\"user\":\"{user}\"}}"), "EX".into(), self.s.refresh_ttl_s.to_string()], vec!["SADD".into(), format!("user:{user}:refresh"), h]], why);
+        let cookie = self.refresh_cookie(&rt, false);
+        (rt, cookie)
+    }
+
+    /// Deletes every session (or refresh token) listed under `user`; how many, in words.
+    fn revoke_all(&mut self, user: &str, what: &str, why: &str) -> String {
+        let r = self.redis(vec![vec!["SMEMBERS".into(), format!("user:{user}:{what}")]], &format!("which {} does the user have?", if what == "refresh" { "refresh tokens" } else { "sessions" }));
+        let ids = match r.first() {
+            Some(Reply::Array(v)) => v.clone(),
+            _ => Vec::new(),
+        };
+        let prefix = if what == "refresh" { "refresh" } else { "session" };
+        let mut del = vec!["DEL".to_string()];
+        del.extend(ids.iter().map(|i| format!("{prefix}:{i}")));
+        del.push(format!("user:{user}:{what}"));
+        self.redis(vec![del], why);
+        let noun = if what == "refresh" { "refresh token" } else { "session" };
+        format!("{} {noun}{}", ids.len(), if ids.len() == 1 { "" } else { "s" })
+    }
+
+    /// A fresh 16-byte salt from the run's seed.
+    fn salt(&mut self) -> [u8; 16] {
+        let mut salt = [0u8; 16];
+        salt[..8].copy_from_slice(&self.rng.next_u64().to_le_bytes());
+        salt[8..].copy_from_slice(&self.rng.next_u64().to_le_bytes());
+        salt
+    }
+
+    /// The run stops here until the password hash arrives (the page computes it in a worker).
+    fn wait_for_hash(&mut self) {
+        let explanation = format!("The page computes this {} hash in a worker, off its own thread: at a real cost it takes a moment, which is the point. The run goes on when it arrives.", self.scheme.name());
+        self.local(1, "hashing the password (in a worker)…", vec![field("scheme", self.scheme.name(), self.scheme.memory_text())], explanation);
+        self.t.summary.push(format!("Waiting for a {} hash, computed in a worker; the run goes on when it arrives.", self.scheme.name()));
+        self.pending = true;
+    }
+
+    /// The fields of a stored password string, segment by segment.
+    fn stored_fields(&self, stored: &str) -> Vec<Field> {
+        let parts: Vec<&str> = stored.split('$').collect();
+        match (self.scheme, parts.as_slice()) {
+            (Scheme::Argon2id { .. } | Scheme::Scrypt { .. }, ["", alg, rest @ ..]) => {
+                let mut out = vec![field("algorithm", format!("${alg}"), "the PHC string format: $id$params$salt$hash")];
+                let n = rest.len();
+                for (i, part) in rest.iter().enumerate() {
+                    let (name, note) = match (i + 2 == n, i + 1 == n, part.starts_with("v=")) {
+                        (_, _, true) => ("version", "Argon2 version 0x13 (19), the current one"),
+                        (true, _, _) => ("salt", "16 random bytes, base64 without padding: a different one for every password"),
+                        (_, true, _) => ("hash", "32 bytes of output, base64 without padding"),
+                        _ => ("parameters", "the cost, kept with the hash so it can be raised later for new hashes"),
+                    };
+                    out.push(field(name, *part, note));
+                }
+                out
+            }
+            (Scheme::Bcrypt { .. }, ["", v, cost, rest]) if rest.len() == 53 => vec![
+                field("algorithm", format!("${v}"), "bcrypt, version 2b"),
+                field("cost", *cost, "2^cost rounds of the key schedule"),
+                field("salt", &rest[..22], "16 random bytes in bcrypt's own base64"),
+                field("hash", &rest[22..], "23 bytes of output in bcrypt's own base64"),
+            ],
+            _ => vec![field("stored", short(stored), "")],
+        }
+    }
+
+    fn hash_spec(&self) -> Vec<SpecRef> {
+        let owasp = SpecRef { document: "OWASP".into(), section: String::new(), title: "Password Storage Cheat Sheet".into(), url: "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html".into() };
+        match self.scheme {
+            Scheme::Argon2id { .. } => vec![SpecRef::rfc(9106, "4", "Parameter Choice"), owasp],
+            Scheme::Scrypt { .. } => vec![SpecRef::rfc(7914, "2", "scrypt Parameters"), owasp],
+            _ => vec![owasp],
+        }
+    }
+
+    fn scheme_note(&self, password: &str) -> String {
+        let long = if matches!(self.scheme, Scheme::Bcrypt { .. }) && password.len() > 72 { format!(" This password is {} bytes: bcrypt reads only the first 72, so the rest changes nothing.", password.len()) } else { String::new() };
+        let what = match self.scheme {
+            Scheme::Argon2id { m_kib, t, .. } => format!("argon2id (RFC 9106) is memory-hard: each guess must fill {m_kib} KiB and pass over it {t} times, so an attacker's GPU cannot run thousands of guesses side by side cheaply."),
+            Scheme::Scrypt { log_n, r, .. } => format!("scrypt (RFC 7914) is memory-hard: each guess needs 128·N·r = {} KiB.", (128u64 << log_n) * r as u64 / 1024),
+            Scheme::Bcrypt { cost } => format!("bcrypt runs Blowfish's expensive key schedule 2^{cost} times; it needs little memory, so GPUs do better against it than against argon2id or scrypt."),
+            Scheme::Sha256 => "One SHA-256, no salt, no cost: a GPU tries billions a second, and two users with the same password have the same hash, so one pass over a word list cracks them all at once.".into(),
+            Scheme::Plain => "The password itself: anyone who reads the table (a backup, a log, a curious insider) has every password, and people reuse them on other sites.".into(),
+        };
+        let salted = if self.scheme.is_slow() { " The random salt makes the same password hash differently for every user, so a leaked table must be attacked one user at a time." } else { "" };
+        format!("{what}{salted}{long}")
+    }
+
+    /// Hashes a new password (registration, reset) under the app's scheme, as a step; None
+    /// while the hash is being computed elsewhere.
+    fn store_password(&mut self, password: &str) -> Option<Result<String, String>> {
+        let salt = self.salt();
+        let r = match crate::ext::password_hash(self.scheme, password, &salt) {
+            Ok(r) => r,
+            Err(_) => {
+                self.wait_for_hash();
+                return None;
+            }
+        };
+        if let Ok(stored) = &r {
+            let mut fields = vec![field("scheme", self.scheme.name(), self.scheme.memory_text())];
+            if self.scheme.is_slow() {
+                fields.push(field("salt (hex)", salt.iter().map(|b| format!("{b:02x}")).collect::<String>(), "from the lab's seed here; from the system's random source in a real app"));
+            }
+            fields.extend(self.stored_fields(stored));
+            let explanation = self.scheme_note(password);
+            let spec = self.hash_spec();
+            self.t.steps.push(Step { at: SimTime(self.at), arrives: None, kind: StepKind::Local, from: 1, to: 1, label: format!("{}: hash the password", self.scheme.name()), fields, bytes: stored.as_bytes().to_vec(), bytes_label: "the stored string".into(), states: Vec::new(), explanation, spec });
+            self.at += 1000;
+        }
+        Some(r)
+    }
+
+    /// Checks a typed password against a stored string: the salt and parameters read from it,
+    /// the typed password hashed the same way, the two compared. None while hashing elsewhere.
+    fn check_password(&mut self, stored: &str, typed: &str) -> Option<bool> {
+        let salt = salt_of(self.scheme, stored).unwrap_or([0; 16]);
+        let computed = match crate::ext::password_hash(self.scheme, typed, &salt) {
+            Ok(Ok(c)) => c,
+            Ok(Err(_)) => String::new(),
+            Err(_) => {
+                self.wait_for_hash();
+                return None;
+            }
+        };
+        let ok = !computed.is_empty() && computed == stored;
+        let fields = vec![
+            field("scheme", self.scheme.name(), if self.scheme.is_slow() { "read from the stored string, with the salt" } else { "" }),
+            field("stored", short(stored), "from the store"),
+            field("computed", short(&computed), "the typed password, hashed the same way"),
+            field(if ok { "✔ match" } else { "✘ no match" }, if ok { "signed in" } else { "refused" }, "a comparison in constant time, in a real app"),
+        ];
+        let explanation = if self.scheme.is_slow() { format!("The app reads the scheme, parameters and salt from the stored string, hashes what was typed the same way, and compares. Every sign-in costs this one hash; every guess an attacker makes against a leaked table costs the same. {}", if ok { "They match." } else { "They differ: the password is wrong." }) } else { format!("The app hashes what was typed (or takes it as it is) and compares. {}", if ok { "They match." } else { "They differ: the password is wrong." }) };
+        let spec = self.hash_spec();
+        self.t.steps.push(Step { at: SimTime(self.at), arrives: None, kind: StepKind::Local, from: 1, to: 1, label: format!("{}: check the password", self.scheme.name()), fields, bytes: Vec::new(), bytes_label: String::new(), states: Vec::new(), explanation, spec });
+        self.at += 1000;
+        Some(ok)
+    }
+
+    /// The reset mail the app sends: a real RFC 5322 message.
+    fn send_mail(&mut self) {
+        let Some((who, user, token)) = self.outbox.take() else { return };
+        let to = self.actor_of(who);
+        let date = crate::cache::rfc9111::http_date(crate::cookies::run::START + self.now() as i64).replace(" GMT", " +0000");
+        let link = format!("{}/reset?token={token}", self.origin());
+        let text = format!("From: app.example <no-reply@app.example>\r\nTo: {user} <{user}@mail.example>\r\nDate: {date}\r\nSubject: Reset your password\r\nMessage-ID: <{}@app.example>\r\n\r\nSomeone asked to reset the password of {user}.\r\nIf it was you, open this link within {}:\r\n{link}\r\nIf not, ignore this mail.\r\n", &sha_hex(&token)[..16], time_text(self.s.reset_ttl_s));
+        let at = text.find(&link).unwrap_or(0);
+        let fields = vec![field("To", format!("{user}@mail.example"), ""), Field { bytes: Some(crate::trace::ByteRange::new(at, at + link.len())), ..field("the link", short(&link), "the token itself travels only here") }];
+        self.t.steps.push(Step { at: SimTime(self.at), arrives: Some(SimTime(self.at + 5 * ONE_WAY_US)), kind: StepKind::Message, from: 1, to, label: "mail: reset your password".into(), fields, bytes: text.into_bytes(), bytes_label: "e-mail message (RFC 5322)".into(), states: Vec::new(), explanation: format!("The link reaches {user}'s mailbox. Whoever holds it can set a new password until it is used or its {} run out, which is why it is short-lived and works once.", time_text(self.s.reset_ttl_s)), spec: vec![SpecRef::rfc(5322, "3.6", "Field Definitions")] });
+        self.at += 5 * ONE_WAY_US;
+        self.mail = Some(token);
     }
 
     fn local(&mut self, who: usize, label: &str, fields: Vec<Field>, explanation: String) {
@@ -667,9 +1014,50 @@ impl App {
     fn run(&mut self, events: &[Event]) {
         for e in events {
             match e {
-                Event::Login(who, user) => {
-                    let (status, _) = self.request(*who, "POST", "/login", Context::typed(), Some(vec![("user".into(), user.clone()), ("password".into(), "correct horse".into())]), &format!("{user} signs in on the {}: the form posts the user name and password", who.name()));
-                    self.t.summary.push(format!("{}: {user} signs in ({status}).", who.name()));
+                Event::Register(who, user) => {
+                    let password = self.current.clone();
+                    let (status, text) = self.request(*who, "POST", "/register", Context::typed(), Some(vec![("user".into(), user.clone()), ("password".into(), password)]), &format!("{user} creates an account on the {}: the form posts the name and the password (over https, the only protection it has on the way)", who.name()));
+                    if !self.pending {
+                        self.t.summary.push(format!("{}: register {user}: {status}, {}.", who.name(), text));
+                    }
+                }
+                Event::Login(who, user, attempt) => {
+                    let (password, which) = match attempt {
+                        Attempt::Right => (self.current.clone(), ""),
+                        Attempt::Wrong => (WRONG_GUESS.to_string(), " (a wrong password)"),
+                        Attempt::Old => (self.first.clone(), " (the password from before the reset)"),
+                    };
+                    let (status, _) = self.request(*who, "POST", "/login", Context::typed(), Some(vec![("user".into(), user.clone()), ("password".into(), password)]), &format!("{user} signs in on the {}{which}: the form posts the user name and password", who.name()));
+                    if !self.pending {
+                        self.t.summary.push(format!("{}: {user} signs in{which} ({status}).", who.name()));
+                    }
+                }
+                Event::Reset(who, user) => {
+                    let (status, _) = self.request(*who, "POST", "/forgot", Context::typed(), Some(vec![("user".into(), user.clone())]), &format!("“Forgot your password?” on the {}: the form posts the user name", who.name()));
+                    let mailed = self.outbox.is_some();
+                    self.send_mail();
+                    self.t.summary.push(format!("{}: reset link for {user} asked ({status}){}.", who.name(), if mailed { ", mailed" } else { ", nothing mailed" }));
+                }
+                Event::UseReset(who) => match self.mail.clone() {
+                    None => {
+                        let actor = self.actor_of(*who);
+                        self.local(actor, "no reset link", Vec::new(), "No reset link has been mailed yet: add `reset alice` before this line.".into());
+                        self.t.summary.push(format!("{}: no reset link to use.", who.name()));
+                    }
+                    Some(token) => {
+                        let new = self.new_password.clone();
+                        let (status, text) = self.request(*who, "POST", "/reset", Context::typed(), Some(vec![("token".into(), token), ("password".into(), new.clone())]), &format!("The {} opens the link from the mail and sets a new password: the form posts the token and the new password", who.name()));
+                        if status == 200 {
+                            self.current = new;
+                        }
+                        if !self.pending {
+                            self.t.summary.push(format!("{}: reset link used: {status}, {}.", who.name(), text));
+                        }
+                    }
+                },
+                Event::Refresh(who) => {
+                    let (status, text) = self.request(*who, "POST", "/auth/refresh", Context::typed(), Some(Vec::new()), &format!("The {}'s page asks for a new access token (the old one is expiring): the refresh cookie goes along, since its Path is /auth", who.name()));
+                    self.t.summary.push(format!("{}: refresh: {status}, {}.", who.name(), text));
                 }
                 Event::Get(who, p) => {
                     let (status, text) = self.request(*who, "GET", p, Context::typed(), None, &format!("The {} asks for {p}", who.name()));
@@ -687,7 +1075,8 @@ impl App {
                     self.t.summary.push(format!("{}: POST {p}: {status}, {}.", who.name(), text.trim_end_matches('.')));
                 }
                 Event::Logout(who) => {
-                    let (status, _) = self.request(*who, "POST", "/logout", Context::typed(), Some(Vec::new()), &format!("Sign out on the {}", who.name()));
+                    let path = if self.s.mode == Mode::Tokens { "/auth/logout" } else { "/logout" };
+                    let (status, _) = self.request(*who, "POST", path, Context::typed(), Some(Vec::new()), &format!("Sign out on the {}", who.name()));
                     self.t.summary.push(format!("{}: logout ({status}).", who.name()));
                 }
                 Event::LogoutEverywhere(who) => {
@@ -740,7 +1129,10 @@ impl App {
                     let name = self.cookie_name();
                     let last = self.last_laptop.clone().unwrap_or_default();
                     let text = String::from_utf8_lossy(&last).to_string();
-                    let cookie = text.lines().find_map(|l| l.strip_prefix("Cookie: ")).map(jar::parse_cookie_header).and_then(|c| c.into_iter().find(|(n, _)| n == name));
+                    // The refresh token if the request carried one (it outlives the access token),
+                    // else the session cookie.
+                    let pairs = text.lines().find_map(|l| l.strip_prefix("Cookie: ")).map(jar::parse_cookie_header).unwrap_or_default();
+                    let cookie = pairs.iter().find(|(n, _)| n == "refresh").or_else(|| pairs.iter().find(|(n, _)| n == name)).cloned();
                     let (explanation, got) = if self.s.https {
                         ("Someone on the café's Wi-Fi records the laptop's traffic to app.example. It is https: they see TLS records to app.example and their sizes, nothing of the cookie.".to_string(), None)
                     } else if last.is_empty() {
@@ -767,10 +1159,15 @@ impl App {
                         Some((n, v)) => {
                             let url = self.url("/");
                             let now_s = crate::cookies::run::START + self.now() as i64;
-                            self.jars[2].set(&format!("{n}={v}; Path=/"), &url, &Context::typed(), Api::Http, Policy::default(), now_s);
+                            let refresh = n == "refresh";
+                            self.jars[2].set(&format!("{n}={v}; Path={}", if refresh { "/auth" } else { "/" }), &url, &Context::typed(), Api::Http, Policy::default(), now_s);
                             self.local(attacker, "the attacker puts the stolen cookie in their browser", vec![field(n.clone(), short(&v), "typed into their own browser's storage")], "A cookie is a bearer credential: whoever presents it is the user, from any machine.".into());
-                            let (status, text) = self.request(Who::Attacker, "GET", "/account", Context::typed(), None, "The attacker asks for Alice's account with the stolen cookie");
-                            self.t.summary.push(format!("Replay of the stolen cookie: {status}, {}{}.", text.trim_end_matches('.'), if status == 200 { ": the attacker is in" } else { ": refused" }));
+                            let (status, text) = if refresh {
+                                self.request(Who::Attacker, "POST", "/auth/refresh", Context::typed(), Some(Vec::new()), "The attacker trades the stolen refresh token for an access token of Alice's")
+                            } else {
+                                self.request(Who::Attacker, "GET", "/account", Context::typed(), None, "The attacker asks for Alice's account with the stolen cookie")
+                            };
+                            self.t.summary.push(format!("Replay of the stolen {}: {status}, {}{}.", if refresh { "refresh token" } else { "cookie" }, text.trim_end_matches('.'), if status == 200 { ": the attacker is in" } else { ": refused" }));
                         }
                     }
                 }
@@ -798,9 +1195,17 @@ impl App {
                     }
                 }
             }
+            if self.pending {
+                break;
+            }
             self.at += 100_000;
         }
     }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 fn short(v: &str) -> String {
@@ -823,21 +1228,27 @@ fn json_num(json: &str, key: &str) -> Option<u64> {
     v.get(key)?.as_u64()
 }
 
-pub fn run(s: &SessionScenario) -> Trace {
+/// Runs the sessions part with Alice's passwords.
+pub fn run(s: &SessionScenario, passwords: Passwords) -> Trace {
     let title = match s.mode {
         Mode::Sessions => "Sessions: a cookie with an id, the session on the server",
         Mode::Jwt => "Sessions with a signed token in the cookie (a JWT)",
+        Mode::Tokens => "Sign-in with a short-lived access token and a refresh token",
     };
     let t = Trace::new("cookies", title, vec![Actor { id: "laptop".into(), name: "Alice's laptop".into(), detail: "a browser".into() }, Actor { id: "app".into(), name: "app.example".into(), detail: "the app".into() }]);
-    let mut app = App { s: s.clone(), t, rng: SplitMix64::new(2026), at: 0, jars: Default::default(), store: Vec::new(), stolen: None, last_laptop: None, store_actor: None, evil_actor: None, answer_spec: Vec::new() };
+    let mut app = App { s: s.clone(), t, rng: SplitMix64::new(2026), at: 0, jars: Default::default(), store: Vec::new(), stolen: None, last_laptop: None, store_actor: None, evil_actor: None, answer_spec: Vec::new(), scheme: Scheme::parse(&s.hash).unwrap_or(Scheme::RECOMMENDED[0]), current: passwords.password.into(), first: passwords.password.into(), new_password: passwords.new_password.into(), users_table: false, mail: None, outbox: None, pending: false };
     let events = parse_events(&s.events).unwrap_or_default();
+    app.users_table = events.iter().any(|e| matches!(e, Event::Register(..)));
     app.run(&events);
     let mut t = app.t;
-    let end = match s.mode {
-        Mode::Sessions => format!("The store holds {} key{} at the end.", app.store.len(), if app.store.len() == 1 { "" } else { "s" }),
-        Mode::Jwt => "The app holds nothing: every token it issued stays valid until its exp.".into(),
-    };
-    t.summary.push(end);
+    if !app.pending {
+        let end = match s.mode {
+            Mode::Jwt if app.store.is_empty() => "The app holds nothing: every token it issued stays valid until its exp.".into(),
+            Mode::Jwt => "The app keeps no sessions (only accounts): every token it issued stays valid until its exp.".into(),
+            _ => format!("The store holds {} key{} at the end.", app.store.len(), if app.store.len() == 1 { "" } else { "s" }),
+        };
+        t.summary.push(end);
+    }
     t
 }
 
@@ -845,8 +1256,10 @@ pub fn run(s: &SessionScenario) -> Trace {
 mod tests {
     use super::*;
 
+    const PW: Passwords = Passwords { password: "correct horse battery staple", new_password: "vanilla otter lantern 9" };
+
     fn summary(s: &SessionScenario) -> String {
-        run(s).summary.join("\n")
+        run(s, PW).summary.join("\n")
     }
 
     #[test]
@@ -899,6 +1312,61 @@ mod tests {
         let replays: Vec<&str> = s.lines().filter(|l| l.starts_with("Replay")).collect();
         assert!(replays[0].contains(": 200"), "{s}");
         assert!(replays[1].contains(": 401"), "expired after 15 minutes: {s}");
+    }
+
+    fn flow(events: &str, tweak: fn(&mut SessionScenario)) -> String {
+        let mut s = SessionScenario { events: events.into(), hash: "argon2id m=64 t=1 p=1".into(), ..Default::default() };
+        tweak(&mut s);
+        summary(&s)
+    }
+
+    #[test]
+    fn passwords_are_stored_hashed_and_checked() {
+        for hash in ["argon2id m=64 t=1 p=1", "bcrypt cost=4", "scrypt ln=4 r=8 p=1", "sha256", "plain"] {
+            let mut s = SessionScenario { events: "laptop: register alice\nlaptop: register alice\nlaptop: login alice wrong\nlaptop: login bob\nlaptop: login alice".into(), hash: hash.into(), ..Default::default() };
+            let t = run(&s, PW);
+            let sum = t.summary.join("\n");
+            assert!(sum.contains("register alice: 201") && sum.contains("register alice: 409"), "{hash}: {sum}");
+            let logins: Vec<&str> = sum.lines().filter(|l| l.contains("signs in")).collect();
+            assert!(logins[0].contains("(401)") && logins[1].contains("(401)") && logins[2].contains("(200)"), "{hash}: {sum}");
+            // The stored string is the scheme's own, and holds no password.
+            let stored = t.steps.iter().find(|st| st.label.ends_with("hash the password")).map(|st| String::from_utf8_lossy(&st.bytes).to_string()).unwrap();
+            let scheme = Scheme::parse(hash).unwrap();
+            assert!(crate::cookies::passwords::verify(scheme, &stored, PW.password).unwrap(), "{hash}: {stored}");
+            if scheme != Scheme::Plain {
+                assert!(!stored.contains(PW.password));
+            }
+            s.events = "laptop: login alice".into();
+            assert!(run(&s, PW).steps.iter().any(|st| st.explanation.contains("does not check the password")), "no accounts: the sign-in says it checks nothing");
+        }
+    }
+
+    #[test]
+    fn a_reset_link_works_once_in_time_and_ends_the_sessions() {
+        let s = flow("laptop: register alice\nphone: login alice\nlaptop: reset alice\nlaptop: use reset link\nlaptop: use reset link\nphone: get /account\nlaptop: login alice old\nlaptop: login alice\nlaptop: reset mallory", |_| {});
+        assert!(s.contains("laptop: reset link used: 200") && s.contains("laptop: reset link used: 400"), "{s}");
+        assert!(s.contains("phone: GET /account: 401"), "the reset ended the phone's session: {s}");
+        assert!(s.contains("(the password from before the reset) (401)") && s.contains("laptop: alice signs in (200)"), "{s}");
+        assert!(s.contains("reset link for mallory asked (200), nothing mailed"), "{s}");
+        let late = flow("laptop: register alice\nlaptop: reset alice\nwait 16m\nlaptop: use reset link\nlaptop: login alice old", |_| {});
+        assert!(late.contains("reset link used: 400") && late.contains("(the password from before the reset) (200)"), "{late}");
+    }
+
+    #[test]
+    fn refresh_tokens_rotate_and_a_reuse_revokes_them_all() {
+        let tokens = |s: &mut SessionScenario| s.mode = Mode::Tokens;
+        let s = flow("laptop: register alice\nlaptop: login alice\nwait 16m\nlaptop: get /account\nlaptop: refresh\nlaptop: get /account\nlaptop: logout\nlaptop: refresh", tokens);
+        let gets: Vec<&str> = s.lines().filter(|l| l.contains("GET /account")).collect();
+        assert!(gets[0].contains("401") && gets[1].contains("200"), "expired, then refreshed: {s}");
+        let refreshes: Vec<&str> = s.lines().filter(|l| l.contains(": refresh:")).collect();
+        assert!(refreshes[0].contains("200") && refreshes[1].contains("401"), "logout revoked it: {s}");
+        let s = flow("laptop: register alice\nlaptop: login alice\nlaptop: refresh\nsniff\nreplay\nlaptop: refresh", |s| {
+            s.mode = Mode::Tokens;
+            s.https = false;
+            s.cookie = "Path=/; HttpOnly".into();
+        });
+        assert!(s.contains("Replay of the stolen refresh token: 401, Refresh token reused"), "{s}");
+        assert!(s.lines().filter(|l| l.contains(": refresh:")).nth(1).is_some_and(|l| l.contains("401")), "every refresh token was revoked: {s}");
     }
 
     #[test]

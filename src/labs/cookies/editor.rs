@@ -44,7 +44,7 @@ pub fn CookieEditor(session: LabSession<CookieScenario, CookieRun>) -> impl Into
             Part::Sessions => {
                 let x = &s.sessions;
                 let n = sessions::parse_events(&x.events).map(|e| e.len()).unwrap_or(0);
-                format!("Sessions: {n} events · {} · {}{}{}", if x.mode == Mode::Jwt { "a JWT in the cookie" } else { "a session id in the cookie" }, if x.https { "https" } else { "plain http" }, if x.csrf_token { " · CSRF token" } else { "" }, if x.rotate_on_login { " · new id at sign-in" } else { "" })
+                format!("Sessions: {n} events · {} · {}{}{}", match x.mode { Mode::Jwt => "a JWT in the cookie", Mode::Tokens => "access and refresh tokens", Mode::Sessions => "a session id in the cookie" }, if x.https { "https" } else { "plain http" }, if x.csrf_token { " · CSRF token" } else { "" }, if x.rotate_on_login { " · new id at sign-in" } else { "" })
             }
         }
     };
@@ -68,9 +68,9 @@ pub fn CookieEditor(session: LabSession<CookieScenario, CookieRun>) -> impl Into
             "cookies-sessions_mode".into(),
             "sessions_mode",
             "The cookie carries",
-            vec![("sessions", "A session id (the session lives in the app's store)"), ("jwt", "A signed token, a JWT (the app keeps nothing)")],
-            |f| if f.mode == Mode::Jwt { "jwt" } else { "sessions" },
-            |f, v| f.mode = if v == "jwt" { Mode::Jwt } else { Mode::Sessions },
+            vec![("sessions", "A session id (the session lives in the app's store)"), ("jwt", "A signed token, a JWT (the app keeps nothing)"), ("tokens", "A short-lived access token and a refresh token the app stores")],
+            |f| match f.mode { Mode::Jwt => "jwt", Mode::Tokens => "tokens", Mode::Sessions => "sessions" },
+            |f, v| f.mode = match v { "jwt" => Mode::Jwt, "tokens" => Mode::Tokens, _ => Mode::Sessions },
         );
         let rotate = fe.check("cookies-sessions_rotate_on_login".into(), "sessions_rotate_on_login", "A new session id at sign-in (stops session fixation)", |f| f.rotate_on_login, |f, v| f.rotate_on_login = v);
         let csrf = fe.check("cookies-sessions_csrf_token".into(), "sessions_csrf_token", "The app's forms carry a CSRF token, and /transfer needs it", |f| f.csrf_token, |f, v| f.csrf_token = v);
@@ -78,7 +78,7 @@ pub fn CookieEditor(session: LabSession<CookieScenario, CookieRun>) -> impl Into
         view! {
             <fieldset>
                 <legend>"What happens"</legend>
-                {area("sessions_events", "Events", "One a line: [laptop|phone|attacker:] login USER, get PATH, post PATH, logout, logout everywhere · wait 20m · csrf POST /transfer (another site's form in the laptop's browser) · csrf GET /transfer?to=mallory · xss (injected script on the laptop) · sniff (someone on the laptop's network) · replay (the attacker uses what was stolen) · fixate. Paths: /, /account, /transfer.", 8, |f| &f.s_events, |f, v| f.s_events = v)}
+                {area("sessions_events", "Events", "One a line: [laptop|phone|attacker:] register USER, login USER (login USER wrong, login USER old: another password), get PATH, post PATH, logout, logout everywhere, refresh, reset USER (mails a link), use reset link · wait 20m · csrf POST /transfer (another site's form in the laptop's browser) · csrf GET /transfer?to=mallory · xss (injected script on the laptop) · sniff (someone on the laptop's network) · replay (the attacker uses what was stolen) · fixate. Paths: /, /account, /transfer.", 8, |f| &f.s_events, |f, v| f.s_events = v)}
             </fieldset>
             <fieldset>
                 <legend>"The app"</legend>
@@ -87,9 +87,17 @@ pub fn CookieEditor(session: LabSession<CookieScenario, CookieRun>) -> impl Into
                 {field("sessions_idle", "Idle timeout", "A session ends after this long without a request, e.g. 30m.", |f| &f.idle, |f, v| f.idle = v)}
                 {field("sessions_absolute", "Absolute timeout", "And this long after sign-in, e.g. 12h.", |f| &f.absolute, |f, v| f.absolute = v)}
                 {field("sessions_token_ttl", "Token lifetime", "A JWT's exp, after sign-in, e.g. 15m.", |f| &f.token_ttl, |f, v| f.token_ttl = v)}
+                {field("sessions_refresh_ttl", "Refresh token lifetime", "With access and refresh tokens, e.g. 14d.", |f| &f.refresh_ttl, |f, v| f.refresh_ttl = v)}
+                {field("sessions_reset_ttl", "Reset link lifetime", "How long a password reset link works, e.g. 15m.", |f| &f.reset_ttl, |f, v| f.reset_ttl = v)}
                 {rotate}
                 {csrf}
                 {https}
+            </fieldset>
+            <fieldset>
+                <legend>"Passwords"</legend>
+                {field("sessions_hash", "How the app stores them", "argon2id m=19456 t=2 p=1 (memory in KiB, passes, lanes) · bcrypt cost=10 · scrypt ln=17 r=8 p=1 (N = 2^ln) · sha256 (unsalted) · plain", |f| &f.hash, |f, v| f.hash = v)}
+                {field("password", "Alice's password", "Secret: left out of share links unless you ask.", |f| &f.password, |f, v| f.password = v)}
+                {field("new_password", "Her new password (set with a reset link)", "Secret: left out of share links unless you ask.", |f| &f.new_password, |f, v| f.new_password = v)}
             </fieldset>
         }
     };
