@@ -188,3 +188,22 @@ for (const lab of ['tcp', 'dns', 'jwt', 'ratelimit', 'tls', 'oauth', 'cache', 'h
     await context.close();
   });
 }
+
+test('cookies, sessions part: hostile text typed into its every field (scheme, passwords, lifetimes) is named and kept', async () => {
+  const { context, page, problems, dialogs } = await fresh('cookies/');
+  await page.selectOption('[data-testid=preset]', 'sha256');
+  if (!(await page.$eval('details.editor', (d) => d.open))) await page.click('[data-testid=editor-summary]');
+  const fields = page.locator('details.editor textarea, details.editor input:not([type=checkbox]):not([type=radio]):not([type=range])');
+  const count = await fields.count();
+  assert.ok(count >= 10, `the sessions part's fields: ${count}`);
+  for (const text of [TEXTS[0], TEXTS[1], TEXTS[2], TEXTS[5], 'A'.repeat(300000)]) {
+    for (let i = 0; i < count; i++) {
+      const field = fields.nth(i);
+      if (!(await field.isEditable())) continue;
+      await field.fill(text);
+    }
+    await unharmed(page, problems, dialogs, `typed ${JSON.stringify(text.slice(0, 30))} into ${count} fields`, { mustComplain: true });
+    assert.equal(await page.locator('[data-testid="input-sessions_hash"]').inputValue(), text, 'what was typed is kept');
+  }
+  await context.close();
+});

@@ -115,13 +115,11 @@ LabInfo {
         "how the preflight cache spares a second round trip",
     ],
     rfcs: &["Fetch Standard", "RFC 9110", "RFC 9112", "RFC 9111"],
-}];
-
-/// Labs being built: reachable by their route, not listed on the home page until complete.
-pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
+},
+LabInfo {
     id: "cookies",
-    title: "Cookies and sessions: why a cookie goes or stays, and who it lets in",
-    teaser: "Write what the browser does and what each server answers with Set-Cookie: see every cookie stored or refused, attribute by attribute, and for every request which cookies go and why. Then an app's sessions in a Redis store across two devices, logout and timeouts, and the attacks: fixation, CSRF, XSS, a network attacker, and a stolen token that logout cannot end.",
+    title: "Cookies, sessions and sign-in: why a cookie goes or stays, and who it lets in",
+    teaser: "Write what the browser does and what each server answers with Set-Cookie: see every cookie stored or refused, attribute by attribute, and for every request which cookies go and why. Then an app's sessions in a Redis store across two devices, and the attacks on them: fixation, CSRF, XSS, a network attacker. And the whole sign-in flow: passwords hashed with real argon2id, bcrypt or scrypt in a worker, access and refresh tokens, and a reset link that works once.",
     learn: &[
         "how a browser reads Set-Cookie, and why it refuses some cookies outright",
         "which requests carry a cookie: Domain, Path, Secure, Max-Age and Expires",
@@ -130,9 +128,14 @@ pub const IN_PROGRESS: &[LabInfo] = &[LabInfo {
         "how a session id in a cookie maps to a session on the server, and how logout and timeouts end it",
         "why HttpOnly, Secure, SameSite, a CSRF token and a new id at sign-in each stop a different attack",
         "what a JWT in a cookie changes: nothing to look up, and nothing to revoke",
+        "why passwords are stored with a slow, salted, memory-hard hash, and what one guess costs an attacker",
+        "how refresh tokens rotate, why a reused one ends every session, and why a reset link is hashed and works once",
     ],
-    rfcs: &["RFC 6265", "RFC 6265bis"],
+    rfcs: &["RFC 6265", "RFC 6265bis", "RFC 9106", "RFC 7914", "RFC 9700"],
 }];
+
+/// Labs being built: reachable by their route, not listed on the home page until complete.
+pub const IN_PROGRESS: &[LabInfo] = &[];
 
 pub fn find(id: &str) -> Option<&'static LabInfo> {
     LABS.iter().chain(IN_PROGRESS.iter()).find(|l| l.id == id)
