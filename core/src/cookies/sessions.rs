@@ -1144,7 +1144,12 @@ impl App {
                     };
                     let fields = if self.s.https || last.is_empty() { Vec::new() } else { vec![field("what they read", short(text.lines().next().unwrap_or("")), text.lines().find(|l| l.starts_with("Cookie:")).unwrap_or("no Cookie header").to_string())] };
                     self.local(attacker, "a network attacker reads the laptop's traffic", fields, explanation);
-                    self.t.summary.push(format!("Sniffing the laptop's network: {}.", if got.is_some() { "the session cookie was read off the wire (plain http)" } else { "nothing usable" }));
+                    let what = match &got {
+                        Some((n, _)) if n == "refresh" => "the refresh token was read off the wire (plain http)",
+                        Some(_) => "the session cookie was read off the wire (plain http)",
+                        None => "nothing usable",
+                    };
+                    self.t.summary.push(format!("Sniffing the laptop's network: {what}."));
                     if got.is_some() {
                         self.stolen = got;
                     }
