@@ -666,8 +666,9 @@ impl App {
                     let stored = stored.clone();
                     match self.check_password(&stored, &form("password").unwrap_or_default()) {
                         None => return (PENDING.0, String::new(), Vec::new(), String::new()),
-                        Some(false) => return (401, "Wrong user name or password".into(), Vec::new(), format!("401: what was typed, hashed with the salt and parameters read from {user}'s stored string, is not the stored hash. The app learns no more than that, and neither does the person signing in.")),
-                        Some(true) => {}
+                        Some(Err(e)) => return (500, "Sign-in failed".into(), Vec::new(), format!("500: the password could not be checked: {e}.")),
+                        Some(Ok(false)) => return (401, "Wrong user name or password".into(), Vec::new(), format!("401: what was typed, hashed with the salt and parameters read from {user}'s stored string, is not the stored hash. The app learns no more than that, and neither does the person signing in.")),
+                        Some(Ok(true)) => {}
                     }
                 }
                 match self.s.mode {
@@ -959,11 +960,11 @@ impl App {
 
     /// Checks a typed password against a stored string: the salt and parameters read from it,
     /// the typed password hashed the same way, the two compared. None while hashing elsewhere.
-    fn check_password(&mut self, stored: &str, typed: &str) -> Option<bool> {
+    fn check_password(&mut self, stored: &str, typed: &str) -> Option<Result<bool, String>> {
         let salt = salt_of(self.scheme, stored).unwrap_or([0; 16]);
         let computed = match crate::ext::password_hash(self.scheme, typed, &salt) {
             Ok(Ok(c)) => c,
-            Ok(Err(_)) => String::new(),
+            Ok(Err(e)) => return Some(Err(e)),
             Err(_) => {
                 self.wait_for_hash();
                 return None;
@@ -980,7 +981,7 @@ impl App {
         let spec = self.hash_spec();
         self.t.steps.push(Step { at: SimTime(self.at), arrives: None, kind: StepKind::Local, from: 1, to: 1, label: format!("{}: check the password", self.scheme.name()), fields, bytes: Vec::new(), bytes_label: String::new(), states: Vec::new(), explanation, spec });
         self.at += 1000;
-        Some(ok)
+        Some(Ok(ok))
     }
 
     /// The reset mail the app sends: a real RFC 5322 message.
@@ -1344,6 +1345,22 @@ mod tests {
             s.events = "laptop: login alice".into();
             assert!(run(&s, PW).steps.iter().any(|st| st.explanation.contains("does not check the password")), "no accounts: the sign-in says it checks nothing");
         }
+    }
+
+    #[test]
+    fn a_hash_that_cannot_be_computed_is_a_500_not_a_wrong_password() {
+        struct Broken;
+        impl crate::ext::Passwords for Broken {
+            fn hash(&self, _: Scheme, _: &str, _: &[u8; 16]) -> Option<Result<String, String>> {
+                Some(Err("the hashing worker failed (test)".into()))
+            }
+        }
+        // The provider is this test thread's own.
+        crate::ext::provide_passwords(std::rc::Rc::new(Broken));
+        let s = flow("laptop: register alice\nlaptop: login alice", |_| {});
+        assert!(s.contains("register alice: 500, The password could not be stored."), "{s}");
+        let t = run(&SessionScenario { events: "laptop: register alice\nlaptop: login alice".into(), hash: "sha256".into(), ..Default::default() }, PW);
+        assert!(t.summary.join("\n").contains("alice signs in (200)"), "the fast schemes need no provider");
     }
 
     #[test]
