@@ -190,6 +190,11 @@ test('passwords: hashed in a worker with progress, checked, reset once; each gue
   assert.match(bcrypt, /cost\s+10\s/);
   const bgolden = readFileSync(new URL('../core/tests/golden/cookies-bcrypt.txt', import.meta.url), 'utf8');
   assert.ok(bcrypt.includes(bgolden.match(/^  hash = (\S+)$/m)[1]), 'the same bcrypt hash as the native core');
+  // Unsalted, two accounts with the same password leak the same hash; salted, they do not.
+  await preset(page, 'sha256');
+  assert.match(await summary(page), /The store leaks: 2 accounts, 2 sharing a hash\./);
+  await preset(page, 'leak');
+  await page.waitForFunction(() => /The store leaks: 2 accounts, 0 sharing a hash\./.test(document.querySelector('[data-testid=summary]').innerText), null, { timeout: 60_000 });
   await edit(page);
   const scheme = page.locator('[data-testid="input-sessions_hash"]');
   await scheme.fill('md5');

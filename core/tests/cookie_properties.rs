@@ -173,7 +173,7 @@ proptest! {
         "laptop: post /transfer", "laptop: logout", "phone: logout everywhere", "wait 20m", "wait 13h", "csrf POST /transfer", "csrf GET /transfer?to=x",
         "xss", "sniff", "replay", "fixate", "attacker: logout everywhere",
         "laptop: register alice", "phone: register alice", "laptop: login alice wrong", "phone: login alice old", "laptop: reset alice", "laptop: reset bob",
-        "laptop: use reset link", "attacker: use reset link", "laptop: refresh", "phone: refresh", "attacker: refresh",
+        "laptop: use reset link", "attacker: use reset link", "laptop: refresh", "phone: refresh", "attacker: refresh", "leak",
     ]), 0..12).prop_map(|l| l.join("\n"))], mode in 0..3u8, https in any::<bool>(), rotate in any::<bool>(), csrf in any::<bool>(), cookie in prop_oneof![Just("Path=/; Secure; HttpOnly; SameSite=Lax".to_string()), Just(String::new()), "[ -~]{0,40}"]) {
         use wirelab_core::cookies::sessions::{self, Mode, SessionScenario};
         let mode = [Mode::Sessions, Mode::Jwt, Mode::Tokens][mode as usize];

@@ -152,6 +152,8 @@ pub enum Event {
     Replay,
     /// The attacker gets a session before sign-in and plants its id in the laptop's browser.
     Fixate,
+    /// The store's accounts leak (a backup, an injection): what the attacker has then.
+    Leak,
 }
 
 fn shown(text: &str) -> String {
@@ -168,7 +170,7 @@ fn path(p: &str) -> Result<String, String> {
 /// One event a line: `[laptop|phone|attacker:] register USER`, `… login USER [wrong|old]`,
 /// `… get PATH`, `… post PATH`, `… logout`, `… logout everywhere`, `… refresh`,
 /// `… reset USER`, `… use reset link`; `wait TIME`; `csrf POST PATH`, `csrf GET PATH`; `xss`;
-/// `sniff`; `replay`; `fixate`. `#` starts a comment line.
+/// `sniff`; `replay`; `fixate`; `leak`. `#` starts a comment line.
 pub fn parse_events(text: &str) -> Result<Vec<Event>, Vec<String>> {
     crate::http::read_lines(text, true, (limits::EVENTS, "events"), Some("add at least one event, e.g. laptop: login alice"), |line, _, _| event(line))
 }
@@ -210,8 +212,9 @@ fn event(line: &str) -> Result<Event, String> {
         ["sniff"] => Ok(Event::Sniff),
         ["replay"] => Ok(Event::Replay),
         ["fixate"] => Ok(Event::Fixate),
+        ["leak"] => Ok(Event::Leak),
         _ => Err(format!(
-            "“{}” is not an event: [laptop|phone|attacker:] register USER, login USER [wrong|old], get PATH, post PATH, logout, logout everywhere, refresh, reset USER, use reset link; wait TIME; csrf POST PATH; xss; sniff; replay; fixate",
+            "“{}” is not an event: [laptop|phone|attacker:] register USER, login USER [wrong|old], get PATH, post PATH, logout, logout everywhere, refresh, reset USER, use reset link; wait TIME; csrf POST PATH; xss; sniff; replay; fixate; leak",
             shown(line)
         )),
     }
@@ -1177,6 +1180,29 @@ impl App {
                         }
                     }
                 }
+                Event::Leak => {
+                    let attacker = self.actor_of(Who::Attacker);
+                    let accounts: Vec<(String, String)> = self.store.iter().filter(|k| k.name.starts_with("user:") && k.name.matches(':').count() == 1).map(|k| (k.name.clone(), k.value.clone())).collect();
+                    let mut shared = 0;
+                    for (i, (_, v)) in accounts.iter().enumerate() {
+                        if accounts.iter().enumerate().any(|(j, (_, w))| j != i && w == v) {
+                            shared += 1;
+                        }
+                    }
+                    let fields = accounts.iter().map(|(k, v)| field(k.clone(), short(v), if accounts.iter().filter(|(_, w)| w == v).count() > 1 { "the same as another account's" } else { "" })).collect();
+                    let n = accounts.len();
+                    let explanation = if n == 0 {
+                        "The store leaks, but it holds no accounts yet (add `register alice` before this line).".to_string()
+                    } else {
+                        match self.scheme {
+                            Scheme::Plain => format!("The store leaks (a backup left public, an injection). It holds the passwords as typed: the attacker has all {n}, and can try them on every other site where these people reused them."),
+                            Scheme::Sha256 => format!("The store leaks. Unsalted SHA-256: {shared} of the {n} accounts share a hash, so they share a password, and one guess checks every account at once. Tables of the SHA-256 of billions of common passwords exist ready-made, and a GPU tries billions more a second."),
+                            _ => format!("The store leaks. Every account's hash is different{}: each has its own salt, so each must be attacked on its own, and every guess costs a full {} (the panel shows what that costs here).", if n > 1 { ", even where the passwords are the same" } else { "" }, self.scheme.name()),
+                        }
+                    };
+                    self.local(attacker, "the store's accounts leak", fields, explanation);
+                    self.t.summary.push(format!("The store leaks: {n} account{}, {shared} sharing a hash.", if n == 1 { "" } else { "s" }));
+                }
                 Event::Fixate => {
                     let (_, _) = self.request(Who::Attacker, "GET", "/", Context::typed(), None, "The attacker visits the app first and gets an anonymous session");
                     let sid = self.jars[2].cookies.iter().find(|c| c.name == self.cookie_name()).map(|c| c.value.clone());
@@ -1361,6 +1387,14 @@ mod tests {
         assert!(s.contains("register alice: 500, The password could not be stored."), "{s}");
         let t = run(&SessionScenario { events: "laptop: register alice\nlaptop: login alice".into(), hash: "sha256".into(), ..Default::default() }, PW);
         assert!(t.summary.join("\n").contains("alice signs in (200)"), "the fast schemes need no provider");
+    }
+
+    #[test]
+    fn a_leak_shows_equal_passwords_only_without_a_salt() {
+        let events = "laptop: register alice\nphone: register bob\nleak";
+        assert!(flow(events, |s| s.hash = "sha256".into()).contains("The store leaks: 2 accounts, 2 sharing a hash."));
+        assert!(flow(events, |s| s.hash = "plain".into()).contains("The store leaks: 2 accounts, 2 sharing a hash."));
+        assert!(flow(events, |_| {}).contains("The store leaks: 2 accounts, 0 sharing a hash."));
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub fn CookieEditor(session: LabSession<CookieScenario, CookieRun>) -> impl Into
         view! {
             <fieldset>
                 <legend>"What happens"</legend>
-                {area("sessions_events", "Events", "One a line: [laptop|phone|attacker:] register USER, login USER (login USER wrong, login USER old: another password), get PATH, post PATH, logout, logout everywhere, refresh, reset USER (mails a link), use reset link · wait 20m · csrf POST /transfer (another site's form in the laptop's browser) · csrf GET /transfer?to=mallory · xss (injected script on the laptop) · sniff (someone on the laptop's network) · replay (the attacker uses what was stolen) · fixate. Paths: /, /account, /transfer.", 8, |f| &f.s_events, |f, v| f.s_events = v)}
+                {area("sessions_events", "Events", "One a line: [laptop|phone|attacker:] register USER, login USER (login USER wrong, login USER old: another password), get PATH, post PATH, logout, logout everywhere, refresh, reset USER (mails a link), use reset link · wait 20m · csrf POST /transfer (another site's form in the laptop's browser) · csrf GET /transfer?to=mallory · xss (injected script on the laptop) · sniff (someone on the laptop's network) · replay (the attacker uses what was stolen) · fixate · leak (the store's accounts leak). Paths: /, /account, /transfer.", 8, |f| &f.s_events, |f, v| f.s_events = v)}
             </fieldset>
             <fieldset>
                 <legend>"The app"</legend>
