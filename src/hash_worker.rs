@@ -27,8 +27,9 @@ type Key = (String, String, [u8; 16]);
 /// What the worker is doing and has measured, for the page to show.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Progress {
-    /// Hashes answered, and still being computed.
-    pub done: usize,
+    /// The scenario's password hashes answered, schemes timed, and jobs still running.
+    pub hashes: usize,
+    pub timed: usize,
     pub running: usize,
     /// The scheme of the hash being computed.
     pub current: Option<String>,
@@ -217,6 +218,7 @@ fn answered(e: web_sys::MessageEvent) {
         Job::Measure(s) if *s == Scheme::Sha256.text() => (s.clone(), ms.map(|m| m / SHA_GUESSES as f64)),
         Job::Measure(s) => (s.clone(), ms),
     };
+    let measured = matches!(job, Job::Measure(_));
     if let Job::Hash(key) = job {
         let result = match (value, &error) {
             (Some(v), None) => Ok(v),
@@ -228,7 +230,11 @@ fn answered(e: web_sys::MessageEvent) {
     PROGRESS.with(|p| {
         p.update(|p| {
             p.running = p.running.saturating_sub(1);
-            p.done += 1;
+            if measured {
+                p.timed += 1;
+            } else {
+                p.hashes += 1;
+            }
             p.current = next;
             if let (Some(ms), None) = (per_guess, &error) {
                 p.per_guess_ms.retain(|(s, _)| *s != scheme);

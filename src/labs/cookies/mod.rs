@@ -120,10 +120,11 @@ fn PasswordCost(session: LabSession<CookieScenario, CookieRun>) -> impl IntoView
     let status = {
         let progress = progress.clone();
         move || {
+            let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
             progress.with(|p| match (&p.error, p.running, &p.current) {
                 (Some(e), _, _) => format!("The hashing worker failed: {e}."),
-                (None, 0, _) => format!("{} hash{} computed in a worker, off the page's thread.", p.done, if p.done == 1 { "" } else { "es" }),
-                (None, n, current) => format!("Hashing in a worker: {} done, {n} to go{}.", p.done, current.as_ref().and_then(|c| Scheme::parse(c).ok()).map(|c| format!(" (now {})", c.name())).unwrap_or_default()),
+                (None, 0, _) => format!("Computed in a worker, off the page's thread: {}, {}.", plural(p.hashes, "password hash", "password hashes"), plural(p.timed, "scheme timed", "schemes timed")),
+                (None, n, current) => format!("Hashing in a worker: {} done, {n} to go{}.", p.hashes + p.timed, current.as_ref().and_then(|c| Scheme::parse(c).ok()).map(|c| format!(" (now {})", c.name())).unwrap_or_default()),
             })
         }
     };
@@ -170,9 +171,10 @@ fn PasswordCost(session: LabSession<CookieScenario, CookieRun>) -> impl IntoView
                     {move || busy().then(|| view! { <progress class="hash-progress" aria-label="Hashing in a worker"></progress> " " })}
                     {status}
                 </p>
+                <p class="hint">"Measured in this browser, on one core. For each strength, the time to find one password in a leaked table (on average: half of all guesses)."</p>
                 <div class="jar-scroll" tabindex="0" role="region" aria-label="The cost of a guess and the time an attack takes, as a table (scrolls sideways)">
                     <table class="jar-table">
-                        <caption>"Measured in this browser, on one core. The time to find one password of each strength in a leaked table (on average: half of all guesses)."</caption>
+                        <caption>"The cost of a guess, and of an attack"</caption>
                         <thead><tr><th scope="col">"Scheme"</th><th scope="col">"One guess"</th><th scope="col">"Guesses a second"</th>{STRENGTHS.iter().map(|(name, _)| view! { <th scope="col">{*name}</th> }).collect_view()}</tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
