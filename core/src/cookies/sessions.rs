@@ -288,9 +288,9 @@ struct App {
 /// The answer while a password hash is still being computed.
 const PENDING: (u16, &str) = (0, "");
 
+/// A token's SHA-256 in hex, as the store keeps it (the same function as an unsalted password).
 fn sha_hex(text: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    super::passwords::hash_fast(Scheme::Sha256, text).unwrap_or_default()
 }
 
 fn field(name: impl Into<String>, value: impl Into<String>, note: impl Into<String>) -> Field {
@@ -685,8 +685,7 @@ impl App {
                         let link = format!("#/jwt?s={}&step=1", base64url::encode(json.to_string().as_bytes()));
                         self.answer_spec.push(SpecRef::lab("JWT", "this token, decoded", &link));
                         if self.s.mode == Mode::Tokens {
-                            let (rt, cookie) = self.new_refresh(&user, "sign-in: store the refresh token's hash, and list it under the user");
-                            let _ = rt;
+                            let cookie = self.new_refresh(&user, "sign-in: store the refresh token's hash, and list it under the user");
                             return (200, format!("Signed in as {user}"), vec![set(name, &token), cookie], format!("{checked}The password is right, so the app issues two tokens. An access token (a JWT, HS256) with an exp {} away: every request shows it and the app checks only its signature, asking no store. And a refresh token: a random value, stored only as its SHA-256, sent back only to /auth (its cookie's Path), good for {} and for one use.", time_text(self.s.token_ttl_s), time_text(self.s.refresh_ttl_s)));
                         }
                         (200, format!("Signed in as {user}"), vec![set(name, &token)], format!("{checked}The password is right, so the app signs a token: {{\"sub\":\"{user}\"}} with an exp {} away, HMAC-SHA-256 with its secret. The cookie carries the token itself; the app keeps nothing, and will trust any copy of it until exp.", time_text(self.s.token_ttl_s)))
@@ -725,7 +724,7 @@ impl App {
                     return (401, "Refresh token reused: signed out everywhere".into(), vec![clear_refresh], format!("401: this refresh token was traded for a new one already. A second use means two parties hold it, one of them a thief, and the app cannot tell which: it revokes every refresh token of {user} ({revoked}), so everyone must sign in again (refresh token rotation, RFC 9700 §4.14.2). Access tokens already issued still work until their exp, at most {} away.", time_text(self.s.token_ttl_s)));
                 }
                 self.redis(vec![vec!["SET".into(), format!("refresh:{h}"), format!("{{\"user\":\"{user}\",\"used\":true}}"), "EX".into(), self.s.refresh_ttl_s.to_string()]], "rotation: mark the presented refresh token used (kept, to catch a second use)");
-                let (_, cookie) = self.new_refresh(&user, "rotation: store the new refresh token");
+                let cookie = self.new_refresh(&user, "rotation: store the new refresh token");
                 let token = self.token_for(&user);
                 (200, "New access token".into(), vec![set(name, &token), cookie], format!("The refresh token is known and unused, so the app issues a new access token (exp {} away) and a new refresh token, and marks the old one used. Each refresh token works once: a thief who copied one either uses it first, and Alice's next refresh exposes the theft, or finds it spent.", time_text(self.s.token_ttl_s)))
             }
@@ -845,13 +844,12 @@ impl App {
         format!("refresh={value}; Path=/auth; Max-Age={age}; HttpOnly; SameSite=Strict{secure}")
     }
 
-    /// A new refresh token for `user`, stored as its hash; the token and its Set-Cookie.
-    fn new_refresh(&mut self, user: &str, why: &str) -> (String, String) {
+    /// A new refresh token for `user`, stored as its hash; its Set-Cookie.
+    fn new_refresh(&mut self, user: &str, why: &str) -> String {
         let rt = self.new_id();
         let h = sha_hex(&rt)[..32].to_string();
         self.redis(vec![vec!["SET".into(), format!("refresh:{h}"), format!("{{\"user\":\"{user}\"}}"), "EX".into(), self.s.refresh_ttl_s.to_string()], vec!["SADD".into(), format!("user:{user}:refresh"), h]], why);
-        let cookie = self.refresh_cookie(&rt, false);
-        (rt, cookie)
+        self.refresh_cookie(&rt, false)
     }
 
     /// Deletes every session (or refresh token) listed under `user`; how many, in words.
