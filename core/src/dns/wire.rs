@@ -7,7 +7,7 @@
 //! never allocates more than the message could describe.
 
 use crate::trace::{ByteRange, Field};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A domain name: labels of 1 to 63 octets, at most 255 octets on the wire (RFC 1035 2.3.4).
@@ -287,7 +287,7 @@ impl RData {
 
 /// The data's bytes as they appear in a record, with no compression.
 pub fn rdata_wire(data: &RData) -> Vec<u8> {
-    let mut w = Writer { bytes: Vec::new(), fields: Vec::new(), compress: false, seen: HashMap::new() };
+    let mut w = Writer { bytes: Vec::new(), fields: Vec::new(), compress: false, seen: BTreeMap::new() };
     w.record("", 0, &Record { name: Name::ROOT, rtype: data.rtype(), class: CLASS_IN, ttl: 0, data: data.clone() });
     // Skip the root owner (1), type (2), class (2), TTL (4) and RDLENGTH (2).
     w.bytes.split_off(11)
@@ -338,7 +338,7 @@ struct Writer {
     fields: Vec<Field>,
     compress: bool,
     /// Where each name suffix was first written (offsets below 0x4000 only).
-    seen: HashMap<Vec<u8>, u16>,
+    seen: BTreeMap<Vec<u8>, u16>,
 }
 
 impl Writer {
@@ -574,7 +574,7 @@ fn suffix_extent(bytes: &[u8], at: usize) -> usize {
 
 /// Encodes a message; `compress` turns name compression on.
 pub fn encode(m: &Message, compress: bool) -> Encoded {
-    let mut w = Writer { bytes: Vec::with_capacity(512), fields: Vec::new(), compress, seen: HashMap::new() };
+    let mut w = Writer { bytes: Vec::with_capacity(512), fields: Vec::new(), compress, seen: BTreeMap::new() };
     let h = &m.header;
     w.u16(h.id);
     w.field("ID".into(), format!("0x{:04x}", h.id), 0, "matches a response to its query".into());
