@@ -196,6 +196,27 @@ test('the last edited scenario survives a reload; an unreadable one is discarded
   await context.close();
 });
 
+test('dismissing a notice removes it alone: the others keep their elements and text', async () => {
+  const { context, page, problems } = await open('#/tcp');
+  await page.evaluate(() => localStorage.setItem('wirelab.tcp.v1', '{"scenario": {"rtt_ms": "broken'));
+  await page.goto(server.base + '#/');
+  await page.goto(server.base + '#/tcp?step=two');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=banner]').length === 2);
+  const texts = await banner(page).allInnerTexts();
+  assert.match(texts.join('\n'), /could not be read/);
+  assert.match(texts.join('\n'), /not a step number/);
+  // Mark the second notice's element: redrawn, it would lose the mark.
+  await page.evaluate(() => { document.querySelectorAll('[data-testid=banner]')[1].dataset.mark = 'kept'; });
+  await banner(page).first().locator('[data-testid=banner-dismiss]').press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=banner]').length === 1);
+  assert.equal(await banner(page).first().getAttribute('data-mark'), 'kept');
+  assert.equal(await banner(page).first().innerText(), texts[1]);
+  await banner(page).first().locator('[data-testid=banner-dismiss]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=banner]').length === 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('embed mode hides the chrome, posts its height, and links to the full app', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
