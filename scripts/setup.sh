@@ -174,6 +174,9 @@ build_release() {
     release_env
     log "building every page's wasm (cargo, release, $(echo home $labs | wc -w) binaries, ${RUSTUP_TOOLCHAIN:-stable})"
     cd "$ROOT" && cargo build --release --target wasm32-unknown-unknown --bins --quiet
+    # wasm-streams' classes, which Leptos links and no page calls (scripts/drop_exports.py).
+    python3 "$ROOT/scripts/drop_exports.py" 'intounderlying' \
+      $(for bin in wirelab $labs; do echo "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/$bin.wasm"; done) >/dev/null
     for page in home $labs; do
       log "packing the $page page (trunk, offline, wasm-opt -Oz)"
       trunk build --release --offline --dist "$ROOT/target/site/$page" "$ROOT/.pages/$page/index.html"
