@@ -136,9 +136,13 @@ write_pages() {
         -e "s/data-page=\"home\"/data-page=\"$page\"/" \
         -e "s/data-bin=\"wirelab\"/data-bin=\"$bin\"/" \
         -e 's#href="Cargo.toml"#href="../../Cargo.toml"#' \
-        -e 's#href="style/#href="../../style/#' \
+        -e 's#href="style/main.css"#href="style.css"#' \
         -e 's#href="sw.js"#href="../../sw.js"#' \
         "$ROOT/index.html" > "$dir/index.html"
+    # Each page's stylesheet: the shared rules, then its lab's own (style/labs/<lab>.css), so a
+    # page never downloads another lab's styles.
+    cat "$ROOT/style/main.css" > "$dir/style.css"
+    [ -f "$ROOT/style/labs/$page.css" ] && cat "$ROOT/style/labs/$page.css" >> "$dir/style.css"
     # Only the root carries the service worker.
     [ "$page" = home ] || sed -i '/rel="copy-file" href="..\/..\/sw.js"/d' "$dir/index.html"
   done
