@@ -1,6 +1,11 @@
 use leptos::prelude::*;
 use wirelab_core::labs::LABS;
 
+/// Draws the home page (what the home page's binary gives [`crate::Page::Home`]).
+pub fn draw() -> AnyView {
+    view! { <Home /> }.into_any()
+}
+
 /// The home page (the site's root): every finished lab, with what it teaches. Each lab's page
 /// is the folder named by its id.
 #[component]

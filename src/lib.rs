@@ -17,7 +17,7 @@ pub mod labs;
 use components::banner::{Banner, Notices};
 use leptos::ev;
 use leptos::prelude::*;
-use wirelab_core::labs::LabInfo;
+use wirelab_core::labs::{LabInfo, LabName};
 use wirelab_core::permalink::{self, Location};
 
 /// Draws one lab at a location: `(location, notices, embed)`.
@@ -26,26 +26,23 @@ pub type MountLab = fn(Location, Notices, bool) -> AnyView;
 /// What one page of the site shows.
 #[derive(Clone, Copy)]
 pub enum Page {
-    /// The catalogue of labs (the site's root), which also says when a link names no lab.
-    Home,
+    /// The catalogue of labs (the site's root), which also says when a link names no lab. Only
+    /// the home page's binary gives the function that draws it, so no lab's page links it.
+    Home(fn() -> AnyView),
     /// One lab's page, in the folder named by its id.
     Lab { info: &'static LabInfo, mount: MountLab },
 }
 
 impl Page {
-    /// The page of the lab called `id` in the catalogue, drawn by `mount`; the home page if the
-    /// catalogue has no such lab (a build mistake the home page then makes visible).
-    pub fn lab(id: &str, mount: MountLab) -> Page {
-        match wirelab_core::labs::find(id) {
-            Some(info) => Page::Lab { info, mount },
-            None => Page::Home,
-        }
+    /// The page of the lab `info` (its catalogue entry), drawn by `mount`.
+    pub fn lab(info: &'static LabInfo, mount: MountLab) -> Page {
+        Page::Lab { info, mount }
     }
 
     /// The relative address of the site's root (the home page) from this page.
     fn root(self) -> &'static str {
         match self {
-            Page::Home => "./",
+            Page::Home(_) => "./",
             Page::Lab { .. } => "../",
         }
     }
@@ -64,7 +61,7 @@ enum Route {
     /// This page's lab, drawn by its mount, at the location.
     Lab(MountLab, Location),
     /// A lab that has its own page elsewhere in the site; the page's script goes there.
-    Elsewhere(&'static LabInfo, String),
+    Elsewhere(&'static LabName, String),
     NotFound(String),
 }
 
@@ -76,7 +73,7 @@ fn route(fragment: &str, page: Page, notices: Notices) -> Route {
         Ok(location) => location,
         Err(e) => {
             let lab = permalink::lab_name(fragment);
-            if lab.as_deref().is_none_or(|id| wirelab_core::labs::find(id).is_some()) {
+            if lab.as_deref().is_none_or(|id| wirelab_core::labs::named(id).is_some()) {
                 notices.push(format!("{e} Showing the default scenario instead."));
             }
             Location { lab, ..Location::default() }
@@ -90,7 +87,7 @@ fn route(fragment: &str, page: Page, notices: Notices) -> Route {
     match (page, location.lab.as_deref()) {
         (_, None) => Route::Home,
         (Page::Lab { info, mount }, Some(id)) if id == info.id => Route::Lab(mount, location),
-        (_, Some(id)) => match wirelab_core::labs::find(id) {
+        (_, Some(id)) => match wirelab_core::labs::named(id) {
             Some(other) => Route::Elsewhere(other, fragment.to_string()),
             None => Route::NotFound(id.chars().take(40).collect()),
         },
@@ -166,7 +163,7 @@ pub fn App(page: Page) -> impl IntoView {
     // A lab's page does not carry the home page's catalogue: asked for `#/`, its script goes
     // to the root, and the link below is there until it does.
     let home = move || match page {
-        Page::Home => view! { <home::Home /> }.into_any(),
+        Page::Home(draw) => draw(),
         Page::Lab { .. } => view! { <p class="not-found"><a href=root>"See the labs"</a></p> }.into_any(),
     };
     let content = move || match route(&fragment.get(), page, notices) {

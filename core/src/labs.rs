@@ -10,8 +10,7 @@ pub struct LabInfo {
     pub rfcs: &'static [&'static str],
 }
 
-pub const LABS: &[LabInfo] = &[
-LabInfo {
+pub const TCP: LabInfo = LabInfo {
     id: "tcp",
     title: "TCP: a connection, open to close",
     teaser: "The three-way handshake, data and ACKs, loss and retransmission, and the four-way close, as real segment bytes.",
@@ -22,8 +21,9 @@ LabInfo {
         "why the side that closes first waits in TIME-WAIT",
     ],
     rfcs: &["RFC 9293", "RFC 6298", "RFC 5681"],
-},
-LabInfo {
+};
+
+pub const DNS: LabInfo = LabInfo {
     id: "dns",
     title: "DNS: from a name to an address",
     teaser: "Resolution step by step as real RFC 1035 messages: root, TLD and authoritative servers, three caches whose TTLs you can watch run out, and zones you can edit.",
@@ -34,8 +34,9 @@ LabInfo {
         "why a big answer falls back to TCP, and why random query IDs stop forged answers",
     ],
     rfcs: &["RFC 1034", "RFC 1035", "RFC 2308", "RFC 7766", "RFC 5452"],
-},
-LabInfo {
+};
+
+pub const JWT: LabInfo = LabInfo {
     id: "jwt",
     title: "JWT: decode, verify, sign and break",
     teaser: "Paste any token: see its parts and claims, watch a verifier check it step by step with real cryptography, sign your own, and see the classic attacks succeed against a naive verifier and fail against a strict one.",
@@ -46,8 +47,9 @@ LabInfo {
         "how access and refresh tokens work in an app, and why a JWT cannot be revoked early",
     ],
     rfcs: &["RFC 7519", "RFC 7515", "RFC 7518", "RFC 8725", "RFC 9700"],
-},
-LabInfo {
+};
+
+pub const RATELIMIT: LabInfo = LabInfo {
     id: "ratelimit",
     title: "Rate limiters, side by side",
     teaser: "Seven rate-limiting models on the same traffic, as charts: pick any request and see exactly why it got a 429, with its headers and Redis commands.",
@@ -58,8 +60,9 @@ LabInfo {
         "how per-user and per-IP limits treat users who share an address",
     ],
     rfcs: &["RFC 6585", "RFC 9110", "draft-ietf-httpapi-ratelimit-headers"],
-},
-LabInfo {
+};
+
+pub const TLS: LabInfo = LabInfo {
     id: "tls",
     title: "TLS: the handshake, byte for byte",
     teaser: "A TLS 1.3 or 1.2 connection on a time axis: every handshake message, the key schedule and every encrypted record computed from inputs you edit (identical to RFC 8448 with its inputs), a certificate chain you can break or revoke, and a capture Wireshark decrypts.",
@@ -72,8 +75,9 @@ LabInfo {
         "what resumption and 0-RTT save, and why 0-RTT data can be replayed",
     ],
     rfcs: &["RFC 8446", "RFC 5246", "RFC 8448", "RFC 5280", "RFC 6960", "RFC 6066", "RFC 6125", "RFC 7748", "RFC 5869"],
-},
-LabInfo {
+};
+
+pub const OAUTH: LabInfo = LabInfo {
     id: "oauth",
     title: "OAuth 2.0 and OpenID Connect, one redirect at a time",
     teaser: "Sign in with OpenID Connect as every redirect, form post and token request on the wire: the server's checks in order, real signed tokens, and the attacks that state, PKCE and exact redirect matching stop.",
@@ -85,8 +89,9 @@ LabInfo {
         "how refresh tokens, client credentials and the device grant work, and why implicit and password are deprecated",
     ],
     rfcs: &["RFC 6749", "RFC 7636", "RFC 9700", "RFC 6750", "RFC 9068", "RFC 9207", "OpenID Connect Core 1.0"],
-},
-LabInfo {
+};
+
+pub const CACHE: LabInfo = LabInfo {
     id: "cache",
     title: "Caching: HTTP caches by RFC 9111, and application caches under load",
     teaser: "A browser's cache and a CDN between people and an origin: set the response's Cache-Control, ETag and Vary, send requests over time, and see each cache decide by RFC 9111 whether to store, reuse, revalidate or serve stale, as real HTTP messages. Then an app, a cache and a database under traffic: cache-aside to write-behind, eviction, stampedes and stale reads, charted.",
@@ -100,8 +105,9 @@ LabInfo {
         "what a stampede on an expiring hot key costs the database, and how coalescing and early expiration stop it",
     ],
     rfcs: &["RFC 9111", "RFC 9110", "RFC 5861", "RFC 8246"],
-},
-LabInfo {
+};
+
+pub const HTTP: LabInfo = LabInfo {
     id: "http",
     title: "HTTP: a request's journey, methods, status codes, and CORS",
     teaser: "Type a name and press Enter: DNS, TCP, TLS and HTTP on one time axis, with real bytes. The page's other requests as a waterfall over HTTP/1.1, 2 and 3. Methods against a resource server, every status code for its reason, and CORS decided as the browser decides it, with Chromium's own console lines.",
@@ -115,8 +121,9 @@ LabInfo {
         "how the preflight cache spares a second round trip",
     ],
     rfcs: &["Fetch Standard", "RFC 9110", "RFC 9112", "RFC 9111"],
-},
-LabInfo {
+};
+
+pub const COOKIES: LabInfo = LabInfo {
     id: "cookies",
     title: "Cookies, sessions and sign-in: why a cookie goes or stays, and who it lets in",
     teaser: "Write what the browser does and what each server answers with Set-Cookie: see every cookie stored or refused, attribute by attribute, and for every request which cookies go and why. Then an app's sessions in a Redis store across two devices, and the attacks on them: fixation, CSRF, XSS, a network attacker. And the whole sign-in flow: passwords hashed with real argon2id, bcrypt or scrypt in a worker, access and refresh tokens, and a reset link that works once.",
@@ -132,11 +139,51 @@ LabInfo {
         "how refresh tokens rotate, why a reused one ends every session, and why a reset link is hashed and works once",
     ],
     rfcs: &["RFC 6265", "RFC 6265bis", "RFC 9106", "RFC 7914", "RFC 9700"],
-}];
+};
+
+/// Every finished lab, in the order the home page lists them.
+pub const LABS: &[LabInfo] = &[TCP, DNS, JWT, RATELIMIT, TLS, OAUTH, CACHE, HTTP, COOKIES];
+
+/// What a page needs to know of every lab to send a link to the right page: its id and title.
+/// (A lab's page holds these, not the whole catalogue: each page downloads only its own text.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabName {
+    pub id: &'static str,
+    pub title: &'static str,
+}
+
+const fn name(lab: &LabInfo) -> LabName {
+    LabName { id: lab.id, title: lab.title }
+}
+
+/// The id and title of every lab, finished or in progress, for routing.
+pub const NAMES: &[LabName] = &[name(&TCP), name(&DNS), name(&JWT), name(&RATELIMIT), name(&TLS), name(&OAUTH), name(&CACHE), name(&HTTP), name(&COOKIES)];
 
 /// Labs being built: reachable by their route, not listed on the home page until complete.
 pub const IN_PROGRESS: &[LabInfo] = &[];
 
+/// The whole catalogue entry of the lab called `id` (the home page's).
 pub fn find(id: &str) -> Option<&'static LabInfo> {
     LABS.iter().chain(IN_PROGRESS.iter()).find(|l| l.id == id)
+}
+
+/// The id and title of the lab called `id`, for routing a link to its page.
+pub fn named(id: &str) -> Option<&'static LabName> {
+    NAMES.iter().find(|l| l.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_list_every_lab_of_the_catalogue_and_nothing_else() {
+        let catalogue: Vec<LabName> = LABS.iter().chain(IN_PROGRESS.iter()).map(name).collect();
+        assert_eq!(NAMES, catalogue.as_slice());
+        for lab in LABS.iter().chain(IN_PROGRESS.iter()) {
+            assert_eq!(named(lab.id), Some(&name(lab)));
+            assert_eq!(find(lab.id), Some(lab));
+        }
+        assert_eq!(named("nope"), None);
+    }
 }

@@ -4,5 +4,5 @@ use wirelab::labs::cache::CacheLab;
 
 fn main() {
     console_error_panic_hook::set_once();
-    wirelab::start(wirelab::Page::lab("cache", |location, notices, embed| view! { <CacheLab location=location notices=notices embed=embed /> }.into_any()));
+    wirelab::start(wirelab::Page::lab(&wirelab_core::labs::CACHE, |location, notices, embed| view! { <CacheLab location=location notices=notices embed=embed /> }.into_any()));
 }

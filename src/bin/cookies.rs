@@ -4,5 +4,5 @@ use wirelab::labs::cookies::CookiesLab;
 
 fn main() {
     console_error_panic_hook::set_once();
-    wirelab::start(wirelab::Page::lab("cookies", |location, notices, embed| view! { <CookiesLab location=location notices=notices embed=embed /> }.into_any()));
+    wirelab::start(wirelab::Page::lab(&wirelab_core::labs::COOKIES, |location, notices, embed| view! { <CookiesLab location=location notices=notices embed=embed /> }.into_any()));
 }

@@ -5,7 +5,7 @@ use wirelab::labs::dns::{bench, DnsLab};
 
 fn main() {
     console_error_panic_hook::set_once();
-    wirelab::start(wirelab::Page::lab("dns", |location, notices, embed| view! { <DnsLab location=location notices=notices embed=embed /> }.into_any()));
+    wirelab::start(wirelab::Page::lab(&wirelab_core::labs::DNS, |location, notices, embed| view! { <DnsLab location=location notices=notices embed=embed /> }.into_any()));
 }
 
 /// For the benchmark command: see [`bench::wire`].

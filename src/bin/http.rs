@@ -4,5 +4,5 @@ use wirelab::labs::http::HttpLab;
 
 fn main() {
     console_error_panic_hook::set_once();
-    wirelab::start(wirelab::Page::lab("http", |location, notices, embed| view! { <HttpLab location=location notices=notices embed=embed /> }.into_any()));
+    wirelab::start(wirelab::Page::lab(&wirelab_core::labs::HTTP, |location, notices, embed| view! { <HttpLab location=location notices=notices embed=embed /> }.into_any()));
 }

@@ -6,7 +6,7 @@ use wirelab::labs::jwt::{bench, JwtLab};
 
 fn main() {
     console_error_panic_hook::set_once();
-    wirelab::start(wirelab::Page::lab("jwt", |location, notices, embed| view! { <JwtLab location=location notices=notices embed=embed /> }.into_any()));
+    wirelab::start(wirelab::Page::lab(&wirelab_core::labs::JWT, |location, notices, embed| view! { <JwtLab location=location notices=notices embed=embed /> }.into_any()));
 }
 
 /// For the benchmark command: see [`bench::jwt_operations`].

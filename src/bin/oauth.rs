@@ -4,5 +4,5 @@ use wirelab::labs::oauth::OAuthLab;
 
 fn main() {
     console_error_panic_hook::set_once();
-    wirelab::start(wirelab::Page::lab("oauth", |location, notices, embed| view! { <OAuthLab location=location notices=notices embed=embed /> }.into_any()));
+    wirelab::start(wirelab::Page::lab(&wirelab_core::labs::OAUTH, |location, notices, embed| view! { <OAuthLab location=location notices=notices embed=embed /> }.into_any()));
 }

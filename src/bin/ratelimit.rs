@@ -6,7 +6,7 @@ use wirelab::labs::ratelimit::{bench, RateLimitLab};
 
 fn main() {
     console_error_panic_hook::set_once();
-    wirelab::start(wirelab::Page::lab("ratelimit", |location, notices, embed| view! { <RateLimitLab location=location notices=notices embed=embed /> }.into_any()));
+    wirelab::start(wirelab::Page::lab(&wirelab_core::labs::RATELIMIT, |location, notices, embed| view! { <RateLimitLab location=location notices=notices embed=embed /> }.into_any()));
 }
 
 /// For the benchmark command: see [`bench::run_model`].

@@ -4,5 +4,5 @@ use wirelab::labs::tcp::TcpLab;
 
 fn main() {
     console_error_panic_hook::set_once();
-    wirelab::start(wirelab::Page::lab("tcp", |location, notices, embed| view! { <TcpLab location=location notices=notices embed=embed /> }.into_any()));
+    wirelab::start(wirelab::Page::lab(&wirelab_core::labs::TCP, |location, notices, embed| view! { <TcpLab location=location notices=notices embed=embed /> }.into_any()));
 }

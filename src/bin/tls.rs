@@ -4,5 +4,5 @@ use wirelab::labs::tls::TlsLab;
 
 fn main() {
     console_error_panic_hook::set_once();
-    wirelab::start(wirelab::Page::lab("tls", |location, notices, embed| view! { <TlsLab location=location notices=notices embed=embed /> }.into_any()));
+    wirelab::start(wirelab::Page::lab(&wirelab_core::labs::TLS, |location, notices, embed| view! { <TlsLab location=location notices=notices embed=embed /> }.into_any()));
 }

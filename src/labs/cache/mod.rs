@@ -26,9 +26,7 @@ impl LabOutput for CacheRun {
 #[component]
 pub fn CacheLab(location: Location, notices: Notices, embed: bool) -> impl IntoView {
     let session = LabSession::<CacheScenario, CacheRun>::new(&location, notices, embed, run::run);
-    let Some(info) = labs::find("cache") else {
-        return view! { <p>"The caching lab is missing from the catalogue."</p> }.into_any();
-    };
+    let info = &labs::CACHE;
     let trace: Memo<Trace> = Memo::new_with_compare(move |_| session.trace.with(|r| r.trace.clone()), |_, _| true);
     let form = RwSignal::new(CacheForm::from(&session.scenario.get_untracked()));
     let errors = RwSignal::new(Vec::<FieldError>::new());

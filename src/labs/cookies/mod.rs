@@ -25,9 +25,7 @@ pub fn CookiesLab(location: Location, notices: Notices, embed: bool) -> impl Int
     // Password hashes come from a worker; the provider must be there before the first run.
     crate::hash_worker::install();
     let session = LabSession::<CookieScenario, CookieRun>::new(&location, notices, embed, run::run);
-    let Some(info) = labs::find("cookies") else {
-        return view! { <p>"The cookies lab is missing from the catalogue."</p> }.into_any();
-    };
+    let info = &labs::COOKIES;
     let trace: Memo<Trace> = Memo::new_with_compare(move |_| session.trace.with(|r| r.trace.clone()), |_, _| true);
     let editor = view! { <CookieEditor session=session /> }.into_any();
     let panel = view! { <JarTable session=session /> <PasswordCost session=session /> }.into_any();

@@ -17,9 +17,7 @@ use wirelab_core::permalink::Location;
 #[component]
 pub fn HttpLab(location: Location, notices: Notices, embed: bool) -> impl IntoView {
     let session = LabSession::<HttpScenario>::new(&location, notices, embed, run);
-    let Some(info) = labs::find("http") else {
-        return view! { <p>"The HTTP lab is missing from the catalogue."</p> }.into_any();
-    };
+    let info = &labs::HTTP;
     let editor = view! { <HttpEditor session=session /> }.into_any();
     let panel = view! { <WaterfallPanel session=session /> }.into_any();
     lab_page(info, session, session.trace, editor, Some(panel), Vec::new()).into_any()

@@ -36,9 +36,7 @@ fn run(s: &JwtScenario) -> Trace {
 #[component]
 pub fn JwtLab(location: Location, notices: Notices, embed: bool) -> impl IntoView {
     let session = LabSession::<JwtScenario>::new(&location, notices, embed, run);
-    let Some(info) = labs::find("jwt") else {
-        return view! { <p>"The JWT lab is missing from the catalogue."</p> }.into_any();
-    };
+    let info = &labs::JWT;
     let form = RwSignal::new(JwtForm::from(&session.scenario.get_untracked()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let decoded = Memo::new(move |_| session.scenario.with(|s| inspect(&s.token, s.now.unwrap_or_else(real_now))));

@@ -22,9 +22,7 @@ impl LabOutput for OAuthRun {
 #[component]
 pub fn OAuthLab(location: Location, notices: Notices, embed: bool) -> impl IntoView {
     let session = LabSession::<OAuthScenario, OAuthRun>::new(&location, notices, embed, oauth::run_with_screens);
-    let Some(info) = labs::find("oauth") else {
-        return view! { <p>"The OAuth lab is missing from the catalogue."</p> }.into_any();
-    };
+    let info = &labs::OAUTH;
     let trace: Memo<Trace> = Memo::new_with_compare(move |_| session.trace.with(|r| r.trace.clone()), |_, _| true);
     let editor = view! {
         <OAuthEditor session=session />

@@ -57,9 +57,7 @@ fn seconds(us: u64) -> String {
 #[component]
 pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl IntoView {
     let session = LabSession::<RateScenario, RateReport>::new(&location, notices, embed, run_keeping_traffic);
-    let Some(info) = labs::find("ratelimit") else {
-        return view! { <p>"The rate limiter lab is missing from the catalogue."</p> }.into_any();
-    };
+    let info = &labs::RATELIMIT;
     let LabSession { scenario, trace: report, len, current, playing, speed, select, .. } = session;
     let selected_run = RwSignal::new(0usize);
     let adding = RwSignal::new(false);

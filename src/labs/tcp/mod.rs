@@ -15,9 +15,7 @@ use wirelab_core::tcp::{self, TcpScenario};
 #[component]
 pub fn TcpLab(location: Location, notices: Notices, embed: bool) -> impl IntoView {
     let session = LabSession::<TcpScenario>::new(&location, notices, embed, tcp::run);
-    let Some(info) = labs::find("tcp") else {
-        return view! { <p>"The TCP lab is missing from the catalogue."</p> }.into_any();
-    };
+    let info = &labs::TCP;
     let editor = view! { <TcpEditor session=session /> }.into_any();
     // The connection for Wireshark, as captured on the client's link.
     let pcap = Export {

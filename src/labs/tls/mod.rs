@@ -23,9 +23,7 @@ impl LabOutput for TlsRun {
 #[component]
 pub fn TlsLab(location: Location, notices: Notices, embed: bool) -> impl IntoView {
     let session = LabSession::<TlsScenario, TlsRun>::new(&location, notices, embed, tls::run);
-    let Some(info) = labs::find("tls") else {
-        return view! { <p>"The TLS lab is missing from the catalogue."</p> }.into_any();
-    };
+    let info = &labs::TLS;
     let trace: Memo<Trace> = Memo::new_with_compare(move |_| session.trace.with(|r| r.trace.clone()), |_, _| true);
     let editor = view! {
         <TlsEditor session=session />
