@@ -82,7 +82,9 @@ test('Space plays and pauses while a diagram row has the focus', async () => {
   const { context, page, problems } = await open('tcp/');
   await page.click('[data-testid=step][data-step="2"]');
   await page.keyboard.press('ArrowDown');
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.step), '3');
+  // The focus moves in the next animation frame (after the row is drawn selected): wait for it.
+  const moved = await page.waitForFunction(() => document.activeElement?.dataset.step === '3', null, { timeout: 5000 }).then(() => true, () => false);
+  assert.ok(moved, `the focus is on row ${await page.evaluate(() => document.activeElement?.dataset.step)}, not row 3`);
   await page.keyboard.press(' ');
   assert.equal(await page.getAttribute('[data-testid=play]', 'aria-pressed'), 'true');
   await page.keyboard.press(' ');
