@@ -97,6 +97,8 @@ build_exts() {
     log "building the $id extension (cargo, wasm-bindgen, wasm-opt -Oz)"
     cargo build --release --target wasm32-unknown-unknown -p "wirelab-ext-$id" --lib --quiet
     raw="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/wirelab_ext_$id.wasm"
+    # An extension with a Leptos view links wasm-streams' classes too (see build_release).
+    python3 "$ROOT/scripts/drop_exports.py" 'intounderlying' "$raw" >/dev/null
     hash="$(sha256sum "$raw" | cut -c1-16)"
     wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$id-$hash" "$raw"
     wasm-opt -Oz "$out/$id-${hash}_bg.wasm" -o "$out/$id-${hash}_bg.wasm"

@@ -67,7 +67,7 @@ pub fn load(which: Ext) -> Load {
         return running;
     }
     let future: LocalBoxFuture<'static, bool> = async move {
-        let result = fetch(which).await;
+        let result = import(which.id()).await;
         let ok = match result {
             Ok(module) => {
                 match which {
@@ -128,12 +128,13 @@ fn capitalised(s: &str) -> String {
     c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
 }
 
-/// Imports the extension's module and initialises its wasm.
-async fn fetch(which: Ext) -> Result<JsValue, String> {
+/// Imports the extension called `id` (its module and its initialised wasm); a failure says why,
+/// in words for a notice.
+pub async fn import(id: &str) -> Result<JsValue, String> {
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
     let meta = document
-        .query_selector(&format!("meta[name='wirelab-ext-{}']", which.id()))
+        .query_selector(&format!("meta[name='wirelab-ext-{id}']"))
         .ok()
         .flatten()
         .and_then(|m| m.get_attribute("content"))
@@ -151,7 +152,7 @@ async fn fetch(which: Ext) -> Result<JsValue, String> {
 }
 
 /// Calls one of the module's functions; a thrown string is the error.
-fn call(module: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, String> {
+pub fn call(module: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, String> {
     let f: Function = Reflect::get(module, &name.into()).ok().and_then(|f| f.dyn_into().ok()).ok_or_else(|| format!("the extension has no {name}"))?;
     f.apply(&JsValue::NULL, &args.iter().collect::<Array>()).map_err(|e| e.as_string().unwrap_or_else(|| format!("the extension's {name} failed")))
 }

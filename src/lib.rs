@@ -13,6 +13,7 @@ pub mod ext;
 pub mod hash_worker;
 pub mod home;
 pub mod labs;
+pub mod lazy_editor;
 
 use components::banner::{Banner, Notices};
 use leptos::ev;

@@ -18,9 +18,11 @@ const open = (hash = '', options = {}) => openPage(browser, server, hash, option
 const b64url = (text) => Buffer.from(text).toString('base64url');
 const position = (page) => page.locator('[data-testid=position]').innerText();
 const banner = (page) => page.locator('[data-testid=banner]');
-/** Unfolds the scenario editor (it starts folded so the diagram is in view). */
+/** Unfolds the scenario editor (it starts folded so the diagram is in view), and waits for its
+ * form (a lab may load it on first opening). */
 async function edit(page) {
   if (!(await page.$eval('details.editor', (d) => d.open))) await page.click('[data-testid=editor-summary]');
+  await page.waitForSelector('details.editor [data-testid=editor]');
 }
 
 test('home loads from a sub-path with no console error and lists the labs', async () => {
@@ -314,7 +316,7 @@ test('usable at 360 px wide: nothing overflows the page', async () => {
   for (const hash of ['#/', '#/tcp', '#/ratelimit', '#/dns', '#/jwt', '#/tls', '#/oauth', '#/cache', '#/http', '#/cookies']) {
     const { context, page, problems } = await open(hash, { viewport: { width: 360, height: 740 } });
     await page.waitForSelector(hash === '#/' ? '[data-testid=home]' : '[data-testid=inspector] #inspector-title');
-    if (hash !== '#/') await page.click('[data-testid=editor-summary]');
+    if (hash !== '#/') await edit(page);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 360, `${hash}: page is ${width}px wide`);
     if (hash !== '#/') {

@@ -214,3 +214,73 @@ test('DNSSEC: the chain of trust from the root, and a forged answer refused', as
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the editor is a wasm of its own, fetched once when first opened; it follows presets and the page follows it', async () => {
+  // No service worker: it would fetch the whole site in the background.
+  const { context, page, problems } = await open('#/dns', { serviceWorkers: 'block' });
+  const fetched = [];
+  page.on('requestfinished', (r) => { if (/\/ext\/dnseditor-/.test(r.url())) fetched.push(r.url()); });
+  // A preset picked before the editor is opened is what it shows when opened.
+  await preset(page, 'warm');
+  assert.deepEqual(fetched, [], 'not fetched before the editor is opened');
+  await edit(page);
+  const lookups = page.locator('[data-testid=input-lookups]');
+  assert.equal(await lookups.inputValue(), '0 A www.example.com\n10s A www.example.com\n2m A www.example.com\n');
+  assert.equal(fetched.filter((u) => u.endsWith('.wasm')).length, 1, fetched.join(', '));
+  // A preset picked while it is open replaces what it shows.
+  await preset(page, 'mx');
+  await page.waitForFunction(() => document.querySelector('[data-testid=input-lookups]').value.startsWith('0 MX example.com'));
+  // Typing in it runs the scenario typed; a wrong field marks the folded editor.
+  await page.locator('[data-testid=input-lan_ms]').fill('25');
+  // 25 ms each way to the resolver instead of 5: the cold MX lookup takes 40 ms more.
+  await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.includes('MX example.com. took 170 ms') && location.hash.includes('z='));
+  assert.match(await page.locator('[data-testid=editor-summary]').innerText(), /25 ms to the resolver/);
+  await page.locator('[data-testid=input-lan_ms]').fill('fast');
+  await page.waitForSelector('details.editor.invalid');
+  assert.match(await page.locator('[data-testid=error-lan_ms]').innerText(), /fast/);
+  assert.match(await page.locator('.scenario-editor .hint').innerText(), /^1 field\(s\) need attention; the diagram shows the last valid scenario\.$/);
+  await page.locator('[data-testid=input-lan_ms]').fill('5');
+  await page.waitForFunction(() => !document.querySelector('details.editor.invalid'));
+  // Closed and opened again, it is the same editor: nothing fetched again, nothing typed lost.
+  await page.click('[data-testid=editor-summary]');
+  await page.click('[data-testid=editor-summary]');
+  assert.equal(await lookups.inputValue(), '0 MX example.com\n1s A mail.example.com\n');
+  assert.equal(fetched.filter((u) => u.endsWith('.wasm')).length, 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an editor that cannot be fetched says so, keeps the page working, and loads on a retry', async () => {
+  // No service worker: it would serve the file from its cache.
+  const { context, page } = await open('#/dns', { serviceWorkers: 'block' });
+  await page.route('**/ext/dnseditor-*', (route) => route.abort());
+  await page.click('[data-testid=editor-summary]');
+  const failed = page.locator('[data-testid=editor-failed]');
+  await failed.waitFor();
+  assert.match(await failed.innerText(), /^The editor could not be loaded \(.+\)\. Check the connection, then try again\.$/);
+  // The rest of the page still works.
+  await preset(page, 'nxdomain');
+  assert.match(await summary(page), /NXDOMAIN/);
+  await page.unroute('**/ext/dnseditor-*');
+  await failed.getByRole('button', { name: 'try again' }).click();
+  await page.locator('[data-testid=input-lookups]').waitFor();
+  assert.match(await page.locator('[data-testid=input-lookups]').inputValue(), /^0 A wwww\.example\.com$/m);
+  await failed.waitFor({ state: 'hidden' });
+  await context.close();
+});
+
+test('"look up again" at the lookup limit says why it added nothing', async () => {
+  const { context, page, problems } = await open();
+  await edit(page);
+  const many = Array.from({ length: 20 }, (_, i) => `${i} A www.example.com`).join('\n');
+  await page.locator('[data-testid=input-lookups]').fill(many);
+  await page.waitForFunction(() => document.querySelector('[data-testid=summary]').innerText.includes('At 19 s'));
+  await page.click('[data-testid=look-again]');
+  assert.equal(await page.locator('[data-testid=look-again-refused]').innerText(), 'A scenario has at most 20 lookups; remove one in the editor first.');
+  await page.locator('[data-testid=input-lookups]').fill('0 A www.example.com');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=summary]').innerText.includes('At 19 s'));
+  await page.click('[data-testid=look-again]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=look-again-refused]').innerText === '');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -139,9 +139,11 @@ export async function preset(page, id) {
   await page.waitForFunction(() => document.querySelector('[data-testid=position]').innerText.startsWith('1 /'));
 }
 
-/** Opens the editor if it is closed. */
+/** Opens the editor if it is closed, and waits for its form. */
 export async function edit(page) {
   if (!(await page.$eval('details.editor', (d) => d.open))) await page.click('[data-testid=editor-summary]');
+  // A lab may load its editor's form on first opening (src/lazy_editor.rs).
+  await page.waitForSelector('details.editor [data-testid=editor]');
 }
 
 /** Selects the first step whose label has `label`, and returns the inspector's fields. */

@@ -165,6 +165,8 @@ for (const lab of ['tcp', 'dns', 'jwt', 'ratelimit', 'tls', 'oauth', 'cache', 'h
   test(`${lab}: hostile text typed into every field of the editor, and the exports stay inert`, async () => {
     const { context, page, problems, dialogs } = await fresh(`${lab}/`);
     if (!(await page.$eval('details.editor', (d) => d.open))) await page.click('[data-testid=editor-summary]');
+    // The DNS lab loads its editor's form on first opening (src/lazy_editor.rs).
+    await page.waitForSelector('details.editor [data-testid=editor]');
     await page.$$eval('details.editor details', (all) => all.forEach((d) => { d.open = true; }));
     const fields = page.locator('details.editor textarea, details.editor input:not([type=checkbox]):not([type=radio]):not([type=range])');
     const count = await fields.count();

@@ -5,6 +5,7 @@
 //! times range from microseconds to minutes (TIME-WAIT); each row prints its time instead.
 
 use crate::trace::{StepKind, Trace};
+use std::fmt;
 
 pub const WIDTH: f64 = 640.0;
 pub const HEADER: f64 = 58.0;
@@ -12,6 +13,24 @@ pub const ROW: f64 = 46.0;
 pub const TIME_COLUMN: f64 = 78.0;
 /// How far down a message arrow slopes: it arrives later than it leaves.
 pub const SLOPE: f64 = 20.0;
+
+/// A coordinate as SVG text, to a tenth of a pixel: `213.3`, `640`, `-14`. It is written
+/// with integers, not float formatting, which would add some kilobytes to every page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Px(pub f64);
+
+impl fmt::Display for Px {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tenths = (self.0 * 10.0).round() as i64;
+        let (whole, tenth) = (tenths.abs() / 10, tenths.abs() % 10);
+        let sign = if tenths < 0 { "-" } else { "" };
+        if tenth == 0 {
+            write!(f, "{sign}{whole}")
+        } else {
+            write!(f, "{sign}{whole}.{tenth}")
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lane {
@@ -117,5 +136,19 @@ mod tests {
         let lost = l.rows.iter().find(|r| r.kind == StepKind::Lost).unwrap();
         assert!(lost.x2 < l.lanes[1].x && lost.x2 > l.lanes[0].x, "a lost arrow stops part way");
         assert!(l.rows.windows(2).all(|w| w[0].top < w[1].top));
+    }
+
+    #[test]
+    fn coordinates_are_written_to_a_tenth_of_a_pixel() {
+        for (x, text) in [(640.0, "640"), (213.333_333_333_333_34, "213.3"), (426.666_666_666_666_7, "426.7"), (-14.0, "-14"), (-0.5, "-0.5"), (0.04, "0"), (-0.04, "0"), (1e-9, "0"), (78.25, "78.3"), (0.0, "0")] {
+            assert_eq!(Px(x).to_string(), text, "{x}");
+        }
+        // Each is the value to within half a tenth, with at most one decimal.
+        for i in -2000..2000 {
+            let x = i as f64 * 0.37;
+            let ours = Px(x).to_string();
+            assert!((ours.parse::<f64>().unwrap() - x).abs() <= 0.05 + 1e-9, "{x}: {ours}");
+            assert!(ours.split('.').nth(1).is_none_or(|d| d.len() == 1 && d != "0"), "{x}: {ours}");
+        }
     }
 }

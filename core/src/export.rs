@@ -1,7 +1,7 @@
 //! Exports of a trace: JSON (the trace itself, `Trace::to_json`), a standalone SVG of the
 //! sequence diagram, and Mermaid sequence-diagram text.
 
-use crate::diagram::{self, Layout};
+use crate::diagram::{self, Layout, Px};
 use crate::trace::{StepKind, Trace};
 
 /// Escapes text for XML content and attribute values.
@@ -24,8 +24,9 @@ pub fn xml_escape(text: &str) -> String {
 /// A standalone SVG of the whole sequence diagram, with `current` (0-based) highlighted.
 pub fn svg(trace: &Trace, current: Option<usize>) -> String {
     let Layout { width, height, lanes, rows } = diagram::layout(trace);
+    let (width, height_px) = (Px(width), Px(height));
     let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" font-family=\"system-ui, sans-serif\" font-size=\"12\">\n<title>{}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#1f2937\"/></marker></defs>\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height_px}\" width=\"{width}\" height=\"{height_px}\" font-family=\"system-ui, sans-serif\" font-size=\"12\">\n<title>{}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#1f2937\"/></marker></defs>\n",
         xml_escape(&trace.title)
     );
     for lane in &lanes {
@@ -33,27 +34,27 @@ pub fn svg(trace: &Trace, current: Option<usize>) -> String {
             "<text x=\"{x}\" y=\"20\" text-anchor=\"middle\" font-weight=\"bold\" fill=\"#111827\">{}</text>\n<text x=\"{x}\" y=\"36\" text-anchor=\"middle\" fill=\"#4b5563\" font-size=\"11\">{}</text>\n<line x1=\"{x}\" y1=\"44\" x2=\"{x}\" y2=\"{}\" stroke=\"#9ca3af\" stroke-dasharray=\"4 3\"/>\n",
             xml_escape(&lane.name),
             xml_escape(&lane.detail),
-            height - 8.0,
-            x = lane.x
+            Px(height - 8.0),
+            x = Px(lane.x)
         ));
     }
     for row in &rows {
         if Some(row.index) == current {
-            s.push_str(&format!("<rect x=\"0\" y=\"{}\" width=\"{width}\" height=\"{}\" fill=\"#fef3c7\"/>\n", row.top, diagram::ROW));
+            s.push_str(&format!("<rect x=\"0\" y=\"{}\" width=\"{width}\" height=\"{}\" fill=\"#fef3c7\"/>\n", Px(row.top), Px(diagram::ROW)));
         }
-        s.push_str(&format!("<text x=\"8\" y=\"{}\" fill=\"#4b5563\" font-size=\"11\">{}</text>\n", row.y1 + 4.0, xml_escape(&row.time)));
+        s.push_str(&format!("<text x=\"8\" y=\"{}\" fill=\"#4b5563\" font-size=\"11\">{}</text>\n", Px(row.y1 + 4.0), xml_escape(&row.time)));
         match row.kind {
             StepKind::Message => s.push_str(&format!(
                 "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#1f2937\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\"/>\n",
-                row.x1, row.y1, row.x2, row.y2
+                Px(row.x1), Px(row.y1), Px(row.x2), Px(row.y2)
             )),
             StepKind::Lost => s.push_str(&format!(
                 "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#b91c1c\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#b91c1c\" font-weight=\"bold\">✕</text>\n",
-                row.x1, row.y1, row.x2, row.y2, row.x2, row.y2 + 5.0
+                Px(row.x1), Px(row.y1), Px(row.x2), Px(row.y2), Px(row.x2), Px(row.y2 + 5.0)
             )),
             StepKind::Local => s.push_str(&format!(
                 "<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"#2563eb\"/>\n",
-                row.x1, row.y1
+                Px(row.x1), Px(row.y1)
             )),
         }
         let anchor = match row.kind {
@@ -63,8 +64,8 @@ pub fn svg(trace: &Trace, current: Option<usize>) -> String {
         };
         s.push_str(&format!(
             "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" fill=\"#111827\">{}</text>\n",
-            row.label_x,
-            row.label_y,
+            Px(row.label_x),
+            Px(row.label_y),
             xml_escape(&row.label)
         ));
     }

@@ -44,6 +44,18 @@ impl fmt::Display for SimTime {
     }
 }
 
+/// Microseconds as whole milliseconds, rounded half to even (as `{:.0}` rounds the same value
+/// in milliseconds), written without float formatting: that code would add some kilobytes to
+/// every page that shows a run.
+pub fn whole_ms(micros: u64) -> u64 {
+    let (ms, rest) = (micros / 1000, micros % 1000);
+    if rest > 500 || (rest == 500 && ms % 2 == 1) {
+        ms + 1
+    } else {
+        ms
+    }
+}
+
 /// One participant with a lane on the timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
@@ -352,6 +364,17 @@ mod tests {
         assert_eq!(SimTime::from_millis(1250).to_string(), "1.250 s");
         assert_eq!(SimTime(1_000_001).to_string(), "1.000001 s");
         assert_eq!(SimTime::ZERO.to_string(), "0.000 s");
+    }
+
+    #[test]
+    fn whole_ms_rounds_as_float_formatting_does() {
+        // Every rounding case near the boundaries, and a spread of larger values.
+        let mut cases: Vec<u64> = (0..=3000).collect();
+        cases.extend((0..2000u64).map(|i| i * 7_919_993 + 500));
+        cases.extend([u32::MAX as u64, 86_400_000_000 * 7 + 1500, 86_400_000_000 * 7 + 2500]);
+        for us in cases {
+            assert_eq!(whole_ms(us).to_string(), format!("{:.0}", us as f64 / 1000.0), "{us} µs");
+        }
     }
 
     #[test]

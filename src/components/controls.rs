@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
-/// Playback speeds offered, in steps per second.
-pub const SPEEDS: [f64; 4] = [0.5, 1.0, 2.0, 4.0];
+/// Playback speeds offered, in steps per second, with their text (no float formatting in the
+/// wasm, nor a float parser).
+pub const SPEEDS: [(f64, &str); 4] = [(0.5, "0.5"), (1.0, "1"), (2.0, "2"), (4.0, "4")];
 
 /// First, previous, play/pause, next, last, a speed choice and a scrubber.
 /// Keyboard shortcuts (Left/Right, Space, Home/End) are handled by the lab page.
@@ -45,12 +46,11 @@ pub fn StepControls(
             <label class="speed">
                 "Speed "
                 <select data-testid="speed" on:change=move |ev| {
-                    // Matched against the options' own text: no float parser in the wasm.
                     let value = event_target_value(&ev);
-                    if let Some(v) = SPEEDS.iter().find(|s| s.to_string() == value) { speed.set(*v); }
+                    if let Some((v, _)) = SPEEDS.iter().find(|(_, text)| *text == value) { speed.set(*v); }
                 }>
-                    {SPEEDS.iter().map(|s| view! {
-                        <option value=s.to_string() selected=move || speed.get() == *s>{format!("{s}×")}</option>
+                    {SPEEDS.iter().map(|&(v, text)| view! {
+                        <option value=text selected=move || speed.get() == v>{format!("{text}×")}</option>
                     }).collect_view()}
                 </select>
             </label>

@@ -118,8 +118,7 @@ pub fn Choice(id: String, key: &'static str, label: &'static str, options: Vec<(
 }
 
 /// The frame every lab's editor shares: a folded `<details>` whose summary line says what is
-/// set, the form (never submitted: each field applies as it is typed), and a status line that
-/// counts the fields needing attention.
+/// set, and the editor's form ([`EditorForm`]).
 ///
 /// - `title`: the summary's title, e.g. "Edit the scenario".
 /// - `summary`: a one-line account of the scenario, beside the title.
@@ -130,14 +129,35 @@ pub fn Choice(id: String, key: &'static str, label: &'static str, options: Vec<(
 pub fn EditorFrame(title: &'static str, summary: Signal<String>, errors: RwSignal<Vec<FieldError>>, shows: &'static str, children: Children) -> impl IntoView {
     view! {
         <details class="editor" class:invalid=move || errors.with(|e| !e.is_empty())>
-            <summary data-testid="editor-summary">
-                <span class="editor-title">{title}</span>
-                <span class="editor-line">{move || summary.get()}</span>
-            </summary>
-            <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
-                {children()}
-                <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; {shows} the last valid scenario.", e.len()) })}</p>
-            </form>
+            <EditorSummary title=title summary=summary />
+            <EditorForm errors=errors shows=shows>{children()}</EditorForm>
         </details>
+    }
+}
+
+/// The summary line of an editor's `<details>`: its title, and what is set.
+#[component]
+pub fn EditorSummary(title: &'static str, summary: Signal<String>) -> impl IntoView {
+    view! {
+        <summary data-testid="editor-summary">
+            <span class="editor-title">{title}</span>
+            <span class="editor-line">{move || summary.get()}</span>
+        </summary>
+    }
+}
+
+/// An editor's form (never submitted: each field applies as it is typed), and a status line
+/// that counts the fields needing attention.
+///
+/// - `errors`: the editor's current problems.
+/// - `shows`: what follows the last valid scenario while a field is wrong.
+/// - `children`: the fieldsets.
+#[component]
+pub fn EditorForm(errors: RwSignal<Vec<FieldError>>, shows: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+            {children()}
+            <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; {shows} the last valid scenario.", e.len()) })}</p>
+        </form>
     }
 }

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use wirelab_core::diagram::{self, ROW};
+use wirelab_core::diagram::{self, Px, ROW};
 use wirelab_core::trace::{StepKind, Trace};
 
 /// The sequence diagram: a lane per actor, an arrow per message, the time of each step at the
@@ -62,6 +62,7 @@ pub fn Timeline(trace: Memo<Trace>, current: Signal<usize>, on_select: Callback<
             {move || {
                 let trace = trace.read();
                 let layout = diagram::layout(&trace);
+                let p = |v: f64| Px(v).to_string();
                 let len = layout.rows.len();
                 let height = layout.height;
                 let lanes = layout
@@ -71,9 +72,9 @@ pub fn Timeline(trace: Memo<Trace>, current: Signal<usize>, on_select: Callback<
                         let x = lane.x;
                         view! {
                             <g class="lane">
-                                <text x=x y="20" text-anchor="middle" class="lane-name">{lane.name.clone()}</text>
-                                <text x=x y="36" text-anchor="middle" class="lane-detail">{lane.detail.clone()}</text>
-                                <line x1=x y1="44" x2=x y2=height - 8.0 class="lane-line" />
+                                <text x=p(x) y="20" text-anchor="middle" class="lane-name">{lane.name.clone()}</text>
+                                <text x=p(x) y="36" text-anchor="middle" class="lane-detail">{lane.detail.clone()}</text>
+                                <line x1=p(x) y1="44" x2=p(x) y2=p(height - 8.0) class="lane-line" />
                             </g>
                         }
                     })
@@ -99,17 +100,17 @@ pub fn Timeline(trace: Memo<Trace>, current: Signal<usize>, on_select: Callback<
                         let described_by = desc_id.clone();
                         let shape = match row.kind {
                             StepKind::Message => view! {
-                                <line x1=row.x1 y1=row.y1 x2=row.x2 y2=row.y2 class="arrow" marker-end="url(#wl-arrow)" />
+                                <line x1=p(row.x1) y1=p(row.y1) x2=p(row.x2) y2=p(row.y2) class="arrow" marker-end="url(#wl-arrow)" />
                             }
                             .into_any(),
                             StepKind::Lost => view! {
                                 <g class="lost">
-                                    <line x1=row.x1 y1=row.y1 x2=row.x2 y2=row.y2 class="arrow lost-line" />
-                                    <text x=row.x2 y=row.y2 + 5.0 text-anchor="middle" class="lost-mark">"✕"</text>
+                                    <line x1=p(row.x1) y1=p(row.y1) x2=p(row.x2) y2=p(row.y2) class="arrow lost-line" />
+                                    <text x=p(row.x2) y=p(row.y2 + 5.0) text-anchor="middle" class="lost-mark">"✕"</text>
                                 </g>
                             }
                             .into_any(),
-                            StepKind::Local => view! { <circle cx=row.x1 cy=row.y1 r="5" class="local-dot" /> }.into_any(),
+                            StepKind::Local => view! { <circle cx=p(row.x1) cy=p(row.y1) r="5" class="local-dot" /> }.into_any(),
                         };
                         let anchor = match row.kind {
                             StepKind::Local if row.label_x < row.x1 => "end",
@@ -131,10 +132,10 @@ pub fn Timeline(trace: Memo<Trace>, current: Signal<usize>, on_select: Callback<
                                 on:keydown=move |ev| on_key(ev, i, len)
                             >
                                 <desc id=desc_id>{description}</desc>
-                                <rect x="0" y=row.top width=diagram::WIDTH height=ROW class="row-band" />
-                                <text x="8" y=row.y1 + 4.0 class="row-time">{row.time}</text>
+                                <rect x="0" y=p(row.top) width=p(diagram::WIDTH) height=p(ROW) class="row-band" />
+                                <text x="8" y=p(row.y1 + 4.0) class="row-time">{row.time}</text>
                                 {shape}
-                                <text x=row.label_x y=row.label_y text-anchor=anchor class="row-label">{row.label}</text>
+                                <text x=p(row.label_x) y=p(row.label_y) text-anchor=anchor class="row-label">{row.label}</text>
                             </g>
                         }
                     })
@@ -142,9 +143,9 @@ pub fn Timeline(trace: Memo<Trace>, current: Signal<usize>, on_select: Callback<
                 view! {
                     <svg
                         class="timeline-svg"
-                        viewBox=format!("0 0 {} {}", diagram::WIDTH, height)
-                        width=diagram::WIDTH
-                        height=height
+                        viewBox=format!("0 0 {} {}", Px(diagram::WIDTH), Px(height))
+                        width=p(diagram::WIDTH)
+                        height=p(height)
                         role="group"
                         aria-label="Sequence diagram: one row per step"
                     >

@@ -146,13 +146,17 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
         session
     }
 
-    /// Replaces the scenario (a preset, or a valid edit), keeping the step when it still exists.
+    /// Replaces the scenario (a valid edit), keeping the step when it still exists.
     pub fn load(&self, s: S) {
         self.scenario.set(s);
     }
 
-    /// Applies an edit: keeps what was typed in `form`, shows each field's problem in `errors`,
-    /// and loads the scenario it describes when it is valid (and different).
+    /// What an editor changes: this session's scenario and step.
+    pub fn edits(&self) -> Edits<S> {
+        Edits { scenario: self.scenario, step: self.step }
+    }
+
+    /// Applies an edit (see [`Edits::apply_form`]).
     pub fn apply_form<F: Send + Sync + 'static>(
         &self,
         form: RwSignal<F>,
@@ -160,27 +164,15 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
         typed: F,
         parse: impl Fn(&F) -> Result<S, Vec<FieldError>>,
     ) {
-        match parse(&typed) {
-            Ok(s) => {
-                errors.set(Vec::new());
-                if s != self.scenario.get_untracked() {
-                    self.load(s);
-                }
-            }
-            Err(e) => errors.set(e),
-        }
-        form.set(typed);
+        self.edits().apply_form(form, errors, typed, parse)
     }
 
-    /// Replaces the scenario from outside the editor (a preset, a slider, an added request):
-    /// the editor shows it as `to_form` writes it, with no errors left from earlier typing.
+    /// Replaces the scenario from outside the editor (see [`Edits::replace`]).
     pub fn replace<F: Send + Sync + 'static>(&self, form: RwSignal<F>, errors: RwSignal<Vec<FieldError>>, s: S, to_form: impl Fn(&S) -> F) {
-        form.set(to_form(&s));
-        errors.set(Vec::new());
-        self.load(s);
+        self.edits().replace(form, errors, s, to_form)
     }
 
-    /// Loads the preset called `id` from `presets` and goes back to the first step.
+    /// Loads a preset (see [`Edits::pick_preset`]).
     pub fn pick_preset<F: Send + Sync + 'static>(
         &self,
         form: RwSignal<F>,
@@ -189,10 +181,7 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
         id: &str,
         to_form: impl Fn(&S) -> F,
     ) {
-        if let Some((_, _, s)) = presets.into_iter().find(|p| p.0 == id) {
-            self.replace(form, errors, s, to_form);
-            self.step.set(0);
-        }
+        self.edits().pick_preset(form, errors, presets, id, to_form)
     }
 
     /// The permalink fragment of the current view.
@@ -311,28 +300,90 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
     }
 }
 
+/// What an editor changes: a scenario and the step shown. A lab's session gives its own
+/// ([`LabSession::edits`]); an editor loaded on its own (`crate::lazy_editor`) keeps a copy
+/// and reports each change to the page.
+pub struct Edits<S: Send + Sync + 'static> {
+    pub scenario: RwSignal<S>,
+    pub step: RwSignal<usize>,
+}
+
+impl<S: Send + Sync + 'static> Clone for Edits<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S: Send + Sync + 'static> Copy for Edits<S> {}
+
+impl<S: Scenario + Send + Sync + 'static> Edits<S> {
+    /// Applies an edit: keeps what was typed in `form`, shows each field's problem in `errors`,
+    /// and loads the scenario it describes when it is valid (and different).
+    pub fn apply_form<F: Send + Sync + 'static>(
+        &self,
+        form: RwSignal<F>,
+        errors: RwSignal<Vec<FieldError>>,
+        typed: F,
+        parse: impl Fn(&F) -> Result<S, Vec<FieldError>>,
+    ) {
+        match parse(&typed) {
+            Ok(s) => {
+                errors.set(Vec::new());
+                if s != self.scenario.get_untracked() {
+                    self.scenario.set(s);
+                }
+            }
+            Err(e) => errors.set(e),
+        }
+        form.set(typed);
+    }
+
+    /// Replaces the scenario from outside the editor (a preset, a slider, an added request):
+    /// the editor shows it as `to_form` writes it, with no errors left from earlier typing.
+    /// The step is kept when it still exists.
+    pub fn replace<F: Send + Sync + 'static>(&self, form: RwSignal<F>, errors: RwSignal<Vec<FieldError>>, s: S, to_form: impl Fn(&S) -> F) {
+        form.set(to_form(&s));
+        errors.set(Vec::new());
+        self.scenario.set(s);
+    }
+
+    /// Loads the preset called `id` from `presets` and goes back to the first step.
+    pub fn pick_preset<F: Send + Sync + 'static>(
+        &self,
+        form: RwSignal<F>,
+        errors: RwSignal<Vec<FieldError>>,
+        presets: Vec<(&'static str, &'static str, S)>,
+        id: &str,
+        to_form: impl Fn(&S) -> F,
+    ) {
+        if let Some((_, _, s)) = presets.into_iter().find(|p| p.0 == id) {
+            self.replace(form, errors, s, to_form);
+            self.step.set(0);
+        }
+    }
+}
+
 /// An editor's form bound to its lab: every edit keeps what was typed, shows each field's
 /// problem, and, when the form parses, becomes the scenario.
-pub struct FormEdit<S: Scenario + Send + Sync + 'static, O: LabOutput, F: Send + Sync + 'static> {
-    pub session: LabSession<S, O>,
+pub struct FormEdit<S: Scenario + Send + Sync + 'static, F: Send + Sync + 'static> {
+    pub edits: Edits<S>,
     pub form: RwSignal<F>,
     pub errors: RwSignal<Vec<FieldError>>,
     pub parse: fn(&F) -> Result<S, Vec<FieldError>>,
 }
 
-impl<S: Scenario + Send + Sync + 'static, O: LabOutput, F: Send + Sync + 'static> Clone for FormEdit<S, O, F> {
+impl<S: Scenario + Send + Sync + 'static, F: Send + Sync + 'static> Clone for FormEdit<S, F> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<S: Scenario + Send + Sync + 'static, O: LabOutput, F: Send + Sync + 'static> Copy for FormEdit<S, O, F> {}
+impl<S: Scenario + Send + Sync + 'static, F: Send + Sync + 'static> Copy for FormEdit<S, F> {}
 
-impl<S: Scenario + Send + Sync + 'static, O: LabOutput, F: Clone + Send + Sync + 'static> FormEdit<S, O, F> {
+impl<S: Scenario + Send + Sync + 'static, F: Clone + Send + Sync + 'static> FormEdit<S, F> {
     /// Changes the form as typed and applies it.
     pub fn edit(&self, change: &dyn Fn(&mut F)) {
         let mut f = self.form.get_untracked();
         change(&mut f);
-        self.session.apply_form(self.form, self.errors, f, self.parse);
+        self.edits.apply_form(self.form, self.errors, f, self.parse);
     }
 
     /// One text field of the form: its value as typed, and the callback for each keystroke.

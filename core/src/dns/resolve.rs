@@ -630,11 +630,11 @@ impl<'a> Run<'a> {
                 r.answers.clear();
             }
             r.authority.extend(found.soa.clone());
-            let elapsed = (found.ready.micros() - now.micros()) as f64 / 1000.0;
+            let elapsed = crate::trace::whole_ms(found.ready.micros() - now.micros());
             let why = match found.rcode {
                 0 if found.records.is_empty() => "The name exists but has no records of this type. The SOA in the authority section tells the stub how long it may remember that (RFC 2308).".to_string(),
-                0 if secure => format!("The recursive resolver's answer, {elapsed:.0} ms after the browser asked, with AD set: every signature from the root's key down to this answer checked out. The stub trusts the AD bit only because it trusts its resolver and the network in between."),
-                0 => format!("The recursive resolver's answer (RA: recursion available), {elapsed:.0} ms after the browser asked. The stub caches it for its TTL."),
+                0 if secure => format!("The recursive resolver's answer, {elapsed} ms after the browser asked, with AD set: every signature from the root's key down to this answer checked out. The stub trusts the AD bit only because it trusts its resolver and the network in between."),
+                0 => format!("The recursive resolver's answer (RA: recursion available), {elapsed} ms after the browser asked. The stub caches it for its TTL."),
                 3 => "NXDOMAIN: the name does not exist. The SOA in the authority section tells the stub how long it may remember the denial (RFC 2308).".to_string(),
                 _ if self.setup.dnssec => "SERVFAIL: the answer could not be validated (or no server answered). A validating resolver gives no answer rather than an unproven one. Nothing is cached.".to_string(),
                 _ => "SERVFAIL: the resolver could not get an answer from the servers it was sent to. Nothing is cached.".to_string(),
@@ -1170,7 +1170,7 @@ pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
     let mut lookups = setup.lookups.clone();
     crate::order::sort_by_key(&mut lookups, |l| l.at_s);
     // Per name and type: the first lookup's time, and every lookup's (servers asked, answer TTL).
-    let mut first_ms: BTreeMap<(String, u16), f64> = BTreeMap::new();
+    let mut first_us: BTreeMap<(String, u16), u64> = BTreeMap::new();
     let mut history: BTreeMap<(String, u16), Vec<Seen>> = BTreeMap::new();
     for l in &lookups {
         let first = r.trace.steps.len();
@@ -1205,9 +1205,9 @@ pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
             Some(a) => format!(" → {a}{}", if validated { ", validated (AD)" } else { "" }),
             None => String::new(),
         };
-        let took = (end.micros() - start.micros()) as f64 / 1000.0;
+        let took = end.micros() - start.micros();
         let key = (l.name.lowercase().to_string(), l.qtype);
-        let first = *first_ms.entry(key.clone()).or_insert(took);
+        let first = *first_us.entry(key.clone()).or_insert(took);
         let served_by = steps.iter().find_map(|s| {
             if s.label.starts_with("browser cache hit") {
                 Some("the browser's cache")
@@ -1220,14 +1220,15 @@ pub fn run(setup: &Setup, world: &[Server]) -> DnsRun {
             }
         });
         let saved = match served_by {
-            Some(cache) if first > took => format!("; served from {cache}, {:.0} ms faster than the first time", first - took),
+            Some(cache) if first > took => format!("; served from {cache}, {} ms faster than the first time", crate::trace::whole_ms(first - took)),
             _ => String::new(),
         };
         r.trace.summary.push(format!(
-            "At {}: {} {} took {took:.0} ms and {} server quer{}{outcome}{saved}.",
+            "At {}: {} {} took {} ms and {} server quer{}{outcome}{saved}.",
             clock(l.at_s),
             rtype::name(l.qtype),
             l.name,
+            crate::trace::whole_ms(took),
             servers,
             if servers == 1 { "y" } else { "ies" }
         ));

@@ -16,7 +16,7 @@ const STATUSES: [(&str, &str); 9] = [("200", "200 OK"), ("203", "203 Non-Authori
 /// - `form`, `errors`: the fields as typed and their problems (shared with the application panel).
 #[component]
 pub fn CacheEditor(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let fe = FormEdit { session, form, errors, parse: CacheForm::parse };
+    let fe = FormEdit { edits: session.edits(), form, errors, parse: CacheForm::parse };
     let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, sc::presets(), &id, |s| CacheForm::from(s)));
     let field = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&CacheForm) -> &String, set: fn(&mut CacheForm, String)| {
         let (value, on_input) = fe.text(get, set);

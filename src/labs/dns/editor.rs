@@ -1,34 +1,34 @@
-use crate::components::field::{TextArea, TextField, EditorFrame};
-use crate::components::preset::PresetPicker;
-use crate::labs::{FormEdit, LabSession};
+//! The DNS lab's editor. It is not linked into the lab's page: `ext/dnseditor` builds it as a
+//! wasm of its own, which the page loads when the editor is first opened
+//! (`crate::lazy_editor`).
+
+use crate::components::field::{TextArea, TextField};
+use crate::labs::{Edits, FormEdit};
+use crate::lazy_editor::{serve, Served};
 use leptos::prelude::*;
-use wirelab_core::dns::resolve::DnsRun;
-use wirelab_core::dns::scenario::{presets, zone_key, Attack, DnsForm, DnsScenario};
+use wirelab_core::dns::scenario::{zone_key, Attack, DnsForm, DnsScenario};
 use wirelab_core::scenario::FieldError;
+
+/// Mounts the editor in `parent` (see [`serve`]).
+pub fn open(parent: web_sys::HtmlElement, scenario: &str, on_scenario: js_sys::Function, on_problems: js_sys::Function) -> Result<Served, String> {
+    serve(parent, scenario, on_scenario, on_problems, "the diagram shows", |s| DnsForm::from(s), |edits, form, errors| {
+        view! { <DnsEditor edits=edits form=form errors=errors /> }.into_any()
+    })
+}
 
 /// The DNS lab's inputs, validated as you type: the lookups, the latencies, the resolver, and
 /// every zone's records as text. What is typed stays as typed; the trace follows the last
 /// valid scenario, and each field's problem (with its line) shows beside it.
 ///
-/// - `session`: the lab's session, whose scenario this edits.
-/// - `form`, `errors`: what is typed and each field's problem; the page writes them too.
+/// - `edits`: the scenario this edits.
+/// - `form`, `errors`: what is typed and each field's problem.
 #[component]
-pub fn DnsEditor(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let fe = FormEdit { session, form, errors, parse: DnsForm::parse };
+pub fn DnsEditor(edits: Edits<DnsScenario>, form: RwSignal<DnsForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let fe = FormEdit { edits, form, errors, parse: DnsForm::parse };
     let edit = move |change: &dyn Fn(&mut DnsForm)| fe.edit(change);
-    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, presets(), &id, |s| DnsForm::from(s)));
     let number = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&DnsForm) -> &String, set: fn(&mut DnsForm, String)| {
         let (value, on_input) = fe.text(get, set);
         view! { <TextField id=format!("dns-{key}") key=key label=label help=help value=value errors=errors on_input=on_input /> }
-    };
-    let summary = move || {
-        let s = session.scenario.read();
-        let first = s.lookups.first().map(|l| format!("{} {}", l.qtype, l.name)).unwrap_or_default();
-        let more = if s.lookups.len() > 1 { format!(" and {} more", s.lookups.len() - 1) } else { String::new() };
-        let zones = if s.zones.is_empty() { "example zones".to_string() } else { format!("{} zone(s) edited", s.zones.len()) };
-        let attack = match s.attack { Attack::None => "", Attack::Guessable => " · attacker vs guessable IDs", Attack::Random => " · attacker vs random IDs" };
-        let dnssec = if s.dnssec { " · DNSSEC" } else { "" };
-        format!("{first}{more} · {} ms to the resolver; {}/{}/{} ms to root/TLD/authoritative · {zones}{attack}{dnssec}", s.lan_ms, s.root_ms, s.tld_ms, s.auth_ms)
     };
     let lookups_value = Signal::derive(move || form.with(|f| f.lookups.clone()));
     let lookups_input = Callback::new(move |v: String| edit(&|f| f.lookups = v.clone()));
@@ -52,48 +52,45 @@ pub fn DnsEditor(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsFor
         })
         .collect_view();
     view! {
-        <PresetPicker id="dns-preset" presets=presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
-        <EditorFrame title="Edit the scenario" summary=Signal::derive(summary) errors=errors shows="the diagram shows">
-                <fieldset>
-                    <legend>"Lookups"</legend>
-                    <TextArea id="dns-lookups".to_string() key="lookups".to_string() label="What the browser looks up, and when".to_string()
-                        help="One a line: time, type, name. Times as 0, 45s, 30m, 1h10m. Types: A, AAAA, CNAME, MX, NS, TXT, PTR, SOA, SRV."
-                        rows=4 value=lookups_value errors=errors on_input=lookups_input />
-                </fieldset>
-                <fieldset>
-                    <legend>"Network"</legend>
-                    {number("lan_ms", "To the resolver (ms, one way)", "This machine to its recursive resolver.", |f| &f.lan_ms, |f, v| f.lan_ms = v)}
-                    {number("root_ms", "Resolver to root (ms, one way)", "", |f| &f.root_ms, |f, v| f.root_ms = v)}
-                    {number("tld_ms", "Resolver to TLD (ms, one way)", "", |f| &f.tld_ms, |f, v| f.tld_ms = v)}
-                    {number("auth_ms", "Resolver to authoritative (ms, one way)", "Often the farthest.", |f| &f.auth_ms, |f, v| f.auth_ms = v)}
-                    {number("browser_cap_s", "Browser keeps answers (s)", "At most this long, whatever the TTL.", |f| &f.browser_cap_s, |f, v| f.browser_cap_s = v)}
-                </fieldset>
-                <fieldset>
-                    <legend>"Resolver"</legend>
-                    <div class="field">
-                        <label for="dns-attack">"An attacker forging answers"</label>
-                        <select id="dns-attack" data-testid="input-attack" on:change=move |ev| {
-                            let a = match event_target_value(&ev).as_str() { "guessable" => Attack::Guessable, "random" => Attack::Random, _ => Attack::None };
-                            edit(&|f| f.attack = a);
-                        }>
-                            <option value="none" selected=move || form.with(|f| f.attack == Attack::None)>"None"</option>
-                            <option value="guessable" selected=move || form.with(|f| f.attack == Attack::Guessable)>"Yes, against sequential IDs from port 53"</option>
-                            <option value="random" selected=move || form.with(|f| f.attack == Attack::Random)>"Yes, against random IDs and ports"</option>
-                        </select>
-                    </div>
-                    <div class="field checkbox">
-                        <input id="dns-dnssec" type="checkbox" data-testid="input-dnssec"
-                            prop:checked=move || form.with(|f| f.dnssec)
-                            on:change=move |ev| { let on = event_target_checked(&ev); edit(&|f| f.dnssec = on); } />
-                        <label for="dns-dnssec">"Zones signed (DNSSEC, Ed25519) and the resolver validates"</label>
-                    </div>
-                    {number("seed", "Seed", "Picks query IDs and ports.", |f| &f.seed, |f, v| f.seed = v)}
-                </fieldset>
-                <fieldset class="zones">
-                    <legend>"Zones"</legend>
-                    <p class="help">"Add, change or delete records in any zone; the next run uses them. A zone you leave as it was is not put in the link."</p>
-                    {zones}
-                </fieldset>
-        </EditorFrame>
+        <fieldset>
+            <legend>"Lookups"</legend>
+            <TextArea id="dns-lookups".to_string() key="lookups".to_string() label="What the browser looks up, and when".to_string()
+                help="One a line: time, type, name. Times as 0, 45s, 30m, 1h10m. Types: A, AAAA, CNAME, MX, NS, TXT, PTR, SOA, SRV."
+                rows=4 value=lookups_value errors=errors on_input=lookups_input />
+        </fieldset>
+        <fieldset>
+            <legend>"Network"</legend>
+            {number("lan_ms", "To the resolver (ms, one way)", "This machine to its recursive resolver.", |f| &f.lan_ms, |f, v| f.lan_ms = v)}
+            {number("root_ms", "Resolver to root (ms, one way)", "", |f| &f.root_ms, |f, v| f.root_ms = v)}
+            {number("tld_ms", "Resolver to TLD (ms, one way)", "", |f| &f.tld_ms, |f, v| f.tld_ms = v)}
+            {number("auth_ms", "Resolver to authoritative (ms, one way)", "Often the farthest.", |f| &f.auth_ms, |f, v| f.auth_ms = v)}
+            {number("browser_cap_s", "Browser keeps answers (s)", "At most this long, whatever the TTL.", |f| &f.browser_cap_s, |f, v| f.browser_cap_s = v)}
+        </fieldset>
+        <fieldset>
+            <legend>"Resolver"</legend>
+            <div class="field">
+                <label for="dns-attack">"An attacker forging answers"</label>
+                <select id="dns-attack" data-testid="input-attack" on:change=move |ev| {
+                    let a = match event_target_value(&ev).as_str() { "guessable" => Attack::Guessable, "random" => Attack::Random, _ => Attack::None };
+                    edit(&|f| f.attack = a);
+                }>
+                    <option value="none" selected=move || form.with(|f| f.attack == Attack::None)>"None"</option>
+                    <option value="guessable" selected=move || form.with(|f| f.attack == Attack::Guessable)>"Yes, against sequential IDs from port 53"</option>
+                    <option value="random" selected=move || form.with(|f| f.attack == Attack::Random)>"Yes, against random IDs and ports"</option>
+                </select>
+            </div>
+            <div class="field checkbox">
+                <input id="dns-dnssec" type="checkbox" data-testid="input-dnssec"
+                    prop:checked=move || form.with(|f| f.dnssec)
+                    on:change=move |ev| { let on = event_target_checked(&ev); edit(&|f| f.dnssec = on); } />
+                <label for="dns-dnssec">"Zones signed (DNSSEC, Ed25519) and the resolver validates"</label>
+            </div>
+            {number("seed", "Seed", "Picks query IDs and ports.", |f| &f.seed, |f, v| f.seed = v)}
+        </fieldset>
+        <fieldset class="zones">
+            <legend>"Zones"</legend>
+            <p class="help">"Add, change or delete records in any zone; the next run uses them. A zone you leave as it was is not put in the link."</p>
+            {zones}
+        </fieldset>
     }
 }

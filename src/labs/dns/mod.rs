@@ -1,18 +1,18 @@
 //! The DNS lab's page: its editor, the shared trace page, and a panel of the caches over time.
 
 pub mod bench;
-mod editor;
+pub mod editor;
 
 use super::{lab_page, LabOutput, LabSession};
 use crate::components::banner::Notices;
+use crate::components::preset::PresetPicker;
 use crate::components::share::Export;
-use editor::DnsEditor;
+use crate::lazy_editor::LazyEditor;
 use leptos::prelude::*;
 use wirelab_core::dns::resolve::{clock, CacheView, DnsRun, BROWSER, RESOLVER, STUB};
-use wirelab_core::dns::scenario::{self, Attack, DnsForm, DnsScenario, LookupSpec};
+use wirelab_core::dns::scenario::{self, presets, Attack, DnsScenario, LookupSpec};
 use wirelab_core::labs;
 use wirelab_core::permalink::Location;
-use wirelab_core::scenario::FieldError;
 use wirelab_core::trace::{SimTime, Trace};
 
 impl LabOutput for DnsRun {
@@ -27,8 +27,21 @@ pub fn DnsLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
     let session = LabSession::<DnsScenario, DnsRun>::new(&location, notices, embed, scenario::run);
     let info = &labs::DNS;
     let trace: Memo<Trace> = Memo::new_with_compare(move |_| session.trace.with(|r| r.trace.clone()), |_, _| true);
-    let form = RwSignal::new(DnsForm::from(&session.scenario.get_untracked()));
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let load_preset = Callback::new(move |id: String| {
+        if let Some((_, _, s)) = presets().into_iter().find(|p| p.0 == id) {
+            session.load(s);
+            session.step.set(0);
+        }
+    });
+    let summary = move || {
+        let s = session.scenario.read();
+        let first = s.lookups.first().map(|l| format!("{} {}", l.qtype, l.name)).unwrap_or_default();
+        let more = if s.lookups.len() > 1 { format!(" and {} more", s.lookups.len() - 1) } else { String::new() };
+        let zones = if s.zones.is_empty() { "example zones".to_string() } else { format!("{} zone(s) edited", s.zones.len()) };
+        let attack = match s.attack { Attack::None => "", Attack::Guessable => " · attacker vs guessable IDs", Attack::Random => " · attacker vs random IDs" };
+        let dnssec = if s.dnssec { " · DNSSEC" } else { "" };
+        format!("{first}{more} · {} ms to the resolver; {}/{}/{} ms to root/TLD/authoritative · {zones}{attack}{dnssec}", s.lan_ms, s.root_ms, s.tld_ms, s.auth_ms)
+    };
     let simplified = move || {
         let (attack, dnssec) = session.scenario.with(|s| (s.attack != Attack::None, s.dnssec));
         (attack || dnssec).then(|| view! {
@@ -39,11 +52,12 @@ pub fn DnsLab(location: Location, notices: Notices, embed: bool) -> impl IntoVie
         })
     };
     let editor = view! {
-        <DnsEditor session=session form=form errors=errors />
+        <PresetPicker id="dns-preset" presets=presets().into_iter().map(|(id, title, _)| (id, title)).collect() on_pick=load_preset />
+        <LazyEditor ext="dnseditor" title="Edit the scenario" summary=Signal::derive(summary) scenario=session.scenario />
         {simplified}
     }
     .into_any();
-    let caches = view! { <Caches session=session form=form errors=errors /> }.into_any();
+    let caches = view! { <Caches session=session /> }.into_any();
     // Every packet that crossed a network, for Wireshark.
     let pcap = Export {
         id: "pcap",
@@ -75,9 +89,8 @@ fn short(text: &str) -> String {
 /// expiring, and a button to look the name up again at that moment.
 ///
 /// - `session`: the lab's session.
-/// - `form`, `errors`: the editor's state, rewritten when a lookup is added here.
 #[component]
-fn Caches(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+fn Caches(session: LabSession<DnsScenario, DnsRun>) -> impl IntoView {
     let run = session.trace;
     // The clock, in microseconds; it follows the selected step until the person moves it.
     // While it follows a step, the caches are as that step leaves them: an entry that a later
@@ -143,17 +156,20 @@ fn Caches(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsForm>, err
             </div>
         }
     };
+    // Why the last "look up again" added nothing, shown beside the button.
+    let refused = RwSignal::new(None::<String>);
     let look_again = move |_| {
         let s = seconds();
         let mut next = session.scenario.get_untracked();
         let Some(first) = next.lookups.first().cloned() else { return };
         if next.lookups.len() >= scenario::limits::LOOKUPS {
-            errors.set(vec![FieldError::new("lookups", format!("at most {} lookups; remove one first", scenario::limits::LOOKUPS))]);
+            refused.set(Some(format!("A scenario has at most {} lookups; remove one in the editor first.", scenario::limits::LOOKUPS)));
             return;
         }
+        refused.set(None);
         next.lookups.push(LookupSpec { at: s, ..first });
         wirelab_core::order::sort_by_key(&mut next.lookups, |l| l.at);
-        session.replace(form, errors, next, |s| DnsForm::from(s));
+        session.load(next);
         // Show the new lookup's first step.
         let step = run.with_untracked(|r| r.trace.steps.iter().position(|st| st.at.micros() >= s * 1_000_000));
         if let Some(i) = step {
@@ -183,6 +199,7 @@ fn Caches(session: LabSession<DnsScenario, DnsRun>, form: RwSignal<DnsForm>, err
                 <button type="button" on:click=move |_| shift(3600)>"+1 h"</button>
                 <button type="button" data-testid="look-again" on:click=look_again>{again_label}</button>
             </div>
+            <p class="field-error" role="status" data-testid="look-again-refused">{move || refused.get()}</p>
             <p class="help">"Move the time to watch each entry's TTL count down and run out; the steps above move it too."</p>
             <div class="cache-grid">
                 {table(BROWSER)}

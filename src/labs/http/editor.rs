@@ -30,7 +30,7 @@ pub fn HttpEditor(session: LabSession<HttpScenario>) -> impl IntoView {
     let form = RwSignal::new(HttpForm::from(&session.scenario.get_untracked()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let parse = |f: &HttpForm| f.parse(&HttpScenario::default());
-    let fe = FormEdit { session, form, errors, parse };
+    let fe = FormEdit { edits: session.edits(), form, errors, parse };
     let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, sc::presets(), &id, |s| HttpForm::from(s)));
     let field = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&HttpForm) -> &String, set: fn(&mut HttpForm, String)| {
         let (value, on_input) = fe.text(get, set);

@@ -13,7 +13,7 @@ use wirelab_core::scenario::FieldError;
 /// - `form`, `errors`: what is typed and each field's problem.
 #[component]
 pub fn JwtEditor(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let fe = FormEdit { session, form, errors, parse: JwtForm::parse };
+    let fe = FormEdit { edits: session.edits(), form, errors, parse: JwtForm::parse };
     let edit = move |change: &dyn Fn(&mut JwtForm)| fe.edit(change);
     let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, presets(), &id, |s| JwtForm::from(s)));
     let text = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&JwtForm) -> &String, set: fn(&mut JwtForm, String)| {

@@ -130,7 +130,7 @@ fn Decoded(decoded: Memo<Inspection>) -> impl IntoView {
 /// - `decoded`: the current token, to start from.
 #[component]
 fn Builder(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>, decoded: Memo<Inspection>) -> impl IntoView {
-    let fe = FormEdit { session, form, errors, parse: JwtForm::parse };
+    let fe = FormEdit { edits: session.edits(), form, errors, parse: JwtForm::parse };
     let header = RwSignal::new(String::new());
     let payload = RwSignal::new(String::new());
     let message = RwSignal::new(None::<(bool, String)>);
@@ -251,7 +251,7 @@ fn attack_slice(attack: Attack, list: StoredValue<Vec<String>>, target: StoredVa
 /// - `session`, `form`, `errors`: the lab's state, to use a found secret.
 #[component]
 fn Crack(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let fe = FormEdit { session, form, errors, parse: JwtForm::parse };
+    let fe = FormEdit { edits: session.edits(), form, errors, parse: JwtForm::parse };
     let list = StoredValue::new(Vec::<String>::new());
     let target = StoredValue::new(None::<(Alg, String, Vec<u8>)>);
     let attack = Attack { tried: RwSignal::new(0), found: RwSignal::new(None), running: RwSignal::new(false), started_ms: RwSignal::new(0.0), elapsed_ms: RwSignal::new(0.0) };
@@ -355,7 +355,7 @@ fn Storage() -> impl IntoView {
 /// - `session`, `form`, `errors`: the lab's state; a new key goes into the editor's keys.
 #[component]
 fn KeyTools(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let fe = FormEdit { session, form, errors, parse: JwtForm::parse };
+    let fe = FormEdit { edits: session.edits(), form, errors, parse: JwtForm::parse };
     let kind = RwSignal::new("RSA-2048".to_string());
     let busy = RwSignal::new(None::<f64>);
     let clock = RwSignal::new(0.0f64);
@@ -450,7 +450,7 @@ fn KeyTools(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: R
 /// - `session`, `form`, `errors`: the lab's state.
 #[component]
 fn Clock(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let fe = FormEdit { session, form, errors, parse: JwtForm::parse };
+    let fe = FormEdit { edits: session.edits(), form, errors, parse: JwtForm::parse };
     let fixed = move || session.scenario.with(|s| s.now);
     let use_real = move |_| fe.edit(&|f| f.now.clear());
     view! {

@@ -16,7 +16,7 @@ use wirelab_core::scenario::FieldError;
 /// - `errors`: each field's problem, if any.
 #[component]
 pub fn RateEditor(session: LabSession<RateScenario, RateReport>, form: RwSignal<RateForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let fe = FormEdit { session, form, errors, parse: RateForm::parse };
+    let fe = FormEdit { edits: session.edits(), form, errors, parse: RateForm::parse };
     let edit = move |change: &dyn Fn(&mut RateForm)| fe.edit(change);
     let error_of = move |key: String| errors.with(|e| e.iter().find(|e| e.field == key).map(|e| e.message.clone()));
     let number = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&RateForm) -> &String, set: fn(&mut RateForm, String)| {
