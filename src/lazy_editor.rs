@@ -13,7 +13,7 @@
 //! Each side reads the other's JSON with [`scenario::from_json`], so a bad message is refused
 //! like a bad link, never trusted.
 
-use crate::components::field::{EditorForm, EditorSummary};
+use crate::components::field::{editor_form, editor_summary};
 use js_sys::{Function, Reflect};
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -32,7 +32,7 @@ fn json<S: Scenario>(s: &S) -> String {
 /// The folded editor of a lab whose form is a separate wasm (`ext/<ext>`).
 ///
 /// - `ext`: the extension's id (its `<meta name="wirelab-ext-…">`).
-/// - `title`, `summary`: the summary line, as [`EditorSummary`] shows it.
+/// - `title`, `summary`: the summary line, as [`editor_summary`] shows it.
 /// - `scenario`: the lab's scenario, which the editor shows and changes.
 ///
 /// It uses few signal types of its own: each new one adds Leptos code to the page.
@@ -113,7 +113,7 @@ pub fn LazyEditor<S: Scenario + Send + Sync + 'static>(ext: &'static str, title:
     };
     view! {
         <details class="editor" class:invalid=move || problems.get() != 0 on:toggle=on_toggle>
-            <EditorSummary title=title summary=summary />
+            {editor_summary(title, summary)}
             <p class="editor-status" role="status" hidden=move || !loading.get()>"Loading the editor…"</p>
             <p class="editor-status" role="alert" data-testid="editor-failed" hidden=move || failed.with(|f| f.is_none())>
                 {move || failed.get().map(|reason| format!("The editor could not be loaded ({reason}). Check the connection, then ")).unwrap_or_default()}
@@ -180,7 +180,7 @@ where
             let n = errors.with(|e| e.len()) as u32;
             _ = on_problems.call1(&JsValue::NULL, &n.into());
         });
-        view! { <EditorForm errors=errors shows=shows>{body(edits, form, errors)}</EditorForm> }
+        editor_form(errors, shows, body(edits, form, errors))
     });
     let (edits, form, errors, known) = signals.borrow_mut().take().ok_or("the editor did not start")?;
     let show = move |text: &str| -> Result<(), String> {

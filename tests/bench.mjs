@@ -223,6 +223,9 @@ try {
   await dnsPage.goto(server.base + 'dns/');
   await ready(dnsPage);
   await dnsPage.waitForSelector('[data-testid=step]');
+  // The editor's form is fetched when it is first opened (src/lazy_editor.rs).
+  await dnsPage.click('[data-testid=editor-summary]');
+  await dnsPage.waitForSelector('[data-testid=input-auth_ms]');
   const dnsRerun = await reaction(dnsPage, '[data-testid=timeline]', 'dnsEdit', 11);
   const wire = {};
   for (const [name, decode] of [['encode', false], ['decode', true]]) {

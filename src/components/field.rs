@@ -129,15 +129,15 @@ pub fn Choice(id: String, key: &'static str, label: &'static str, options: Vec<(
 pub fn EditorFrame(title: &'static str, summary: Signal<String>, errors: RwSignal<Vec<FieldError>>, shows: &'static str, children: Children) -> impl IntoView {
     view! {
         <details class="editor" class:invalid=move || errors.with(|e| !e.is_empty())>
-            <EditorSummary title=title summary=summary />
-            <EditorForm errors=errors shows=shows>{children()}</EditorForm>
+            {editor_summary(title, summary)}
+            {editor_form(errors, shows, children())}
         </details>
     }
 }
 
-/// The summary line of an editor's `<details>`: its title, and what is set.
-#[component]
-pub fn EditorSummary(title: &'static str, summary: Signal<String>) -> impl IntoView {
+/// The summary line of an editor's `<details>`: its title, and what is set. (Plain functions,
+/// not components: a component of its own would add code to every page.)
+pub fn editor_summary(title: &'static str, summary: Signal<String>) -> impl IntoView {
     view! {
         <summary data-testid="editor-summary">
             <span class="editor-title">{title}</span>
@@ -151,12 +151,11 @@ pub fn EditorSummary(title: &'static str, summary: Signal<String>) -> impl IntoV
 ///
 /// - `errors`: the editor's current problems.
 /// - `shows`: what follows the last valid scenario while a field is wrong.
-/// - `children`: the fieldsets.
-#[component]
-pub fn EditorForm(errors: RwSignal<Vec<FieldError>>, shows: &'static str, children: Children) -> impl IntoView {
+/// - `fields`: the fieldsets.
+pub fn editor_form(errors: RwSignal<Vec<FieldError>>, shows: &'static str, fields: impl IntoView) -> impl IntoView {
     view! {
         <form class="scenario-editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
-            {children()}
+            {fields}
             <p class="hint" role="status">{move || errors.with(|e| if e.is_empty() { String::new() } else { format!("{} field(s) need attention; {shows} the last valid scenario.", e.len()) })}</p>
         </form>
     }
