@@ -156,34 +156,6 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
         Edits { scenario: self.scenario, step: self.step }
     }
 
-    /// Applies an edit (see [`Edits::apply_form`]).
-    pub fn apply_form<F: Send + Sync + 'static>(
-        &self,
-        form: RwSignal<F>,
-        errors: RwSignal<Vec<FieldError>>,
-        typed: F,
-        parse: impl Fn(&F) -> Result<S, Vec<FieldError>>,
-    ) {
-        self.edits().apply_form(form, errors, typed, parse)
-    }
-
-    /// Replaces the scenario from outside the editor (see [`Edits::replace`]).
-    pub fn replace<F: Send + Sync + 'static>(&self, form: RwSignal<F>, errors: RwSignal<Vec<FieldError>>, s: S, to_form: impl Fn(&S) -> F) {
-        self.edits().replace(form, errors, s, to_form)
-    }
-
-    /// Loads a preset (see [`Edits::pick_preset`]).
-    pub fn pick_preset<F: Send + Sync + 'static>(
-        &self,
-        form: RwSignal<F>,
-        errors: RwSignal<Vec<FieldError>>,
-        presets: Vec<(&'static str, &'static str, S)>,
-        id: &str,
-        to_form: impl Fn(&S) -> F,
-    ) {
-        self.edits().pick_preset(form, errors, presets, id, to_form)
-    }
-
     /// The permalink fragment of the current view.
     pub fn fragment(&self, options: LinkOptions) -> String {
         permalink::link(&*self.scenario.read_untracked(), self.current.get_untracked(), options)

@@ -17,7 +17,7 @@ const STATUSES: [(&str, &str); 9] = [("200", "200 OK"), ("203", "203 Non-Authori
 #[component]
 pub fn CacheEditor(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     let fe = FormEdit { edits: session.edits(), form, errors, parse: CacheForm::parse };
-    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, sc::presets(), &id, |s| CacheForm::from(s)));
+    let load_preset = Callback::new(move |id: String| session.edits().pick_preset(form, errors, sc::presets(), &id, |s| CacheForm::from(s)));
     let field = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&CacheForm) -> &String, set: fn(&mut CacheForm, String)| {
         let (value, on_input) = fe.text(get, set);
         view! { <TextField id=format!("cache-{key}") key=key label=label help=help value=value errors=errors on_input=on_input text=true /> }

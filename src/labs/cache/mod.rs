@@ -159,7 +159,7 @@ fn AppPanel(session: LabSession<CacheScenario, CacheRun>, form: RwSignal<CacheFo
         let mut next = session.scenario.get_untracked();
         next.app = a;
         selected.set(None);
-        session.replace(form, errors, next, |s| CacheForm::from(s));
+        session.edits().replace(form, errors, next, |s| CacheForm::from(s));
     };
     // Sliders re-run the model as they move, and write the value into its editor field. A value
     // typed beyond a slider's range stays as typed; the slider then rests at its end.

@@ -17,7 +17,7 @@ pub fn CookieEditor(session: LabSession<CookieScenario, CookieRun>) -> impl Into
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let parse = |f: &CookieForm| f.parse(&CookieScenario::default());
     let fe = FormEdit { edits: session.edits(), form, errors, parse };
-    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, sc::presets(), &id, |s| CookieForm::from(s)));
+    let load_preset = Callback::new(move |id: String| session.edits().pick_preset(form, errors, sc::presets(), &id, |s| CookieForm::from(s)));
     let field = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&CookieForm) -> &String, set: fn(&mut CookieForm, String)| {
         let (value, on_input) = fe.text(get, set);
         view! { <TextField id=format!("cookies-{key}") key=key label=label help=help value=value errors=errors on_input=on_input text=true /> }

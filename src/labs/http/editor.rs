@@ -31,7 +31,7 @@ pub fn HttpEditor(session: LabSession<HttpScenario>) -> impl IntoView {
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let parse = |f: &HttpForm| f.parse(&HttpScenario::default());
     let fe = FormEdit { edits: session.edits(), form, errors, parse };
-    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, sc::presets(), &id, |s| HttpForm::from(s)));
+    let load_preset = Callback::new(move |id: String| session.edits().pick_preset(form, errors, sc::presets(), &id, |s| HttpForm::from(s)));
     let field = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&HttpForm) -> &String, set: fn(&mut HttpForm, String)| {
         let (value, on_input) = fe.text(get, set);
         view! { <TextField id=format!("http-{key}") key=key label=label help=help value=value errors=errors on_input=on_input text=true /> }

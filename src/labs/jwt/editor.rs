@@ -15,7 +15,7 @@ use wirelab_core::scenario::FieldError;
 pub fn JwtEditor(session: LabSession<JwtScenario>, form: RwSignal<JwtForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     let fe = FormEdit { edits: session.edits(), form, errors, parse: JwtForm::parse };
     let edit = move |change: &dyn Fn(&mut JwtForm)| fe.edit(change);
-    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, presets(), &id, |s| JwtForm::from(s)));
+    let load_preset = Callback::new(move |id: String| session.edits().pick_preset(form, errors, presets(), &id, |s| JwtForm::from(s)));
     let text = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&JwtForm) -> &String, set: fn(&mut JwtForm, String)| {
         let (value, on_input) = fe.text(get, set);
         view! { <TextField id=format!("jwt-{key}") key=key label=label help=help value=value errors=errors on_input=on_input /> }

@@ -16,7 +16,7 @@ pub fn OAuthEditor(session: LabSession<OAuthScenario, OAuthRun>) -> impl IntoVie
     let form = RwSignal::new(OAuthForm::from(&session.scenario.get_untracked()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let fe = FormEdit { edits: session.edits(), form, errors, parse: OAuthForm::parse };
-    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, sc::presets(), &id, |s| OAuthForm::from(s)));
+    let load_preset = Callback::new(move |id: String| session.edits().pick_preset(form, errors, sc::presets(), &id, |s| OAuthForm::from(s)));
     let field = move |key: &'static str, label: &'static str, help: &'static str, text: bool, get: fn(&OAuthForm) -> &String, set: fn(&mut OAuthForm, String)| {
         let (value, on_input) = fe.text(get, set);
         view! { <TextField id=format!("oauth-{key}") key=key label=label help=help value=value errors=errors on_input=on_input text=text /> }

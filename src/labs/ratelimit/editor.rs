@@ -28,7 +28,7 @@ pub fn RateEditor(session: LabSession<RateScenario, RateReport>, form: RwSignal<
         let scope = match s.scope { Scope::Global => "one global limit", Scope::PerUser => "per user", Scope::PerIp => "per IP" };
         format!("{} per {} ms · burst {} · {scope} · {} client(s) · {} requests", s.limit, s.window_ms, s.burst, s.clients.len(), s.request_count())
     };
-    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, presets(), &id, |s| RateForm::from(s)));
+    let load_preset = Callback::new(move |id: String| session.edits().pick_preset(form, errors, presets(), &id, |s| RateForm::from(s)));
     // The client fieldsets are rebuilt only when a client is added or removed, never while
     // someone types in one (rebuilding would take the text box from under the cursor).
     let clients = Memo::new(move |_| form.with(|f| f.clients.len()));

@@ -65,7 +65,7 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
     let form = RwSignal::new(RateForm::from(&scenario.get_untracked()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     // A change made outside the editor (a slider, an added request) shows in the editor too.
-    let load = move |s: RateScenario| session.replace(form, errors, s, |s| RateForm::from(s));
+    let load = move |s: RateScenario| session.edits().replace(form, errors, s, |s| RateForm::from(s));
 
     // Adds a request at `ms` for the chosen client, as a hand-made (`at`) pattern.
     let add_request = move |ms: u64| {

@@ -15,7 +15,7 @@ pub fn TcpEditor(session: LabSession<TcpScenario>) -> impl IntoView {
     let form = RwSignal::new(TcpForm::from(&session.scenario.get_untracked()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let fe = FormEdit { edits: session.edits(), form, errors, parse: TcpForm::parse };
-    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, tcp::presets(), &id, |s| TcpForm::from(s)));
+    let load_preset = Callback::new(move |id: String| session.edits().pick_preset(form, errors, tcp::presets(), &id, |s| TcpForm::from(s)));
     let text = move |key: &'static str, label: &'static str, help: &'static str, get: fn(&TcpForm) -> &String, set: fn(&mut TcpForm, String)| {
         let (value, on_input) = fe.text(get, set);
         view! { <TextField id=format!("tcp-{key}") key=key label=label help=help value=value errors=errors on_input=on_input /> }

@@ -37,7 +37,7 @@ pub fn TlsEditor(session: LabSession<TlsScenario, TlsRun>) -> impl IntoView {
     let form = RwSignal::new(TlsForm::from(&session.scenario.get_untracked()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let fe = FormEdit { edits: session.edits(), form, errors, parse: TlsForm::parse };
-    let load_preset = Callback::new(move |id: String| session.pick_preset(form, errors, tls::presets(), &id, |s| TlsForm::from(s)));
+    let load_preset = Callback::new(move |id: String| session.edits().pick_preset(form, errors, tls::presets(), &id, |s| TlsForm::from(s)));
     let field = move |key: &'static str, label: &'static str, help: &'static str, text: bool, get: fn(&TlsForm) -> &String, set: fn(&mut TlsForm, String)| {
         let (value, on_input) = fe.text(get, set);
         view! { <TextField id=format!("tls-{key}") key=key label=label help=help value=value errors=errors on_input=on_input text=text /> }
