@@ -1,7 +1,7 @@
 //! A lab's editor as a wasm of its own, loaded the first time the person opens it.
 //!
-//! The editor's form (every field, its parser and its text) is most of a lab's page that is
-//! not needed to show a run. The page keeps the folded `<details>` and its summary line
+//! The editor's form (every field, its parser and its text) is a large part of a lab's page
+//! that showing a run does not need. The page keeps the folded `<details>` and its summary line
 //! ([`LazyEditor`]); opening it imports the lab's editor extension (`ext/<lab>editor`, a crate
 //! that calls [`serve`] with the lab's form) and mounts the form inside.
 //!
