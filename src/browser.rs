@@ -30,6 +30,38 @@ pub fn replace_hash(fragment: &str) {
     }
 }
 
+/// `bytes` compressed as raw DEFLATE (RFC 1951) by the browser's own compressor
+/// (`CompressionStream("deflate-raw")`), or `None` where the browser has none. Links are packed
+/// this way, so a page carries no compressor of its own ([`wirelab_core::permalink::Unpacked`]).
+pub async fn deflate_raw(bytes: &[u8]) -> Option<Vec<u8>> {
+    let compressor = Compressor::new("deflate-raw").ok()?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
+    let packed = blob.stream().unchecked_into::<Readable>().pipe_through(&compressor).ok()?;
+    let response = web_sys::Response::new_with_opt_readable_stream(Some(packed.unchecked_ref())).ok()?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().ok()?).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// What a link needs compressed ([`wirelab_core::permalink::Unpacked::to_compress`]), compressed.
+pub async fn deflated(unpacked: &wirelab_core::permalink::Unpacked) -> Option<Vec<u8>> {
+    deflate_raw(unpacked.to_compress()?).await
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `CompressionStream`, declared here with `catch`: constructing it where the browser has
+    /// none is an error to handle, not an exception through the wasm.
+    #[wasm_bindgen(js_name = CompressionStream)]
+    type Compressor;
+    #[wasm_bindgen(constructor, js_class = "CompressionStream", catch)]
+    fn new(format: &str) -> Result<Compressor, JsValue>;
+    #[wasm_bindgen(js_name = ReadableStream)]
+    type Readable;
+    #[wasm_bindgen(method, catch, js_name = pipeThrough)]
+    fn pipe_through(this: &Readable, transform: &Compressor) -> Result<Readable, JsValue>;
+}
+
 // Local storage. Every call is fallible and none panics: storage that is blocked (reading
 // `localStorage` throws), disabled or full is the same as nothing stored. (gloo-storage would
 // replace these few lines, but it throws when storage is blocked; see docs/site.md.)

@@ -198,4 +198,7 @@ impl ext::Ed25519 for JsEd25519 {
             _ => Err(EdRefusal::Mismatch),
         }
     }
+    fn sha256(&self, data: &[u8]) -> [u8; 32] {
+        call(&self.0, "sha256", &[bytes(data)]).map(vec).ok().and_then(|v| v.try_into().ok()).unwrap_or([0; 32])
+    }
 }

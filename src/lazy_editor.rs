@@ -26,7 +26,7 @@ use crate::labs::Edits;
 
 /// The scenario as the two sides send it (secrets included: it never leaves the page).
 fn json<S: Scenario>(s: &S) -> String {
-    scenario::to_value(s, true).to_string()
+    scenario::to_json(s, true)
 }
 
 /// The folded editor of a lab whose form is a separate wasm (`ext/<ext>`).

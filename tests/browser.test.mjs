@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { serve, launch, watch, ready, openPage } from './harness.mjs';
+import { serve, launch, watch, ready, openPage, openFull } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -142,6 +142,42 @@ test('permalink round trip restores the scenario and the current step', async ()
   await b.context.close();
 });
 
+test('links are compressed by the browser, and read back by any deflate; without CompressionStream they are plain', async () => {
+  const zlib = await import('node:zlib');
+  const a = await open('#/tcp');
+  await edit(a.page);
+  await a.page.fill('[data-testid=input-rtt_ms]', '321');
+  await a.page.click('[data-testid=step][data-step="4"]');
+  // The address bar follows once the browser has compressed the link.
+  await a.page.waitForFunction(() => /^#\/tcp\?z=[^&]+&step=5$/.test(location.hash));
+  const packed = new URL(a.page.url()).hash.match(/z=([^&]+)/)[1];
+  const json = JSON.parse(zlib.inflateRawSync(Buffer.from(packed, 'base64url')).toString('utf8'));
+  assert.equal(json.rtt_ms, 321, 'raw DEFLATE of the scenario JSON');
+  // The same scenario compressed elsewhere (Node's zlib at another level) opens the same view.
+  const other = zlib.deflateRawSync(Buffer.from(JSON.stringify(json)), { level: 1 }).toString('base64url');
+  assert.notEqual(other, packed);
+  const expected = await a.page.locator('#inspector-title').innerText();
+  assert.deepEqual(a.problems, []);
+  await a.context.close();
+  const b = await open(`tcp/#/tcp?z=${other}&step=5`);
+  assert.equal(await b.page.inputValue('[data-testid=input-rtt_ms]'), '321');
+  assert.equal(await b.page.locator('#inspector-title').innerText(), expected);
+  assert.deepEqual(b.problems, []);
+  await b.context.close();
+
+  // A browser without CompressionStream: the address bar and Copy link carry the plain form,
+  // which opens the same view.
+  const c = await open('tcp/#/tcp?s=' + b64url(JSON.stringify({ rtt_ms: 321 })) + '&step=5', { init: () => { delete window.CompressionStream; } });
+  await c.page.waitForFunction(() => /^#\/tcp\?s=[^&]+&step=5$/.test(location.hash));
+  await c.page.click('[data-testid=copy-link]');
+  await c.page.waitForFunction(() => document.querySelector('[data-testid=share-output]')?.value.includes('#/tcp?s='));
+  const plain = await c.page.inputValue('[data-testid=share-output]');
+  assert.equal(JSON.parse(Buffer.from(plain.match(/s=([^&]+)/)[1], 'base64url').toString('utf8')).rtt_ms, 321);
+  assert.equal(await c.page.locator('#inspector-title').innerText(), expected);
+  assert.deepEqual(c.problems, []);
+  await c.context.close();
+});
+
 test('a hand-written plain link (base64 of JSON) is accepted', async () => {
   const json = JSON.stringify({ rtt_ms: 250, closer: 'both' });
   for (const encoded of [b64url(json), Buffer.from(json).toString('base64')]) {
@@ -229,7 +265,7 @@ test('embed mode hides the chrome, posts its height, and links to the full app',
   await frame.waitForSelector('[data-testid=timeline]');
   assert.equal(await frame.locator('[data-testid=site-header]').count(), 0);
   assert.equal(await frame.locator('[data-testid=share]').count(), 0);
-  const full = await frame.getAttribute('[data-testid=open-full]', 'href');
+  const full = await openFull(frame, /#\/tcp\?z=/);
   assert.ok(full.startsWith(server.base + 'tcp/#/tcp?z='), full);
   assert.ok(!full.includes('embed'), full);
   // Opening the lab's details changes the height, and the parent hears of it.

@@ -118,6 +118,13 @@ export async function ready(page) {
   await page.waitForSelector('main#main > *', { timeout: 30000 });
 }
 
+/** An embed's "Open in Wirelab" address, once it matches `pattern` (it follows each change
+ * once the browser has compressed the link). `target` is a page or a frame. */
+export async function openFull(target, pattern) {
+  await target.waitForFunction((source) => new RegExp(source).test(document.querySelector('[data-testid=open-full]')?.getAttribute('href') || ''), pattern.source);
+  return target.getAttribute('[data-testid=open-full]', 'href');
+}
+
 // Helpers for a lab's page, shared by the lab test files.
 
 /** Opens `where` and waits until the inspector shows a step. */

@@ -1,7 +1,7 @@
 // What a newcomer's first hour found (issue 16), each fixed and kept fixed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watch, ready, openPage } from './harness.mjs';
+import { serve, launch, watch, ready, openPage, openFull } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -60,7 +60,7 @@ test('an embed\'s "Open in Wirelab" follows the step', async () => {
   assert.match(await position(page), /^9 \//);
   await page.click('[data-testid=next]');
   assert.match(await position(page), /^10 \//);
-  assert.match(await page.getAttribute('[data-testid=open-full]', 'href'), /&step=10$/);
+  assert.match(await openFull(page, /\?z=.*&step=10$/), /&step=10$/);
   assert.deepEqual(problems, []);
   await context.close();
 });

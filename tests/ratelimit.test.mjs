@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, launch, watch, ready, openPage } from './harness.mjs';
+import { serve, launch, watch, ready, openPage, openFull } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -163,7 +163,7 @@ test('embed mode shows the charts without the chrome', async () => {
   const { context, page, problems } = await open('#/ratelimit?embed=1');
   assert.equal(await page.locator('[data-testid=site-header]').count(), 0);
   assert.equal(await page.locator('[data-testid=share]').count(), 0);
-  assert.match(await page.getAttribute('[data-testid=open-full]', 'href'), /#\/ratelimit\?z=/);
+  assert.match(await openFull(page, /#\/ratelimit\?z=/), /#\/ratelimit\?z=/);
   assert.deepEqual(problems, []);
   await context.close();
 });

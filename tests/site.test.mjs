@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, watch, ready, DIST } from './harness.mjs';
+import { serve, launch, watch, ready, DIST, openFull } from './harness.mjs';
 
 const LABS = ['tcp', 'dns', 'jwt', 'ratelimit', 'tls', 'oauth', 'cache', 'http', 'cookies'];
 let server, browser;
@@ -93,7 +93,7 @@ test('an embed written before the split keeps its state, and "Open in Wirelab" o
   await page.waitForSelector('article.lab[data-lab=dns]');
   assert.equal(await page.locator('[data-testid=site-header]').count(), 0);
   assert.match(await position(page), /^4 \//);
-  const full = await page.getAttribute('[data-testid=open-full]', 'href');
+  const full = await openFull(page, /#\/dns\?z=/);
   assert.ok(full.startsWith(server.base + 'dns/#/dns?z='), full);
   assert.ok(!full.includes('embed'), full);
   assert.deepEqual(problems, []);

@@ -123,6 +123,9 @@ pub trait Ed25519 {
     fn sign(&self, seed: &[u8; 32], message: &[u8]) -> [u8; 64];
     /// RFC 8032 section 5.1.7 verification (ed25519-dalek's `verify`).
     fn verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> Result<(), EdRefusal>;
+    /// SHA-256 (FIPS 180-4). DNSSEC uses it beside Ed25519 (DS digests, the lab's demonstration
+    /// keys), so it comes in the same extension: a page that signs nothing carries neither.
+    fn sha256(&self, data: &[u8]) -> [u8; 32];
 }
 
 /// Password hashing at real costs. The page computes each hash in a worker and answers from
@@ -302,6 +305,10 @@ pub mod native {
             let key = ed25519_dalek::VerifyingKey::from_bytes(public).map_err(|_| EdRefusal::NotAPoint)?;
             ed25519_dalek::Verifier::verify(&key, message, &ed25519_dalek::Signature::from_bytes(signature)).map_err(|_| EdRefusal::Mismatch)
         }
+
+        fn sha256(&self, data: &[u8]) -> [u8; 32] {
+            <sha2::Sha256 as sha2::Digest>::digest(data).into()
+        }
     }
 }
 
@@ -324,5 +331,8 @@ mod tests {
         let sig = ed.sign(&[1; 32], b"m");
         assert_eq!(ed.verify(&public, b"m", &sig), Ok(()));
         assert_eq!(ed.verify(&public, b"n", &sig), Err(EdRefusal::Mismatch));
+        // FIPS 180-2 appendix B.1.
+        assert_eq!(ed.sha256(b"abc")[..4], [0xba, 0x78, 0x16, 0xbf]);
+        assert_eq!(ed.sha256(b"abc")[28..], [0xf2, 0x00, 0x15, 0xad]);
     }
 }

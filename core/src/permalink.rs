@@ -227,26 +227,62 @@ pub fn fits(fragment: &str) -> bool {
 
 /// The fragment (starting with `#/`) for a lab's scenario at a 0-based step index.
 pub fn link<S: Scenario>(scenario: &S, step_index: usize, options: LinkOptions) -> String {
-    let json = scenario::to_json(scenario, options.include_secrets);
+    let unpacked = Unpacked::new(scenario, step_index, options);
     // Level 9: links are written rarely and read often; smaller is better.
-    let compressed = || format!("z={}", base64url::encode(&miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9)));
-    let payload = if options.plain {
+    let deflated = unpacked.to_compress().map(|json| miniz_oxide::deflate::compress_to_vec(json, 9));
+    unpacked.fragment(deflated.as_deref())
+}
+
+/// A link before its scenario is compressed: the JSON it carries and what the link says beside
+/// it. [`link`] compresses with `miniz_oxide`. A lab's page has the browser compress instead
+/// (`CompressionStream("deflate-raw")`, the same raw DEFLATE), so that the page need not carry
+/// a compressor of its own: [`Unpacked::to_compress`] gives the bytes to compress, and
+/// [`Unpacked::fragment`] makes the link of what came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unpacked {
+    lab: &'static str,
+    json: String,
+    step_index: usize,
+    options: LinkOptions,
+}
+
+impl Unpacked {
+    pub fn new<S: Scenario>(scenario: &S, step_index: usize, options: LinkOptions) -> Unpacked {
+        Unpacked { lab: S::LAB, json: scenario::to_json(scenario, options.include_secrets), step_index, options }
+    }
+
+    /// The plain `s=` payload, when it is asked for and a link can carry it.
+    fn plain(&self) -> Option<String> {
         // The plain form only while a link can carry it (a fuzz finding: a large scenario's
         // plain link was longer than links are read); past that, the compressed form.
-        let plain = format!("s={}", base64url::encode(json.as_bytes()));
-        if plain.len() + S::LAB.len() + 32 > MAX_FRAGMENT_BYTES {
-            compressed()
-        } else {
-            plain
-        }
-    } else {
-        compressed()
-    };
-    let mut out = format!("#/{}?{payload}&step={}", S::LAB, step_index + 1);
-    if options.embed {
-        out.push_str("&embed=1");
+        let plain = format!("s={}", base64url::encode(self.json.as_bytes()));
+        (self.options.plain && plain.len() + self.lab.len() + 32 <= MAX_FRAGMENT_BYTES).then_some(plain)
     }
-    out
+
+    /// The bytes to compress as raw DEFLATE (RFC 1951), or `None` when the link is plain.
+    pub fn to_compress(&self) -> Option<&[u8]> {
+        self.plain().is_none().then_some(self.json.as_bytes())
+    }
+
+    /// The same link, in or out of embed mode.
+    pub fn embedded(&self, embed: bool) -> Unpacked {
+        Unpacked { options: LinkOptions { embed, ..self.options }, ..self.clone() }
+    }
+
+    /// The fragment, given [`Unpacked::to_compress`]'s bytes as raw DEFLATE. Without them (a
+    /// browser that cannot compress) the link is the plain form, which every version reads.
+    pub fn fragment(&self, deflated: Option<&[u8]>) -> String {
+        let payload = match (self.plain(), deflated) {
+            (Some(plain), _) => plain,
+            (None, Some(deflated)) => format!("z={}", base64url::encode(deflated)),
+            (None, None) => format!("s={}", base64url::encode(self.json.as_bytes())),
+        };
+        let mut out = format!("#/{}?{payload}&step={}", self.lab, self.step_index + 1);
+        if self.options.embed {
+            out.push_str("&embed=1");
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -341,6 +377,39 @@ mod tests {
         assert!(fragment.len() < MAX_FRAGMENT_BYTES, "the bomb fits in a link");
         let location = parse(&fragment).unwrap();
         assert_eq!(scenario::<Demo>(&location), Err(LinkError::TooLarge { limit: MAX_SCENARIO_BYTES }));
+    }
+
+    #[test]
+    fn a_link_compressed_elsewhere_reads_the_same() {
+        // What a page does: the browser compresses (another DEFLATE encoder, other choices of
+        // matches and codes); the link still opens the same scenario at the same step.
+        let d = Demo { name: "packed by the browser ".repeat(3), count: 7, ..Demo::default() };
+        let unpacked = Unpacked::new(&d, 2, LinkOptions { embed: true, ..LinkOptions::default() });
+        let json = unpacked.to_compress().expect("the compressed form");
+        let stored = miniz_oxide::deflate::compress_to_vec(json, 0);
+        let fast = miniz_oxide::deflate::compress_to_vec(json, 1);
+        assert_ne!(stored, fast);
+        for deflated in [stored, fast] {
+            let fragment = unpacked.fragment(Some(&deflated));
+            assert!(fragment.starts_with("#/demo?z=") && fragment.ends_with("&step=3&embed=1"), "{fragment}");
+            let location = parse(&fragment).unwrap();
+            assert!(location.embed);
+            assert_eq!((location.step, scenario::<Demo>(&location).unwrap()), (Some(3), Some(d.clone())));
+        }
+        // The same link out of embed mode, for "Open in Wirelab".
+        let full = unpacked.embedded(false).fragment(Some(&miniz_oxide::deflate::compress_to_vec(json, 9)));
+        assert_eq!(full, link(&d, 2, LinkOptions::default()));
+    }
+
+    #[test]
+    fn without_a_compressor_the_link_is_plain() {
+        let d = Demo { count: 3, ..Demo::default() };
+        let unpacked = Unpacked::new(&d, 0, LinkOptions::default());
+        assert_eq!(unpacked.fragment(None), link(&d, 0, LinkOptions { plain: true, ..LinkOptions::default() }));
+        // Asked for plain, there is nothing to compress, and what comes back is ignored.
+        let plain = Unpacked::new(&d, 0, LinkOptions { plain: true, ..LinkOptions::default() });
+        assert_eq!(plain.to_compress(), None);
+        assert_eq!(plain.fragment(Some(b"ignored")), plain.fragment(None));
     }
 
     #[test]

@@ -49,8 +49,10 @@ pub enum ScenarioError {
     NotJson { line: usize, column: usize, message: String },
     NotAnObject,
     BadVersion,
-    /// A number that is no version this Wirelab reads (negative, fractional, or past u32).
+    /// A whole number that is no version this Wirelab reads (negative, or past u32).
     UnknownVersion(String),
+    /// A number that is not a whole number a version can be (`1.5`, `2e400`, past 2^64).
+    OddVersion,
     NewerVersion { found: u32, supported: u32 },
     UnsupportedVersion { found: u32 },
     /// A key or value of the wrong shape, in serde's words (names the key).
@@ -68,6 +70,7 @@ impl fmt::Display for ScenarioError {
             ScenarioError::NotAnObject => write!(f, "the scenario must be a JSON object like {{\"v\":1, …}}"),
             ScenarioError::BadVersion => write!(f, "the scenario's \"v\" must be a version number, like 1"),
             ScenarioError::UnknownVersion(v) => write!(f, "the scenario's version {v} is not one this Wirelab can read"),
+            ScenarioError::OddVersion => write!(f, "the scenario's version must be a small whole number, like 1"),
             ScenarioError::NewerVersion { found, supported } => write!(
                 f,
                 "the scenario is version {found}, made by a newer Wirelab; this one reads up to version {supported}"
@@ -104,18 +107,30 @@ fn json_problem(text: &str, message: &str) -> String {
 }
 
 pub fn from_json<S: Scenario>(text: &str) -> Result<S, ScenarioError> {
-    let mut value: Value = serde_json::from_str(text).map_err(|e| ScenarioError::NotJson {
+    let value: Value = serde_json::from_str(text).map_err(|e| ScenarioError::NotJson {
         line: e.line(),
         column: e.column(),
         message: json_problem(text, &e.to_string()),
     })?;
+    from_value(value)
+}
+
+/// A scenario from JSON already parsed (a part of a larger document), checked as
+/// [`from_json`] checks it.
+pub fn from_value<S: Scenario>(mut value: Value) -> Result<S, ScenarioError> {
     let object = value.as_object_mut().ok_or(ScenarioError::NotAnObject)?;
     let version = match object.get("v") {
         None => S::VERSION,
         Some(v) => match v.as_u64().and_then(|v| u32::try_from(v).ok()) {
             Some(v) => v,
-            None if v.is_number() => return Err(ScenarioError::UnknownVersion(v.to_string().chars().take(24).collect())),
-            None => return Err(ScenarioError::BadVersion),
+            // Named by its digits; other numbers are not (writing one back would need float
+            // formatting, which the pages do without).
+            None => match (v.as_u64(), v.as_i64()) {
+                (Some(n), _) => return Err(ScenarioError::UnknownVersion(n.to_string())),
+                (_, Some(n)) => return Err(ScenarioError::UnknownVersion(n.to_string())),
+                _ if v.is_number() => return Err(ScenarioError::OddVersion),
+                _ => return Err(ScenarioError::BadVersion),
+            },
         },
     };
     if version > S::VERSION {
@@ -138,6 +153,12 @@ pub fn from_json<S: Scenario>(text: &str) -> Result<S, ScenarioError> {
 
 /// The scenario's JSON text; secret fields are left out unless `include_secrets`.
 pub fn to_json<S: Scenario>(scenario: &S, include_secrets: bool) -> String {
+    // Written straight from the scenario when nothing is left out (the keys then come in the
+    // scenario's order, not sorted); a page whose lab has no secrets then has no code that
+    // writes a JSON value tree.
+    if include_secrets || S::SECRET_FIELDS.is_empty() {
+        return serde_json::to_string(scenario).unwrap_or_default();
+    }
     to_value(scenario, include_secrets).to_string()
 }
 
@@ -282,6 +303,10 @@ pub(crate) mod tests {
         assert_eq!(from_json::<Demo>(r#"{"v":"2"}"#), Err(ScenarioError::BadVersion));
         assert_eq!(from_json::<Demo>(r#"{"v":-1}"#).unwrap_err().to_string(), "the scenario's version -1 is not one this Wirelab can read");
         assert_eq!(from_json::<Demo>(r#"{"v":999999999999}"#), Err(ScenarioError::UnknownVersion("999999999999".into())));
+        assert_eq!(from_json::<Demo>(r#"{"v":-99999999999999}"#), Err(ScenarioError::UnknownVersion("-99999999999999".into())));
+        for fraction in ["1.5", "2.0", "-0.5", "1e300", "99999999999999999999"] {
+            assert_eq!(from_json::<Demo>(&format!(r#"{{"v":{fraction}}}"#)), Err(ScenarioError::OddVersion), "{fraction}");
+        }
         let surrogate = from_json::<Demo>(r#"{"name":"\ud800"}"#).unwrap_err().to_string();
         assert!(surrogate.contains("half of a UTF-16 pair"), "{surrogate}");
         assert_eq!(from_json::<Demo>("[1]"), Err(ScenarioError::NotAnObject));

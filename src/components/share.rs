@@ -1,7 +1,7 @@
 use crate::browser;
 use leptos::prelude::*;
 use wirelab_core::export;
-use wirelab_core::permalink::LinkOptions;
+use wirelab_core::permalink::{LinkOptions, Unpacked};
 
 /// One export button: what it is called and how to make the file.
 #[derive(Clone)]
@@ -17,12 +17,13 @@ pub struct Export {
 
 /// Share a link, copy embed code, and export what the lab shows.
 ///
-/// - `fragment`: builds the link's fragment for the current view with the given options.
+/// - `fragment`: the link of the current view with the given options, before the browser
+///   compresses it.
 /// - `has_secrets`: whether this lab's scenario has secret fields (offers "include secrets").
 /// - `title`: the lab's title, for the iframe's title.
 /// - `exports`: the lab's export formats.
 #[component]
-pub fn SharePanel(fragment: Callback<LinkOptions, String>, has_secrets: bool, title: &'static str, exports: Vec<Export>) -> impl IntoView {
+pub fn SharePanel(fragment: Callback<LinkOptions, Unpacked>, has_secrets: bool, title: &'static str, exports: Vec<Export>) -> impl IntoView {
     let include_secrets = RwSignal::new(false);
     let plain = RwSignal::new(false);
     let output = RwSignal::new(None::<(String, String)>);
@@ -51,30 +52,35 @@ pub fn SharePanel(fragment: Callback<LinkOptions, String>, has_secrets: bool, ti
             }
         });
     };
-    let copy_link = move |_| {
-        let f = fragment.run(options(false));
-        if wirelab_core::permalink::fits(&f) {
-            copy("Link", browser::base_url() + &f)
-        } else {
-            output.set(Some((
-                format!(
-                    "This scenario is too large for a link: {} characters, and a link carries at most {}. Use “Export JSON” to keep it, or shorten the longest fields.",
-                    f.len(),
-                    wirelab_core::permalink::MAX_FRAGMENT_BYTES
-                ),
-                String::new(),
-            )))
-        }
+    // The link, or the embed code around it, once the browser has compressed the link.
+    let share = move |embed: bool| {
+        let unpacked = fragment.run(options(embed));
+        leptos::task::spawn_local(async move {
+            let f = unpacked.fragment(browser::deflated(&unpacked).await.as_deref());
+            let link = browser::base_url() + &f;
+            if embed {
+                let code = format!(
+                    "<iframe src=\"{}\" title=\"Wirelab: {}\" width=\"100%\" height=\"720\" style=\"border:0\" loading=\"lazy\"></iframe>",
+                    export::xml_escape(&link),
+                    export::xml_escape(title)
+                );
+                copy("Embed code", code);
+            } else if wirelab_core::permalink::fits(&f) {
+                copy("Link", link)
+            } else {
+                output.set(Some((
+                    format!(
+                        "This scenario is too large for a link: {} characters, and a link carries at most {}. Use “Export JSON” to keep it, or shorten the longest fields.",
+                        f.len(),
+                        wirelab_core::permalink::MAX_FRAGMENT_BYTES
+                    ),
+                    String::new(),
+                )))
+            }
+        });
     };
-    let copy_embed = move |_| {
-        let src = browser::base_url() + &fragment.run(options(true));
-        let code = format!(
-            "<iframe src=\"{}\" title=\"Wirelab: {}\" width=\"100%\" height=\"720\" style=\"border:0\" loading=\"lazy\"></iframe>",
-            export::xml_escape(&src),
-            export::xml_escape(title)
-        );
-        copy("Embed code", code);
-    };
+    let copy_link = move |_| share(false);
+    let copy_embed = move |_| share(true);
     let buttons = exports
         .into_iter()
         .map(|e| {

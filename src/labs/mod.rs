@@ -52,6 +52,9 @@ pub struct LabSession<S: Scenario + Send + Sync + 'static, O: LabOutput = Trace>
     pub speed: RwSignal<f64>,
     pub embed: bool,
     pub select: Callback<usize>,
+    /// The permalink fragment of what is shown (out of embed mode), as the address bar has it;
+    /// it follows each change once the browser has compressed it (`None` before the first).
+    pub link: RwSignal<Option<String>>,
 }
 
 impl<S: Scenario + Send + Sync + 'static, O: LabOutput> Clone for LabSession<S, O> {
@@ -69,10 +72,10 @@ fn storage_key(lab: &str) -> String {
 fn stored<S: Scenario>(notices: Notices) -> Option<(S, Option<usize>)> {
     let key = storage_key(S::LAB);
     let parsed: Result<_, String> = browser::load(&key).map_or(Ok(None), |text| {
-        let v = serde_json::from_str::<serde_json::Value>(&text).map_err(|e| e.to_string())?;
-        let s = v.get("scenario").ok_or("it has no scenario")?;
-        let scenario = scenario::from_json::<S>(&s.to_string()).map_err(|e| e.to_string())?;
+        let mut v = serde_json::from_str::<serde_json::Value>(&text).map_err(|e| e.to_string())?;
         let step = v.get("step").and_then(|s| s.as_u64()).map(|s| s as usize);
+        let s = v.get_mut("scenario").ok_or("it has no scenario")?.take();
+        let scenario = scenario::from_value::<S>(s).map_err(|e| e.to_string())?;
         Ok(Some((scenario, step)))
     });
     match parsed {
@@ -139,7 +142,8 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
         let playing = RwSignal::new(false);
         let speed = RwSignal::new(1.0);
         let select = Callback::new(move |i: usize| step.set(i.min(len.get_untracked().saturating_sub(1))));
-        let session = LabSession { scenario, step, trace, len, current, playing, speed, embed, select };
+        let link = RwSignal::new(None);
+        let session = LabSession { scenario, step, trace, len, current, playing, speed, embed, select, link };
         session.sync_outward();
         session.install_keyboard();
         session.install_playback();
@@ -156,30 +160,45 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
         Edits { scenario: self.scenario, step: self.step }
     }
 
-    /// The permalink fragment of the current view.
-    pub fn fragment(&self, options: LinkOptions) -> String {
-        permalink::link(&*self.scenario.read_untracked(), self.current.get_untracked(), options)
+    /// The permalink of the current view, before the browser compresses it
+    /// ([`browser::deflated`]).
+    pub fn unpacked(&self, options: LinkOptions) -> permalink::Unpacked {
+        permalink::Unpacked::new(&*self.scenario.read_untracked(), self.current.get_untracked(), options)
     }
 
     /// The full app's address of what is shown, for an embed's "Open in Wirelab" link. It is
     /// read in a reactive context, so the link follows every edit and step.
     pub fn full_link(&self) -> String {
-        self.scenario.track();
-        self.current.track();
-        browser::base_url() + &self.fragment(LinkOptions::default())
+        // Until the first compressed link is made, the plain one (it opens the same view).
+        let fragment = self.link.get().unwrap_or_else(|| self.unpacked(LinkOptions::default()).fragment(None));
+        browser::base_url() + &fragment
     }
 
     /// Keeps the address bar a permalink of what is shown, and the scenario in local storage.
     /// Address-bar updates are throttled: the first of a run of changes (a slider being dragged)
-    /// is written at once, the rest once the changes pause.
+    /// is written at once, the rest once the changes pause. The browser compresses each link
+    /// (a promise); a link finished after a newer one was asked for is dropped.
     fn sync_outward(&self) {
-        let LabSession { scenario, current, embed, .. } = *self;
+        let session = *self;
+        let LabSession { scenario, current, embed, link, .. } = session;
         let last_write = StoredValue::new(0.0f64);
         let pending = StoredValue::new(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
+        let asked = std::rc::Rc::new(std::cell::Cell::new(0u32));
         let write_link = move || {
-            let fragment = permalink::link(&*scenario.read_untracked(), current.get_untracked(), LinkOptions { embed, ..LinkOptions::default() });
-            browser::replace_hash(&fragment);
+            let unpacked = session.unpacked(LinkOptions::default());
             last_write.set_value(browser::now_ms());
+            let this = asked.get().wrapping_add(1);
+            asked.set(this);
+            let asked = asked.clone();
+            leptos::task::spawn_local(async move {
+                let deflated = browser::deflated(&unpacked).await;
+                // Not when a newer link is on its way, nor once this session is gone (a link
+                // pasted into the address bar opened another).
+                if asked.get() == this && !link.is_disposed() {
+                    browser::replace_hash(&unpacked.embedded(embed).fragment(deflated.as_deref()));
+                    link.set(Some(unpacked.fragment(deflated.as_deref())));
+                }
+            });
         };
         on_cleanup(move || {
             if let Some(h) = pending.get_value() {
@@ -196,11 +215,11 @@ impl<S: Scenario + Send + Sync + 'static, O: LabOutput> LabSession<S, O> {
             if browser::now_ms() - last_write.get_value() > 250.0 {
                 write_link();
             } else {
-                pending.set_value(set_timeout_with_handle(write_link, Duration::from_millis(250)).ok());
+                pending.set_value(set_timeout_with_handle(write_link.clone(), Duration::from_millis(250)).ok());
             }
             if !embed {
-                let kept = serde_json::json!({ "scenario": scenario::to_value(&*s, false), "step": current.get() });
-                browser::save(&storage_key(S::LAB), &kept.to_string());
+                let kept = format!(r#"{{"scenario":{},"step":{}}}"#, scenario::to_json(&*s, false), current.get());
+                browser::save(&storage_key(S::LAB), &kept);
             }
         });
     }
@@ -396,7 +415,7 @@ pub fn lab_page<S: Scenario + Send + Sync + 'static, O: LabOutput>(
     more_exports: Vec<Export>,
 ) -> impl IntoView {
     let LabSession { len, current, playing, speed, embed, select, .. } = session;
-    let fragment = Callback::new(move |options: LinkOptions| session.fragment(options));
+    let fragment = Callback::new(move |options: LinkOptions| session.unpacked(options));
     let mut exports = trace_exports(trace, current);
     exports.extend(more_exports);
     let open_full = move || session.full_link();

@@ -1,5 +1,6 @@
-//! Ed25519 as its own wasm (`wirelab_core::ext`): the DNS lab's page fetches it the first time
-//! a scenario turns DNSSEC on. Each function is the core's native implementation.
+//! Ed25519, and the SHA-256 DNSSEC uses beside it, as their own wasm (`wirelab_core::ext`): the
+//! DNS lab's page fetches it the first time a scenario turns DNSSEC on. Each function is the
+//! core's native implementation.
 
 use wasm_bindgen::prelude::*;
 use wirelab_core::ext::native::Ed25519Native;
@@ -17,6 +18,11 @@ pub fn public_key(seed: &[u8]) -> Result<Vec<u8>, String> {
 #[wasm_bindgen]
 pub fn sign(seed: &[u8], message: &[u8]) -> Result<Vec<u8>, String> {
     Ok(Ed25519Native.sign(&fixed(seed, "a seed")?, message).to_vec())
+}
+
+#[wasm_bindgen]
+pub fn sha256(data: &[u8]) -> Vec<u8> {
+    Ed25519Native.sha256(data).to_vec()
 }
 
 /// 0: valid; 1: the key is not a point on the curve; 2: the signature does not match.

@@ -261,7 +261,7 @@ pub fn RateLimitLab(location: Location, notices: Notices, embed: bool) -> impl I
         .into_any()
     };
 
-    let fragment = Callback::new(move |options: LinkOptions| session.fragment(options));
+    let fragment = Callback::new(move |options: LinkOptions| session.unpacked(options));
     let exports = vec![
         Export {
             id: "json",
