@@ -30,8 +30,7 @@ pub fn DnsEditor(edits: Edits<DnsScenario>, form: RwSignal<DnsForm>, errors: RwS
         let (value, on_input) = fe.text(get, set);
         view! { <TextField id=format!("dns-{key}") key=key label=label help=help value=value errors=errors on_input=on_input /> }
     };
-    let lookups_value = Signal::derive(move || form.with(|f| f.lookups.clone()));
-    let lookups_input = Callback::new(move |v: String| edit(&|f| f.lookups = v.clone()));
+    let (lookups_value, lookups_input) = fe.text(|f| &f.lookups, |f, v| f.lookups = v);
     let zone_count = form.with_untracked(|f| f.zones.len());
     let zones = (0..zone_count)
         .map(|i| {
@@ -68,23 +67,11 @@ pub fn DnsEditor(edits: Edits<DnsScenario>, form: RwSignal<DnsForm>, errors: RwS
         </fieldset>
         <fieldset>
             <legend>"Resolver"</legend>
-            <div class="field">
-                <label for="dns-attack">"An attacker forging answers"</label>
-                <select id="dns-attack" data-testid="input-attack" on:change=move |ev| {
-                    let a = match event_target_value(&ev).as_str() { "guessable" => Attack::Guessable, "random" => Attack::Random, _ => Attack::None };
-                    edit(&|f| f.attack = a);
-                }>
-                    <option value="none" selected=move || form.with(|f| f.attack == Attack::None)>"None"</option>
-                    <option value="guessable" selected=move || form.with(|f| f.attack == Attack::Guessable)>"Yes, against sequential IDs from port 53"</option>
-                    <option value="random" selected=move || form.with(|f| f.attack == Attack::Random)>"Yes, against random IDs and ports"</option>
-                </select>
-            </div>
-            <div class="field checkbox">
-                <input id="dns-dnssec" type="checkbox" data-testid="input-dnssec"
-                    prop:checked=move || form.with(|f| f.dnssec)
-                    on:change=move |ev| { let on = event_target_checked(&ev); edit(&|f| f.dnssec = on); } />
-                <label for="dns-dnssec">"Zones signed (DNSSEC, Ed25519) and the resolver validates"</label>
-            </div>
+            {fe.choice("dns-attack".into(), "attack", "An attacker forging answers",
+                vec![("none", "None"), ("guessable", "Yes, against sequential IDs from port 53"), ("random", "Yes, against random IDs and ports")],
+                |f| match f.attack { Attack::None => "none", Attack::Guessable => "guessable", Attack::Random => "random" },
+                |f, v| f.attack = match v { "guessable" => Attack::Guessable, "random" => Attack::Random, _ => Attack::None })}
+            {fe.check("dns-dnssec".into(), "dnssec", "Zones signed (DNSSEC, Ed25519) and the resolver validates", |f| f.dnssec, |f, on| f.dnssec = on)}
             {number("seed", "Seed", "Picks query IDs and ports.", |f| &f.seed, |f, v| f.seed = v)}
         </fieldset>
         <fieldset class="zones">
